@@ -1,0 +1,49 @@
+package org.layerswap.api;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Learns from invocation events and scores layers: the probability each is needed within the
+ * prediction window. Scores update incrementally on every event and decay with time.
+ */
+public interface BehavioralProfiler {
+
+    /** OSGi EventAdmin topic posted when scores change (properties: {@code layers}, {@code timestamp}). */
+    String TOPIC_SCORES_CHANGED = "org/layerswap/profiler/SCORES_CHANGED";
+
+    /** Records one invocation and updates the scores it affects. */
+    void record(InvocationEvent event);
+
+    /**
+     * Records which optional (e.g. data) layers an invocation actually used, so the parameter
+     * model learns which parameter values select which layers.
+     */
+    void recordLayerAccess(InvocationEvent event, Collection<LayerId> layersUsed);
+
+    /** Replaces the function-to-layer map used to turn function probabilities into layer scores. */
+    void updateFunctionLayers(FunctionLayerMap map);
+
+    /** Every current layer score. */
+    Map<LayerId, PredictionScore> scores();
+
+    /** The {@code k} highest scores, highest first. */
+    List<PredictionScore> topK(int k);
+
+    Optional<PredictionScore> score(LayerId layer);
+
+    /** Probability that {@code functionId} runs within the window, from the active predictor. */
+    double functionProbability(String functionId);
+
+    /** Subscribes to score changes; closing the handle unsubscribes. */
+    AutoCloseable subscribe(ScoreListener listener);
+
+    long windowMillis();
+
+    /** Name of the predictor currently in use. */
+    String activePredictor();
+
+    ProfileView profiles();
+}

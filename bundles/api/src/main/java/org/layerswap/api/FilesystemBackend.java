@@ -1,0 +1,38 @@
+package org.layerswap.api;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Builds function root filesystems from layer directories (OverlayFS, hard-link farm, ...).
+ * Registered as a service with a {@value Predictor#NAME_PROPERTY} property.
+ * Each function gets its own writable upper layer: writes never touch shared layers.
+ */
+public interface FilesystemBackend {
+
+    String name();
+
+    /** False when this machine cannot run the backend (no root, no overlay support, ...). */
+    boolean isAvailable();
+
+    /** Why the backend is unavailable, or "" when it is available. */
+    String unavailableReason();
+
+    /**
+     * Composes {@code functionId}'s root from {@code layerDirs} (base first). When the function
+     * already has a root, the new stack is built beside it and flipped in atomically; invocations
+     * holding a {@link RootLease} keep the old tree until they close it.
+     *
+     * @return the new composition
+     */
+    ComposedRoot compose(String functionId, List<Path> layerDirs) throws IOException;
+
+    /** Pins the function's current tree for one invocation. */
+    RootLease enter(String functionId) throws IOException;
+
+    /** Tears down the function's root once no invocation holds it; true when removed now. */
+    boolean remove(String functionId) throws IOException;
+
+    List<ComposedRoot> composed();
+}

@@ -1,0 +1,5 @@
+package org.layerswap.api;
+
+public enum SwapOutcome {
+    IN_PROGRESS, SUCCEEDED, FAILED, SHADOWING, PROMOTED, ROLLED_BACK
+}
