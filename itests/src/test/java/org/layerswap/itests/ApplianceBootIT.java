@@ -1,0 +1,104 @@
+package org.layerswap.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+
+/** The appliance boots with every LayerSwap bundle active, the shell answers, and deploy/ works. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ApplianceBootIT extends ApplianceTestSupport {
+
+    /** Bundles the core feature must bring; grows as modules land. */
+    private static final Set<String> REQUIRED_BUNDLES = Set.of("org.layerswap.api", "org.layerswap.shell");
+
+    @Configuration
+    public Option[] config() {
+        return applianceOptions();
+    }
+
+    @Test
+    public void everyLayerswapBundleIsActive() throws Exception {
+        assertTrue("bundles did not all start: " + layerswapBundleStates(),
+                waitFor(() -> layerswapBundles().stream().allMatch(b -> b.getState() == Bundle.ACTIVE), 60, TimeUnit.SECONDS));
+        Set<String> names = layerswapBundles().stream().map(Bundle::getSymbolicName).collect(Collectors.toSet());
+        assertTrue("missing bundles, have " + names, names.containsAll(REQUIRED_BUNDLES));
+    }
+
+    @Test
+    public void platformBundlesAreActive() {
+        for (String bsn : List.of("org.apache.camel.camel-core-engine", "com.h2database", "org.ops4j.pax.web.pax-web-jetty",
+                "org.apache.karaf.webconsole.console", "org.apache.felix.scr")) {
+            Bundle b = Arrays.stream(bundleContext.getBundles()).filter(x -> bsn.equals(x.getSymbolicName())).findFirst().orElse(null);
+            assertNotNull(bsn + " is not installed", b);
+            assertEquals(bsn + " is not active", Bundle.ACTIVE, b.getState());
+        }
+    }
+
+    @Test
+    public void statusCommandListsBundlesAndServices() throws Exception {
+        String out = executeCommand("layerswap:status");
+        for (String bsn : REQUIRED_BUNDLES) {
+            assertTrue("status does not list " + bsn + ":\n" + out, out.contains(bsn));
+        }
+        assertTrue(out, out.matches("(?s).*LayerSwap bundles \\((\\d+), \\1 active\\).*"));
+        for (String contract : List.of("LayerSource", "LayerStore", "Predictor", "BehavioralProfiler",
+                "FilesystemBackend", "SwapManager", "FeedbackLoop")) {
+            assertTrue("status does not report " + contract + ":\n" + out, out.contains(contract));
+        }
+        String bundlesOnly = executeCommand("layerswap:status --bundles-only");
+        assertFalse("--bundles-only still printed services:\n" + bundlesOnly, bundlesOnly.contains("Services"));
+    }
+
+    @Test
+    public void droppingABundleIntoDeployInstallsIt() throws Exception {
+        Path jar = Path.of(System.getProperty("layerswap.deployTestJar"));
+        assertTrue("test bundle missing: " + jar, Files.isRegularFile(jar));
+        Path deploy = Path.of(System.getProperty("karaf.base"), "deploy");
+        Path target = deploy.resolve(jar.getFileName());
+        Files.copy(jar, target, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            assertTrue("bundle dropped into " + deploy + " was not started",
+                    waitFor(() -> bundleState("org.apache.commons.commons-io") == Bundle.ACTIVE, 30, TimeUnit.SECONDS));
+        } finally {
+            Files.delete(target);
+        }
+        assertTrue("bundle removed from deploy/ was not uninstalled",
+                waitFor(() -> bundleState("org.apache.commons.commons-io") == -1, 30, TimeUnit.SECONDS));
+    }
+
+    private int bundleState(String bsn) {
+        return Arrays.stream(bundleContext.getBundles()).filter(b -> bsn.equals(b.getSymbolicName()))
+                .mapToInt(Bundle::getState).findFirst().orElse(-1);
+    }
+
+    private List<Bundle> layerswapBundles() {
+        return Arrays.stream(bundleContext.getBundles())
+                .filter(b -> b.getSymbolicName() != null && b.getSymbolicName().startsWith("org.layerswap."))
+                .toList();
+    }
+
+    private String layerswapBundleStates() {
+        return layerswapBundles().stream().map(b -> b.getSymbolicName() + "=" + b.getState()).collect(Collectors.joining(", "));
+    }
+
+}
