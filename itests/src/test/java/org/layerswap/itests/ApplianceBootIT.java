@@ -29,7 +29,7 @@ import org.osgi.framework.Bundle;
 public class ApplianceBootIT extends ApplianceTestSupport {
 
     /** Bundles the core feature must bring; grows as modules land. */
-    private static final Set<String> REQUIRED_BUNDLES = Set.of("org.layerswap.api", "org.layerswap.shell");
+    private static final Set<String> REQUIRED_BUNDLES = Set.of("org.layerswap.api", "org.layerswap.shell", "org.layerswap.webconsole");
 
     @Configuration
     public Option[] config() {

@@ -38,6 +38,9 @@ public abstract class ApplianceTestSupport {
     @Inject
     protected SessionFactory sessionFactory;
 
+    /** The HTTP port the appliance under test listens on (chosen free at configuration time). */
+    protected static final String HTTP_PORT = freePort();
+
     protected static Option[] applianceOptions(Option... extra) {
         String assembly = System.getProperty("layerswap.assembly");
         if (assembly == null || !new File(assembly).isFile()) {
@@ -56,7 +59,8 @@ public abstract class ApplianceTestSupport {
                 logLevel(LogLevel.INFO),
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
                         System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository")),
-                editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", freePort()),
+                editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", HTTP_PORT),
+                systemProperty("layerswap.test.httpPort").value(HTTP_PORT),
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),
@@ -92,6 +96,30 @@ public abstract class ApplianceTestSupport {
             Thread.sleep(100);
         }
         return condition.getAsBoolean();
+    }
+
+    /** An HTTP request to the appliance on loopback; returns the status and body. */
+    protected static HttpResult http(String method, String path, String basicAuth, String... headers) throws IOException {
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL(
+                "http://127.0.0.1:" + System.getProperty("layerswap.test.httpPort") + path).openConnection();
+        c.setRequestMethod(method);
+        c.setInstanceFollowRedirects(false);
+        c.setConnectTimeout(5000);
+        c.setReadTimeout(15000);
+        if (basicAuth != null) {
+            c.setRequestProperty("Authorization", "Basic " + java.util.Base64.getEncoder()
+                    .encodeToString(basicAuth.getBytes(StandardCharsets.UTF_8)));
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            c.setRequestProperty(headers[i], headers[i + 1]);
+        }
+        int status = c.getResponseCode();
+        java.io.InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+        String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        return new HttpResult(status, body, c.getHeaderField("Location"));
+    }
+
+    protected record HttpResult(int status, String body, String location) {
     }
 
     private static String freePort() {

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 
 import org.apache.karaf.shell.api.action.Action;
+import org.layerswap.api.Contracts;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -29,7 +30,7 @@ public class StatusCommand implements Action {
     @Override
     public Object execute() throws InvalidSyntaxException {
         List<Bundle> bundles = Arrays.stream(bundleContext.getBundles())
-                .filter(b -> b.getSymbolicName() != null && b.getSymbolicName().startsWith(LayerswapServices.BUNDLE_PREFIX))
+                .filter(b -> b.getSymbolicName() != null && b.getSymbolicName().startsWith(Contracts.BUNDLE_PREFIX))
                 .sorted(Comparator.comparing(Bundle::getSymbolicName))
                 .toList();
         ShellTable bundleTable = new ShellTable();
@@ -52,7 +53,7 @@ public class StatusCommand implements Action {
         serviceTable.column("Name");
         serviceTable.column("Ranking").alignRight();
         serviceTable.column("Bundle");
-        for (Class<?> contract : LayerswapServices.CONTRACTS) {
+        for (Class<?> contract : Contracts.SERVICES) {
             ServiceReference<?>[] refs = bundleContext.getAllServiceReferences(contract.getName(), null);
             if (refs == null) {
                 serviceTable.addRow().addContent(contract.getSimpleName(), "-", "", "(none registered)");

@@ -1,0 +1,251 @@
+package org.layerswap.webconsole;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+import org.layerswap.api.BehavioralProfiler;
+import org.layerswap.api.FeedbackLoop;
+import org.layerswap.api.FilesystemBackend;
+import org.layerswap.api.LayerStore;
+import org.layerswap.api.Predictor;
+import org.layerswap.api.SwapManager;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardContextSelect;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * JSON REST API under {@code /layerswap/api}: everything the dashboard shows and does. Services
+ * that are not installed simply report as absent, so the API works while bundles come and go.
+ */
+@Component(service = Servlet.class)
+@HttpWhiteboardContextSelect(ConsoleContext.SELECT)
+@HttpWhiteboardServletName("layerswap-api")
+@HttpWhiteboardServletPattern("/api/*")
+public class ApiServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServlet.class);
+
+    static final String PROFILER_PID = "org.layerswap.profiler";
+    static final String FS_PID = "org.layerswap.fs";
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile BehavioralProfiler profiler;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile SwapManager swapManager;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile LayerStore layerStore;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile FeedbackLoop feedbackLoop;
+
+    @Reference
+    ConfigurationAdmin configurationAdmin;
+
+    private transient BundleContext bundleContext;
+    private transient ApplianceView view;
+
+    private final transient Map<String, Function<HttpServletRequest, Object>> gets = new LinkedHashMap<>();
+    private final transient Map<String, Function<HttpServletRequest, Object>> posts = new LinkedHashMap<>();
+
+    @Activate
+    void activate(BundleContext context) {
+        this.bundleContext = context;
+        this.view = new ApplianceView(context, () -> profiler, () -> swapManager, () -> layerStore, () -> feedbackLoop);
+        gets.put("session", this::session);
+        gets.put("status", r -> view.status());
+        gets.put("overview", r -> view.overview(intParam(r, "k", 20, 1, 500)));
+        gets.put("predictions", r -> view.predictions(intParam(r, "k", 20, 1, 500)));
+        gets.put("predictors", r -> view.predictors(configured(PROFILER_PID, "predictor")));
+        gets.put("backends", r -> view.backends(configured(FS_PID, "backend")));
+        gets.put("layers", r -> view.layers());
+        gets.put("swaps", r -> view.swaps(intParam(r, "limit", 50, 1, 1000)));
+        gets.put("threshold", r -> view.threshold());
+        posts.put("predictor", r -> usePredictor(param(r, "name")));
+        posts.put("backend", r -> useBackend(param(r, "name")));
+        posts.put("threshold", r -> setThreshold(param(r, "value")));
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        dispatch(gets, request, response);
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        dispatch(posts, request, response);
+    }
+
+    private void dispatch(Map<String, Function<HttpServletRequest, Object>> routes, HttpServletRequest request,
+                          HttpServletResponse response) throws IOException {
+        String path = Objects.requireNonNullElse(request.getPathInfo(), "/").replaceAll("^/+|/+$", "");
+        Function<HttpServletRequest, Object> handler = routes.get(path);
+        if (handler == null) {
+            ConsoleContext.error(response, HttpServletResponse.SC_NOT_FOUND, "no " + request.getMethod() + " /api/" + path
+                    + "; valid: " + String.join(", ", routes.keySet()));
+            return;
+        }
+        try {
+            Object body = handler.apply(request);
+            response.setContentType("application/json;charset=utf-8");
+            response.getWriter().write(Json.write(body));
+        } catch (ApiException e) {
+            ConsoleContext.error(response, e.status, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("REST {} /api/{} failed", request.getMethod(), path, e);
+            ConsoleContext.error(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR,
+                    "internal error (" + e.getClass().getSimpleName() + "); see the appliance log");
+        }
+    }
+
+    private Object session(HttpServletRequest request) {
+        ConsoleUser user = (ConsoleUser) request.getAttribute(ConsoleContext.REQUEST_USER);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("user", user.name());
+        m.put("roles", user.roles());
+        m.put("admin", user.isAdmin());
+        m.put("csrfToken", user.csrfToken());
+        return m;
+    }
+
+    private Object usePredictor(String name) {
+        List<String> installed = names(Predictor.class);
+        if (!installed.contains(name)) {
+            throw new ApiException(HttpServletResponse.SC_BAD_REQUEST, "unknown predictor '" + name + "'; installed: "
+                    + (installed.isEmpty() ? "none" : String.join(", ", installed)));
+        }
+        updateConfig(PROFILER_PID, "predictor", name);
+        return Map.of("predictor", name);
+    }
+
+    private Object useBackend(String name) {
+        List<String> installed = names(FilesystemBackend.class);
+        if (!installed.contains(name) && !"auto".equals(name)) {
+            throw new ApiException(HttpServletResponse.SC_BAD_REQUEST, "unknown filesystem backend '" + name
+                    + "'; valid: auto" + (installed.isEmpty() ? "" : ", " + String.join(", ", installed)));
+        }
+        updateConfig(FS_PID, "backend", name);
+        return Map.of("backend", name);
+    }
+
+    private Object setThreshold(String value) {
+        double t;
+        try {
+            t = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new ApiException(HttpServletResponse.SC_BAD_REQUEST, "threshold '" + value + "' is not a number in [0,1]");
+        }
+        if (!(t >= 0 && t <= 1)) {
+            throw new ApiException(HttpServletResponse.SC_BAD_REQUEST, "threshold " + value + " is outside [0,1]");
+        }
+        SwapManager sm = swapManager;
+        if (sm == null) {
+            throw new ApiException(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "no swap manager is running");
+        }
+        sm.setThreshold(t);
+        return Map.of("threshold", sm.threshold());
+    }
+
+    private List<String> names(Class<?> contract) {
+        List<String> names = new ArrayList<>();
+        try {
+            ServiceReference<?>[] refs = bundleContext.getAllServiceReferences(contract.getName(), null);
+            if (refs != null) {
+                for (ServiceReference<?> ref : refs) {
+                    Object n = ref.getProperty("name");
+                    if (n != null) {
+                        names.add(n.toString());
+                    }
+                }
+            }
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        names.sort(Comparator.naturalOrder());
+        return names;
+    }
+
+    private String configured(String pid, String key) {
+        try {
+            Configuration c = configurationAdmin.getConfiguration(pid, "?");
+            Object v = c.getProperties() == null ? null : c.getProperties().get(key);
+            return v == null ? "" : v.toString();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read configuration " + pid, e);
+        }
+    }
+
+    private void updateConfig(String pid, String key, String value) {
+        try {
+            Configuration c = configurationAdmin.getConfiguration(pid, "?");
+            Dictionary<String, Object> props = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
+            props.put(key, value);
+            c.update(props);
+            LOG.info("configuration {}: {} = {} (set through the web console)", pid, key, value);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot update configuration " + pid, e);
+        }
+    }
+
+    private static String param(HttpServletRequest request, String name) {
+        String v = request.getParameter(name);
+        if (v == null || v.isBlank()) {
+            throw new ApiException(HttpServletResponse.SC_BAD_REQUEST, "missing parameter '" + name + "'");
+        }
+        return v.trim();
+    }
+
+    private static int intParam(HttpServletRequest request, String name, int dflt, int min, int max) {
+        String v = request.getParameter(name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int i = Integer.parseInt(v.trim());
+            if (i >= min && i <= max) {
+                return i;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error below
+        }
+        throw new ApiException(HttpServletResponse.SC_BAD_REQUEST, "parameter '" + name + "' must be an integer in [" + min + "," + max + "], got '" + v + "'");
+    }
+
+    /** An error the client caused, reported with its status. */
+    static final class ApiException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int status;
+
+        ApiException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+}

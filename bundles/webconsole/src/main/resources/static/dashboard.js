@@ -1,0 +1,165 @@
+// LayerSwap dashboard: polls /layerswap/api/overview and drives the actions through the REST API.
+'use strict';
+
+const api = (path) => 'api/' + path;
+let csrfToken = '';
+let charts = {};
+const history = { labels: [], maxScore: [], aboveThreshold: [], threshold: [] };
+
+function el(id) { return document.getElementById(id); }
+function text(id, value) { el(id).textContent = value; }
+function bytes(n) {
+  if (n == null) return '–';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0; let v = n;
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  return v.toFixed(v >= 10 || i === 0 ? 0 : 1) + ' ' + units[i];
+}
+function show(message, isError) {
+  const m = el('message');
+  m.textContent = message; m.hidden = !message;
+  m.className = 'message' + (isError ? ' error' : '');
+}
+
+async function getJson(path) {
+  const r = await fetch(api(path), { credentials: 'same-origin' });
+  if (r.status === 401) { location.href = 'login'; throw new Error('login required'); }
+  const body = await r.json();
+  if (!r.ok) throw new Error(body.error || r.statusText);
+  return body;
+}
+
+async function post(path, params) {
+  const r = await fetch(api(path), {
+    method: 'POST', credentials: 'same-origin',
+    headers: { 'X-CSRF-Token': csrfToken, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(params)
+  });
+  const body = await r.json();
+  if (!r.ok) throw new Error(body.error || r.statusText);
+  return body;
+}
+
+function fillTable(id, rows) {
+  const tbody = el(id).querySelector('tbody');
+  tbody.replaceChildren(...rows.map(cells => {
+    const tr = document.createElement('tr');
+    for (const c of cells) {
+      const td = document.createElement('td');
+      if (typeof c === 'object' && c !== null) { td.textContent = c.text; if (c.cls) td.className = c.cls; }
+      else td.textContent = c;
+      tr.appendChild(td);
+    }
+    return tr;
+  }));
+}
+
+function makeCharts() {
+  Chart.defaults.animation = false;
+  charts.scores = new Chart(el('scores-chart'), {
+    type: 'bar',
+    data: { labels: [], datasets: [{ label: 'P(needed within window)', data: [], backgroundColor: '#2f6fad' }] },
+    options: { indexAxis: 'y', scales: { x: { min: 0, max: 1 } }, plugins: { legend: { display: false } } }
+  });
+  charts.history = new Chart(el('history-chart'), {
+    type: 'line',
+    data: { labels: history.labels, datasets: [
+      { label: 'max score', data: history.maxScore, borderColor: '#2f6fad', yAxisID: 'p' },
+      { label: 'threshold', data: history.threshold, borderColor: '#c7512b', borderDash: [6, 4], yAxisID: 'p' },
+      { label: 'layers ≥ threshold', data: history.aboveThreshold, borderColor: '#1c7c3a', yAxisID: 'n' }] },
+    options: { scales: { p: { min: 0, max: 1, position: 'left' }, n: { min: 0, position: 'right', grid: { display: false } } } }
+  });
+  charts.storage = new Chart(el('storage-chart'), {
+    type: 'doughnut',
+    data: { labels: ['used', 'free'], datasets: [{ data: [0, 1], backgroundColor: ['#2f6fad', '#dde3ea'] }] }
+  });
+}
+
+function render(o) {
+  text('updated', 'updated ' + new Date(o.time).toLocaleTimeString());
+  const p = o.predictions;
+  text('predictor-active', p.available ? p.predictor : 'no profiler');
+  text('window', p.available ? 'window ' + Math.round(p.windowMillis / 1000) + ' s' : '');
+  text('scored-count', p.available ? p.scored : '–');
+  const top = p.available ? p.top : [];
+  charts.scores.data.labels = top.map(s => s.short);
+  charts.scores.data.datasets[0].data = top.map(s => s.score);
+  charts.scores.update();
+
+  const t = o.threshold;
+  text('threshold-value', t.available ? t.threshold.toFixed(2) : 'no swap manager');
+  text('threshold-recommended', t.recommended != null ? 'controller recommends ' + t.recommended.toFixed(2) : '');
+  const thr = t.available ? t.threshold : null;
+  history.labels.push(new Date(o.time).toLocaleTimeString());
+  history.maxScore.push(top.length ? top[0].score : 0);
+  history.threshold.push(thr);
+  history.aboveThreshold.push(thr == null ? 0 : top.filter(s => s.score >= thr).length);
+  if (history.labels.length > 120) for (const k in history) history[k].shift();
+  charts.history.update();
+
+  const l = o.layers;
+  if (l.available) {
+    text('storage-used', bytes(l.usedBytes));
+    text('storage-budget', 'of ' + bytes(l.budgetBytes) + ' · ' + l.hits + ' hits / ' + l.misses + ' misses');
+    charts.storage.data.datasets[0].data = [l.usedBytes, Math.max(0, l.budgetBytes - l.usedBytes)];
+    charts.storage.update();
+    fillTable('layers-table', l.resident.map(r => [r.short, { text: bytes(r.sizeBytes), cls: 'num' },
+      { text: bytes(r.unpackedBytes), cls: 'num' }, { text: r.score.toFixed(3), cls: 'num' }, { text: r.refCount, cls: 'num' }]));
+  } else {
+    text('storage-used', 'no layer store');
+  }
+
+  const s = o.swaps;
+  if (s.available) {
+    const ok = s.swaps.filter(x => ['SUCCEEDED', 'PROMOTED'].includes(x.outcome)).length;
+    text('swap-count', s.swaps.length);
+    text('swap-outcomes', ok + ' succeeded · ' + (s.swaps.length - ok) + ' other');
+    fillTable('swaps-table', s.swaps.map(x => [x.id, x.function, x.mode,
+      { text: x.outcome, cls: ['FAILED', 'ROLLED_BACK'].includes(x.outcome) ? 'bad' : 'ok' },
+      { text: (x.durationMicros / 1000).toFixed(2) + ' ms', cls: 'num' }, x.detail]));
+  } else {
+    text('swap-count', 'no swap manager');
+  }
+
+  fillTable('services-table', o.status.services.map(x => [x.contract, x.name ?? '–', x.ranking ?? 0, x.bundle]));
+}
+
+async function refreshChoices() {
+  const [preds, backends] = await Promise.all([getJson('predictors'), getJson('backends')]);
+  const ps = el('predictor-select');
+  ps.replaceChildren(...preds.predictors.map(x => new Option(x.name + (x.active ? ' (active)' : ''), x.name, false, x.active)));
+  const bs = el('backend-select');
+  bs.replaceChildren(new Option('auto', 'auto'), ...backends.backends.map(x =>
+    new Option(x.name + (x.available ? '' : ' (unavailable)'), x.name, false, x.name === backends.configured)));
+  text('backend-active', backends.configured || 'auto');
+  const unavailable = backends.backends.filter(x => !x.available).map(x => x.name + ': ' + x.unavailableReason);
+  text('backend-reason', unavailable.join('; '));
+}
+
+async function tick() {
+  try { render(await getJson('overview?k=15')); }
+  catch (e) { show('Cannot reach the appliance: ' + e.message, true); }
+}
+
+async function act(path, params, done) {
+  try { const r = await post(path, params); show(done(r), false); await refreshChoices(); await tick(); }
+  catch (e) { show(e.message, true); }
+}
+
+async function main() {
+  const session = await getJson('session');
+  csrfToken = session.csrfToken;
+  el('logout-csrf').value = csrfToken;
+  text('user', session.user + (session.admin ? ' (admin)' : ' (read-only)'));
+  if (!session.admin) for (const b of document.querySelectorAll('.actions button')) b.disabled = true;
+  makeCharts();
+  el('predictor-use').onclick = () => act('predictor', { name: el('predictor-select').value }, r => 'Predictor set to ' + r.predictor);
+  el('backend-use').onclick = () => act('backend', { name: el('backend-select').value }, r => 'Backend set to ' + r.backend);
+  el('threshold-set').onclick = () => act('threshold', { value: el('threshold-input').value }, r => 'Threshold set to ' + r.threshold);
+  await refreshChoices().catch(e => show(e.message, true));
+  await tick();
+  setInterval(tick, 2000);
+  setInterval(() => refreshChoices().catch(() => {}), 10000);
+}
+
+main().catch(e => show(e.message, true));
