@@ -29,7 +29,8 @@ import org.osgi.framework.Bundle;
 public class ApplianceBootIT extends ApplianceTestSupport {
 
     /** Bundles the core feature must bring; grows as modules land. */
-    private static final Set<String> REQUIRED_BUNDLES = Set.of("org.layerswap.api", "org.layerswap.shell", "org.layerswap.webconsole");
+    private static final Set<String> REQUIRED_BUNDLES = Set.of("org.layerswap.api", "org.layerswap.control", "org.layerswap.shell",
+            "org.layerswap.webconsole");
 
     @Configuration
     public Option[] config() {
@@ -67,6 +68,32 @@ public class ApplianceBootIT extends ApplianceTestSupport {
         }
         String bundlesOnly = executeCommand("layerswap:status --bundles-only");
         assertFalse("--bundles-only still printed services:\n" + bundlesOnly, bundlesOnly.contains("Services"));
+    }
+
+    @Test
+    public void predictorCommandsListAndRefuseUnknownNames() throws Exception {
+        String list = executeCommand("layerswap:predictor-list");
+        assertTrue(list, list.startsWith("Configured: "));
+        assertTrue(list, list.contains("Name") && list.contains("Ranking"));
+        String refused = executeCommand("layerswap:predictor-use no-such-predictor");
+        assertTrue(refused, refused.contains("Error: unknown predictor 'no-such-predictor'; installed: "));
+        assertFalse("a refused input must not print a stack trace:\n" + refused, refused.contains("\tat "));
+    }
+
+    @Test
+    public void fsCommandsSwitchByConfigurationAndRefuseUnknownNames() throws Exception {
+        String refused = executeCommand("layerswap:fs-use no-such-backend");
+        assertTrue(refused, refused.contains("Error: unknown filesystem backend 'no-such-backend'; valid: auto"));
+        String used = executeCommand("layerswap:fs-use auto");
+        assertTrue(used, used.contains("Filesystem backend set to auto"));
+        assertTrue("fs-list does not show the configured backend",
+                waitFor(() -> {
+                    try {
+                        return executeCommand("layerswap:fs-list").startsWith("Configured: auto");
+                    } catch (Exception e) {
+                        return false;
+                    }
+                }, 10, TimeUnit.SECONDS));
     }
 
     @Test

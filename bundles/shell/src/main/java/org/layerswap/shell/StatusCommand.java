@@ -1,20 +1,18 @@
 package org.layerswap.shell;
 
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 import org.apache.karaf.shell.api.action.Action;
-import org.layerswap.api.Contracts;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
-import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
+import org.layerswap.api.ApplianceControl;
+import org.layerswap.api.ApplianceStatus;
+import org.layerswap.api.BundleInfo;
+import org.layerswap.api.Contracts;
+import org.layerswap.api.ServiceInfo;
 
 /** Which LayerSwap bundles run and which pipeline services are registered. */
 @Command(scope = "layerswap", name = "status", description = "Shows LayerSwap bundles and the services they provide")
@@ -22,56 +20,45 @@ import org.osgi.framework.ServiceReference;
 public class StatusCommand implements Action {
 
     @Reference
-    BundleContext bundleContext;
+    ApplianceControl control;
 
     @Option(name = "--bundles-only", description = "Only list bundles")
     boolean bundlesOnly;
 
     @Override
-    public Object execute() throws InvalidSyntaxException {
-        List<Bundle> bundles = Arrays.stream(bundleContext.getBundles())
-                .filter(b -> b.getSymbolicName() != null && b.getSymbolicName().startsWith(Contracts.BUNDLE_PREFIX))
-                .sorted(Comparator.comparing(Bundle::getSymbolicName))
-                .toList();
-        ShellTable bundleTable = new ShellTable();
-        bundleTable.column("ID").alignRight();
-        bundleTable.column("Bundle");
-        bundleTable.column("Version");
-        bundleTable.column("State");
-        for (Bundle b : bundles) {
-            bundleTable.addRow().addContent(b.getBundleId(), b.getSymbolicName(), b.getVersion(), BundleStates.name(b.getState()));
+    public Object execute() {
+        ApplianceStatus status = control.status();
+        ShellTable bundles = new ShellTable();
+        bundles.column("ID").alignRight();
+        bundles.column("Bundle");
+        bundles.column("Version");
+        bundles.column("State");
+        for (BundleInfo b : status.bundles()) {
+            bundles.addRow().addContent(b.id(), b.symbolicName(), b.version(), b.state());
         }
-        System.out.println("LayerSwap bundles (" + bundles.size() + ", "
-                + bundles.stream().filter(b -> b.getState() == Bundle.ACTIVE).count() + " active)");
-        bundleTable.print(System.out);
+        System.out.println("LayerSwap bundles (" + status.bundles().size() + ", " + status.activeBundles() + " active)");
+        bundles.print(System.out);
         if (bundlesOnly) {
             return null;
         }
-
-        ShellTable serviceTable = new ShellTable();
-        serviceTable.column("Service");
-        serviceTable.column("Name");
-        serviceTable.column("Ranking").alignRight();
-        serviceTable.column("Bundle");
+        ShellTable services = new ShellTable();
+        services.column("Service");
+        services.column("Name");
+        services.column("Ranking").alignRight();
+        services.column("In use");
+        services.column("Bundle");
         for (Class<?> contract : Contracts.SERVICES) {
-            ServiceReference<?>[] refs = bundleContext.getAllServiceReferences(contract.getName(), null);
-            if (refs == null) {
-                serviceTable.addRow().addContent(contract.getSimpleName(), "-", "", "(none registered)");
-                continue;
+            List<ServiceInfo> registered = status.services().stream().filter(s -> s.contract().equals(contract.getSimpleName())).toList();
+            if (registered.isEmpty()) {
+                services.addRow().addContent(contract.getSimpleName(), "-", "", "", "(none registered)");
             }
-            Arrays.sort(refs, Comparator.reverseOrder()); // highest ranking first
-            for (ServiceReference<?> ref : refs) {
-                Object name = ref.getProperty("name");
-                Object ranking = ref.getProperty("service.ranking");
-                serviceTable.addRow().addContent(contract.getSimpleName(),
-                        name == null ? "-" : name,
-                        ranking == null ? 0 : ranking,
-                        ref.getBundle().getSymbolicName());
+            for (ServiceInfo s : registered) {
+                services.addRow().addContent(s.contract(), s.name().isEmpty() ? "-" : s.name(), s.ranking(), s.active() ? "yes" : "", s.bundle());
             }
         }
         System.out.println();
-        System.out.println("Services");
-        serviceTable.print(System.out);
+        System.out.println("Services (" + status.services().size() + " registered)");
+        services.print(System.out);
         return null;
     }
 }

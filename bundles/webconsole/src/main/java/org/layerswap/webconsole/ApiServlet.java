@@ -1,12 +1,7 @@
 package org.layerswap.webconsole;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -16,16 +11,11 @@ import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
+import org.layerswap.api.ApplianceControl;
 import org.layerswap.api.BehavioralProfiler;
 import org.layerswap.api.FeedbackLoop;
-import org.layerswap.api.FilesystemBackend;
 import org.layerswap.api.LayerStore;
-import org.layerswap.api.Predictor;
 import org.layerswap.api.SwapManager;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -51,9 +41,6 @@ public class ApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ApiServlet.class);
 
-    static final String PROFILER_PID = "org.layerswap.profiler";
-    static final String FS_PID = "org.layerswap.fs";
-
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     volatile BehavioralProfiler profiler;
 
@@ -67,24 +54,22 @@ public class ApiServlet extends HttpServlet {
     volatile FeedbackLoop feedbackLoop;
 
     @Reference
-    ConfigurationAdmin configurationAdmin;
+    ApplianceControl control;
 
-    private transient BundleContext bundleContext;
     private transient ApplianceView view;
 
     private final transient Map<String, Function<HttpServletRequest, Object>> gets = new LinkedHashMap<>();
     private final transient Map<String, Function<HttpServletRequest, Object>> posts = new LinkedHashMap<>();
 
     @Activate
-    void activate(BundleContext context) {
-        this.bundleContext = context;
-        this.view = new ApplianceView(context, () -> profiler, () -> swapManager, () -> layerStore, () -> feedbackLoop);
+    void activate() {
+        this.view = new ApplianceView(control, () -> profiler, () -> swapManager, () -> layerStore, () -> feedbackLoop);
         gets.put("session", this::session);
         gets.put("status", r -> view.status());
         gets.put("overview", r -> view.overview(intParam(r, "k", 20, 1, 500)));
         gets.put("predictions", r -> view.predictions(intParam(r, "k", 20, 1, 500)));
-        gets.put("predictors", r -> view.predictors(configured(PROFILER_PID, "predictor")));
-        gets.put("backends", r -> view.backends(configured(FS_PID, "backend")));
+        gets.put("predictors", r -> view.predictors());
+        gets.put("backends", r -> view.backends());
         gets.put("layers", r -> view.layers());
         gets.put("swaps", r -> view.swaps(intParam(r, "limit", 50, 1, 1000)));
         gets.put("threshold", r -> view.threshold());
@@ -136,23 +121,21 @@ public class ApiServlet extends HttpServlet {
     }
 
     private Object usePredictor(String name) {
-        List<String> installed = names(Predictor.class);
-        if (!installed.contains(name)) {
-            throw new ApiException(HttpServletResponse.SC_BAD_REQUEST, "unknown predictor '" + name + "'; installed: "
-                    + (installed.isEmpty() ? "none" : String.join(", ", installed)));
-        }
-        updateConfig(PROFILER_PID, "predictor", name);
+        refusedAsBadRequest(() -> control.usePredictor(name));
         return Map.of("predictor", name);
     }
 
     private Object useBackend(String name) {
-        List<String> installed = names(FilesystemBackend.class);
-        if (!installed.contains(name) && !"auto".equals(name)) {
-            throw new ApiException(HttpServletResponse.SC_BAD_REQUEST, "unknown filesystem backend '" + name
-                    + "'; valid: auto" + (installed.isEmpty() ? "" : ", " + String.join(", ", installed)));
-        }
-        updateConfig(FS_PID, "backend", name);
+        refusedAsBadRequest(() -> control.useBackend(name));
         return Map.of("backend", name);
+    }
+
+    private static void refusedAsBadRequest(Runnable action) {
+        try {
+            action.run();
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
+        }
     }
 
     private Object setThreshold(String value) {
@@ -171,47 +154,6 @@ public class ApiServlet extends HttpServlet {
         }
         sm.setThreshold(t);
         return Map.of("threshold", sm.threshold());
-    }
-
-    private List<String> names(Class<?> contract) {
-        List<String> names = new ArrayList<>();
-        try {
-            ServiceReference<?>[] refs = bundleContext.getAllServiceReferences(contract.getName(), null);
-            if (refs != null) {
-                for (ServiceReference<?> ref : refs) {
-                    Object n = ref.getProperty("name");
-                    if (n != null) {
-                        names.add(n.toString());
-                    }
-                }
-            }
-        } catch (org.osgi.framework.InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-        names.sort(Comparator.naturalOrder());
-        return names;
-    }
-
-    private String configured(String pid, String key) {
-        try {
-            Configuration c = configurationAdmin.getConfiguration(pid, "?");
-            Object v = c.getProperties() == null ? null : c.getProperties().get(key);
-            return v == null ? "" : v.toString();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read configuration " + pid, e);
-        }
-    }
-
-    private void updateConfig(String pid, String key, String value) {
-        try {
-            Configuration c = configurationAdmin.getConfiguration(pid, "?");
-            Dictionary<String, Object> props = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
-            props.put(key, value);
-            c.update(props);
-            LOG.info("configuration {}: {} = {} (set through the web console)", pid, key, value);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot update configuration " + pid, e);
-        }
     }
 
     private static String param(HttpServletRequest request, String name) {

@@ -1,41 +1,37 @@
 package org.layerswap.webconsole;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.layerswap.api.ApplianceControl;
+import org.layerswap.api.ApplianceStatus;
+import org.layerswap.api.BackendInfo;
 import org.layerswap.api.BehavioralProfiler;
-import org.layerswap.api.Contracts;
+import org.layerswap.api.BundleInfo;
 import org.layerswap.api.FeedbackLoop;
-import org.layerswap.api.FilesystemBackend;
 import org.layerswap.api.LayerStore;
 import org.layerswap.api.LayerStoreStats;
 import org.layerswap.api.PredictionScore;
-import org.layerswap.api.Predictor;
 import org.layerswap.api.ResidentLayer;
+import org.layerswap.api.ServiceInfo;
 import org.layerswap.api.SwapManager;
 import org.layerswap.api.SwapRecord;
-import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 
 /** Turns the running services into the JSON-ready maps the REST API returns. */
 final class ApplianceView {
 
-    private final BundleContext context;
+    private final ApplianceControl control;
     private final Supplier<BehavioralProfiler> profiler;
     private final Supplier<SwapManager> swapManager;
     private final Supplier<LayerStore> layerStore;
     private final Supplier<FeedbackLoop> feedbackLoop;
 
-    ApplianceView(BundleContext context, Supplier<BehavioralProfiler> profiler, Supplier<SwapManager> swapManager,
+    ApplianceView(ApplianceControl control, Supplier<BehavioralProfiler> profiler, Supplier<SwapManager> swapManager,
                   Supplier<LayerStore> layerStore, Supplier<FeedbackLoop> feedbackLoop) {
-        this.context = context;
+        this.control = control;
         this.profiler = profiler;
         this.swapManager = swapManager;
         this.layerStore = layerStore;
@@ -43,20 +39,20 @@ final class ApplianceView {
     }
 
     Map<String, Object> status() {
+        ApplianceStatus status = control.status();
         List<Map<String, Object>> bundles = new ArrayList<>();
-        Arrays.stream(context.getBundles())
-                .filter(b -> b.getSymbolicName() != null && b.getSymbolicName().startsWith(Contracts.BUNDLE_PREFIX))
-                .sorted(Comparator.comparing(Bundle::getSymbolicName))
-                .forEach(b -> bundles.add(map("id", b.getBundleId(), "symbolicName", b.getSymbolicName(),
-                        "version", b.getVersion().toString(), "active", b.getState() == Bundle.ACTIVE)));
+        for (BundleInfo b : status.bundles()) {
+            bundles.add(map("id", b.id(), "symbolicName", b.symbolicName(), "version", b.version(), "state", b.state(), "active", b.isActive()));
+        }
         List<Map<String, Object>> services = new ArrayList<>();
-        for (Class<?> contract : Contracts.SERVICES) {
-            for (ServiceReference<?> ref : references(contract)) {
-                services.add(map("contract", contract.getSimpleName(), "name", ref.getProperty("name"),
-                        "ranking", ref.getProperty("service.ranking"), "bundle", ref.getBundle().getSymbolicName()));
-            }
+        for (ServiceInfo s : status.services()) {
+            services.add(service(s));
         }
         return map("bundles", bundles, "services", services);
+    }
+
+    private static Map<String, Object> service(ServiceInfo s) {
+        return map("contract", s.contract(), "name", s.name(), "ranking", s.ranking(), "bundle", s.bundle(), "active", s.active());
     }
 
     Map<String, Object> overview(int k) {
@@ -82,33 +78,19 @@ final class ApplianceView {
                 "scored", p.scores().size(), "top", top);
     }
 
-    Map<String, Object> predictors(String configured) {
+    Map<String, Object> predictors() {
         BehavioralProfiler p = profiler.get();
-        String active = p == null ? "" : p.activePredictor();
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (ServiceReference<?> ref : references(Predictor.class)) {
-            Object name = ref.getProperty("name");
-            list.add(map("name", name, "ranking", ref.getProperty("service.ranking"), "bundle",
-                    ref.getBundle().getSymbolicName(), "active", active.equals(name)));
-        }
-        return map("configured", configured, "active", active, "predictors", list);
+        return map("configured", control.configuredPredictor(), "active", p == null ? "" : p.activePredictor(),
+                "predictors", control.predictors().stream().map(ApplianceView::service).toList());
     }
 
-    Map<String, Object> backends(String configured) {
+    Map<String, Object> backends() {
         List<Map<String, Object>> list = new ArrayList<>();
-        for (ServiceReference<?> ref : references(FilesystemBackend.class)) {
-            FilesystemBackend b = (FilesystemBackend) context.getService(ref);
-            if (b == null) {
-                continue;
-            }
-            try {
-                list.add(map("name", b.name(), "ranking", ref.getProperty("service.ranking"), "available", b.isAvailable(),
-                        "unavailableReason", b.unavailableReason(), "composed", b.composed().size()));
-            } finally {
-                context.ungetService(ref);
-            }
+        for (BackendInfo b : control.backends()) {
+            list.add(map("name", b.name(), "ranking", b.ranking(), "available", b.available(),
+                    "unavailableReason", b.unavailableReason(), "composed", b.composedRoots()));
         }
-        return map("configured", configured, "backends", list);
+        return map("configured", control.configuredBackend(), "backends", list);
     }
 
     Map<String, Object> layers() {
@@ -148,19 +130,6 @@ final class ApplianceView {
         FeedbackLoop fb = feedbackLoop.get();
         return map("available", sm != null, "threshold", sm == null ? null : sm.threshold(),
                 "recommended", fb == null ? null : fb.recommendedThreshold());
-    }
-
-    private List<ServiceReference<?>> references(Class<?> contract) {
-        try {
-            ServiceReference<?>[] refs = context.getAllServiceReferences(contract.getName(), null);
-            if (refs == null) {
-                return List.of();
-            }
-            Arrays.sort(refs, Comparator.reverseOrder());
-            return List.of(refs);
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** An insertion-ordered map from alternating keys and values (nulls allowed, unlike Map.of). */

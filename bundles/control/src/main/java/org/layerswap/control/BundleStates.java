@@ -1,4 +1,4 @@
-package org.layerswap.shell;
+package org.layerswap.control;
 
 import org.osgi.framework.Bundle;
 

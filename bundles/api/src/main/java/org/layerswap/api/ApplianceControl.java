@@ -1,0 +1,30 @@
+package org.layerswap.api;
+
+import java.util.List;
+
+/**
+ * What operators can see and change, shared by the shell commands and the REST API so both
+ * validate and act the same way. Errors are {@link IllegalArgumentException}s whose message
+ * says what was wrong and what is valid.
+ */
+public interface ApplianceControl {
+
+    ApplianceStatus status();
+
+    /** Installed predictors, highest ranking first; {@code active} marks the one in use. */
+    List<ServiceInfo> predictors();
+
+    /** Name configured in {@code org.layerswap.profiler predictor} ("" when unset). */
+    String configuredPredictor();
+
+    /** Selects the predictor by configuration; the profiler switches without losing profiles. */
+    void usePredictor(String name);
+
+    List<BackendInfo> backends();
+
+    /** Backend configured in {@code org.layerswap.fs backend} ("auto" when unset). */
+    String configuredBackend();
+
+    /** Selects the filesystem backend ({@code auto} or an installed backend's name). */
+    void useBackend(String name);
+}
