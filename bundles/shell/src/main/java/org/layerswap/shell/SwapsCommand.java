@@ -1,0 +1,50 @@
+package org.layerswap.shell;
+
+import java.time.Instant;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+import org.layerswap.api.SwapManager;
+import org.layerswap.api.SwapRecord;
+
+@Command(scope = "layerswap", name = "swaps", description = "Shows the swap history with outcomes, newest first")
+@Service
+public class SwapsCommand implements Action {
+
+    @Reference(optional = true)
+    SwapManager swapManager;
+
+    @Option(name = "-n", aliases = "--limit", description = "How many swaps to show (1..10000)")
+    int limit = 20;
+
+    @Override
+    public Object execute() {
+        if (swapManager == null) {
+            System.err.println("Error: no swap manager is running (feature layerswap-swap)");
+            return null;
+        }
+        if (limit < 1 || limit > 10_000) {
+            System.err.println("Error: -n must be between 1 and 10000, got " + limit);
+            return null;
+        }
+        ShellTable table = new ShellTable();
+        table.column("#").alignRight();
+        table.column("Function");
+        table.column("Mode");
+        table.column("Outcome");
+        table.column("Layers").alignRight();
+        table.column("Duration").alignRight();
+        table.column("Started");
+        table.column("Detail");
+        for (SwapRecord r : swapManager.swapHistory(limit)) {
+            table.addRow().addContent(r.id(), r.functionId(), r.mode(), r.outcome(), r.fromLayers().size() + "->" + r.toLayers().size(),
+                    String.format("%.2f ms", r.durationMicros() / 1000.0), Instant.ofEpochMilli(r.startedMillis()), r.detail());
+        }
+        table.print(System.out);
+        return null;
+    }
+}
