@@ -1,0 +1,63 @@
+package org.layerswap.store.layers;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link FileLayerStore}.
+ *
+ * @param root                    store directory (tmp/, blobs/, layers/, meta/ below it)
+ * @param budgetBytes             disk budget for unpacked layers; eviction keeps usage under it
+ * @param prefetchBytesPerSecond  bandwidth cap for PREFETCH downloads (token bucket); 0 = unlimited
+ * @param workers                 concurrent downloads/unpacks
+ * @param maxAttempts             attempts per download (each resumes where the last one stopped)
+ * @param retryBackoff            first delay between attempts, doubled each time
+ * @param limits                  what a layer tar may contain
+ * @param keepBlobs               keep the compressed blob after unpacking
+ */
+public record StoreConfig(Path root, long budgetBytes, long prefetchBytesPerSecond, int workers, int maxAttempts,
+                          Duration retryBackoff, UnpackLimits limits, boolean keepBlobs) {
+
+    public StoreConfig {
+        Objects.requireNonNull(root, "store root");
+        if (budgetBytes <= 0) {
+            throw new IllegalArgumentException("budgetBytes must be positive, got " + budgetBytes);
+        }
+        if (prefetchBytesPerSecond < 0) {
+            throw new IllegalArgumentException("prefetchBytesPerSecond must be >= 0 (0 = unlimited), got " + prefetchBytesPerSecond);
+        }
+        if (workers < 1 || workers > 64) {
+            throw new IllegalArgumentException("workers must be in 1..64, got " + workers);
+        }
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
+        }
+        retryBackoff = Objects.requireNonNullElse(retryBackoff, Duration.ofMillis(200));
+        limits = Objects.requireNonNullElse(limits, UnpackLimits.DEFAULT);
+    }
+
+    public static StoreConfig of(Path root, long budgetBytes) {
+        return new StoreConfig(root, budgetBytes, 0, 2, 4, Duration.ofMillis(200), UnpackLimits.DEFAULT, false);
+    }
+
+    public StoreConfig withPrefetchBandwidth(long bytesPerSecond) {
+        return new StoreConfig(root, budgetBytes, bytesPerSecond, workers, maxAttempts, retryBackoff, limits, keepBlobs);
+    }
+
+    public StoreConfig withWorkers(int n) {
+        return new StoreConfig(root, budgetBytes, prefetchBytesPerSecond, n, maxAttempts, retryBackoff, limits, keepBlobs);
+    }
+
+    public StoreConfig withRetries(int attempts, Duration backoff) {
+        return new StoreConfig(root, budgetBytes, prefetchBytesPerSecond, workers, attempts, backoff, limits, keepBlobs);
+    }
+
+    public StoreConfig withLimits(UnpackLimits l) {
+        return new StoreConfig(root, budgetBytes, prefetchBytesPerSecond, workers, maxAttempts, retryBackoff, l, keepBlobs);
+    }
+
+    public StoreConfig withKeepBlobs(boolean keep) {
+        return new StoreConfig(root, budgetBytes, prefetchBytesPerSecond, workers, maxAttempts, retryBackoff, limits, keep);
+    }
+}
