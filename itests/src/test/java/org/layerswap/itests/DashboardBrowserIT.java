@@ -1,0 +1,111 @@
+package org.layerswap.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in real headless Chromium against a running appliance: log in, watch it update,
+ * act through it, and keep a screenshot (target/screenshots/) as the test's artifact.
+ */
+public class DashboardBrowserIT {
+
+    private static final File CHROMIUM = new File("/usr/bin/chromium");
+    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+
+    private static RunningAppliance appliance;
+    private static WebDriver browser;
+
+    @BeforeClass
+    public static void startApplianceAndBrowser() throws Exception {
+        if (!CHROMIUM.canExecute() || !CHROMEDRIVER.canExecute()) {
+            throw new IllegalStateException("browser tests need Debian's chromium and chromium-driver "
+                    + "(apt-get install chromium chromium-driver; .ci/run installs them)");
+        }
+        appliance = RunningAppliance.start();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--window-size=1400,1100", "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterClass
+    public static void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (appliance != null) {
+            appliance.close();
+        }
+    }
+
+    @Test
+    public void operatorLogsInSeesLiveDataActsAndGetsAScreenshot() throws Exception {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        browser.get(appliance.url("/layerswap/"));
+        wait.until(ExpectedConditions.urlContains("/layerswap/login"));
+
+        browser.findElement(By.id("username")).sendKeys("karaf");
+        browser.findElement(By.id("password")).sendKeys("wrong");
+        browser.findElement(By.id("login-submit")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("login-error"), "Wrong user name or password."));
+
+        browser.findElement(By.id("username")).clear();
+        browser.findElement(By.id("username")).sendKeys("karaf");
+        browser.findElement(By.id("password")).sendKeys("karaf");
+        browser.findElement(By.id("login-submit")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("user"), "karaf (admin)"));
+
+        // live: the dashboard polls every 2 s and shows when it last heard from the appliance
+        wait.until(ExpectedConditions.textMatches(By.id("updated"), java.util.regex.Pattern.compile("updated .+")));
+        String first = browser.findElement(By.id("updated")).getText();
+        wait.until(d -> !d.findElement(By.id("updated")).getText().equals(first));
+        assertNotEquals(first, browser.findElement(By.id("updated")).getText());
+
+        // the services table lists what is registered, e.g. the layout layer source
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("services-table"), "LayerStore"));
+
+        // an action through the REST API (with the page's CSRF token)
+        new Select(browser.findElement(By.id("backend-select"))).selectByValue("auto");
+        browser.findElement(By.id("backend-use")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("message"), "Backend set to auto"));
+
+        // a bad input is refused with a reason, not a stack trace
+        browser.findElement(By.id("threshold-input")).sendKeys("7");
+        browser.findElement(By.id("threshold-set")).click();
+        wait.until(ExpectedConditions.attributeContains(By.id("message"), "class", "error"));
+        String error = browser.findElement(By.id("message")).getText();
+        assertTrue(error, error.contains("outside [0,1]") || error.contains("no swap manager is running"));
+
+        Path shots = Path.of("target/screenshots");
+        Files.createDirectories(shots);
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Path saved = shots.resolve("dashboard.png");
+        Files.copy(shot.toPath(), saved, StandardCopyOption.REPLACE_EXISTING);
+        assertTrue("screenshot is empty", Files.size(saved) > 10_000);
+        assertEquals("LayerSwap dashboard", browser.getTitle());
+    }
+}

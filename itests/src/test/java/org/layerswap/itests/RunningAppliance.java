@@ -1,0 +1,112 @@
+package org.layerswap.itests;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The built appliance as an operator runs it: the tarball unpacked into target/, free ports
+ * written into its etc/, and {@code bin/karaf server} as a child process. For tests that drive
+ * the appliance from outside (browser tests), where Pax Exam's in-container probe does not fit.
+ */
+final class RunningAppliance implements AutoCloseable {
+
+    final int httpPort;
+    final Path home;
+    private final Process process;
+
+    private RunningAppliance(Path home, int httpPort, Process process) {
+        this.home = home;
+        this.httpPort = httpPort;
+        this.process = process;
+    }
+
+    static RunningAppliance start() throws Exception {
+        Path tarball = Path.of(System.getProperty("layerswap.assembly"));
+        if (!Files.isRegularFile(tarball)) {
+            throw new IllegalStateException("the built appliance is missing (" + tarball + "): build the assembly module first");
+        }
+        Path dir = Files.createTempDirectory(Path.of("target"), "appliance-");
+        run(List.of("tar", "-xzf", tarball.toString(), "-C", dir.toString()));
+        Path home;
+        try (Stream<Path> s = Files.list(dir)) {
+            home = s.filter(Files::isDirectory).findFirst().orElseThrow().toAbsolutePath();
+        }
+        int http = freePort();
+        append(home.resolve("etc/org.ops4j.pax.web.cfg"), "org.osgi.service.http.port = " + http);
+        append(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort = " + freePort());
+        append(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort = " + freePort() + "\nrmiServerPort = " + freePort());
+        append(home.resolve("etc/system.properties"), "karaf.shutdown.port=-1");
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(home.resolve("karaf.out").toFile());
+        pb.environment().putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
+        RunningAppliance appliance = new RunningAppliance(home, http, pb.start());
+        appliance.awaitHttp("/layerswap/login", 180);
+        return appliance;
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + httpPort + path;
+    }
+
+    private void awaitHttp(String path, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the appliance exited with " + process.exitValue() + "; see " + home.resolve("karaf.out"));
+            }
+            try {
+                HttpURLConnection c = (HttpURLConnection) new URL(url(path)).openConnection();
+                c.setConnectTimeout(1000);
+                c.setReadTimeout(5000);
+                if (c.getResponseCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still booting
+            }
+            Thread.sleep(500);
+        }
+        close();
+        throw new IllegalStateException("the appliance did not serve " + path + " within " + seconds + " s; see " + home.resolve("karaf.out"));
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy(); // SIGTERM: Karaf shuts down cleanly
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void append(Path file, String lines) throws IOException {
+        Files.writeString(file, "\n" + lines + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    private static void run(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
+        String out;
+        try (InputStream in = p.getInputStream()) {
+            out = new String(in.readAllBytes());
+        }
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
