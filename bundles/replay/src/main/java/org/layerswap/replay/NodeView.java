@@ -1,0 +1,33 @@
+package org.layerswap.replay;
+
+/** What a replay policy may see of, and do to, the simulated node. */
+public interface NodeView {
+
+    EventTable table();
+
+    NodeConfig config();
+
+    /** The budget in force (a policy may override it, e.g. the infinite-cache oracle). */
+    long budgetBytes();
+
+    long usedBytes();
+
+    boolean resident(int layer);
+
+    /** Queued or in flight as a prefetch. */
+    boolean queued(int layer);
+
+    /** Held by the invocation being served: must not be evicted. */
+    boolean pinned(int layer);
+
+    /** Evicts a resident layer; {@code atMillis} may lie in the past (lazy expiry) for storage accounting. */
+    void evict(int layer, double atMillis);
+
+    /** Queues a background prefetch; false when resident, queued, or larger than the budget. */
+    boolean prefetch(int layer);
+
+    long queuedPrefetchBytes();
+
+    /** Current simulated time, ms. */
+    double now();
+}

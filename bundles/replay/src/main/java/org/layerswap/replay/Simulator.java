@@ -1,0 +1,451 @@
+package org.layerswap.replay;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Discrete-event replay of an {@link EventTable} against one node ({@link NodeConfig}) under one
+ * {@link ReplayPolicy}.
+ *
+ * <p>Model. Each invocation needs its whole layer stack. Resident layers are hits. Missing layers are
+ * fetched on the critical path as one batch: the invocation waits {@code RTT + bytes/bandwidth +
+ * bytes/unpack}, plus any wait for an earlier on-demand batch still using the link. A layer that is
+ * being prefetched when it is needed is promoted: only its remaining share is fetched on demand.
+ * Prefetches form a FIFO queue that uses the link only when no on-demand transfer does (an
+ * on-demand fetch preempts and pauses them); each costs {@code RTT + size/bandwidth + size/unpack} of
+ * link time. Storage is bounded by the budget: making room asks the policy for victims (never a layer
+ * of the invocation being served); a layer that cannot be kept is still fetched but not retained,
+ * and a prefetch that cannot be kept is dropped (counted as waste). Metrics cover invocations at or
+ * after {@code start + warmup}; storage (GB*s) is integrated from that time.
+ */
+public final class Simulator implements NodeView {
+
+    private final EventTable tab;
+    private final NodeConfig cfg;
+    private final ReplayPolicy policy;
+    private final long budget;
+    private final double bwPerMs;
+    private final double unpackPerMs;
+    private final double warmupEnd;
+    private final AtomicLong progress;
+
+    private final boolean[] resident;
+    private final boolean[] queued;
+    private final boolean[] prefetchedUnused;
+    private final int[] pin;
+    private final int[] queueGen;
+    private final double[] insertedAt;
+    private int curPin = -1;
+    private long used;
+    private double now;
+
+    // prefetch queue: ring of (gen << 32 | layer)
+    private long[] ring = new long[64];
+    private int qHead;
+    private int qSize;
+    private int qLive;
+    private long queuedBytes;
+    private double headRemaining = -1;
+    private double prefetchClock;
+    private double demandFreeAt;
+
+    // accounting
+    private double areaByteMs;
+    private double areaClock;
+    private long invocations;
+    private long critical;
+    private final long[] byClass = new long[3];
+    private final long[] criticalByClass = new long[3];
+    private float[] stalls = new float[1024];
+    private int nStalls;
+    private double stallSum;
+    private double onDemandBytes;
+    private double prefetchBytes;
+    private long wasted;
+    private long prefetchesCompleted;
+    private long prefetchesUsed;
+    private long demandLayerMisses;
+    private long layerAccesses;
+    private long eventNanos;
+
+    private int[] missing = new int[16];
+
+    public Simulator(EventTable tab, NodeConfig cfg, ReplayPolicy policy, long warmupMillis, AtomicLong progress) {
+        this.tab = tab;
+        this.cfg = cfg;
+        this.policy = policy;
+        long override = policy.budgetOverride();
+        this.budget = override > 0 ? override : cfg.budgetBytes();
+        this.bwPerMs = cfg.bandwidthBytesPerSec() / 1000.0;
+        this.unpackPerMs = cfg.unpackBytesPerSec() / 1000.0;
+        this.warmupEnd = tab.startMillis() + (double) warmupMillis;
+        this.progress = progress;
+        int nl = tab.layerCount();
+        resident = new boolean[nl];
+        queued = new boolean[nl];
+        prefetchedUnused = new boolean[nl];
+        pin = new int[nl];
+        Arrays.fill(pin, -2);
+        queueGen = new int[nl];
+        insertedAt = new double[nl];
+        now = tab.startMillis();
+        areaClock = now;
+        prefetchClock = now;
+        demandFreeAt = now;
+    }
+
+    public PolicyResult run(String family, double knob) {
+        long wall0 = System.currentTimeMillis();
+        policy.init(this);
+        int n = tab.size();
+        long[] time = tab.time;
+        int[] stackOf = tab.stackOf;
+        int[][] stacks = tab.stacks;
+        int[] stackFn = tab.stackFunction;
+        long pending = 0;
+        for (int e = 0; e < n; e++) {
+            long t = time[e];
+            long n0 = System.nanoTime();
+            advance(t);
+            now = t;
+            curPin = e;
+            policy.beforeInvocation(e, t);
+            int[] stack = stacks[stackOf[e]];
+            for (int l : stack) {
+                pin[l] = e;
+            }
+            int nm = 0;
+            double demandBytes = 0;
+            boolean measured = t >= warmupEnd;
+            for (int l : stack) {
+                if (resident[l]) {
+                    if (prefetchedUnused[l]) {
+                        prefetchedUnused[l] = false;
+                        if (insertedAt[l] >= warmupEnd) {
+                            prefetchesUsed++;
+                        }
+                    }
+                } else {
+                    double fraction = 1.0;
+                    if (queued[l]) {
+                        fraction = unqueue(l);
+                        if (measured) {
+                            prefetchBytes += (1 - fraction) * tab.layerSize[l];
+                        }
+                    }
+                    demandBytes += fraction * tab.layerSize[l];
+                    if (nm == missing.length) {
+                        missing = Arrays.copyOf(missing, nm * 2);
+                    }
+                    missing[nm++] = l;
+                }
+            }
+            double stall = 0;
+            if (nm > 0) {
+                double start = Math.max(t + cfg.rttMillis(), demandFreeAt);
+                double transferEnd = start + demandBytes / bwPerMs;
+                double ready = transferEnd + demandBytes / unpackPerMs;
+                stall = ready - t;
+                demandFreeAt = transferEnd;
+                if (prefetchClock < transferEnd) {
+                    prefetchClock = transferEnd;
+                }
+                for (int i = 0; i < nm; i++) {
+                    int l = missing[i];
+                    if (makeRoom(tab.layerSize[l], t, l, false)) {
+                        insert(l, t);
+                        policy.onInsert(l, t, false);
+                    }
+                }
+            }
+            for (int k = 0; k < stack.length; k++) {
+                policy.onAccess(stack[k], e, k, t);
+            }
+            if (measured) {
+                int c = tab.classOfFunction[stackFn[stackOf[e]]];
+                invocations++;
+                byClass[c]++;
+                layerAccesses += stack.length;
+                if (nm > 0) {
+                    critical++;
+                    criticalByClass[c]++;
+                    demandLayerMisses += nm;
+                    onDemandBytes += demandBytes;
+                    if (nStalls == stalls.length) {
+                        stalls = Arrays.copyOf(stalls, nStalls * 2);
+                    }
+                    stalls[nStalls++] = (float) stall;
+                    stallSum += stall;
+                }
+            }
+            policy.afterInvocation(e, t);
+            curPin = -1;
+            eventNanos += System.nanoTime() - n0;
+            if (++pending == 8192) {
+                if (progress != null) {
+                    progress.addAndGet(pending);
+                }
+                pending = 0;
+            }
+        }
+        if (progress != null) {
+            progress.addAndGet(pending);
+        }
+        double end = tab.endMillis();
+        now = end;
+        policy.onEnd(tab.endMillis());
+        account(end);
+        long unusedAtEnd = 0;
+        for (int l = 0; l < resident.length; l++) {
+            if (resident[l] && prefetchedUnused[l]) {
+                unusedAtEnd += tab.layerSize[l];
+            }
+        }
+        float[] sorted = Arrays.copyOf(stalls, nStalls);
+        Arrays.sort(sorted);
+        Calibration cal = policy.calibration();
+        return new PolicyResult(policy.name(), family, knob, invocations, critical, byClass.clone(),
+                criticalByClass.clone(), percentile(sorted, 0.50), percentile(sorted, 0.95), percentile(sorted, 0.99),
+                nStalls == 0 ? 0 : stallSum / nStalls, stallSum, Math.round(onDemandBytes), Math.round(prefetchBytes),
+                wasted, unusedAtEnd, areaByteMs / 1e12, prefetchesCompleted, prefetchesUsed, demandLayerMisses,
+                layerAccesses, n == 0 ? 0 : (double) eventNanos / n, cal == null ? Double.NaN : cal.brier(),
+                cal == null ? Double.NaN : cal.expectedCalibrationError(), cal, System.currentTimeMillis() - wall0);
+    }
+
+    /** Percentile over all measured invocations, where those not in {@code sortedStalls} stalled 0 ms. */
+    private double percentile(float[] sortedStalls, double q) {
+        if (invocations == 0) {
+            return Double.NaN;
+        }
+        long rank = (long) Math.ceil(q * invocations); // 1-based nearest rank
+        long zeros = invocations - sortedStalls.length;
+        if (rank <= zeros) {
+            return 0;
+        }
+        return sortedStalls[(int) (rank - zeros - 1)];
+    }
+
+    /** Runs timers and prefetch progress up to {@code until}. */
+    private void advance(long until) {
+        while (true) {
+            long timer = policy.nextTimer();
+            long limit = Math.min(until, timer);
+            advancePrefetch(limit);
+            if (timer <= until) {
+                now = Math.max(now, timer);
+                curPin = -1;
+                policy.onTimer(timer);
+            } else {
+                return;
+            }
+        }
+    }
+
+    private double work(int l) {
+        double b = tab.layerSize[l];
+        return cfg.rttMillis() + b / bwPerMs + b / unpackPerMs;
+    }
+
+    private void advancePrefetch(double limit) {
+        double pt = Math.max(prefetchClock, demandFreeAt);
+        while (qLive > 0) {
+            long entry = ring[qHead];
+            int l = (int) entry;
+            int gen = (int) (entry >>> 32);
+            if (!queued[l] || queueGen[l] != gen) {
+                popHead();
+                continue;
+            }
+            double w = headRemaining >= 0 ? headRemaining : work(l);
+            if (pt + w <= limit) {
+                pt += w;
+                popHead();
+                qLive--;
+                queued[l] = false;
+                queuedBytes -= tab.layerSize[l];
+                headRemaining = -1;
+                complete(l, pt);
+            } else {
+                headRemaining = w - Math.max(0, limit - pt);
+                pt = Math.max(pt, limit);
+                break;
+            }
+        }
+        prefetchClock = pt;
+    }
+
+    private void popHead() {
+        qHead = (qHead + 1) & (ring.length - 1);
+        qSize--;
+    }
+
+    private void complete(int l, double tc) {
+        double saved = now;
+        now = tc;
+        if (tc >= warmupEnd) {
+            prefetchBytes += tab.layerSize[l];
+        }
+        if (makeRoom(tab.layerSize[l], tc, l, true)) {
+            insert(l, tc);
+            prefetchedUnused[l] = true;
+            if (tc >= warmupEnd) {
+                prefetchesCompleted++;
+            }
+            policy.onInsert(l, tc, true);
+        } else if (tc >= warmupEnd) {
+            wasted += tab.layerSize[l];
+            prefetchesCompleted++;
+        }
+        now = Math.max(saved, tc);
+    }
+
+    /** Removes a queued layer needed on demand; returns the share of it still to transfer. */
+    private double unqueue(int l) {
+        double fraction = 1.0;
+        long head = ring[qHead];
+        if (headRemaining >= 0 && (int) head == l && (int) (head >>> 32) == queueGen[l]) {
+            fraction = Math.min(1.0, headRemaining / work(l));
+            headRemaining = -1;
+            popHead();
+        }
+        queued[l] = false;
+        qLive--;
+        queuedBytes -= tab.layerSize[l];
+        return fraction;
+    }
+
+    private boolean makeRoom(long size, double t, int incoming, boolean forPrefetch) {
+        if (size > budget) {
+            return false;
+        }
+        while (used + size > budget) {
+            int v = policy.victim(t, incoming, forPrefetch);
+            if (v < 0) {
+                return false;
+            }
+            if (!resident[v] || pin[v] == curPin && curPin >= 0) {
+                throw new IllegalStateException(policy.name() + " chose victim " + v + " that is "
+                        + (resident[v] ? "pinned" : "not resident"));
+            }
+            evict(v, t);
+        }
+        return true;
+    }
+
+    private void insert(int l, double t) {
+        account(t);
+        resident[l] = true;
+        insertedAt[l] = t;
+        used += tab.layerSize[l];
+    }
+
+    private void account(double t) {
+        if (t > areaClock) {
+            double from = Math.max(areaClock, warmupEnd);
+            if (t > from) {
+                areaByteMs += (double) used * (t - from);
+            }
+            areaClock = t;
+        }
+    }
+
+    // ---- NodeView ----
+
+    @Override
+    public EventTable table() {
+        return tab;
+    }
+
+    @Override
+    public NodeConfig config() {
+        return cfg;
+    }
+
+    @Override
+    public long budgetBytes() {
+        return budget;
+    }
+
+    @Override
+    public long usedBytes() {
+        return used;
+    }
+
+    @Override
+    public boolean resident(int layer) {
+        return resident[layer];
+    }
+
+    @Override
+    public boolean queued(int layer) {
+        return queued[layer];
+    }
+
+    @Override
+    public boolean pinned(int layer) {
+        return curPin >= 0 && pin[layer] == curPin;
+    }
+
+    @Override
+    public void evict(int l, double at) {
+        if (!resident[l]) {
+            return;
+        }
+        account(now);
+        at = Math.max(at, insertedAt[l]);
+        if (at < areaClock) {
+            double from = Math.max(at, warmupEnd);
+            if (areaClock > from) {
+                areaByteMs -= (double) tab.layerSize[l] * (areaClock - from);
+            }
+        }
+        resident[l] = false;
+        used -= tab.layerSize[l];
+        if (prefetchedUnused[l]) {
+            prefetchedUnused[l] = false;
+            if (insertedAt[l] >= warmupEnd) {
+                wasted += tab.layerSize[l];
+            }
+        }
+        policy.onEvict(l);
+    }
+
+    @Override
+    public boolean prefetch(int l) {
+        if (resident[l] || queued[l] || tab.layerSize[l] > budget) {
+            return false;
+        }
+        if (qLive == 0) {
+            prefetchClock = Math.max(prefetchClock, now);
+            // drop stale entries so the in-flight head is the new layer
+            qHead = 0;
+            qSize = 0;
+            headRemaining = -1;
+        }
+        if (qSize == ring.length) {
+            long[] bigger = new long[ring.length * 2];
+            for (int i = 0; i < qSize; i++) {
+                bigger[i] = ring[(qHead + i) & (ring.length - 1)];
+            }
+            ring = bigger;
+            qHead = 0;
+        }
+        queued[l] = true;
+        queueGen[l]++;
+        ring[(qHead + qSize) & (ring.length - 1)] = ((long) queueGen[l] << 32) | l;
+        qSize++;
+        qLive++;
+        queuedBytes += tab.layerSize[l];
+        return true;
+    }
+
+    @Override
+    public long queuedPrefetchBytes() {
+        return queuedBytes;
+    }
+
+    @Override
+    public double now() {
+        return now;
+    }
+}

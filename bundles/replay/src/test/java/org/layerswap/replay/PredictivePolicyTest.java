@@ -1,0 +1,101 @@
+package org.layerswap.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.layerswap.replay.Fixtures.MB;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.layerswap.api.InvocationEvent;
+import org.layerswap.api.LayerDescriptor;
+import org.layerswap.replay.policy.PredictivePolicy;
+
+class PredictivePolicyTest {
+
+    static final LayerDescriptor A = Fixtures.layer('a', 100 * MB);
+    static final LayerDescriptor B = Fixtures.layer('b', 100 * MB);
+    static final LayerDescriptor X = Fixtures.layer('e', 10 * MB);
+    static final NodeConfig NODE = new NodeConfig(150 * MB, 100e6, 20, 200e6);
+
+    /**
+     * Leader f=[A] is always followed 10 s later by g=[B]; the budget (150 MB) holds only one of them,
+     * and invocations are 20 minutes apart. LRU fetches both every time. The test profiler predicts g
+     * after f (threshold 0.5): B is prefetched when f runs (evicting f's unscored layers once f is
+     * served), done about 2.6 s later, before g arrives; f itself is never predicted.
+     */
+    @Test
+    void profilerPredictionsBecomePrefetchesThroughTheApi() {
+        List<InvocationEvent> ev = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            long t = i * 1_200_000L;
+            ev.add(new InvocationEvent("f", t, i % 2 == 0 ? Map.of("dataset", "x") : Map.of(), ""));
+            ev.add(InvocationEvent.of("g", t + 10_000));
+        }
+        EventTable tab = EventTable.of(ev, Fixtures.resolver(Map.of("f", List.of(A), "g", List.of(B)), Map.of("x", X)));
+        TestProfiler[] made = new TestProfiler[1];
+        PolicySpec spec = Policies.predictive("test", () -> made[0] = new TestProfiler(Map.of("f", "g"), 60_000), 0.5);
+        PolicyResult pred = ReplayRunner.replayAll(tab, NODE, 0, List.of(spec), 1, ProgressListener.NONE).get(0);
+        PolicyResult lru = ReplayRunner.replayAll(tab, NODE, 0, List.of(Policies.byName("lru", 60_000)), 1,
+                ProgressListener.NONE).get(0);
+        assertEquals(20, lru.criticalPathInvocations());
+        // f always fetches on demand (nothing predicts it 20 min ahead); g is prefetched every time
+        assertEquals(10, pred.criticalPathInvocations());
+        assertEquals(10, pred.prefetchesUsed());
+        assertEquals(20, made[0].recorded);
+        assertEquals(5, made[0].layerAccesses, "optional data layer reported for each f with a dataset");
+        assertTrue(made[0].rescored >= 10);
+        assertEquals("predictive-test@0.5", pred.policy());
+        assertTrue(pred.calibration().predictions() > 0);
+        assertTrue(pred.brier() >= 0 && pred.brier() <= 1);
+    }
+
+    /**
+     * Calibration, sampling every layer after every event: after f, A is 0 (right: f is 20 min away)
+     * and B 0.9 (right: g in 10 s, squared error 0.01); after g, A is 0 (right) and B still 0.9 (wrong:
+     * 0.81). Brier = (0 + 0.01 + 0 + 0.81) / 4 = 0.205; bin 0.9 is right half the time.
+     */
+    @Test
+    void brierScoreIsResolvedAgainstWhatHappened() {
+        List<InvocationEvent> ev = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            long t = i * 1_200_000L;
+            ev.add(InvocationEvent.of("f", t));
+            ev.add(InvocationEvent.of("g", t + 10_000));
+        }
+        EventTable tab = EventTable.of(ev, Fixtures.resolver(Map.of("f", List.of(A), "g", List.of(B)), Map.of()));
+        PredictivePolicy p = new PredictivePolicy("p", () -> new TestProfiler(Map.of("f", "g"), 60_000), 0.5, 8, 0, 0);
+        PolicyResult r = Fixtures.replay(tab, NODE, 0, p);
+        // the last pair's windows are still open at the end of the trace: 199 pairs resolved
+        assertEquals(199 * 4, r.calibration().predictions());
+        assertEquals(0.205, r.brier(), 1e-6);
+        assertEquals(0.9, r.calibration().binMeanPrediction(9), 1e-6);
+        assertEquals(0.5, r.calibration().binObservedRate(9), 1e-12);
+        assertEquals(0.0, r.calibration().binObservedRate(0), 1e-12);
+    }
+
+    /** The threshold sweep replays the same profiler factory at each threshold, with a reliability chart. */
+    @Test
+    void thresholdSweepAndCalibrationChart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path out) throws Exception {
+        List<InvocationEvent> ev = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ev.add(InvocationEvent.of("f", i * 1_200_000L));
+            ev.add(InvocationEvent.of("g", i * 1_200_000L + 10_000));
+        }
+        EventTable tab = EventTable.of(ev, Fixtures.resolver(Map.of("f", List.of(A), "g", List.of(B)), Map.of()));
+        PolicySpec spec = Policies.predictive("test", () -> new TestProfiler(Map.of("f", "g"), 60_000), 0.5);
+        List<PolicySpec> sweep = Policies.sweep(List.of(spec), 60_000);
+        assertEquals(List.of(0.1, 0.2, 0.3, 0.5, 0.7, 0.9), sweep.stream().map(PolicySpec::knob).toList());
+        List<PolicyResult> rs = ReplayRunner.replayAll(tab, NODE, 0, sweep, 2, ProgressListener.NONE);
+        // the profiler scores g's layer 0.9, at or above every threshold: g is always prefetched, f never
+        for (PolicyResult r : rs) {
+            assertEquals(30, r.criticalPathInvocations(), r.policy());
+        }
+        ReplayConfig cfg = new ReplayConfig().addPolicy(spec).outDir(out);
+        ReplayResult result = ReplayRunner.replay(cfg, tab, 0, ProgressListener.NONE);
+        ReportWriter.write(result, out, true);
+        assertTrue(java.nio.file.Files.size(out.resolve("calibration.png")) > 1000);
+        assertTrue(java.nio.file.Files.readString(out.resolve("report.md")).contains("calibration.png"));
+    }
+}
