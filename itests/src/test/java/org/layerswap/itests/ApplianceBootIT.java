@@ -30,7 +30,8 @@ public class ApplianceBootIT extends ApplianceTestSupport {
 
     /** Bundles the core feature must bring; grows as modules land. */
     private static final Set<String> REQUIRED_BUNDLES = Set.of("org.layerswap.api", "org.layerswap.control", "org.layerswap.shell",
-            "org.layerswap.webconsole");
+            "org.layerswap.webconsole", "org.layerswap.nativeio", "org.layerswap.store.layers", "org.layerswap.source.layout",
+            "org.layerswap.workload", "org.layerswap.replay");
 
     @Configuration
     public Option[] config() {
@@ -94,6 +95,23 @@ public class ApplianceBootIT extends ApplianceTestSupport {
                         return false;
                     }
                 }, 10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    public void replayCommandRunsTheEvaluatorAndWritesAReport() throws Exception {
+        Path out = Files.createTempDirectory("layerswap-itest-replay");
+        String printed = executeCommand("layerswap:replay --budget 2GB --out " + out + " \"synthetic:days=1,functions=40,seed=7\"");
+        assertTrue(printed, printed.matches("(?s).*\\d+ invocations, \\d+ functions, \\d+ layers.*invocations/s.*"));
+        for (String policy : List.of("lru", "gdsf", "oracle")) {
+            assertTrue("report lacks " + policy + ":\n" + printed, printed.toLowerCase().contains(policy));
+        }
+        assertTrue(Files.size(out.resolve("report.md")) > 500);
+        try (var pngs = Files.list(out)) {
+            assertTrue("no PNG charts in " + out, pngs.anyMatch(p -> p.toString().endsWith(".png")));
+        }
+        String refused = executeCommand("layerswap:replay nosuchformat:x");
+        assertTrue(refused, refused.contains("Error: "));
+        assertFalse(refused, refused.contains("\tat "));
     }
 
     @Test

@@ -51,7 +51,8 @@ public final class ReplayMain {
         }
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    /** Runs the CLI with its options; the Karaf command layerswap:replay calls this too. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         ReplayConfig cfg = new ReplayConfig();
         long budget = 20_000_000_000L;
         double bw = 100e6;
