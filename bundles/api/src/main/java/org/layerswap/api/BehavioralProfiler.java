@@ -46,4 +46,20 @@ public interface BehavioralProfiler {
     String activePredictor();
 
     ProfileView profiles();
+
+    /**
+     * Optional layers the parameter model expects an invocation of {@code functionId} with
+     * {@code params} to use, each with its estimated probability (learned from
+     * {@link #recordLayerAccess}). Additive: empty when the implementation has no parameter model.
+     */
+    default Map<LayerId, Double> optionalLayers(String functionId, Map<String, String> params) {
+        return Map.of();
+    }
+
+    /**
+     * Recomputes every score as of {@code nowMillis} so that scores decay while no events arrive
+     * (routes call it on a timer; replays pass trace time). Additive: a no-op by default.
+     */
+    default void rescore(long nowMillis) {
+    }
 }

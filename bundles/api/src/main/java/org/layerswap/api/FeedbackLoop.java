@@ -13,4 +13,23 @@ public interface FeedbackLoop {
 
     /** The threshold the controller currently recommends. */
     double recommendedThreshold();
+
+    /**
+     * Bytes transferred for {@code functionId} (a prefetch or an on-demand pull) on behalf of invocations
+     * in {@code arm}, so the feedback loop can weigh latency saved against bandwidth spent.
+     * Additive: a no-op by default.
+     */
+    default void recordFetch(String functionId, ExperimentArm arm, FetchPriority priority, long bytes, long timestampMillis) {
+    }
+
+    /**
+     * A prefetched layer left the store (evicted or expired) without any invocation having used it:
+     * {@code bytes} of bandwidth and storage were wasted. Additive: a no-op by default.
+     */
+    default void recordWastedPrefetch(String functionId, ExperimentArm arm, long bytes, long timestampMillis) {
+    }
+
+    /** Bytes resident in the layer store as of {@code timestampMillis} (sampled). Additive: a no-op by default. */
+    default void recordStorage(long residentBytes, long timestampMillis) {
+    }
 }

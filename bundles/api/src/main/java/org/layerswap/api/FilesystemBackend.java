@@ -28,6 +28,15 @@ public interface FilesystemBackend {
      */
     ComposedRoot compose(String functionId, List<Path> layerDirs) throws IOException;
 
+    /**
+     * Copy-on-write update: like {@link #compose} (new generation, atomic flip), but the function's own
+     * writes (its private upper layer) are carried into the new generation instead of starting empty.
+     * Additive: backends that cannot separate a function's writes from its layers just compose.
+     */
+    default ComposedRoot composeKeepingWrites(String functionId, List<Path> layerDirs) throws IOException {
+        return compose(functionId, layerDirs);
+    }
+
     /** Pins the function's current tree for one invocation. */
     RootLease enter(String functionId) throws IOException;
 

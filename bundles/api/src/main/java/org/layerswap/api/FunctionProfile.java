@@ -26,6 +26,24 @@ public interface FunctionProfile {
     /** Gaps between consecutive invocations that fell in bin {@code bin} ({@code [bin, bin+1)} minutes). */
     long idleTimeCount(int bin);
 
+    /**
+     * Mean length in milliseconds of the gaps counted in {@code bin}, which tells a predictor where
+     * inside the one-minute bin the mass lies (a timer firing every exactly 10 minutes puts it at the
+     * bin's lower edge). Additive: implementations that do not track it report the bin centre.
+     */
+    default double idleTimeMeanMillis(int bin) {
+        return (bin + 0.5) * IDLE_BIN_MILLIS;
+    }
+
+    /**
+     * Standard deviation in milliseconds of the gaps counted in {@code bin}: with the mean it tells a
+     * predictor how the bin's mass spreads inside it (0 for a precise timer). Additive: implementations
+     * that do not track it report that of a uniform spread over the bin.
+     */
+    default double idleTimeStdDevMillis(int bin) {
+        return IDLE_BIN_MILLIS / Math.sqrt(12.0);
+    }
+
     /** Total number of gaps recorded (invocationCount - 1 when nothing was forgotten). */
     long idleTimeTotal();
 

@@ -1,0 +1,90 @@
+package org.layerswap.persistence.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import org.layerswap.api.PredictionScore;
+import org.layerswap.api.SwapRecord;
+
+/**
+ * The appliance's durable store (an H2 database). Every {@code record*} method is asynchronous and
+ * never blocks the caller for long: rows go to a bounded queue drained by one writer thread with JDBC
+ * batch inserts. When the queue is full the call waits up to the configured offer timeout, then drops
+ * the row, counts it in {@link WriterStats#dropped()} and returns {@code false}.
+ * <p>
+ * State ({@link #saveState}/{@link #loadState}) and queries are synchronous.
+ */
+public interface PersistenceService {
+
+    boolean recordInvocation(InvocationRow row);
+
+    boolean recordPredictionSnapshot(PredictionScore score);
+
+    boolean recordPrefetch(PrefetchRow row);
+
+    boolean recordSwap(SwapRecord swap);
+
+    boolean recordMetric(MetricRow row);
+
+    boolean recordDeadLetter(DeadLetterRow row);
+
+    boolean recordThresholdChange(ThresholdChangeRow row);
+
+    /** Inserts or updates an experiment (by id). */
+    boolean recordExperiment(ExperimentRow row);
+
+    boolean recordExperimentResult(ExperimentResultRow row);
+
+    /** Waits until every row accepted so far is committed; false on timeout. */
+    boolean flush(Duration timeout);
+
+    /** Stores {@code value} under {@code key}, replacing what was there (synchronous, committed on return). */
+    void saveState(String key, byte[] value);
+
+    Optional<byte[]> loadState(String key);
+
+    List<String> stateKeys();
+
+    /** Most recently written first. {@code functionId} null means every function. */
+    List<InvocationRow> recentInvocations(String functionId, int limit);
+
+    List<DeadLetterRow> recentDeadLetters(int limit);
+
+    /**
+     * A history page: invocations with {@code id < beforeId}, most recently written first. Pass
+     * {@code Long.MAX_VALUE} for the first page and the last row's id for the next.
+     */
+    List<InvocationRow> invocationsBefore(String functionId, long beforeId, int limit);
+
+    /** A history page of dead letters with {@code id < beforeId}, most recent first. */
+    List<DeadLetterRow> deadLettersBefore(long beforeId, int limit);
+
+    List<SwapRecord> recentSwaps(int limit);
+
+    List<PrefetchRow> recentPrefetches(int limit);
+
+    List<ThresholdChangeRow> thresholdHistory(int limit);
+
+    List<MetricRow> recentMetrics(String name, int limit);
+
+    List<ExperimentRow> experiments();
+
+    List<ExperimentResultRow> experimentResults(String experimentId);
+
+    /** Row count of one table (see {@link Tables}). */
+    long count(String table);
+
+    /**
+     * Deletes time-series rows (everything but experiments and state) older than {@code cutoffMillis}.
+     * @return rows deleted
+     */
+    long purgeOlderThan(long cutoffMillis);
+
+    /** Applies the configured retention (age and per-table row limits) now; returns rows deleted. */
+    long applyRetention(long nowMillis);
+
+    WriterStats stats();
+
+    int schemaVersion();
+}
