@@ -1,0 +1,166 @@
+package org.layerswap.predictor.encog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.layerswap.api.InvocationEvent;
+import org.layerswap.predictor.histogram.HistogramPredictor;
+import org.layerswap.profiler.engine.ProfilerEngine;
+import org.layerswap.profiler.engine.ProfilerSettings;
+import org.layerswap.profiler.testkit.Evaluation;
+import org.layerswap.profiler.testkit.SyntheticTrace;
+
+class EncogPredictorTest {
+
+    static final long MIN = 60_000L;
+    static final long DAY = 24 * 60 * MIN;
+
+    static SyntheticTrace mixed(long seed, long days) {
+        SyntheticTrace t = new SyntheticTrace(seed, 0, days * DAY)
+                .timer("timer10", 10 * MIN, 0, 5_000)
+                .timer("timer30", 30 * MIN, 7 * MIN, 20_000)
+                .poisson("busy", 1.0)
+                .poisson("slow", 0.05)
+                .chain("a", "b", 0.03, 0.9, 5_000, 40_000);
+        return t;
+    }
+
+    @Test
+    void untrainedItIsExactlyTheHistogramEstimate() {
+        EncogPredictor encog = new EncogPredictor(EncogSettings.defaults().withBackground(false));
+        ProfilerEngine e = new ProfilerEngine(ProfilerSettings.defaults(), encog);
+        ProfilerEngine h = new ProfilerEngine(ProfilerSettings.defaults(), new HistogramPredictor());
+        for (InvocationEvent ev : mixed(3, 1).events()) {
+            e.record(ev);
+            h.record(ev);
+        }
+        assertFalse(encog.status().networkActive());
+        for (String f : List.of("timer10", "timer30", "busy", "slow", "a", "b", "unknown")) {
+            for (long dt = 0; dt < 20 * MIN; dt += 3 * MIN) {
+                assertEquals(h.functionProbability(f, e.now() + dt), e.functionProbability(f, e.now() + dt), 1e-12, f);
+            }
+        }
+        assertTrue(encog.status().queued() > 0, "observe() only enqueued: nothing was processed on the ingest path");
+        assertEquals(0, encog.status().labelledSamples());
+    }
+
+    @Test
+    void observeIsBoundedAndDropsTheOldest() {
+        EncogPredictor encog = new EncogPredictor(EncogSettings.defaults().withBackground(false).withQueueCapacity(100));
+        ProfilerEngine e = new ProfilerEngine(ProfilerSettings.defaults(), encog);
+        for (int i = 0; i < 10_000; i++) {
+            e.record(InvocationEvent.of("f" + (i % 7), i * 1000L));
+        }
+        EncogPredictor.Status s = encog.status();
+        assertEquals(100, s.queued());
+        assertTrue(s.dropped() > 9_000, s.toString());
+        encog.trainNow(); // the survivors are the newest: they label without error
+        assertEquals(0, encog.status().queued());
+    }
+
+    @Test
+    void trainsInManualModeAndIsNoWorseThanTheFallbackOnUnseenData() {
+        EncogPredictor encog = new EncogPredictor(EncogSettings.defaults().withBackground(false).withSampleEvery(1));
+        ProfilerEngine e = new ProfilerEngine(ProfilerSettings.defaults(), encog);
+        List<InvocationEvent> train = mixed(11, 3).events();
+        long nextTrain = 60 * MIN;
+        for (InvocationEvent ev : train) {
+            e.record(ev);
+            if (ev.timestampMillis() >= nextTrain) {
+                encog.trainNow();
+                nextTrain += 60 * MIN;
+            }
+        }
+        encog.trainNow();
+        EncogPredictor.Status s = encog.status();
+        assertTrue(s.trainings() > 0, s.toString());
+        assertTrue(s.labelledSamples() > 5_000, s.toString());
+        assertEquals(300_000L, s.trainedWindowMillis());
+        // evaluate on the next day, continuing the same profiles; a histogram engine sees the same events
+        SyntheticTrace day4 = mixedShifted(12, 3 * DAY, 4 * DAY);
+        ProfilerEngine h = new ProfilerEngine(ProfilerSettings.defaults(), new HistogramPredictor());
+        train.forEach(h::record);
+        List<String> fns = List.of("timer10", "timer30", "busy", "slow", "a", "b");
+        Evaluation ee = Evaluation.run(e, day4.events(), fns, 3 * DAY, 4 * DAY, 0, MIN);
+        Evaluation he = Evaluation.run(h, day4.events(), fns, 3 * DAY, 4 * DAY, 0, MIN);
+        System.out.println("encog " + encog.status() + "\n" + ee + "histogram\n" + he);
+        // whether the network or the fallback answered, it must be no worse than the histogram (the gate
+        // publishes the network only when it beat the fallback on held-out samples) and beat the constant
+        assertTrue(ee.all.brier() <= he.all.brier() * 1.05, "encog " + ee.all + " vs histogram " + he.all);
+        assertTrue(ee.all.brier() < 0.6 * ee.all.constantBrier(), ee.toString());
+        if (s.networkActive()) {
+            assertTrue(s.validationBrier() < s.fallbackBrier(), s.toString());
+        }
+    }
+
+    static SyntheticTrace mixedShifted(long seed, long start, long end) {
+        return new SyntheticTrace(seed, start, end)
+                .timer("timer10", 10 * MIN, 0, 5_000)
+                .timer("timer30", 30 * MIN, 7 * MIN, 20_000)
+                .poisson("busy", 1.0)
+                .poisson("slow", 0.05)
+                .chain("a", "b", 0.03, 0.9, 5_000, 40_000);
+    }
+
+    /** Office hours: busy 08:00-18:00 UTC, nearly silent at night; plus a timer. */
+    static SyntheticTrace diurnal(long seed, long start, long end) {
+        SyntheticTrace t = new SyntheticTrace(seed, start, end).timer("timer10", 10 * MIN, 0, 5_000);
+        java.util.Random r = t.random();
+        double time = start;
+        while (time < end) {
+            int hour = (int) ((long) time / (60 * MIN) % 24);
+            double rate = hour >= 8 && hour < 18 ? 0.3 : 0.002;
+            time += -Math.log(1 - r.nextDouble()) / 0.3 * 60_000.0; // thinning of a 0.3/min process
+            if (time < end && r.nextDouble() < rate / 0.3) {
+                t.add("office", (long) time, java.util.Map.of());
+            }
+        }
+        return t;
+    }
+
+    @Test
+    void learnsTimeOfDayThatTheHistogramCannotSee() {
+        EncogPredictor encog = new EncogPredictor(EncogSettings.defaults().withBackground(false).withSampleEvery(1));
+        ProfilerEngine e = new ProfilerEngine(ProfilerSettings.defaults(), encog);
+        ProfilerEngine h = new ProfilerEngine(ProfilerSettings.defaults(), new HistogramPredictor());
+        List<InvocationEvent> train = diurnal(21, 0, 6 * DAY).events();
+        long nextTrain = 60 * MIN;
+        for (InvocationEvent ev : train) {
+            e.record(ev);
+            h.record(ev);
+            if (ev.timestampMillis() >= nextTrain) {
+                encog.trainNow();
+                nextTrain += 60 * MIN;
+            }
+        }
+        encog.trainNow();
+        SyntheticTrace day7 = diurnal(22, 6 * DAY, 7 * DAY);
+        List<String> fns = List.of("office", "timer10");
+        Evaluation ee = Evaluation.run(e, day7.events(), fns, 6 * DAY, 7 * DAY, 0, MIN);
+        Evaluation he = Evaluation.run(h, day7.events(), fns, 6 * DAY, 7 * DAY, 0, MIN);
+        System.out.println("diurnal: encog " + encog.status() + "\n" + ee + "histogram\n" + he);
+        assertTrue(encog.status().networkActive(), encog.status().toString());
+        assertTrue(ee.perFunction.get("office").brier() < he.perFunction.get("office").brier(),
+                "office: encog " + ee.perFunction.get("office") + " vs histogram " + he.perFunction.get("office"));
+    }
+
+    @Test
+    void backgroundTrainerLearnsWithoutBeingCalled() throws Exception {
+        EncogPredictor encog = new EncogPredictor(EncogSettings.defaults().withSampleEvery(2));
+        try {
+            ProfilerEngine e = new ProfilerEngine(ProfilerSettings.defaults(), encog);
+            mixed(5, 2).events().forEach(e::record);
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (encog.status().trainings() == 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(encog.status().trainings() > 0, "background trainer ran: " + encog.status());
+        } finally {
+            encog.close();
+        }
+    }
+}
