@@ -65,6 +65,8 @@ public abstract class ApplianceTestSupport {
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),
                 editConfigurationFilePut("etc/system.properties", "karaf.shutdown.port", "-1"),
+                // tests feed their own events; the demo workload would make counts inexact
+                editConfigurationFilePut("etc/org.layerswap.demo.cfg", "enabled", "false"),
                 systemProperty("layerswap.deployTestJar").value(System.getProperty("layerswap.deployTestJar", "")),
                 systemProperty("layerswap.smoothingJar").value(System.getProperty("layerswap.smoothingJar", ""))));
         options.addAll(List.of(extra));

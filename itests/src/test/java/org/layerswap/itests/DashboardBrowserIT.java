@@ -62,6 +62,11 @@ public class DashboardBrowserIT {
         }
     }
 
+    private static int scored(WebDriver d) {
+        String text = d.findElement(By.id("scored-count")).getText().trim();
+        return text.matches("\\d+") ? Integer.parseInt(text) : -1;
+    }
+
     @Test
     public void operatorLogsInSeesLiveDataActsAndGetsAScreenshot() throws Exception {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
@@ -87,6 +92,17 @@ public class DashboardBrowserIT {
 
         // the services table lists what is registered, e.g. the layout layer source
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("services-table"), "LayerStore"));
+
+        // events flow (the built-in demo workload): the number of scored layers grows on screen
+        wait.until(d -> scored(d) > 0);
+        int before = scored(browser);
+        wait.until(d -> scored(d) > before);
+
+        // switch the predictor from the page; the card follows
+        new Select(browser.findElement(By.id("predictor-select"))).selectByValue("histogram");
+        browser.findElement(By.id("predictor-use")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("message"), "Predictor set to histogram"));
+        wait.until(ExpectedConditions.textToBe(By.id("predictor-active"), "histogram"));
 
         // an action through the REST API (with the page's CSRF token)
         new Select(browser.findElement(By.id("backend-select"))).selectByValue("auto");
