@@ -1,0 +1,95 @@
+package org.layerswap.fs.common;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MountTableTest {
+
+    @Test
+    void parsesMountinfoWithEscapesAndOptionalFields() {
+        MountTable t = MountTable.parse(List.of(
+                "22 1 0:21 / / rw,relatime shared:1 - ext4 /dev/vda rw",
+                "100 22 0:50 / /srv/ls/fn/gen-1/merged rw,relatime - overlay overlay rw,lowerdir=/a:/b,upperdir=/u,workdir=/w",
+                "101 22 0:51 / /srv/ls/with\\040space/merged rw master:3 shared:7 - overlay overlay rw",
+                "garbage line",
+                ""));
+        assertEquals(3, t.mounts().size());
+        assertTrue(t.isMountPoint(Path.of("/srv/ls/fn/gen-1/merged"), "overlay"));
+        assertFalse(t.isMountPoint(Path.of("/srv/ls/fn/gen-1/merged"), "ext4"));
+        assertTrue(t.isMountPoint(Path.of("/srv/ls/with space/merged")));
+        assertEquals(2, t.countUnder(Path.of("/srv/ls")));
+        assertEquals(0, t.countUnder(Path.of("/srv/other")));
+        assertEquals("a\\b", MountTable.unescape("a\\134b"));
+    }
+
+    @Test
+    void readsThisProcessTable() throws IOException {
+        MountTable t = MountTable.read();
+        assertTrue(t.isMountPoint(Path.of("/")) || t.mounts().isEmpty());
+    }
+
+    @Test
+    void deleteTreeNeverFollowsSymlinks(@TempDir Path tmp) throws IOException {
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(outside.resolve("precious"), "keep");
+        Path tree = Files.createDirectories(tmp.resolve("tree/a/b"));
+        Files.writeString(tree.resolve("f"), "x");
+        Files.createSymbolicLink(tmp.resolve("tree/link"), outside);
+        Trees.deleteTree(tmp.resolve("tree"));
+        assertFalse(Files.exists(tmp.resolve("tree")));
+        assertEquals("keep", Files.readString(outside.resolve("precious")));
+        Trees.deleteTree(tmp.resolve("absent")); // no-op
+    }
+
+    @Test
+    void dirNamesAreSafeAndShort() {
+        assertEquals("fn-1_a.b", GenerationalBackend.dirName("fn-1_a.b"));
+        assertEquals("%2Fetc%2Fpasswd", GenerationalBackend.dirName("/etc/passwd"));
+        String longName = GenerationalBackend.dirName("x".repeat(300));
+        assertTrue(longName.length() <= 48, longName);
+        assertTrue(!GenerationalBackend.dirName("a#shadow").contains("#"));
+        assertThrows(IllegalArgumentException.class, () -> new GenerationalBackend(Path.of("/tmp/a:b"), 0) {
+            @Override
+            protected void build(Generation gen, List<Path> layerDirs, Generation keepWritesFrom) {
+            }
+
+            @Override
+            protected void teardown(Generation gen) {
+            }
+
+            @Override
+            protected boolean isIntact(Generation gen, MountTable mounts) {
+                return true;
+            }
+
+            @Override
+            protected void rebuild(Generation gen) {
+            }
+
+            @Override
+            public String name() {
+                return "t";
+            }
+
+            @Override
+            public boolean isAvailable() {
+                return true;
+            }
+
+            @Override
+            public String unavailableReason() {
+                return "";
+            }
+        });
+    }
+}

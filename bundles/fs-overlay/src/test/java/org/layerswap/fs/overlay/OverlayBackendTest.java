@@ -1,0 +1,312 @@
+package org.layerswap.fs.overlay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.layerswap.api.ComposedRoot;
+import org.layerswap.api.RootLease;
+import org.layerswap.fs.common.GenerationalBackend;
+import org.layerswap.fs.common.MountTable;
+import org.layerswap.fs.common.Trees;
+import org.layerswap.nativeio.NativeIO;
+
+/** Real OverlayFS mounts: runs only as root on a kernel with overlay support (skipped otherwise, with the reason). */
+class OverlayBackendTest {
+
+    private Path dir;
+    private Path root;
+    private Path layers;
+    private final List<OverlayBackend> backends = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        dir = Files.createTempDirectory("lsov");
+        root = dir.resolve("r");
+        layers = Files.createDirectories(dir.resolve("layers"));
+        OverlayBackend probe = backend(0);
+        assumeTrue(probe.isAvailable(), "overlay tests need root and overlay support: " + probe.unavailableReason());
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        for (OverlayBackend b : backends) {
+            b.close();
+        }
+        List<MountTable.Mount> left = MountTable.read().under(dir);
+        for (MountTable.Mount m : left) { // clean up before failing so nothing leaks out of the test
+            NativeIO.get().umount2(m.mountPoint(), NativeIO.MNT_DETACH);
+        }
+        Trees.deleteTree(dir);
+        assertEquals(List.of(), left, "mounts leaked under " + dir);
+    }
+
+    private OverlayBackend backend(long grace) {
+        OverlayBackend b = new OverlayBackend(root, grace);
+        backends.add(b);
+        return b;
+    }
+
+    private Path layer(String name, String... fileAndContent) throws IOException {
+        Path l = Files.createDirectories(layers.resolve(name));
+        for (int i = 0; i < fileAndContent.length; i += 2) {
+            Path f = l.resolve(fileAndContent[i]);
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, fileAndContent[i + 1]);
+        }
+        return l;
+    }
+
+    private int mountsUnderRoot() throws IOException {
+        return MountTable.read().countUnder(root);
+    }
+
+    @Test
+    void composesAndKeepsFunctionsWritesApart() throws IOException {
+        OverlayBackend b = backend(0);
+        b.recover();
+        Path base = layer("base", "etc/os", "base", "bin/sh", "shell");
+        Path app = layer("app", "app/main", "v1", "etc/os", "app-os");
+        ComposedRoot f1 = b.compose("f1", List.of(base, app));
+        b.compose("f2", List.of(base, app));
+        assertEquals(1, f1.generation());
+        assertEquals(2, mountsUnderRoot());
+        assertTrue(MountTable.read().isMountPoint(b.root().resolve("f1/gen-1/merged"), "overlay"));
+        Path s1 = b.stablePath("f1");
+        Path s2 = b.stablePath("f2");
+        assertEquals("app-os", Files.readString(s1.resolve("etc/os")), "the top layer wins");
+        assertEquals("shell", Files.readString(s1.resolve("bin/sh")));
+        Files.writeString(s1.resolve("app/main"), "patched by f1");
+        Files.writeString(s1.resolve("new-file"), "f1 only");
+        assertEquals("patched by f1", Files.readString(s1.resolve("app/main")));
+        assertEquals("v1", Files.readString(s2.resolve("app/main")), "f2 does not see f1's write");
+        assertFalse(Files.exists(s2.resolve("new-file")));
+        assertEquals("v1", Files.readString(app.resolve("app/main")), "the shared layer is untouched");
+        assertFalse(Files.exists(app.resolve("new-file")));
+        assertTrue(Files.exists(b.root().resolve("f1/gen-1/upper/new-file")), "writes land in f1's own upper dir");
+        assertTrue(b.remove("f1"));
+        assertEquals(1, mountsUnderRoot());
+        assertFalse(Files.exists(b.root().resolve("f1")));
+    }
+
+    @Test
+    void twentyFiveLayersWithLongPathsAndWhiteouts() throws IOException {
+        OverlayBackend b = backend(0);
+        List<Path> stack = new ArrayList<>();
+        String longName = "x".repeat(180);
+        for (int i = 0; i < 25; i++) {
+            stack.add(layer(longName + "-" + i, "layer" + i, "L" + i, "shared", "from " + i, "gone-" + i, "g"));
+        }
+        NativeIO.get().makeWhiteout(stack.get(24).resolve("gone-3")); // top layer deletes a lower file
+        b.compose("many", stack);
+        Path s = b.stablePath("many");
+        assertEquals("from 24", Files.readString(s.resolve("shared")));
+        for (int i = 0; i < 25; i++) {
+            assertEquals("L" + i, Files.readString(s.resolve("layer" + i)));
+        }
+        assertFalse(Files.exists(s.resolve("gone-3")), "the whiteout hides the lower file");
+        assertTrue(Files.exists(s.resolve("gone-4")));
+        assertTrue(Files.isDirectory(b.root().resolve("many/gen-1/l")), "long store paths go through short links");
+        b.compose("many", stack.subList(0, 3));
+        assertFalse(Files.exists(b.root().resolve("many/gen-2/l")), "short paths are used directly");
+        assertEquals("from 2", Files.readString(s.resolve("shared")));
+    }
+
+    @Test
+    void leaseKeepsOldGenerationUntilClosed() throws IOException {
+        OverlayBackend b = backend(0);
+        Path v1 = layer("v1", "ver", "1");
+        Path v2 = layer("v2", "ver", "2");
+        b.compose("f", List.of(v1));
+        RootLease lease = b.enter("f");
+        ComposedRoot r2 = b.compose("f", List.of(v2));
+        assertEquals(2, r2.generation());
+        assertEquals(1, r2.activeLeases());
+        assertEquals("2", Files.readString(b.stablePath("f").resolve("ver")));
+        b.reapNow();
+        assertEquals("1", Files.readString(lease.root().resolve("ver")), "a running invocation keeps its tree");
+        assertEquals(2, mountsUnderRoot());
+        lease.close();
+        lease.close(); // idempotent
+        b.reapNow();
+        assertEquals(1, mountsUnderRoot());
+        assertFalse(Files.exists(b.root().resolve("f/gen-1")));
+        assertTrue(b.usesRenameExchange(), "kernel 6.x supports RENAME_EXCHANGE on this file system");
+    }
+
+    @Test
+    void copyOnWriteUpdateCarriesTheFunctionsWrites() throws IOException {
+        OverlayBackend b = backend(0);
+        Path v1 = layer("v1", "ver", "1", "cfg/a", "a");
+        Path v2 = layer("v2", "ver", "2", "cfg/a", "a");
+        b.compose("f", List.of(v1));
+        Files.writeString(b.stablePath("f").resolve("state"), "mine");
+        Files.delete(b.stablePath("f").resolve("cfg/a")); // a whiteout in the upper dir
+        b.composeKeepingWrites("f", List.of(v2));
+        assertEquals("2", Files.readString(b.stablePath("f").resolve("ver")));
+        assertEquals("mine", Files.readString(b.stablePath("f").resolve("state")));
+        assertFalse(Files.exists(b.stablePath("f").resolve("cfg/a")), "the deletion is carried as a whiteout");
+        b.compose("f", List.of(v2));
+        assertFalse(Files.exists(b.stablePath("f").resolve("state")), "a plain compose starts with an empty upper");
+        assertTrue(Files.exists(b.stablePath("f").resolve("cfg/a")));
+    }
+
+    @Test
+    void atomicSwapUnderEightReadersTimesThousandSwaps() throws Exception {
+        OverlayBackend b = backend(200);
+        Path base = layer("base", "bin/sh", "shell");
+        Path va = layer("va", "a", "A", "b", "A");
+        Path vb = layer("vb", "a", "B", "b", "B");
+        b.compose("f", List.of(base, va));
+        Path stable = b.stablePath("f");
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong reads = new AtomicLong();
+        AtomicLong failures = new AtomicLong();
+        AtomicLong mixes = new AtomicLong();
+        List<String> firstErrors = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> readers = new ArrayList<>();
+        for (int r = 0; r < 8; r++) {
+            boolean viaLease = r % 2 == 1;
+            Thread t = new Thread(() -> {
+                while (!stop.get()) {
+                    try {
+                        if (viaLease) { // a whole invocation: both files from one generation
+                            try (RootLease l = b.enter("f")) {
+                                String x = Files.readString(l.root().resolve("a"));
+                                String y = Files.readString(l.root().resolve("b"));
+                                if (!x.equals(y)) {
+                                    mixes.incrementAndGet();
+                                }
+                            }
+                        } else {
+                            String x = Files.readString(stable.resolve("a"));
+                            if (!x.equals("A") && !x.equals("B")) {
+                                mixes.incrementAndGet();
+                            }
+                            Files.readString(stable.resolve("bin/sh"));
+                        }
+                        reads.incrementAndGet();
+                    } catch (IOException | RuntimeException e) {
+                        if (failures.incrementAndGet() < 5) {
+                            firstErrors.add(e.toString());
+                        }
+                    }
+                }
+            });
+            t.start();
+            readers.add(t);
+        }
+        try {
+            for (int i = 0; i < 1000; i++) {
+                b.compose("f", List.of(base, i % 2 == 0 ? vb : va));
+            }
+        } finally {
+            stop.set(true);
+            for (Thread t : readers) {
+                t.join();
+            }
+        }
+        assertEquals(0, failures.get(), "failed reads: " + firstErrors);
+        assertEquals(0, mixes.get(), "reads that mixed old and new");
+        assertTrue(reads.get() > 1000, "readers ran concurrently: " + reads.get());
+        assertEquals("A", Files.readString(stable.resolve("a")), "1000 swaps end on stack A");
+        b.reapNow();
+        assertEquals(1, mountsUnderRoot(), "only the current generation stays mounted");
+        assertEquals(1001, b.generationsDestroyed() + 1);
+    }
+
+    @Test
+    void recoveryAfterAbandonedInstanceKeepsCurrentAndCleansTheRest() throws IOException {
+        OverlayBackend crashed = backend(60_000);
+        Path v1 = layer("v1", "ver", "1");
+        Path v2 = layer("v2", "ver", "2");
+        crashed.compose("f", List.of(v1));
+        crashed.compose("g", List.of(v1));
+        RootLease held = crashed.enter("f");
+        crashed.compose("f", List.of(v2)); // gen-1 of f still leased and mounted
+        Files.writeString(crashed.stablePath("g").resolve("state"), "kept");
+        // a half-built generation as a crash mid-compose leaves it: mounted but never flipped in
+        Path half = Files.createDirectories(crashed.root().resolve("g/gen-7"));
+        for (String d : List.of("upper", "work", "merged")) {
+            Files.createDirectories(half.resolve(d));
+        }
+        NativeIO.get().mount("overlay", half.resolve("merged"), "overlay", 0,
+                "lowerdir=" + v2 + ",upperdir=" + half.resolve("upper") + ",workdir=" + half.resolve("work"));
+        NativeIO.get().umount2(crashed.root().resolve("g/gen-1/merged"), NativeIO.MNT_DETACH); // as after a reboot
+        crashed.abandon();
+        assertEquals(3, mountsUnderRoot());
+
+        OverlayBackend fresh = backend(0);
+        GenerationalBackend.RecoveryReport r = fresh.recover();
+        assertEquals(List.of(), r.problems());
+        assertEquals(1, r.adopted(), r.toString());
+        assertEquals(1, r.rebuilt(), r.toString());
+        assertEquals(2, mountsUnderRoot());
+        assertEquals("2", Files.readString(fresh.stablePath("f").resolve("ver")));
+        assertEquals("kept", Files.readString(fresh.stablePath("g").resolve("state")), "re-mounted with its upper dir");
+        assertFalse(Files.exists(fresh.root().resolve("g/gen-7")));
+        assertFalse(Files.exists(fresh.root().resolve("f/gen-1")));
+        assertEquals(2, fresh.composed("f").orElseThrow().generation());
+        assertEquals(3, fresh.compose("f", List.of(v1)).generation(), "generation numbers continue");
+        held.close(); // a lease of the dead instance is harmless
+    }
+
+    @Test
+    void killMinusNineMidSwapLeavesOldOrNewStack() throws Exception {
+        Path a1 = layer("a1", "x", "A");
+        Path a2 = layer("a2", "y", "A");
+        Path b1 = layer("b1", "x", "B");
+        Path b2 = layer("b2", "y", "B");
+        String stackA = a1 + "," + a2;
+        String stackB = b1 + "," + b2;
+        for (int round = 0; round < 3; round++) {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), SwapLoopMain.class.getName(), root.toString(), stackA, stackB)
+                    .redirectErrorStream(true).start();
+            int swaps = 0;
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null && swaps < 50 + 37 * round) {
+                    if (line.startsWith("swapped")) {
+                        swaps++;
+                    }
+                }
+                p.destroyForcibly(); // SIGKILL mid-loop
+                assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+            }
+            assertTrue(swaps > 0, "the child swapped before it was killed");
+            OverlayBackend fresh = backend(0);
+            fresh.recover();
+            assertEquals(1, mountsUnderRoot(), "only the current generation survives recovery");
+            try (RootLease l = fresh.enter("fn")) {
+                List<Path> dirs = l.layerDirs();
+                assertTrue(dirs.equals(List.of(a1, a2)) || dirs.equals(List.of(b1, b2)), "old or new stack: " + dirs);
+                String x = Files.readString(l.root().resolve("x"));
+                assertEquals(x, Files.readString(l.root().resolve("y")), "no mix of stacks");
+                assertEquals(dirs.get(0).equals(a1) ? "A" : "B", x);
+                assertEquals(x, Files.readString(fresh.stablePath("fn").resolve("x")));
+            }
+            fresh.abandon(); // leave it for the next child (which recovers it again)
+            backends.remove(fresh);
+            assertNotEquals(0, mountsUnderRoot());
+        }
+        backend(0).recover(); // @AfterEach closes it and checks that nothing is left
+    }
+}

@@ -1,0 +1,107 @@
+package org.layerswap.swap.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+
+import org.layerswap.api.FilesystemBackend;
+import org.layerswap.swap.BackendSelector;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses the active filesystem backend (PID {@code org.layerswap.fs}, {@code backend=overlay|copy|auto})
+ * among the {@link FilesystemBackend} services and tells listeners (the swap manager) on every change,
+ * with the reason (logged), e.g. why the configured backend is unavailable.
+ */
+@Component(service = BackendSelectionComponent.class, immediate = true, configurationPid = "org.layerswap.fs",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = BackendSelectionComponent.Config.class)
+public class BackendSelectionComponent {
+
+    @ObjectClassDefinition(name = "LayerSwap filesystem backend selection")
+    public @interface Config {
+        @AttributeDefinition(description = "Active backend: overlay, copy or auto (highest-ranked available)")
+        String backend() default "auto";
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackendSelectionComponent.class);
+
+    private final Map<FilesystemBackend, BackendSelector.Candidate> backends = new ConcurrentHashMap<>();
+    private final List<BiConsumer<FilesystemBackend, String>> listeners = new CopyOnWriteArrayList<>();
+    private volatile String configured = "auto";
+    private volatile boolean active;
+    private BackendSelector.Selection current = new BackendSelector.Selection(null, "not yet selected");
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindBackend(FilesystemBackend b, Map<String, Object> props) {
+        backends.put(b, new BackendSelector.Candidate(String.valueOf(props.getOrDefault("name", b.name())),
+                props.get("service.ranking") instanceof Integer r ? r : 0, b));
+        reselect();
+    }
+
+    void unbindBackend(FilesystemBackend b) {
+        backends.remove(b);
+        reselect();
+    }
+
+    @Activate
+    void activate(Config c) {
+        configured = c.backend();
+        active = true;
+        reselect();
+    }
+
+    @Modified
+    void modified(Config c) {
+        configured = c.backend();
+        reselect();
+    }
+
+    public synchronized void addListener(BiConsumer<FilesystemBackend, String> l) {
+        listeners.add(l);
+        l.accept(current.backend(), current.reason());
+    }
+
+    public void removeListener(BiConsumer<FilesystemBackend, String> l) {
+        listeners.remove(l);
+    }
+
+    public synchronized BackendSelector.Selection current() {
+        return current;
+    }
+
+    private synchronized void reselect() {
+        if (!active) {
+            return;
+        }
+        BackendSelector.Selection s = BackendSelector.select(new ArrayList<>(backends.values()), configured);
+        boolean changed = s.backend() != current.backend();
+        current = s;
+        if (changed) {
+            if (s.backend() == null) {
+                LOG.warn("no filesystem backend: {}", s.reason());
+            } else {
+                LOG.info("filesystem backend '{}' selected: {}", s.backend().name(), s.reason());
+            }
+            for (BiConsumer<FilesystemBackend, String> l : listeners) {
+                l.accept(s.backend(), s.reason());
+            }
+        }
+    }
+}

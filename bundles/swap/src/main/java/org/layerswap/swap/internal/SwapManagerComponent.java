@@ -1,0 +1,197 @@
+package org.layerswap.swap.internal;
+
+import java.util.List;
+import java.util.Map;
+
+import org.layerswap.api.BehavioralProfiler;
+import org.layerswap.api.FeedbackLoop;
+import org.layerswap.api.FilesystemBackend;
+import org.layerswap.api.FunctionLayerMap;
+import org.layerswap.api.InvocationPlan;
+import org.layerswap.api.LayerId;
+import org.layerswap.api.LayerStore;
+import org.layerswap.api.SwapManager;
+import org.layerswap.api.SwapMode;
+import org.layerswap.api.SwapRecord;
+import org.layerswap.swap.CostModel;
+import org.layerswap.swap.SwapManagerCore;
+import org.layerswap.swap.SwapSettings;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DS adapter around {@link SwapManagerCore}. Configuration: PID {@code org.layerswap.swap}; the active
+ * filesystem backend comes from {@link BackendSelectionComponent} (PID {@code org.layerswap.fs}), which
+ * pushes every change (config or backend services) here; both may change at runtime.
+ */
+@Component(service = {SwapManager.class, SwapManagerComponent.class}, immediate = true,
+        configurationPid = "org.layerswap.swap", configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = SwapManagerComponent.Config.class)
+public class SwapManagerComponent implements SwapManager {
+
+    @ObjectClassDefinition(name = "LayerSwap swap manager")
+    public @interface Config {
+        @AttributeDefinition(description = "Score at or above which a layer is prefetched")
+        double threshold() default 0.5;
+
+        @AttributeDefinition(description = "Prefetches running at once")
+        int maxConcurrentPrefetches() default 4;
+
+        @AttributeDefinition(description = "Prefetches one invocation may start")
+        int maxPrefetchesPerInvocation() default 4;
+
+        @AttributeDefinition(description = "Size of the precomputed ranked candidate list")
+        int candidateLimit() default 64;
+
+        @AttributeDefinition(description = "Start prefetches when scores change, ahead of invocations")
+        boolean prefetchOnScoreChange() default true;
+
+        @AttributeDefinition(description = "Compose a function's root as soon as its layers are resident")
+        boolean composeAhead() default true;
+
+        @AttributeDefinition(description = "Default share of invocations run on a shadow candidate set")
+        double shadowShare() default 0.1;
+
+        @AttributeDefinition(description = "Outcomes per arm before a shadow is promoted or rolled back")
+        int minShadowSamples() default 50;
+
+        @AttributeDefinition(description = "Allowed error-rate increase of a shadow candidate")
+        double shadowErrorTolerance() default 0.01;
+
+        @AttributeDefinition(description = "Allowed relative mean-latency increase of a shadow candidate")
+        double shadowLatencyTolerance() default 0.10;
+
+        @AttributeDefinition(description = "Swap and prefetch records kept in memory")
+        int historySize() default 1000;
+
+        @AttributeDefinition(description = "Expected download bandwidth, bytes/s (cost model)")
+        double bandwidthBytesPerSec() default 52428800;
+
+        @AttributeDefinition(description = "Fixed per-fetch latency, ms (cost model)")
+        double rttMillis() default 50;
+
+        @AttributeDefinition(description = "Weight of storage pressure in the prefetch priority")
+        double storageWeight() default 1.0;
+
+        @AttributeDefinition(description = "Weight of disruption to live functions in the prefetch priority")
+        double disruptionWeight() default 0.5;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(SwapManagerComponent.class);
+
+    @Reference
+    private BehavioralProfiler profiler;
+
+    @Reference
+    private LayerStore store;
+
+    @Reference
+    private BackendSelectionComponent selection;
+
+    private volatile SwapManagerCore core;
+    private volatile FeedbackLoop feedback;
+    private final java.util.function.BiConsumer<FilesystemBackend, String> backendListener = (b, why) -> {
+        SwapManagerCore c = core;
+        if (c != null) {
+            c.setBackend(b, why);
+        }
+    };
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindFeedback(FeedbackLoop f) {
+        feedback = f;
+        SwapManagerCore c = core;
+        if (c != null) {
+            c.setFeedbackLoop(f);
+        }
+    }
+
+    void unbindFeedback(FeedbackLoop f) {
+        if (feedback == f) {
+            feedback = null;
+            SwapManagerCore c = core;
+            if (c != null) {
+                c.setFeedbackLoop(null);
+            }
+        }
+    }
+
+    @Activate
+    void activate(Config config) {
+        SwapManagerCore c = new SwapManagerCore(settings(config), profiler, store, null, System::currentTimeMillis);
+        c.setFeedbackLoop(feedback);
+        core = c;
+        selection.addListener(backendListener);
+        c.start();
+    }
+
+    @Modified
+    void modified(Config config) {
+        core.updateSettings(settings(config));
+    }
+
+    @Deactivate
+    void deactivate() {
+        selection.removeListener(backendListener);
+        SwapManagerCore c = core;
+        core = null;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    static SwapSettings settings(Config c) {
+        return new SwapSettings(c.threshold(), c.maxConcurrentPrefetches(), c.maxPrefetchesPerInvocation(), c.candidateLimit(),
+                c.prefetchOnScoreChange(), c.composeAhead(), c.shadowShare(), c.minShadowSamples(), c.shadowErrorTolerance(),
+                c.shadowLatencyTolerance(), c.historySize(),
+                new CostModel(c.bandwidthBytesPerSec(), c.rttMillis(), c.storageWeight(), c.disruptionWeight()));
+    }
+
+    /** The core, for shell commands and itests in this bundle's class space. */
+    public SwapManagerCore core() {
+        return core;
+    }
+
+    @Override
+    public InvocationPlan handleInvocation(String functionId, Map<String, String> inputParams) {
+        return core.handleInvocation(functionId, inputParams);
+    }
+
+    @Override
+    public SwapRecord swap(String functionId, List<LayerId> layers, SwapMode mode, double shadowShare) {
+        return core.swap(functionId, layers, mode, shadowShare);
+    }
+
+    @Override
+    public List<SwapRecord> swapHistory(int limit) {
+        return core.swapHistory(limit);
+    }
+
+    @Override
+    public double threshold() {
+        return core.threshold();
+    }
+
+    @Override
+    public void setThreshold(double threshold) {
+        core.setThreshold(threshold);
+    }
+
+    @Override
+    public FunctionLayerMap functionLayers() {
+        return core.functionLayers();
+    }
+}
