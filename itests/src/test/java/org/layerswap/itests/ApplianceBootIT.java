@@ -31,7 +31,9 @@ public class ApplianceBootIT extends ApplianceTestSupport {
     /** Bundles the core feature must bring; grows as modules land. */
     private static final Set<String> REQUIRED_BUNDLES = Set.of("org.layerswap.api", "org.layerswap.control", "org.layerswap.shell",
             "org.layerswap.webconsole", "org.layerswap.nativeio", "org.layerswap.store.layers", "org.layerswap.source.layout",
-            "org.layerswap.workload", "org.layerswap.replay");
+            "org.layerswap.workload", "org.layerswap.replay", "org.layerswap.profiler", "org.layerswap.predictor.histogram",
+            "org.layerswap.predictor.markov", "org.layerswap.predictor.encog", "org.layerswap.persistence", "org.layerswap.feedback",
+            "org.layerswap.fs.common", "org.layerswap.fs.overlay", "org.layerswap.fs.copy", "org.layerswap.swap", "org.layerswap.demo");
 
     @Configuration
     public Option[] config() {
@@ -66,6 +68,11 @@ public class ApplianceBootIT extends ApplianceTestSupport {
         for (String contract : List.of("LayerSource", "LayerStore", "Predictor", "BehavioralProfiler",
                 "FilesystemBackend", "SwapManager", "FeedbackLoop")) {
             assertTrue("status does not report " + contract + ":\n" + out, out.contains(contract));
+        }
+        // every pipeline contract has an implementation registered in the booted appliance
+        assertFalse("a pipeline service is missing:\n" + out, out.contains("(none registered)"));
+        for (String name : List.of("layout", "markov", "histogram", "encog", "overlay", "copy")) {
+            assertTrue("status does not list service " + name + ":\n" + out, out.contains(" " + name + " "));
         }
         String bundlesOnly = executeCommand("layerswap:status --bundles-only");
         assertFalse("--bundles-only still printed services:\n" + bundlesOnly, bundlesOnly.contains("Services"));

@@ -72,10 +72,14 @@ public final class Policies {
                 threshold = Double.parseDouble(rest.substring(at + 1));
                 rest = rest.substring(0, at);
             }
-            return predictive(rest, reflectiveFactory(rest), threshold, decisionIntervalMillis, calibrationIntervalMillis);
+            Supplier<? extends BehavioralProfiler> factory = ProjectPredictors.NAMES.contains(rest.toLowerCase(Locale.ROOT))
+                    ? ProjectPredictors.profiler(rest.toLowerCase(Locale.ROOT))
+                    : reflectiveFactory(rest);
+            return predictive(rest, factory, threshold, decisionIntervalMillis, calibrationIntervalMillis);
         }
         throw new IllegalArgumentException("unknown policy '" + name + "' (known: " + String.join(", ", STANDARD)
-                + ", keepalive-<duration>, predictive:<BehavioralProfiler class>[@threshold])");
+                + ", keepalive-<duration>, predictive:<" + String.join("|", ProjectPredictors.NAMES)
+                + "|BehavioralProfiler supplier class>[@threshold])");
     }
 
     public static PolicySpec keepAlive(long ms) {
