@@ -12,7 +12,8 @@ final class EncogPredictors {
         try {
             return new org.layerswap.predictor.encog.EncogPredictor();
         } catch (NoClassDefFoundError e) {
-            throw new IllegalArgumentException("predictive:encog needs the Encog predictor bundle (feature layerswap-predictor-encog)", e);
+            throw new IllegalArgumentException("predictive:encog cannot load " + e.getMessage()
+                    + " (in Karaf: install feature layerswap-predictor-encog)", e);
         }
     }
 }

@@ -12,6 +12,7 @@ import org.layerswap.api.ApplianceControl;
 import org.layerswap.api.ApplianceStatus;
 import org.layerswap.api.BundleInfo;
 import org.layerswap.api.Contracts;
+import org.layerswap.api.Predictor;
 import org.layerswap.api.ServiceInfo;
 
 /** Which LayerSwap bundles run and which pipeline services are registered. */
@@ -53,7 +54,9 @@ public class StatusCommand implements Action {
                 services.addRow().addContent(contract.getSimpleName(), "-", "", "", "(none registered)");
             }
             for (ServiceInfo s : registered) {
-                services.addRow().addContent(s.contract(), s.name().isEmpty() ? "-" : s.name(), s.ranking(), s.active() ? "yes" : "", s.bundle());
+                // "in use" is a choice among alternatives only for predictors; the profiler reports it
+                String inUse = contract == Predictor.class ? (s.active() ? "yes" : "") : "";
+                services.addRow().addContent(s.contract(), s.name().isEmpty() ? "-" : s.name(), s.ranking(), inUse, s.bundle());
             }
         }
         System.out.println();
