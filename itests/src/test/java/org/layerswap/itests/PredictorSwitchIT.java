@@ -114,6 +114,18 @@ public class PredictorSwitchIT extends ApplianceTestSupport {
     }
 
     @Test
+    public void editingTheConfigFileWhileRunningSwitchesThePredictor() throws Exception {
+        Path cfg = Path.of(System.getProperty("karaf.etc"), "org.layerswap.profiler.cfg");
+        String original = Files.readString(cfg);
+        assertTrue("shipped config does not name markov:\n" + original, original.matches("(?s).*\\npredictor\\s*=\\s*markov\\b.*"));
+        Files.writeString(cfg, original.replaceFirst("\\npredictor\\s*=\\s*markov\\b", "\npredictor = histogram"));
+        awaitActive("histogram"); // fileinstall -> Config Admin -> profiler @Modified
+        sampleScores();
+        assertEquals("histogram", control.configuredPredictor());
+        finishAndCheckNoEventLost();
+    }
+
+    @Test
     public void replacementPredictorDroppedIntoDeployTakesOverAndFallsBack() throws Exception {
         Path jar = Path.of(System.getProperty("layerswap.smoothingJar"));
         assertTrue("sample predictor jar missing: " + jar, Files.isRegularFile(jar));
