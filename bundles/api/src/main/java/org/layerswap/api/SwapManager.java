@@ -27,4 +27,21 @@ public interface SwapManager {
     void setThreshold(double threshold);
 
     FunctionLayerMap functionLayers();
+
+    /**
+     * Declares (or re-declares) a function by its image reference, resolved through the configured
+     * layer source, and returns its layers, base first. Re-declaring with a newer image is how new
+     * layer versions reach a function: the next composition (or {@link #swap}) uses them.
+     */
+    default List<LayerId> defineFunction(String functionId, String imageReference) throws LayerSourceException {
+        throw new UnsupportedOperationException("this swap manager cannot resolve images");
+    }
+
+    /**
+     * The invocation side of a plan: waits at most {@code timeoutMillis} for its missing layers (fetched on
+     * demand), then pins the function's root. Close the lease when the invocation ends.
+     */
+    default RootLease enter(InvocationPlan plan, long timeoutMillis) throws java.io.IOException {
+        throw new UnsupportedOperationException("this swap manager cannot run invocations");
+    }
 }

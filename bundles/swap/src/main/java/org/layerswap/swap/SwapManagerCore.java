@@ -463,6 +463,22 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         return CompletableFuture.allOf(fs.toArray(new CompletableFuture<?>[0]));
     }
 
+    /** Waits (bounded) for the plan's missing layers, then pins its root: the api's invocation path. */
+    @Override
+    public RootLease enter(InvocationPlan plan, long timeoutMillis) throws java.io.IOException {
+        try {
+            awaitLayers(plan).get(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new java.io.IOException("layers of " + plan.functionId() + " not resident within " + timeoutMillis + " ms: " + plan.missing());
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new java.io.IOException("fetching layers of " + plan.functionId() + " failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.IOException("interrupted while waiting for layers of " + plan.functionId(), e);
+        }
+        return enter(plan);
+    }
+
     /**
      * Pins the root the plan's invocation runs in (the shadow candidate root when the plan was assigned to
      * it), composing it first if it is not ready. Close the lease when the invocation ends.

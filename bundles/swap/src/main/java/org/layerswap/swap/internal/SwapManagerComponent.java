@@ -1,5 +1,6 @@
 package org.layerswap.swap.internal;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -7,9 +8,14 @@ import org.layerswap.api.BehavioralProfiler;
 import org.layerswap.api.FeedbackLoop;
 import org.layerswap.api.FilesystemBackend;
 import org.layerswap.api.FunctionLayerMap;
+import org.layerswap.api.ImageManifest;
 import org.layerswap.api.InvocationPlan;
+import org.layerswap.api.LayerDescriptor;
 import org.layerswap.api.LayerId;
+import org.layerswap.api.LayerSource;
+import org.layerswap.api.LayerSourceException;
 import org.layerswap.api.LayerStore;
+import org.layerswap.api.RootLease;
 import org.layerswap.api.SwapManager;
 import org.layerswap.api.SwapMode;
 import org.layerswap.api.SwapRecord;
@@ -96,6 +102,10 @@ public class SwapManagerComponent implements SwapManager {
 
     @Reference
     private LayerStore store;
+
+    /** Resolves images for defineFunction; {@code source.target} in the config picks it (like the store's). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile LayerSource source;
 
     @Reference
     private BackendSelectionComponent selection;
@@ -193,5 +203,23 @@ public class SwapManagerComponent implements SwapManager {
     @Override
     public FunctionLayerMap functionLayers() {
         return core.functionLayers();
+    }
+
+    @Override
+    public List<LayerId> defineFunction(String functionId, String imageReference) throws LayerSourceException {
+        LayerSource s = source;
+        if (s == null) {
+            throw new IllegalStateException("no layer source matches this swap manager's source.target (org.layerswap.swap)");
+        }
+        ImageManifest image = s.resolve(imageReference);
+        core.defineFunction(functionId, image.repository(), image.layers());
+        LOG.info("function {} defined from image {} ({} layers, {} bytes) via source {}", functionId, imageReference,
+                image.layers().size(), image.totalSizeBytes(), s.name());
+        return image.layers().stream().map(LayerDescriptor::id).toList();
+    }
+
+    @Override
+    public RootLease enter(InvocationPlan plan, long timeoutMillis) throws IOException {
+        return core.enter(plan, timeoutMillis);
     }
 }

@@ -13,6 +13,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -45,8 +46,29 @@ public class CopyBackendComponent implements FilesystemBackend {
 
     private CopyBackend backend;
 
+    /** The settings this instance was built with (the backend is not rebuilt under live roots). */
+    private String settings;
+
+    /**
+     * The PID is shared with the backend selector: switching {@code backend} must not restart this
+     * component, or the live instance would close under running invocations and a new one would adopt
+     * their roots without knowing their leases. Settings of the backend itself apply on the next start.
+     */
+    @Modified
+    void modified(Config config) {
+        if (!settings(config).equals(settings)) {
+            LOG.warn("{} backend: changed settings ({}) apply when the bundle restarts; running with {}",
+                    backend.name(), settings(config), settings);
+        }
+    }
+
+    private static String settings(Config c) {
+        return c.copyRoot() + "|" + c.graceMillis() + "|" + c.linkFiles() + "|" + c.copyPrefixes();
+    }
+
     @Activate
     void activate(Config config) {
+        settings = settings(config);
         String dir = config.copyRoot().isBlank()
                 ? System.getProperty("karaf.data", System.getProperty("java.io.tmpdir")) + "/fs/copy" : config.copyRoot();
         backend = new CopyBackend(Path.of(dir), config.graceMillis(), config.linkFiles(),

@@ -12,6 +12,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -38,8 +39,29 @@ public class OverlayBackendComponent implements FilesystemBackend {
 
     private OverlayBackend backend;
 
+    /** The settings this instance was built with (the backend is not rebuilt under live roots). */
+    private String settings;
+
+    /**
+     * The PID is shared with the backend selector: switching {@code backend} must not restart this
+     * component, or the live instance would close under running invocations and a new one would adopt
+     * their roots without knowing their leases. Settings of the backend itself apply on the next start.
+     */
+    @Modified
+    void modified(Config config) {
+        if (!settings(config).equals(settings)) {
+            LOG.warn("{} backend: changed settings ({}) apply when the bundle restarts; running with {}",
+                    backend.name(), settings(config), settings);
+        }
+    }
+
+    private static String settings(Config c) {
+        return c.overlayRoot() + "|" + c.graceMillis();
+    }
+
     @Activate
     void activate(Config config) {
+        settings = settings(config);
         String dir = config.overlayRoot().isBlank()
                 ? System.getProperty("karaf.data", System.getProperty("java.io.tmpdir")) + "/fs/overlay" : config.overlayRoot();
         backend = new OverlayBackend(Path.of(dir), config.graceMillis());

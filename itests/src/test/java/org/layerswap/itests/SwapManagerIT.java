@@ -1,0 +1,165 @@
+package org.layerswap.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.layerswap.api.ApplianceControl;
+import org.layerswap.api.BehavioralProfiler;
+import org.layerswap.api.ImageConfig;
+import org.layerswap.api.InvocationEvent;
+import org.layerswap.api.InvocationPlan;
+import org.layerswap.api.LayerId;
+import org.layerswap.api.LayerStore;
+import org.layerswap.api.RootLease;
+import org.layerswap.api.SwapManager;
+import org.layerswap.oci.format.OciLayoutWriter;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.ops4j.pax.exam.util.Filter;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * In the booted appliance: functions declared from images of the local OCI layout; invocations of
+ * one function make the profiler score another's layers, which the swap manager prefetches before
+ * that function's first invocation; a never-seen function fetches on demand; switching the
+ * filesystem backend at runtime drains a running invocation's root and leaves no mount behind.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class SwapManagerIT extends ApplianceTestSupport {
+
+    @Inject
+    @Filter(timeout = 60_000)
+    SwapManager swapManager;
+
+    @Inject
+    BehavioralProfiler profiler;
+
+    @Inject
+    LayerStore store;
+
+    @Inject
+    ApplianceControl control;
+
+    @Inject
+    ConfigurationAdmin configurationAdmin;
+
+    @Configuration
+    public Option[] config() {
+        return applianceOptions();
+    }
+
+    @Test
+    public void prefetchAheadOnDemandFetchAndBackendSwitch() throws Exception {
+        publishImages();
+        List<LayerId> a = define("fn-a", "itest/fn-a:1");
+        List<LayerId> b = define("fn-b", "itest/fn-b:1");
+        assertEquals("both images share the base layer", a.get(0), b.get(0));
+        assertFalse("nothing is resident before any prediction", store.isResident(a.get(1)));
+
+        // fn-a ran every 20 s for the last 10 minutes: it will surely run within the 5-min window
+        long now = System.currentTimeMillis();
+        for (int i = 30; i >= 1; i--) {
+            profiler.record(InvocationEvent.of("fn-a", now - i * 20_000L));
+        }
+        assertTrue("fn-a's layers were not prefetched ahead of its invocation (score "
+                        + profiler.score(a.get(1)).map(s -> s.score()).orElse(-1.0) + ")",
+                waitFor(() -> a.stream().allMatch(store::isResident), 60, TimeUnit.SECONDS));
+
+        InvocationPlan planA = swapManager.handleInvocation("fn-a", Map.of());
+        assertEquals("fn-a still waits for layers", List.of(), planA.missing());
+        try (RootLease lease = swapManager.enter(planA, 30_000)) {
+            assertEquals("a\n", Files.readString(lease.root().resolve("app/a.txt")));
+            assertEquals("ID=itest\n", Files.readString(lease.root().resolve("etc/os-release")));
+        }
+
+        InvocationPlan planB = swapManager.handleInvocation("fn-b", Map.of());
+        assertTrue("fn-b's own layer should be missing: " + planB.missing(), planB.missing().contains(b.get(1)));
+        RootLease leaseB = swapManager.enter(planB, 60_000);
+        assertEquals("b\n", Files.readString(leaseB.root().resolve("app/b.txt")));
+
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root) {
+            assertTrue("no overlay mount for the running invocation", overlayMounts() > 0);
+        }
+
+        // switch the backend while fn-b's invocation still runs on its root
+        control.useBackend("copy");
+        assertTrue("new invocations did not move to the copy backend", waitFor(() -> {
+            try (RootLease l = swapManager.enter(swapManager.handleInvocation("fn-a", Map.of()), 30_000)) {
+                return l.root().toString().contains("/copy/") && Files.isRegularFile(l.root().resolve("app/a.txt"));
+            } catch (Exception e) {
+                return false;
+            }
+        }, 60, TimeUnit.SECONDS));
+        assertEquals("the running invocation lost its files", "b\n", Files.readString(leaseB.root().resolve("app/b.txt")));
+        leaseB.close();
+
+        assumeTrue("overlay mounts need root; running as " + System.getProperty("user.name"), root);
+        assertTrue("overlay mounts left under " + fsRoot() + " after draining: " + overlayMounts(),
+                waitFor(() -> overlayMounts() == 0, 60, TimeUnit.SECONDS));
+    }
+
+    private List<LayerId> define(String fn, String image) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return swapManager.defineFunction(fn, image);
+            } catch (Exception e) { // the layout source may still carry the previous path
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private void publishImages() throws Exception {
+        Path layout = Files.createTempDirectory("layerswap-itest-swap");
+        OciLayoutWriter w = OciLayoutWriter.create(layout);
+        OciLayoutWriter.LayerBlob base = w.addLayer(true, t -> t.directory("etc/", 0755).file("etc/os-release", "ID=itest\n"));
+        OciLayoutWriter.LayerBlob codeA = w.addLayer(true, t -> t.directory("app/", 0755)
+                .file("app/a.txt", 0644, "a\n".getBytes(StandardCharsets.UTF_8)));
+        OciLayoutWriter.LayerBlob codeB = w.addLayer(true, t -> t.directory("app/", 0755)
+                .file("app/b.txt", 0644, "b\n".getBytes(StandardCharsets.UTF_8)));
+        ImageConfig cfg = new ImageConfig(List.of("/bin/true"), List.of(), List.of(), "/");
+        w.addImage("itest/fn-a:1", List.of(base, codeA), cfg);
+        w.addImage("itest/fn-b:1", List.of(base, codeB), cfg);
+        org.osgi.service.cm.Configuration c = configurationAdmin.getConfiguration("org.layerswap.source.layout", "?");
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("path", layout.toString());
+        c.update(props);
+    }
+
+    private static String fsRoot() {
+        return Path.of(System.getProperty("karaf.data"), "fs").toString();
+    }
+
+    private static long overlayMounts() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                    .filter(l -> l.contains(" - overlay ") && l.contains(fsRoot()))
+                    .count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
