@@ -69,8 +69,37 @@ public abstract class ApplianceTestSupport {
                 editConfigurationFilePut("etc/org.layerswap.demo.cfg", "enabled", "false"),
                 systemProperty("layerswap.deployTestJar").value(System.getProperty("layerswap.deployTestJar", "")),
                 systemProperty("layerswap.smoothingJar").value(System.getProperty("layerswap.smoothingJar", ""))));
+        options.addAll(java9PlusOptions());
         options.addAll(List.of(extra));
         return options.toArray(new Option[0]);
+    }
+
+    /**
+     * The JVM flags bin/karaf passes on Java 9+; Pax Exam starts the JVM itself, and without them
+     * Karaf's specs locator (patched into java.base) is missing and boot logs errors.
+     */
+    private static List<Option> java9PlusOptions() {
+        String karaf = "4.4.10";
+        List<Option> o = new ArrayList<>();
+        for (String flag : List.of("--add-reads=java.xml=java.logging",
+                "--add-exports=java.base/org.apache.karaf.specs.locator=java.xml,ALL-UNNAMED",
+                "--patch-module", "java.base=lib/endorsed/org.apache.karaf.specs.locator-" + karaf + ".jar",
+                "--patch-module", "java.xml=lib/endorsed/org.apache.karaf.specs.java.xml-" + karaf + ".jar",
+                "--add-opens", "java.base/java.security=ALL-UNNAMED",
+                "--add-opens", "java.base/java.net=ALL-UNNAMED",
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "--add-opens", "java.base/java.util=ALL-UNNAMED",
+                "--add-opens", "java.naming/javax.naming.spi=ALL-UNNAMED",
+                "--add-opens", "java.rmi/sun.rmi.transport.tcp=ALL-UNNAMED",
+                "--add-exports=java.base/sun.net.www.protocol.file=ALL-UNNAMED",
+                "--add-exports=java.base/sun.net.www.protocol.http=ALL-UNNAMED",
+                "--add-exports=java.base/sun.net.www.protocol.https=ALL-UNNAMED",
+                "--add-exports=java.base/sun.net.www.protocol.jar=ALL-UNNAMED",
+                "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+                "-classpath", "lib/jdk9plus/*" + java.io.File.pathSeparator + "lib/boot/*")) {
+            o.add(org.ops4j.pax.exam.CoreOptions.vmOption(flag));
+        }
+        return o;
     }
 
     /** Runs a shell command as the console would and returns what it printed. */
