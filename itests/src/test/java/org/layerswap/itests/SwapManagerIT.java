@@ -71,7 +71,11 @@ public class SwapManagerIT extends ApplianceTestSupport {
     public void prefetchAheadOnDemandFetchAndBackendSwitch() throws Exception {
         publishImages();
         List<LayerId> a = define("fn-a", "itest/fn-a:1");
-        List<LayerId> b = define("fn-b", "itest/fn-b:1");
+        String added = executeCommand("layerswap:function-add fn-b itest/fn-b:1");
+        assertTrue(added, added.contains("Function fn-b -> itest/fn-b:1 (2 layers)"));
+        List<LayerId> b = swapManager.functionLayers().layersOf("fn-b");
+        String badImage = executeCommand("layerswap:function-add fn-x itest/nope:9");
+        assertTrue(badImage, badImage.contains("Error: cannot resolve image 'itest/nope:9'"));
         assertEquals("both images share the base layer", a.get(0), b.get(0));
         assertFalse("nothing is resident before any prediction", store.isResident(a.get(1)));
 
@@ -112,6 +116,21 @@ public class SwapManagerIT extends ApplianceTestSupport {
         }, 60, TimeUnit.SECONDS));
         assertEquals("the running invocation lost its files", "b\n", Files.readString(leaseB.root().resolve("app/b.txt")));
         leaseB.close();
+
+        // operator commands on the same state
+        String functions = executeCommand("layerswap:functions");
+        assertTrue(functions, functions.startsWith("2 function(s)") && functions.contains("fn-a") && functions.contains("2/2"));
+        String refused = executeCommand("layerswap:prefetch fn-nope");
+        assertTrue(refused, refused.contains("Error: 'fn-nope' is neither a defined function nor a layer digest; functions: fn-a, fn-b"));
+        String nothing = executeCommand("layerswap:prefetch fn-a");
+        assertTrue(nothing, nothing.contains("Nothing to prefetch for fn-a"));
+        String swapped = executeCommand("layerswap:swap fn-a " + b.get(0) + " " + b.get(1));
+        assertTrue(swapped, swapped.matches("(?s)Swap #\\d+ of fn-a \\(ATOMIC\\): SUCCEEDED.*"));
+        assertEquals(b, swapManager.functionLayers().layersOf("fn-a"));
+        String history = executeCommand("layerswap:swaps -n 5");
+        assertTrue(history, history.contains("fn-a") && history.contains("SUCCEEDED"));
+        String badShadow = executeCommand("layerswap:swap --shadow 150 fn-a " + b.get(0));
+        assertTrue(badShadow, badShadow.contains("Error: --shadow must be a percentage in (0,100)"));
 
         assumeTrue("overlay mounts need root; running as " + System.getProperty("user.name"), root);
         assertTrue("overlay mounts left under " + fsRoot() + " after draining: " + overlayMounts(),

@@ -38,6 +38,14 @@ public interface SwapManager {
     }
 
     /**
+     * Operator-requested prefetch: every missing layer of a function, or one layer by digest. Returns the
+     * layers whose prefetch started (asynchronously); refuses unknown names with the valid ones.
+     */
+    default List<LayerId> prefetch(String functionOrLayer) {
+        throw new UnsupportedOperationException("this swap manager cannot prefetch on request");
+    }
+
+    /**
      * The invocation side of a plan: waits at most {@code timeoutMillis} for its missing layers (fetched on
      * demand), then pins the function's root. Close the lease when the invocation ends.
      */

@@ -313,6 +313,34 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         return l;
     }
 
+    @Override
+    public List<LayerId> prefetch(String functionOrLayer) {
+        List<LayerId> wanted;
+        String functionId = "";
+        if (map.contains(functionOrLayer)) {
+            functionId = functionOrLayer;
+            wanted = map.layersOf(functionOrLayer);
+        } else if (functionOrLayer != null && functionOrLayer.startsWith("sha")) {
+            LayerId id = LayerId.of(functionOrLayer);
+            if (!catalog.containsKey(id)) {
+                throw new IllegalArgumentException("layer " + id + " belongs to no defined function");
+            }
+            wanted = List.of(id);
+        } else {
+            throw new IllegalArgumentException("'" + functionOrLayer + "' is neither a defined function nor a layer digest; functions: "
+                    + String.join(", ", new java.util.TreeSet<>(map.functions())));
+        }
+        SwapSettings s = settings;
+        List<LayerId> started = new ArrayList<>();
+        for (LayerId id : wanted) {
+            // the operator asked: treat it as certain, within the usual concurrency limit
+            if (tryStartPrefetch(id, functionId, 1.0, s, ExperimentArm.NONE)) {
+                started.add(id);
+            }
+        }
+        return started;
+    }
+
     /** Claims a prefetch slot and hands the fetch to the worker; never blocks. */
     private boolean tryStartPrefetch(LayerId id, String functionId, double score, SwapSettings s, ExperimentArm arm) {
         if (prefetching.containsKey(id) || onDemand.containsKey(id) || store.isResident(id)) {

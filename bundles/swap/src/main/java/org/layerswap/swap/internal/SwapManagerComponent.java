@@ -219,6 +219,11 @@ public class SwapManagerComponent implements SwapManager {
     }
 
     @Override
+    public List<LayerId> prefetch(String functionOrLayer) {
+        return core.prefetch(functionOrLayer);
+    }
+
+    @Override
     public RootLease enter(InvocationPlan plan, long timeoutMillis) throws IOException {
         return core.enter(plan, timeoutMillis);
     }
