@@ -54,7 +54,54 @@ function fillTable(id, rows) {
   }));
 }
 
+function renderFeedback(controller, experiment) {
+  if (controller.available) {
+    text('controller-status', 'phase ' + controller.phase + ' · ' + controller.decisions + ' decisions, ' + controller.changes
+      + ' changes, ' + controller.windowsClosed + ' windows evaluated');
+    const h = controller.history.slice().reverse();
+    charts.controller.data.labels = h.map(c => new Date(c.time).toLocaleTimeString());
+    charts.controller.data.datasets[0].data = h.map(c => c.to);
+    charts.controller.update();
+    fillTable('controller-table', controller.history.slice(0, 8).map(c => [new Date(c.time).toLocaleTimeString(),
+      { text: c.from.toFixed(3), cls: 'num' }, { text: c.to.toFixed(3), cls: 'num' },
+      { text: c.objectiveBefore.toFixed(1) + ' → ' + c.objectiveAfter.toFixed(1), cls: 'num' }, c.reason]));
+  } else {
+    text('controller-status', 'no feedback loop');
+  }
+  if (experiment.available) {
+    const r = experiment.running || experiment.finished[0];
+    text('experiment-report', r ? r.text : 'no experiment yet');
+  }
+}
+
+async function refreshSlow() {
+  try {
+    const [controller, experiment, functions, replays] = await Promise.all([getJson('controller?limit=50'),
+      getJson('experiment'), getJson('functions'), getJson('replays')]);
+    renderFeedback(controller, experiment);
+    if (functions.available) {
+      fillTable('functions-table', functions.functions.map(f => [f.function, { text: f.layers, cls: 'num' },
+        { text: f.resident + '/' + f.layers, cls: 'num' }, { text: f.invocations, cls: 'num' }, { text: f.probability.toFixed(3), cls: 'num' }]));
+    }
+    fillTable('replays-table', replays.map(j => [j.id, j.trace, { text: j.state, cls: j.state === 'failed' ? 'bad' : '' },
+      j.state === 'running' ? j.phase + ' ' + j.percent + '%' : '', j.state === 'done' ? 'report.md' : j.error]));
+    const done = replays.find(j => j.state === 'done');
+    if (done) {
+      text('replay-headline', done.headline);
+      const img = el('replay-chart');
+      const src = 'api/replays/' + done.id + '/policies.png';
+      if (img.getAttribute('src') !== src) img.src = src;
+      img.hidden = false;
+    }
+  } catch (e) { /* the fast poll reports connectivity */ }
+}
+
 function makeCharts() {
+  charts.controller = new Chart(el('controller-chart'), {
+    type: 'line',
+    data: { labels: [], datasets: [{ label: 'threshold decided by the controller', data: [], borderColor: '#c7512b', stepped: true }] },
+    options: { scales: { y: { min: 0, max: 1 } } }
+  });
   Chart.defaults.animation = false;
   charts.scores = new Chart(el('scores-chart'), {
     type: 'bar',
@@ -142,7 +189,7 @@ async function tick() {
 }
 
 async function act(path, params, done) {
-  try { const r = await post(path, params); show(done(r), false); await refreshChoices(); await tick(); }
+  try { const r = await post(path, params); show(done(r), false); await refreshChoices(); await tick(); await refreshSlow(); }
   catch (e) { show(e.message, true); }
 }
 
@@ -156,9 +203,16 @@ async function main() {
   el('predictor-use').onclick = () => act('predictor', { name: el('predictor-select').value }, r => 'Predictor set to ' + r.predictor);
   el('backend-use').onclick = () => act('backend', { name: el('backend-select').value }, r => 'Backend set to ' + r.backend);
   el('threshold-set').onclick = () => act('threshold', { value: el('threshold-input').value }, r => 'Threshold set to ' + r.threshold);
+  el('experiment-start').onclick = () => act('experiment', { action: 'start', name: el('experiment-name').value,
+    by: el('experiment-by').value, share: el('experiment-share').value }, r => 'Experiment ' + r.started + ' started');
+  el('experiment-stop').onclick = () => act('experiment', { action: 'stop' }, r => r.stopped ? 'Experiment stopped: ' + r.stopped.verdict : 'No experiment was running');
+  el('replay-run').onclick = () => act('replay', { trace: el('replay-trace').value, budget: el('replay-budget').value },
+    r => 'Replay #' + r.id + ' queued');
   await refreshChoices().catch(e => show(e.message, true));
   await tick();
   setInterval(tick, 2000);
+  await refreshSlow();
+  setInterval(refreshSlow, 3000);
   setInterval(() => refreshChoices().catch(() => {}), 10000);
 }
 

@@ -17,6 +17,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -116,6 +117,25 @@ public class DashboardBrowserIT {
         String error = browser.findElement(By.id("message")).getText();
         assertTrue(error, error.contains("outside [0,1]") || error.contains("no swap manager is running"));
 
+        // an experiment started and stopped from the page
+        browser.findElement(By.id("experiment-start")).click();
+        wait.until(ExpectedConditions.textMatches(By.id("message"), java.util.regex.Pattern.compile("Experiment .+ started")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("experiment-report"), "verdict: "));
+        browser.findElement(By.id("experiment-stop")).click();
+        wait.until(ExpectedConditions.textMatches(By.id("message"), java.util.regex.Pattern.compile("Experiment stopped: .+")));
+
+        // a replay triggered from the page runs in the appliance; its headline and chart appear
+        WebElement trace = browser.findElement(By.id("replay-trace"));
+        trace.clear();
+        trace.sendKeys("synthetic:days=0.5,functions=30,seed=3");
+        browser.findElement(By.id("replay-run")).click();
+        wait.until(ExpectedConditions.textMatches(By.id("message"), java.util.regex.Pattern.compile("Replay #\\d+ queued")));
+        new WebDriverWait(browser, Duration.ofSeconds(120)).until(
+                ExpectedConditions.textToBePresentInElementLocated(By.id("replay-headline"), "oracle-clairvoyant"));
+        wait.until(d -> (Boolean) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                "const i = document.getElementById('replay-chart'); return !i.hidden && i.complete && i.naturalWidth > 100;"));
+
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0);");
         Path shots = Path.of("target/screenshots");
         Files.createDirectories(shots);
         File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);

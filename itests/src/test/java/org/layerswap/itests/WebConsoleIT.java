@@ -73,6 +73,26 @@ public class WebConsoleIT extends ApplianceTestSupport {
     }
 
     @Test
+    public void feedbackReplayAndFunctionEndpoints() throws Exception {
+        for (String path : new String[] {"/layerswap/api/functions", "/layerswap/api/controller", "/layerswap/api/experiment",
+                "/layerswap/api/replays"}) {
+            HttpResult r = http("GET", path, ADMIN);
+            assertEquals(path + ": " + r.body(), 200, r.status());
+        }
+        assertTrue(http("GET", "/layerswap/api/controller", ADMIN).body().contains("\"phase\""));
+        HttpResult badAction = http("POST", "/layerswap/api/experiment?action=launch", ADMIN, "X-Requested-By", "layerswap");
+        assertEquals(400, badAction.status());
+        assertTrue(badAction.body(), badAction.body().contains("unknown action 'launch'; valid: start, stop"));
+        HttpResult badTrace = http("POST", "/layerswap/api/replay?trace=nosuch:x", ADMIN, "X-Requested-By", "layerswap");
+        assertEquals(badTrace.body(), 400, badTrace.status());
+        HttpResult badBudget = http("POST", "/layerswap/api/replay?trace=synthetic:days=1,functions=10,seed=1&budget=lots",
+                ADMIN, "X-Requested-By", "layerswap");
+        assertEquals(badBudget.body(), 400, badBudget.status());
+        HttpResult traversal = http("GET", "/layerswap/api/replays/1/..%2F..%2Fetc%2Fusers.properties", ADMIN);
+        assertEquals(404, traversal.status());
+    }
+
+    @Test
     public void dashboardAndChartLibraryAreServed() throws Exception {
         HttpResult page = http("GET", "/layerswap/", ADMIN);
         assertEquals(200, page.status());

@@ -51,25 +51,23 @@ public final class ReplayMain {
         }
     }
 
-    /** Runs the CLI with its options; the Karaf command layerswap:replay calls this too. */
-    public static int run(String[] args, PrintStream out, PrintStream err) {
+    /**
+     * The replay configuration the CLI options describe (the web console starts replay jobs with the
+     * same options); refuses a bad option with a message naming it.
+     */
+    public static ReplayConfig parse(String[] args) {
         ReplayConfig cfg = new ReplayConfig();
         long budget = 20_000_000_000L;
         double bw = 100e6;
         double rtt = 20;
         double unpack = 200e6;
-        boolean quiet = false;
         Path outDir = Path.of("replay-report");
         String policies = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
-                case "-h", "--help" -> {
-                    out.print(USAGE);
-                    return 0;
-                }
                 case "--sweep" -> cfg.sweep(true);
-                case "--quiet" -> quiet = true;
+                case "--quiet" -> { }
                 case "--no-charts" -> cfg.charts(false);
                 default -> {
                     if (i + 1 >= args.length) {
@@ -109,6 +107,21 @@ public final class ReplayMain {
                 }
             }
         }
+        return cfg;
+    }
+
+    /** Runs the CLI with its options; the Karaf command layerswap:replay calls this too. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        boolean quiet = false;
+        for (String a : args) {
+            if (a.equals("-h") || a.equals("--help")) {
+                out.print(USAGE);
+                return 0;
+            }
+            quiet |= a.equals("--quiet");
+        }
+        ReplayConfig cfg = parse(args);
+        Path outDir = cfg.outDir();
         ProgressListener progress = quiet ? ProgressListener.NONE : new ConsoleProgress(err);
         ReplayResult r = ReplayRunner.run(cfg, progress);
         if (!quiet) {

@@ -1,6 +1,7 @@
 package org.layerswap.webconsole;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -16,8 +17,10 @@ import org.layerswap.api.BehavioralProfiler;
 import org.layerswap.api.FeedbackLoop;
 import org.layerswap.api.LayerStore;
 import org.layerswap.api.SwapManager;
+import org.layerswap.feedback.FeedbackControl;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -56,6 +59,11 @@ public class ApiServlet extends HttpServlet {
     @Reference
     ApplianceControl control;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile FeedbackControl feedbackControl;
+
+    private transient ReplayJobs replays;
+
     private transient ApplianceView view;
 
     private final transient Map<String, Function<HttpServletRequest, Object>> gets = new LinkedHashMap<>();
@@ -63,6 +71,7 @@ public class ApiServlet extends HttpServlet {
 
     @Activate
     void activate() {
+        replays = new ReplayJobs(Path.of(System.getProperty("karaf.data", "."), "replay"));
         this.view = new ApplianceView(control, () -> profiler, () -> swapManager, () -> layerStore, () -> feedbackLoop);
         gets.put("session", this::session);
         gets.put("status", r -> view.status());
@@ -73,6 +82,12 @@ public class ApiServlet extends HttpServlet {
         gets.put("layers", r -> view.layers());
         gets.put("swaps", r -> view.swaps(intParam(r, "limit", 50, 1, 1000)));
         gets.put("threshold", r -> view.threshold());
+        gets.put("functions", r -> view.functions());
+        gets.put("controller", r -> FeedbackView.controller(feedbackControl, intParam(r, "limit", 50, 1, 1000)));
+        gets.put("experiment", r -> FeedbackView.experiments(feedbackControl));
+        gets.put("replays", r -> replays.list());
+        posts.put("experiment", r -> FeedbackView.act(feedbackControl, param(r, "action"), r));
+        posts.put("replay", this::startReplay);
         posts.put("predictor", r -> usePredictor(param(r, "name")));
         posts.put("backend", r -> useBackend(param(r, "name")));
         posts.put("threshold", r -> setThreshold(param(r, "value")));
@@ -88,9 +103,54 @@ public class ApiServlet extends HttpServlet {
         dispatch(posts, request, response);
     }
 
+    @Deactivate
+    void deactivate() {
+        replays.close();
+    }
+
+    private Object startReplay(HttpServletRequest r) {
+        java.util.List<String> options = new java.util.ArrayList<>();
+        for (String o : new String[] {"budget", "bandwidth", "rtt", "unpack", "warmup", "policies"}) {
+            String v = r.getParameter(o);
+            if (v != null && !v.isBlank()) {
+                options.add("--" + o);
+                options.add(v.trim());
+            }
+        }
+        try {
+            return replays.start(options, param(r, "trace")).view();
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(HttpServletResponse.SC_BAD_REQUEST, e.getMessage().lines().findFirst().orElse("bad replay options"));
+        }
+    }
+
+    /** GET /api/replays/{id}/{file}: a report file of a finished console replay. */
+    private boolean serveReplayFile(String path, HttpServletResponse response) throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("replays/(\\d+)/([a-z0-9-]+\\.(png|md|csv))").matcher(path);
+        if (!m.matches()) {
+            return false;
+        }
+        var job = replays.job(Long.parseLong(m.group(1)));
+        Path file = job.map(j -> j.dir.resolve(m.group(2))).orElse(null);
+        if (file == null || !java.nio.file.Files.isRegularFile(file)) {
+            ConsoleContext.error(response, HttpServletResponse.SC_NOT_FOUND, "no file " + m.group(2) + " for replay " + m.group(1));
+            return true;
+        }
+        response.setContentType(switch (m.group(3)) {
+            case "png" -> "image/png";
+            case "csv" -> "text/csv;charset=utf-8";
+            default -> "text/markdown;charset=utf-8";
+        });
+        java.nio.file.Files.copy(file, response.getOutputStream());
+        return true;
+    }
+
     private void dispatch(Map<String, Function<HttpServletRequest, Object>> routes, HttpServletRequest request,
                           HttpServletResponse response) throws IOException {
         String path = Objects.requireNonNullElse(request.getPathInfo(), "/").replaceAll("^/+|/+$", "");
+        if ("GET".equals(request.getMethod()) && serveReplayFile(path, response)) {
+            return;
+        }
         Function<HttpServletRequest, Object> handler = routes.get(path);
         if (handler == null) {
             ConsoleContext.error(response, HttpServletResponse.SC_NOT_FOUND, "no " + request.getMethod() + " /api/" + path

@@ -125,6 +125,26 @@ final class ApplianceView {
         return map("available", true, "swaps", list);
     }
 
+    Map<String, Object> functions() {
+        SwapManager sm = swapManager.get();
+        if (sm == null) {
+            return map("available", false);
+        }
+        BehavioralProfiler p = profiler.get();
+        LayerStore store = layerStore.get();
+        List<Map<String, Object>> list = new ArrayList<>();
+        var layerMap = sm.functionLayers();
+        for (String fn : new java.util.TreeSet<>(layerMap.functions())) {
+            var layers = layerMap.layersOf(fn);
+            var profile = p == null || p.profiles() == null ? null : p.profiles().profile(fn);
+            list.add(map("function", fn, "layers", layers.size(),
+                    "resident", store == null ? 0 : layers.stream().filter(store::isResident).count(),
+                    "invocations", profile == null ? 0 : profile.invocationCount(),
+                    "probability", p == null ? 0.0 : p.functionProbability(fn)));
+        }
+        return map("available", true, "functions", list);
+    }
+
     Map<String, Object> threshold() {
         SwapManager sm = swapManager.get();
         FeedbackLoop fb = feedbackLoop.get();
