@@ -88,6 +88,18 @@ public class SwapManagerIT extends ApplianceTestSupport {
                         + profiler.score(a.get(1)).map(s -> s.score()).orElse(-1.0) + ")",
                 waitFor(() -> a.stream().allMatch(store::isResident), 60, TimeUnit.SECONDS));
 
+        String predictions = executeCommand("layerswap:predictions -k 5");
+        assertTrue(predictions, predictions.startsWith("Predictor markov, window 300 s") && predictions.contains(a.get(1).digest()));
+        String layers = executeCommand("layerswap:layers");
+        assertTrue(layers, layers.startsWith("Storage ") && layers.contains(a.get(1).digest()));
+        String badK = executeCommand("layerswap:predictions -k 0");
+        assertTrue(badK, badK.contains("Error: -k must be between 1 and 1000, got 0"));
+        String threshold = executeCommand("layerswap:threshold 0.4");
+        assertTrue(threshold, threshold.startsWith("Threshold 0.400"));
+        assertEquals(0.4, swapManager.threshold(), 1e-9);
+        String badThreshold = executeCommand("layerswap:threshold high");
+        assertTrue(badThreshold, badThreshold.contains("Error: threshold 'high' is not a number"));
+
         InvocationPlan planA = swapManager.handleInvocation("fn-a", Map.of());
         assertEquals("fn-a still waits for layers", List.of(), planA.missing());
         try (RootLease lease = swapManager.enter(planA, 30_000)) {
