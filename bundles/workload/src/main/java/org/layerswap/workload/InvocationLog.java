@@ -234,7 +234,8 @@ public final class InvocationLog {
                     continue;
                 }
                 try {
-                    InvocationEvent e = format == Format.JSONL ? parseJson(line) : parseCsv(line);
+                    InvocationEvent e = format == Format.CSV && lines.lineNumber() == 1 && isCsvHeader(line) ? null
+                            : format == Format.JSONL ? parseJson(line) : parseCsv(line, fields);
                     if (e != null) {
                         report.accepted();
                         buffer.add(e);
@@ -243,96 +244,6 @@ public final class InvocationLog {
                     report.bad(lines.lineNumber(), ex.getMessage() == null ? ex.toString() : ex.getMessage(), line);
                 }
             }
-        }
-
-        private InvocationEvent parseCsv(String line) {
-            if (lines.lineNumber() == 1 && line.startsWith("function,")) {
-                return null;
-            }
-            int n = LineSource.split(line, ',', fields);
-            if (n < 2 || n > 4) {
-                throw new IllegalArgumentException("expected function,timestamp[,tenant[,k=v;k=v]], got " + n + " fields");
-            }
-            String fn = decode(fields[0].trim());
-            long ts = parseTimestamp(fields[1]);
-            String tenant = n >= 3 ? decode(fields[2].trim()) : "";
-            Map<String, String> params = Map.of();
-            if (n == 4 && !fields[3].isBlank()) {
-                params = new LinkedHashMap<>();
-                for (String kv : fields[3].split(";")) {
-                    if (kv.isEmpty()) {
-                        continue;
-                    }
-                    int eq = kv.indexOf('=');
-                    if (eq <= 0) {
-                        throw new IllegalArgumentException("parameter '" + kv + "' is not key=value");
-                    }
-                    params.put(decode(kv.substring(0, eq)), decode(kv.substring(eq + 1)));
-                }
-            }
-            return new InvocationEvent(fn, ts, params, tenant);
-        }
-
-        private InvocationEvent parseJson(String line) throws IOException {
-            String fn = null;
-            long ts = -1;
-            boolean haveTs = false;
-            String tenant = "";
-            Map<String, String> params = Map.of();
-            try (JsonParser p = JSON.createParser(line)) {
-                if (p.nextToken() != JsonToken.START_OBJECT) {
-                    throw new IllegalArgumentException("not a JSON object");
-                }
-                JsonToken tok;
-                while ((tok = p.nextToken()) == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    JsonToken v = p.nextToken();
-                    switch (name) {
-                        case "function", "functionId" -> fn = v == JsonToken.VALUE_STRING ? p.getText() : null;
-                        case "timestamp" -> {
-                            if (v == JsonToken.VALUE_NUMBER_INT) {
-                                ts = p.getLongValue();
-                            } else if (v == JsonToken.VALUE_STRING) {
-                                ts = parseTimestamp(p.getText());
-                            } else {
-                                throw new IllegalArgumentException("timestamp must be a number or an ISO-8601 string");
-                            }
-                            haveTs = true;
-                        }
-                        case "tenant", "user" -> tenant = v == JsonToken.VALUE_NULL ? "" : p.getText();
-                        case "params" -> {
-                            if (v == JsonToken.VALUE_NULL) {
-                                break;
-                            }
-                            if (v != JsonToken.START_OBJECT) {
-                                throw new IllegalArgumentException("params must be an object");
-                            }
-                            params = new LinkedHashMap<>();
-                            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                                String k = p.currentName();
-                                JsonToken pv = p.nextToken();
-                                if (pv.isStructStart()) {
-                                    throw new IllegalArgumentException("parameter '" + k + "' is not a scalar");
-                                }
-                                params.put(k, pv == JsonToken.VALUE_NULL ? "" : p.getText());
-                            }
-                        }
-                        default -> p.skipChildren();
-                    }
-                }
-                if (tok != JsonToken.END_OBJECT) {
-                    throw new IllegalArgumentException("malformed JSON object");
-                }
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalArgumentException("malformed JSON: " + e.getOriginalMessage());
-            }
-            if (fn == null || fn.isBlank()) {
-                throw new IllegalArgumentException("missing \"function\"");
-            }
-            if (!haveTs) {
-                throw new IllegalArgumentException("missing \"timestamp\"");
-            }
-            return new InvocationEvent(fn, ts, params, tenant);
         }
 
         @Override
@@ -364,5 +275,125 @@ public final class InvocationLog {
             lines.close();
             eof = true;
         }
+    }
+
+    /**
+     * Parses one line of an invocation log (the per-line parser the streaming reader uses), so that
+     * callers routing lines one by one (drop folders, HTTP) can reject each bad line with its reason.
+     * No reordering is done. Blank lines and a CSV header line are not events: check
+     * {@link String#isBlank()} and {@link #isCsvHeader(String)} before calling.
+     *
+     * @param line   one line without its line terminator (a trailing {@code \r} is ignored)
+     * @param format the log encoding
+     * @return the event
+     * @throws IllegalArgumentException whose message says why the line is not a valid invocation
+     */
+    public static InvocationEvent parseLine(String line, Format format) {
+        if (line == null) {
+            throw new IllegalArgumentException("no line");
+        }
+        String l = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+        if (l.isBlank()) {
+            throw new IllegalArgumentException("blank line");
+        }
+        try {
+            return format == Format.JSONL ? parseJson(l) : parseCsv(l, new String[5]);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("malformed JSON: " + e.getMessage());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad number: " + e.getMessage());
+        }
+    }
+
+    /** True for the optional CSV header line ({@code function,timestamp,...}); only valid as the first line. */
+    public static boolean isCsvHeader(String line) {
+        return line != null && line.startsWith("function,");
+    }
+
+    private static InvocationEvent parseCsv(String line, String[] fields) {
+        int n = LineSource.split(line, ',', fields);
+        if (n < 2 || n > 4) {
+            throw new IllegalArgumentException("expected function,timestamp[,tenant[,k=v;k=v]], got " + n + " fields");
+        }
+        String fn = decode(fields[0].trim());
+        long ts = parseTimestamp(fields[1]);
+        String tenant = n >= 3 ? decode(fields[2].trim()) : "";
+        Map<String, String> params = Map.of();
+        if (n == 4 && !fields[3].isBlank()) {
+            params = new LinkedHashMap<>();
+            for (String kv : fields[3].split(";")) {
+                if (kv.isEmpty()) {
+                    continue;
+                }
+                int eq = kv.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("parameter '" + kv + "' is not key=value");
+                }
+                params.put(decode(kv.substring(0, eq)), decode(kv.substring(eq + 1)));
+            }
+        }
+        return new InvocationEvent(fn, ts, params, tenant);
+    }
+
+    private static InvocationEvent parseJson(String line) throws IOException {
+        String fn = null;
+        long ts = -1;
+        boolean haveTs = false;
+        String tenant = "";
+        Map<String, String> params = Map.of();
+        try (JsonParser p = JSON.createParser(line)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("not a JSON object");
+            }
+            JsonToken tok;
+            while ((tok = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (name) {
+                    case "function", "functionId" -> fn = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "timestamp" -> {
+                        if (v == JsonToken.VALUE_NUMBER_INT) {
+                            ts = p.getLongValue();
+                        } else if (v == JsonToken.VALUE_STRING) {
+                            ts = parseTimestamp(p.getText());
+                        } else {
+                            throw new IllegalArgumentException("timestamp must be a number or an ISO-8601 string");
+                        }
+                        haveTs = true;
+                    }
+                    case "tenant", "user" -> tenant = v == JsonToken.VALUE_NULL ? "" : p.getText();
+                    case "params" -> {
+                        if (v == JsonToken.VALUE_NULL) {
+                            break;
+                        }
+                        if (v != JsonToken.START_OBJECT) {
+                            throw new IllegalArgumentException("params must be an object");
+                        }
+                        params = new LinkedHashMap<>();
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String k = p.currentName();
+                            JsonToken pv = p.nextToken();
+                            if (pv.isStructStart()) {
+                                throw new IllegalArgumentException("parameter '" + k + "' is not a scalar");
+                            }
+                            params.put(k, pv == JsonToken.VALUE_NULL ? "" : p.getText());
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (tok != JsonToken.END_OBJECT) {
+                throw new IllegalArgumentException("malformed JSON object");
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("malformed JSON: " + e.getOriginalMessage());
+        }
+        if (fn == null || fn.isBlank()) {
+            throw new IllegalArgumentException("missing \"function\"");
+        }
+        if (!haveTs) {
+            throw new IllegalArgumentException("missing \"timestamp\"");
+        }
+        return new InvocationEvent(fn, ts, params, tenant);
     }
 }

@@ -1,0 +1,359 @@
+package org.layerswap.routes;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.layerswap.api.BehavioralProfiler;
+import org.layerswap.api.InvocationEvent;
+import org.layerswap.persistence.api.DeadLetterRow;
+import org.layerswap.persistence.api.InvocationRow;
+import org.layerswap.persistence.api.PersistenceService;
+import org.layerswap.routes.api.IngestStats;
+import org.layerswap.routes.api.InvocationIngest;
+import org.layerswap.workload.InvocationLog;
+import org.layerswap.workload.InvocationLog.Format;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingestion routes, plain Java (no OSGi types): add an instance to any {@code CamelContext}.
+ *
+ * <ul>
+ *   <li>{@code ingest-file}: drop folder ({@code *.jsonl}, {@code *.json}: JSON lines; {@code *.csv}: CSV), streamed
+ *       line by line; valid lines go to the events queue, bad ones to the dead-letter channel with file name,
+ *       line number (1-based, physical, the CSV header counts as line 1) and reason. At the end of the file the
+ *       route waits until the queue consumer has handled every event of the file and persistence confirms the
+ *       commit ({@link PersistenceService#flush}); only then does the file move to {@code .done/yyyyMMdd/}. If the
+ *       commit is not confirmed the file moves to {@code .failed/yyyyMMdd/} (rows already committed stay).
+ *       Blank lines and the CSV header are skipped (counted in {@code skipped}), not dead-lettered, as
+ *       {@code InvocationLog.read} does. Azure 2019/2021 trace files are not routed (they are multi-file,
+ *       per-minute count tables, not per-line events): other file names stay in the folder untouched.</li>
+ *   <li>{@code ingest-http}: POST of JSON lines on 127.0.0.1; replies
+ *       {@code {"accepted":n,"rejected":m,"errors":[{"line":k,"reason":"..."}]}} (at most 100 errors listed),
+ *       200, or 400 when no line was accepted.</li>
+ *   <li>{@link InvocationIngest#ingest}: the in-process entry.</li>
+ *   <li>{@code ingest-events}: the bounded queue {@code seda:events} (producers block when it is full) with one
+ *       consumer calling {@link BehavioralProfiler#record} and {@link PersistenceService#recordInvocation}.</li>
+ *   <li>{@code rescore} and {@code retention} timers.</li>
+ * </ul>
+ */
+public class IngestRoutes extends RouteBuilder implements InvocationIngest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestRoutes.class);
+    private static final JsonFactory JSON = new JsonFactory();
+
+    public static final String EVENTS = "seda:events?size={{queueSize}}&blockWhenFull=true";
+    public static final String SOURCE_FILE = "file";
+    public static final String SOURCE_HTTP = "http";
+    public static final String SOURCE_SERVICE = "service";
+    static final int MAX_HTTP_ERRORS = 100;
+
+    private static final String PROP_TALLY = "LayerSwapFileTally";
+    private static final String PROP_OUTCOME = "LayerSwapOutcome";
+    private static final String EVENT = "event";
+
+    private final RoutesSettings settings;
+    private final BehavioralProfiler profiler;
+    private final IngestCounters counters = new IngestCounters();
+    private volatile PersistenceService persistence;
+    private volatile ProducerTemplate producer;
+
+    public IngestRoutes(RoutesSettings settings, BehavioralProfiler profiler) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.profiler = Objects.requireNonNull(profiler, "profiler");
+    }
+
+    /** Sets or clears (null) the optional persistence service; takes effect for the next row. */
+    public void setPersistence(PersistenceService persistence) {
+        this.persistence = persistence;
+    }
+
+    public RoutesSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void configure() {
+        getContext().getPropertiesComponent().setInitialProperties(settings.placeholders());
+
+        from(EVENTS).routeId("ingest-events").process(this::deliver);
+
+        if (settings.dropDir() != null) {
+            String dir = settings.dropDir().toAbsolutePath().toString().replace('\\', '/');
+            from("file:" + dir + "?charset=UTF-8&antInclude=*.jsonl,*.json,*.csv&antFilterCaseSensitive=false"
+                    + "&readLock=changed&readLockMinLength=0"
+                    + "&move=.done/${date:now:yyyyMMdd}/${file:name}"
+                    + "&moveFailed=.failed/${date:now:yyyyMMdd}/${file:name}")
+                    .routeId("ingest-file")
+                    .process(this::startFile)
+                    .split(body().tokenize("\n")).streaming()
+                        .process(this::fileLine)
+                        .filter(exchangeProperty(PROP_OUTCOME).isEqualTo(EVENT))
+                            .to(ExchangePattern.InOnly, EVENTS)
+                        .end()
+                    .end()
+                    .process(this::commitFile);
+        }
+
+        if (settings.httpPort() > 0) {
+            from("jetty:http://127.0.0.1:{{httpPort}}{{httpPath}}?httpMethodRestrict=POST"
+                    // curl --data-binary sends application/x-www-form-urlencoded: keep the body as is
+                    + "&mapHttpMessageFormUrlEncodedBody=false")
+                    .routeId("ingest-http")
+                    .convertBodyTo(String.class, "UTF-8")
+                    .process(this::httpBatch);
+        }
+
+        if (settings.rescoreIntervalSeconds() > 0) {
+            from("timer:rescore?period={{rescorePeriodMillis}}&delay={{rescorePeriodMillis}}")
+                    .routeId("rescore")
+                    .process(e -> profiler.rescore(System.currentTimeMillis()));
+        }
+        if (settings.retentionIntervalSeconds() > 0) {
+            from("timer:retention?period={{retentionPeriodMillis}}&delay={{retentionPeriodMillis}}")
+                    .routeId("retention")
+                    .process(e -> retention());
+        }
+        producer = getContext().createProducerTemplate();
+    }
+
+    // ---- the in-process entry -----------------------------------------------------------------------
+
+    @Override
+    public void ingest(InvocationEvent event) {
+        if (event == null) {
+            throw new IllegalArgumentException("null invocation event");
+        }
+        ProducerTemplate p = producer;
+        if (p == null || !getContext().getStatus().isStarted()) {
+            throw new IllegalStateException("ingestion routes are not running");
+        }
+        counters.accepted(SOURCE_SERVICE);
+        counters.enqueued.incrementAndGet();
+        p.sendBody(EVENTS, event);
+    }
+
+    @Override
+    public IngestStats stats() {
+        return counters.snapshot();
+    }
+
+    // ---- per-line handling shared by the file and HTTP routes ---------------------------------------
+
+    /** Per-file (or per-request) tally; shared by reference with the split's sub-exchanges. */
+    static final class Tally {
+        final String source;
+        long accepted;
+        long rejected;
+        long skipped;
+        final List<long[]> errorLines = new ArrayList<>();
+        final List<String> errorReasons = new ArrayList<>();
+
+        Tally(String source) {
+            this.source = source;
+        }
+    }
+
+    /**
+     * Classifies one line: returns the event, or null after counting a skip or dead-lettering the line.
+     */
+    private InvocationEvent line(String raw, long lineNo, Format format, Tally tally, String counterSource) {
+        if (raw == null || raw.isBlank() || lineNo == 1 && format == Format.CSV && InvocationLog.isCsvHeader(raw)) {
+            tally.skipped++;
+            counters.skipped.increment();
+            return null;
+        }
+        try {
+            InvocationEvent e = InvocationLog.parseLine(raw, format);
+            tally.accepted++;
+            counters.accepted(counterSource);
+            return e;
+        } catch (IllegalArgumentException ex) {
+            String reason = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+            tally.rejected++;
+            counters.rejected(counterSource);
+            if (tally.errorLines.size() < MAX_HTTP_ERRORS) {
+                tally.errorLines.add(new long[] {lineNo});
+                tally.errorReasons.add(reason);
+            }
+            deadLetter(tally.source, lineNo, raw, reason);
+            return null;
+        }
+    }
+
+    private void deadLetter(String source, long lineNo, String raw, String reason) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("dead letter {} line {}: {}", source, lineNo, reason);
+        }
+        PersistenceService p = persistence;
+        if (p != null && !p.recordDeadLetter(new DeadLetterRow(0, System.currentTimeMillis(), source, lineNo,
+                cap(raw, settings.maxPayloadChars()), reason))) {
+            counters.persistDropped.increment();
+        }
+    }
+
+    static String cap(String raw, int max) {
+        if (raw == null) {
+            return "";
+        }
+        String s = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
+        return s.length() <= max ? s : s.substring(0, max) + "...[" + s.length() + " chars]";
+    }
+
+    // ---- drop folder --------------------------------------------------------------------------------
+
+    private void startFile(Exchange ex) {
+        String name = ex.getIn().getHeader(Exchange.FILE_NAME, String.class);
+        ex.setProperty(PROP_TALLY, new Tally("file:" + name));
+        LOG.debug("ingesting {}", name);
+    }
+
+    private void fileLine(Exchange ex) {
+        Tally tally = ex.getProperty(PROP_TALLY, Tally.class);
+        String name = ex.getIn().getHeader(Exchange.FILE_NAME, String.class);
+        Format format = name != null && name.toLowerCase(Locale.ROOT).endsWith(".csv") ? Format.CSV : Format.JSONL;
+        int index = ex.getProperty(Exchange.SPLIT_INDEX, Integer.class);
+        InvocationEvent e = line(ex.getIn().getBody(String.class), index + 1L, format, tally, SOURCE_FILE);
+        if (e != null) {
+            counters.enqueued.incrementAndGet();
+            ex.getIn().setBody(e);
+            ex.setProperty(PROP_OUTCOME, EVENT);
+        } else {
+            ex.removeProperty(PROP_OUTCOME);
+        }
+    }
+
+    private void commitFile(Exchange ex) {
+        Tally t = ex.getProperty(PROP_TALLY, Tally.class);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.commitTimeoutSeconds());
+            long target = counters.enqueued.get();
+            if (!awaitConsumed(target, deadline)) {
+                throw new IllegalStateException(t.source + ": its events were not consumed within "
+                        + settings.commitTimeoutSeconds() + " s; not moving it to .done");
+            }
+            PersistenceService p = persistence;
+            if (p != null) {
+                long leftNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), deadline - System.nanoTime());
+                if (!p.flush(Duration.ofNanos(leftNanos))) {
+                    throw new IllegalStateException(t.source + ": persistence did not confirm the commit within "
+                            + settings.commitTimeoutSeconds() + " s; not moving it to .done");
+                }
+            }
+            counters.filesDone.increment();
+            LOG.info("{}: {} accepted, {} rejected (dead-lettered), {} skipped; committed", t.source, t.accepted,
+                    t.rejected, t.skipped);
+        } catch (RuntimeException e) {
+            counters.filesFailed.increment();
+            LOG.error("{}", e.getMessage());
+            throw e;
+        }
+    }
+
+    private boolean awaitConsumed(long target, long deadlineNanos) {
+        while (counters.consumed.get() < target) {
+            if (System.nanoTime() - deadlineNanos > 0 || Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        return true;
+    }
+
+    // ---- HTTP -----------------------------------------------------------------------------------------
+
+    private void httpBatch(Exchange ex) {
+        String body = ex.getIn().getBody(String.class);
+        Tally t = new Tally(SOURCE_HTTP);
+        ProducerTemplate p = producer;
+        if (body != null) {
+            int start = 0;
+            long lineNo = 0;
+            while (start <= body.length()) {
+                int nl = body.indexOf('\n', start);
+                int end = nl < 0 ? body.length() : nl;
+                lineNo++;
+                InvocationEvent e = line(body.substring(start, end), lineNo, Format.JSONL, t, SOURCE_HTTP);
+                if (e != null) {
+                    counters.enqueued.incrementAndGet();
+                    p.sendBody(EVENTS, e);
+                }
+                if (nl < 0) {
+                    break;
+                }
+                start = nl + 1;
+            }
+        }
+        if (t.rejected > 0) {
+            LOG.debug("HTTP batch: {} accepted, {} rejected", t.accepted, t.rejected);
+        }
+        ex.getMessage().setBody(reply(t));
+        ex.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
+        ex.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, t.accepted > 0 ? 200 : 400);
+    }
+
+    static String reply(Tally t) {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            g.writeStartObject();
+            g.writeNumberField("accepted", t.accepted);
+            g.writeNumberField("rejected", t.rejected);
+            g.writeArrayFieldStart("errors");
+            for (int i = 0; i < t.errorLines.size(); i++) {
+                g.writeStartObject();
+                g.writeNumberField("line", t.errorLines.get(i)[0]);
+                g.writeStringField("reason", t.errorReasons.get(i));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            if (t.accepted == 0 && t.rejected == 0) {
+                g.writeStringField("message", "no invocation lines in the request body");
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    // ---- queue consumer and timers ------------------------------------------------------------------
+
+    private void deliver(Exchange ex) {
+        InvocationEvent e = ex.getIn().getBody(InvocationEvent.class);
+        try {
+            profiler.record(e);
+            PersistenceService p = persistence;
+            if (p != null && !p.recordInvocation(InvocationRow.of(e))) {
+                counters.persistDropped.increment();
+            }
+            counters.delivered.increment();
+        } catch (RuntimeException x) {
+            counters.deliveryFailed.increment();
+            LOG.warn("could not deliver {}: {}", e, x.toString());
+            deadLetter("events", -1, String.valueOf(e), "delivery failed: " + x);
+        } finally {
+            counters.consumed.incrementAndGet();
+        }
+    }
+
+    private void retention() {
+        PersistenceService p = persistence;
+        if (p != null) {
+            long n = p.applyRetention(System.currentTimeMillis());
+            LOG.debug("retention deleted {} rows", n);
+        }
+    }
+}

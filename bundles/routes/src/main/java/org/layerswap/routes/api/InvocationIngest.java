@@ -1,0 +1,21 @@
+package org.layerswap.routes.api;
+
+import org.layerswap.api.InvocationEvent;
+
+/**
+ * In-process entry to the ingestion pipeline: events go to the same bounded events queue as the drop-folder
+ * and HTTP routes, then to the profiler and (when present) persistence.
+ */
+public interface InvocationIngest {
+
+    /**
+     * Hands one event to the events queue. Blocks while the queue is full (back-pressure); never drops.
+     *
+     * @throws IllegalArgumentException when {@code event} is null
+     * @throws IllegalStateException    when the routes are not running
+     */
+    void ingest(InvocationEvent event);
+
+    /** Counters since the routes started. */
+    IngestStats stats();
+}

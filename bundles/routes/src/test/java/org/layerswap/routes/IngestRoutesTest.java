@@ -1,0 +1,200 @@
+package org.layerswap.routes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.Test;
+import org.layerswap.api.InvocationEvent;
+import org.layerswap.persistence.api.DeadLetterRow;
+import org.layerswap.routes.api.IngestStats;
+
+/** HTTP entry, OSGi-service entry, back-pressure and timers, on camel-test-junit5 (no OSGi). */
+class IngestRoutesTest extends CamelTestSupport {
+
+    private final Fakes.Profiler profiler = new Fakes.Profiler();
+    private final Fakes.Persistence persistence = new Fakes.Persistence();
+    private final int port = freePort();
+    private IngestRoutes routes;
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    protected RoutesBuilder createRouteBuilder() {
+        // tiny queue: producers must block, not drop; short timers
+        RoutesSettings s = new RoutesSettings(null, port, "/ingest", 2, 1, 1, 30, 64);
+        routes = new IngestRoutes(s, profiler);
+        routes.setPersistence(persistence.service());
+        return routes;
+    }
+
+    private HttpResponse<String> post(String body) throws Exception {
+        return post(body, "application/x-ndjson");
+    }
+
+    private HttpResponse<String> post(String body, String contentType) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ingest"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", contentType).build();
+        return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String ok(int n) {
+        return "{\"function\":\"f" + n + "\",\"timestamp\":" + (Fakes.BASE + n) + "}";
+    }
+
+    @Test
+    void httpBatchCountsAndDeadLettersBadLines() throws Exception {
+        String longBad = "{\"function\":" + "x".repeat(200);
+        String body = String.join("\n", ok(1), "{\"function\":\"f2\"}", ok(3), "", "not json", ok(6), longBad, ok(8)) + "\n";
+        HttpResponse<String> r = post(body);
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+
+        JsonParser p = new JsonFactory().createParser(r.body());
+        long accepted = -1;
+        long rejected = -1;
+        List<Long> errorLines = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        assertEquals(JsonToken.START_OBJECT, p.nextToken());
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            p.nextToken();
+            switch (name) {
+                case "accepted" -> accepted = p.getLongValue();
+                case "rejected" -> rejected = p.getLongValue();
+                case "errors" -> {
+                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String f = p.currentName();
+                            p.nextToken();
+                            if (f.equals("line")) {
+                                errorLines.add(p.getLongValue());
+                            } else {
+                                reasons.add(p.getText());
+                            }
+                        }
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        assertEquals(4, accepted);
+        assertEquals(3, rejected);
+        assertEquals(List.of(2L, 5L, 7L), errorLines);
+        assertTrue(reasons.get(0).contains("missing \"timestamp\""), reasons.get(0));
+
+        assertTrue(TestSupport.await(() -> profiler.records.get() == 4, 10_000));
+        BitSet expected = new BitSet();
+        List.of(1, 3, 6, 8).forEach(expected::set);
+        assertEquals(expected, profiler.seen());
+
+        List<DeadLetterRow> dl = persistence.deadLetters();
+        assertEquals(List.of(2L, 5L, 7L), dl.stream().map(DeadLetterRow::lineNo).toList());
+        assertTrue(dl.stream().allMatch(d -> d.source().equals("http")));
+        assertEquals("not json", dl.get(1).payload());
+        assertTrue(dl.get(2).payload().length() < longBad.length() && dl.get(2).payload().endsWith("[" + longBad.length() + " chars]"),
+                "raw line capped: " + dl.get(2).payload());
+        IngestStats s = routes.stats();
+        assertEquals(new IngestStats.SourceCounts(4, 3), s.bySource().get(IngestRoutes.SOURCE_HTTP));
+    }
+
+    @Test
+    void httpBatchWithOnlyBadLinesIs400() throws Exception {
+        HttpResponse<String> r = post("nope\n{\"timestamp\":1}");
+        assertEquals(400, r.statusCode());
+        assertTrue(r.body().startsWith("{\"accepted\":0,\"rejected\":2,"), r.body());
+        HttpResponse<String> empty = post("\n\n");
+        assertEquals(400, empty.statusCode());
+        assertTrue(empty.body().contains("no invocation lines"), empty.body());
+    }
+
+    @Test
+    void httpTakesTheBodyAsIsWhateverTheContentType() throws Exception {
+        // what curl --data-binary sends by default
+        HttpResponse<String> r = post(ok(1) + "\nbad=line\n" + ok(3), "application/x-www-form-urlencoded");
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().startsWith("{\"accepted\":2,\"rejected\":1,\"errors\":[{\"line\":2,"), r.body());
+        assertTrue(TestSupport.await(() -> profiler.records.get() == 2, 10_000));
+    }
+
+    @Test
+    void httpAcceptsOnlyPost() throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ingest")).GET().build();
+        int code = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString()).statusCode();
+        assertEquals(405, code);
+        assertEquals(0, profiler.records.get());
+    }
+
+    @Test
+    void serviceEntryBlocksOnAFullQueueAndLosesNothing() throws Exception {
+        profiler.sleepMillis = 1; // slow consumer, queue of 2
+        int threads = 4;
+        int perThread = 150;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int base = t * perThread;
+                fs.add(pool.submit(() -> {
+                    for (int i = 1; i <= perThread; i++) {
+                        routes.ingest(new InvocationEvent("f", Fakes.BASE + base + i, java.util.Map.of(), "svc"));
+                    }
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertTrue(TestSupport.await(() -> profiler.records.get() == threads * perThread, 30_000),
+                "delivered " + profiler.records.get());
+        BitSet expected = new BitSet();
+        expected.set(1, threads * perThread + 1);
+        assertEquals(expected, profiler.seen());
+        assertEquals(0, profiler.duplicates.get());
+        assertTrue(TestSupport.await(() -> persistence.invocations.get() == threads * perThread, 10_000));
+        IngestStats s = routes.stats();
+        assertEquals(threads * perThread, s.bySource().get(IngestRoutes.SOURCE_SERVICE).accepted());
+        assertEquals(0, s.queueDepth());
+        assertThrows(IllegalArgumentException.class, () -> routes.ingest(null));
+    }
+
+    @Test
+    void timersRescoreAndApplyRetention() throws Exception {
+        assertTrue(TestSupport.await(() -> profiler.rescores.get() >= 1 && persistence.retentionRuns.get() >= 1, 10_000));
+        assertTrue(context.getRoutes().stream().map(r -> r.getRouteId()).toList()
+                .containsAll(List.of("ingest-events", "ingest-http", "rescore", "retention")));
+    }
+
+    @Test
+    void serviceEntryFailsClearlyWhenStopped() {
+        context.stop();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> routes.ingest(InvocationEvent.of("f", 1)));
+        assertTrue(e.getMessage().contains("not running"));
+    }
+
+}
