@@ -41,6 +41,9 @@ public abstract class ApplianceTestSupport {
     /** The HTTP port the appliance under test listens on (chosen free at configuration time). */
     protected static final String HTTP_PORT = freePort();
 
+    /** The ingestion routes' HTTP port in the appliance under test (read it in the probe from layerswap.test.routesPort). */
+    protected static final String ROUTES_PORT = freePort();
+
     protected static Option[] applianceOptions(Option... extra) {
         String assembly = System.getProperty("layerswap.assembly");
         if (assembly == null || !new File(assembly).isFile()) {
@@ -61,6 +64,8 @@ public abstract class ApplianceTestSupport {
                         System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository")),
                 editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", HTTP_PORT),
                 systemProperty("layerswap.test.httpPort").value(HTTP_PORT),
+                editConfigurationFilePut("etc/org.layerswap.routes.cfg", "httpPort", ROUTES_PORT),
+                systemProperty("layerswap.test.routesPort").value(ROUTES_PORT),
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),

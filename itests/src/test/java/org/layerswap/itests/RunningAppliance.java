@@ -45,6 +45,7 @@ final class RunningAppliance implements AutoCloseable {
         append(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort = " + freePort());
         append(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort = " + freePort() + "\nrmiServerPort = " + freePort());
         append(home.resolve("etc/system.properties"), "karaf.shutdown.port=-1");
+        append(home.resolve("etc/org.layerswap.routes.cfg"), "httpPort = " + freePort());
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
                 .directory(home.toFile())
                 .redirectErrorStream(true)
