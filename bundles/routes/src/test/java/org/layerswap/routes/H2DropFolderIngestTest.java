@@ -25,13 +25,18 @@ class H2DropFolderIngestTest {
     @TempDir
     Path tmp;
 
-    /** Line 1 is the header; line n >= 2 is bad when n % 50 == 7 (four kinds), else valid with timestamp BASE + n. */
+    /** Line 1 is the header; line n >= 2 is bad when {@link #isBad} (four kinds), else valid with timestamp BASE + n. */
+    /** Exactly 1 % of the data lines. */
+    static boolean isBad(int n) {
+        return n >= 2 && n % 100 == 7;
+    }
+
     static String csvLine(int n) {
         if (n == 1) {
             return "function,timestamp,tenant,params";
         }
-        if (n % 50 == 7) {
-            return switch ((n / 50) % 4) {
+        if (isBad(n)) {
+            return switch ((n / 100) % 4) {
                 case 0 -> "only-a-function";
                 case 1 -> "f1,-" + n + ",t";
                 case 2 -> "f1," + (Fakes.BASE + n) + ",t,novalue";
@@ -47,7 +52,7 @@ class H2DropFolderIngestTest {
         int lines = prop.isBlank() || prop.startsWith("$") ? 20_000 : Integer.parseInt(prop.trim());
         BitSet bad = new BitSet();
         for (int n = 2; n <= lines; n++) {
-            if (n % 50 == 7) {
+            if (isBad(n)) {
                 bad.set(n);
             }
         }
