@@ -98,6 +98,21 @@ public class RoutesIT extends ApplianceTestSupport {
     }
 
     @Test
+    public void ingestCommandFeedsAFileThroughTheRoute() throws Exception {
+        Path log = Files.createTempFile("itest-ingest", ".csv");
+        long now = System.currentTimeMillis();
+        Files.write(log, List.of("function,timestamp,tenant,params", "cmd-fn," + now + ",t1,", "cmd-fn,not-a-time,t1,",
+                "cmd-fn," + (now + 1) + ",t2,size=large"), StandardCharsets.UTF_8);
+        String out = executeCommand("layerswap:ingest " + log);
+        assertTrue(out, out.contains("committed: 2 accepted, 1 rejected (dead letters)"));
+        assertTrue("the operator's file must stay where it was", Files.isRegularFile(log));
+        String missing = executeCommand("layerswap:ingest /no/such/file.jsonl");
+        assertTrue(missing, missing.contains("Error: no such file: /no/such/file.jsonl"));
+        String wrongKind = executeCommand("layerswap:ingest " + Files.createTempFile("itest", ".txt"));
+        assertTrue(wrongKind, wrongKind.contains("is not a .jsonl, .json or .csv invocation log"));
+    }
+
+    @Test
     public void httpAndServiceEntriesFeedTheSameQueue() throws Exception {
         long before = ingest.stats().accepted();
         long now = System.currentTimeMillis();

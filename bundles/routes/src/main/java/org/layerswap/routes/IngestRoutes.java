@@ -147,6 +147,11 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest {
     }
 
     @Override
+    public java.nio.file.Path dropDirectory() {
+        return settings.dropDir() == null ? null : settings.dropDir().toAbsolutePath();
+    }
+
+    @Override
     public IngestStats stats() {
         return counters.snapshot();
     }

@@ -18,4 +18,9 @@ public interface InvocationIngest {
 
     /** Counters since the routes started. */
     IngestStats stats();
+
+    /** The folder the file route watches ({@code dropDir}), or null when file ingestion is off. */
+    default java.nio.file.Path dropDirectory() {
+        return null;
+    }
 }

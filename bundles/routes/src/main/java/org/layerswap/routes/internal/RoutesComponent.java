@@ -128,4 +128,10 @@ public class RoutesComponent implements InvocationIngest {
         }
         return r.stats();
     }
+
+    @Override
+    public java.nio.file.Path dropDirectory() {
+        IngestRoutes r = routes;
+        return r == null ? null : r.dropDirectory();
+    }
 }

@@ -1,0 +1,93 @@
+package org.layerswap.shell;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.completers.FileCompleter;
+import org.layerswap.routes.api.IngestStats;
+import org.layerswap.routes.api.InvocationIngest;
+
+/**
+ * Ingests an invocation log (JSON lines or CSV) through the drop-folder route, so it gets exactly
+ * the route's treatment: bad lines dead-lettered with their numbers, the copy moved to .done only
+ * after its records are committed. The original file is left where it is.
+ */
+@Command(scope = "layerswap", name = "ingest", description = "Ingests an invocation log file (.jsonl/.json/.csv) through the ingestion routes")
+@Service
+public class IngestCommand implements Action {
+
+    @Reference(optional = true)
+    InvocationIngest ingest;
+
+    @Argument(index = 0, name = "file", required = true, description = "Path of a .jsonl, .json or .csv invocation log")
+    @Completion(FileCompleter.class)
+    String file;
+
+    @Option(name = "--timeout", description = "Seconds to wait for the file to be committed (1..3600)")
+    int timeoutSeconds = 300;
+
+    @Override
+    public Object execute() throws Exception {
+        if (ingest == null) {
+            System.err.println("Error: the ingestion routes are not running (feature layerswap-routes)");
+            return null;
+        }
+        Path source = Path.of(file).toAbsolutePath();
+        String name = source.getFileName().toString();
+        if (!Files.isRegularFile(source)) {
+            System.err.println("Error: no such file: " + source);
+            return null;
+        }
+        if (!(name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".csv"))) {
+            System.err.println("Error: '" + name + "' is not a .jsonl, .json or .csv invocation log");
+            return null;
+        }
+        if (timeoutSeconds < 1 || timeoutSeconds > 3600) {
+            System.err.println("Error: --timeout must be between 1 and 3600 seconds, got " + timeoutSeconds);
+            return null;
+        }
+        Path drop = ingest.dropDirectory();
+        if (drop == null) {
+            System.err.println("Error: file ingestion is off (org.layerswap.routes dropDir is empty)");
+            return null;
+        }
+        IngestStats before = ingest.stats();
+        String unique = System.currentTimeMillis() + "-" + name;
+        Path staging = Files.createDirectories(drop.resolve(".staging")).resolve(unique);
+        Files.copy(source, staging, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(staging, drop.resolve(unique), StandardCopyOption.ATOMIC_MOVE); // the route never sees a half file
+        long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+        String outcome = null;
+        while (outcome == null && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            outcome = find(drop.resolve(".done"), unique) ? "committed" : find(drop.resolve(".failed"), unique) ? "failed" : null;
+        }
+        IngestStats after = ingest.stats();
+        if (outcome == null) {
+            System.err.println("Error: " + name + " was not committed within " + timeoutSeconds + " s (still in " + drop + ")");
+        } else {
+            System.out.printf("%s %s: %d accepted, %d rejected (dead letters), %d skipped%n", name, outcome,
+                    after.accepted() - before.accepted(), after.rejected() - before.rejected(), after.skipped() - before.skipped());
+        }
+        return null;
+    }
+
+    private static boolean find(Path dir, String name) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.anyMatch(p -> p.getFileName().toString().equals(name));
+        }
+    }
+}
