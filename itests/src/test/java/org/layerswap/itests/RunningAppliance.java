@@ -82,11 +82,26 @@ final class RunningAppliance implements AutoCloseable {
         throw new IllegalStateException("the appliance did not serve " + path + " within " + seconds + " s; see " + home.resolve("karaf.out"));
     }
 
+    /**
+     * Stops the appliance: bin/karaf runs the JVM as a child, so SIGTERM goes to every descendant
+     * (Karaf shuts down cleanly on it) and then to the script; anything left after a minute is killed.
+     */
     @Override
     public void close() throws Exception {
-        process.destroy(); // SIGTERM: Karaf shuts down cleanly
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (ProcessHandle p : tree) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            try {
+                p.onExit().get(left, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                p.destroyForcibly();
+            }
+        }
+        if (tree.stream().anyMatch(ProcessHandle::isAlive)) {
+            throw new IllegalStateException("the appliance under " + home + " did not stop");
         }
     }
 
