@@ -135,7 +135,7 @@ function render(o) {
 
   const t = o.threshold;
   text('threshold-value', t.available ? t.threshold.toFixed(2) : 'no swap manager');
-  text('threshold-recommended', t.recommended != null ? 'controller recommends ' + t.recommended.toFixed(2) : '');
+  text('threshold-recommended', (t.auto ? 'auto · ' : 'fixed · ') + (t.recommended != null ? 'controller recommends ' + t.recommended.toFixed(2) : ''));
   const thr = t.available ? t.threshold : null;
   history.labels.push(new Date(o.time).toLocaleTimeString());
   history.maxScore.push(top.length ? top[0].score : 0);
@@ -203,6 +203,7 @@ async function main() {
   el('predictor-use').onclick = () => act('predictor', { name: el('predictor-select').value }, r => 'Predictor set to ' + r.predictor);
   el('backend-use').onclick = () => act('backend', { name: el('backend-select').value }, r => 'Backend set to ' + r.backend);
   el('threshold-set').onclick = () => act('threshold', { value: el('threshold-input').value }, r => 'Threshold set to ' + r.threshold);
+  el('threshold-auto').onclick = () => act('threshold', { value: 'auto' }, r => 'Threshold handed to the controller');
   el('experiment-start').onclick = () => act('experiment', { action: 'start', name: el('experiment-name').value,
     by: el('experiment-by').value, share: el('experiment-share').value }, r => 'Experiment ' + r.started + ' started');
   el('experiment-stop').onclick = () => act('experiment', { action: 'stop' }, r => r.stopped ? 'Experiment stopped: ' + r.stopped.verdict : 'No experiment was running');

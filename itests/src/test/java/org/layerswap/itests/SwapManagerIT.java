@@ -94,8 +94,12 @@ public class SwapManagerIT extends ApplianceTestSupport {
         assertTrue(layers, layers.startsWith("Storage ") && layers.contains(a.get(1).digest()));
         String badK = executeCommand("layerswap:predictions -k 0");
         assertTrue(badK, badK.contains("Error: -k must be between 1 and 1000, got 0"));
+        String auto = executeCommand("layerswap:threshold auto");
+        assertTrue(auto, auto.contains(", auto (the feedback controller sets it)"));
+        assertTrue(control.thresholdAuto());
         String threshold = executeCommand("layerswap:threshold 0.4");
-        assertTrue(threshold, threshold.startsWith("Threshold 0.400"));
+        assertTrue(threshold, threshold.startsWith("Threshold 0.400, fixed"));
+        assertFalse("an operator's threshold must not be overridden by the controller", control.thresholdAuto());
         assertEquals(0.4, swapManager.threshold(), 1e-9);
         String badThreshold = executeCommand("layerswap:threshold high");
         assertTrue(badThreshold, badThreshold.contains("Error: threshold 'high' is not a number"));

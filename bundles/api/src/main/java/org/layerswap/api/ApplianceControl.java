@@ -27,4 +27,13 @@ public interface ApplianceControl {
 
     /** Selects the filesystem backend ({@code auto} or an installed backend's name). */
     void useBackend(String name);
+
+    /** Whether the feedback loop's controller sets the prefetch threshold ({@code org.layerswap.feedback applyThreshold}). */
+    boolean thresholdAuto();
+
+    /**
+     * {@code true}: the controller sets the threshold from now on; {@code false}: the threshold stays where
+     * the operator puts it (the controller keeps recommending, without applying).
+     */
+    void setThresholdAuto(boolean auto);
 }

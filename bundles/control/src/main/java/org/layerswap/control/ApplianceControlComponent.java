@@ -42,6 +42,7 @@ public class ApplianceControlComponent implements ApplianceControl {
 
     static final String PROFILER_PID = "org.layerswap.profiler";
     static final String FS_PID = "org.layerswap.fs";
+    static final String FEEDBACK_PID = "org.layerswap.feedback";
     static final String AUTO = "auto";
 
     private static final Logger LOG = LoggerFactory.getLogger(ApplianceControlComponent.class);
@@ -134,6 +135,16 @@ public class ApplianceControlComponent implements ApplianceControl {
             throw new IllegalArgumentException("unknown filesystem backend '" + name + "'; valid: " + String.join(", ", valid));
         }
         update(FS_PID, "backend", name);
+    }
+
+    @Override
+    public boolean thresholdAuto() {
+        return Boolean.parseBoolean(configured(FEEDBACK_PID, "applyThreshold", "true"));
+    }
+
+    @Override
+    public void setThresholdAuto(boolean auto) {
+        update(FEEDBACK_PID, "applyThreshold", Boolean.toString(auto));
     }
 
     private String activePredictor() {

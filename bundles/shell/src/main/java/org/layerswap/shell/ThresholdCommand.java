@@ -5,6 +5,9 @@ import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.support.completers.StringsCompleter;
+import org.layerswap.api.ApplianceControl;
 import org.layerswap.api.FeedbackLoop;
 import org.layerswap.api.SwapManager;
 
@@ -18,7 +21,11 @@ public class ThresholdCommand implements Action {
     @Reference(optional = true)
     FeedbackLoop feedbackLoop;
 
-    @Argument(index = 0, name = "value", description = "New threshold in [0,1]; omit to show the current one")
+    @Reference
+    ApplianceControl control;
+
+    @Argument(index = 0, name = "value", description = "New fixed threshold in [0,1], or auto (the feedback controller sets it); omit to show")
+    @Completion(value = StringsCompleter.class, values = {"auto", "0.5"})
     String value;
 
     @Override
@@ -26,6 +33,10 @@ public class ThresholdCommand implements Action {
         if (swapManager == null) {
             System.err.println("Error: no swap manager is running (feature layerswap-swap)");
             return null;
+        }
+        if ("auto".equalsIgnoreCase(value)) {
+            control.setThresholdAuto(true);
+            value = null;
         }
         if (value != null) {
             double t;
@@ -39,9 +50,11 @@ public class ThresholdCommand implements Action {
                 System.err.println("Error: threshold " + value + " is outside [0,1]");
                 return null;
             }
+            control.setThresholdAuto(false); // an operator's number stays put
             swapManager.setThreshold(t);
         }
-        System.out.printf("Threshold %.3f%s%n", swapManager.threshold(),
+        System.out.printf("Threshold %.3f, %s%s%n", swapManager.threshold(),
+                control.thresholdAuto() ? "auto (the feedback controller sets it)" : "fixed",
                 feedbackLoop == null ? "" : String.format(" (controller recommends %.3f)", feedbackLoop.recommendedThreshold()));
         return null;
     }

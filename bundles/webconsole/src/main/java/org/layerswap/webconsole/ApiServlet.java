@@ -199,11 +199,15 @@ public class ApiServlet extends HttpServlet {
     }
 
     private Object setThreshold(String value) {
+        if ("auto".equalsIgnoreCase(value)) {
+            control.setThresholdAuto(true);
+            return Map.of("threshold", "auto");
+        }
         double t;
         try {
             t = Double.parseDouble(value);
         } catch (NumberFormatException e) {
-            throw new ApiException(HttpServletResponse.SC_BAD_REQUEST, "threshold '" + value + "' is not a number in [0,1]");
+            throw new ApiException(HttpServletResponse.SC_BAD_REQUEST, "threshold '" + value + "' is not a number in [0,1] or auto");
         }
         if (!(t >= 0 && t <= 1)) {
             throw new ApiException(HttpServletResponse.SC_BAD_REQUEST, "threshold " + value + " is outside [0,1]");
@@ -212,6 +216,7 @@ public class ApiServlet extends HttpServlet {
         if (sm == null) {
             throw new ApiException(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "no swap manager is running");
         }
+        control.setThresholdAuto(false); // an operator's number stays put
         sm.setThreshold(t);
         return Map.of("threshold", sm.threshold());
     }

@@ -149,7 +149,7 @@ final class ApplianceView {
         SwapManager sm = swapManager.get();
         FeedbackLoop fb = feedbackLoop.get();
         return map("available", sm != null, "threshold", sm == null ? null : sm.threshold(),
-                "recommended", fb == null ? null : fb.recommendedThreshold());
+                "recommended", fb == null ? null : fb.recommendedThreshold(), "auto", control.thresholdAuto());
     }
 
     /** An insertion-ordered map from alternating keys and values (nulls allowed, unlike Map.of). */
