@@ -21,6 +21,19 @@ public interface SwapManager {
     /** The most recent swaps, newest first. */
     List<SwapRecord> swapHistory(int limit);
 
+    /** The most recent prefetches and on-demand fetches (finished), newest first. */
+    default List<PrefetchRecord> prefetchHistory(int limit) {
+        return List.of();
+    }
+
+    /**
+     * The prefetch queue: fetches started and not finished yet (prefetches and on-demand), oldest first.
+     * Their {@link PrefetchRecord#durationMicros()} is the time waited so far and {@code succeeded} is false.
+     */
+    default List<PrefetchRecord> fetchesInFlight() {
+        return List.of();
+    }
+
     /** Score at or above which a layer is prefetched. */
     double threshold();
 

@@ -1,5 +1,6 @@
 package org.layerswap.swap;
 
+import org.layerswap.api.PrefetchRecord;
 import org.layerswap.api.SwapRecord;
 
 /**

@@ -36,6 +36,7 @@ import org.layerswap.api.LayerLease;
 import org.layerswap.api.LayerStore;
 import org.layerswap.api.LayerStoreStats;
 import org.layerswap.api.PredictionScore;
+import org.layerswap.api.PrefetchRecord;
 import org.layerswap.api.RootLease;
 import org.layerswap.api.ScoreListener;
 import org.layerswap.api.SwapManager;
@@ -98,6 +99,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
     private final AtomicLong prefetchIds = new AtomicLong();
     private final Deque<SwapRecord> swapHistory = new ArrayDeque<>();
     private final Deque<PrefetchRecord> prefetchHistory = new ArrayDeque<>();
+    private final FetchesInFlight inFlight = new FetchesInFlight();
     private final CopyOnWriteArrayList<SwapHistoryListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService worker;
     private final ScheduledExecutorService swapper;
@@ -359,9 +361,12 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
             prefetchesRunning.decrementAndGet();
             return false;
         }
+        long recordId = prefetchIds.incrementAndGet();
+        inFlight.started(recordId, id, functionId, FetchPriority.PREFETCH, score, clock.getAsLong(), ref.descriptor().sizeBytes());
         try {
-            worker.execute(() -> runPrefetch(id, ref, functionId, score, done, arm));
+            worker.execute(() -> runPrefetch(recordId, id, ref, functionId, score, done, arm));
         } catch (java.util.concurrent.RejectedExecutionException e) {
+            inFlight.finished(recordId);
             prefetching.remove(id, done);
             prefetchesRunning.decrementAndGet();
             return false;
@@ -369,7 +374,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         return true;
     }
 
-    private void runPrefetch(LayerId id, LayerRef ref, String functionId, double score, CompletableFuture<Path> done,
+    private void runPrefetch(long recordId, LayerId id, LayerRef ref, String functionId, double score, CompletableFuture<Path> done,
                              ExperimentArm arm) {
         long started = clock.getAsLong();
         long t0 = System.nanoTime();
@@ -377,22 +382,23 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         try {
             String room = makeRoom(id, ref.descriptor().sizeBytes(), score);
             if (room != null) {
-                finishPrefetch(id, ref, functionId, score, started, t0, null, new IllegalStateException(room), done, arm);
+                finishPrefetch(recordId, id, ref, functionId, score, started, t0, null, new IllegalStateException(room), done, arm);
                 return;
             }
             f = store.fetch(ref.repository(), ref.descriptor(), FetchPriority.PREFETCH);
         } catch (RuntimeException e) {
-            finishPrefetch(id, ref, functionId, score, started, t0, null, e, done, arm);
+            finishPrefetch(recordId, id, ref, functionId, score, started, t0, null, e, done, arm);
             return;
         }
-        f.whenComplete((p, e) -> finishPrefetch(id, ref, functionId, score, started, t0, p, e, done, arm));
+        f.whenComplete((p, e) -> finishPrefetch(recordId, id, ref, functionId, score, started, t0, p, e, done, arm));
     }
 
-    private void finishPrefetch(LayerId id, LayerRef ref, String functionId, double score, long started, long t0, Path p,
-                                Throwable e, CompletableFuture<Path> done, ExperimentArm arm) {
+    private void finishPrefetch(long recordId, LayerId id, LayerRef ref, String functionId, double score, long started, long t0,
+                                Path p, Throwable e, CompletableFuture<Path> done, ExperimentArm arm) {
         prefetching.remove(id, done);
         prefetchesRunning.decrementAndGet();
-        record(new PrefetchRecord(prefetchIds.incrementAndGet(), id, functionId, FetchPriority.PREFETCH, score, started,
+        inFlight.finished(recordId);
+        record(new PrefetchRecord(recordId, id, functionId, FetchPriority.PREFETCH, score, started,
                 (System.nanoTime() - t0) / 1000, e == null, ref.descriptor().sizeBytes(), e == null ? "" : message(e)));
         if (e == null) {
             reportFetch(functionId, arm, FetchPriority.PREFETCH, ref.descriptor().sizeBytes());
@@ -456,9 +462,12 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
             return prev;
         }
         CompletableFuture<Path> mine = f;
+        long recordId = prefetchIds.incrementAndGet();
+        inFlight.started(recordId, id, functionId, FetchPriority.ON_DEMAND, Double.NaN, started, ref.descriptor().sizeBytes());
         f.whenComplete((p, e) -> {
             onDemand.remove(id, mine);
-            record(new PrefetchRecord(prefetchIds.incrementAndGet(), id, functionId, FetchPriority.ON_DEMAND, Double.NaN,
+            inFlight.finished(recordId);
+            record(new PrefetchRecord(recordId, id, functionId, FetchPriority.ON_DEMAND, Double.NaN,
                     started, (System.nanoTime() - t0) / 1000, e == null, ref.descriptor().sizeBytes(), e == null ? "" : message(e)));
             if (e == null) {
                 reportFetch(functionId, arm, FetchPriority.ON_DEMAND, ref.descriptor().sizeBytes());
@@ -628,11 +637,14 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
                 if (ref == null) {
                     throw new IllegalArgumentException("cannot stage layer " + l + " for " + functionId + ": unknown repository");
                 }
-                CompletableFuture<Path> f = store.fetch(ref.repository(), ref.descriptor(), FetchPriority.PREFETCH);
                 long t0 = System.nanoTime();
                 long started = clock.getAsLong();
+                long recordId = prefetchIds.incrementAndGet();
+                inFlight.started(recordId, l, functionId, FetchPriority.PREFETCH, 1.0, started, ref.descriptor().sizeBytes());
+                CompletableFuture<Path> f = store.fetch(ref.repository(), ref.descriptor(), FetchPriority.PREFETCH);
                 f.whenComplete((p, e) -> {
-                    record(new PrefetchRecord(prefetchIds.incrementAndGet(), l, functionId, FetchPriority.PREFETCH, 1.0,
+                    inFlight.finished(recordId);
+                    record(new PrefetchRecord(recordId, l, functionId, FetchPriority.PREFETCH, 1.0,
                             started, (System.nanoTime() - t0) / 1000, e == null, ref.descriptor().sizeBytes(),
                             e == null ? "staged swap" : message(e)));
                     if (e == null) {
@@ -1084,7 +1096,12 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         }
     }
 
-    /** The most recent prefetch and on-demand fetch records, newest first. */
+    @Override
+    public List<PrefetchRecord> fetchesInFlight() {
+        return inFlight.snapshot();
+    }
+
+    @Override
     public List<PrefetchRecord> prefetchHistory(int limit) {
         synchronized (prefetchHistory) {
             return prefetchHistory.stream().limit(Math.max(0, limit)).toList();

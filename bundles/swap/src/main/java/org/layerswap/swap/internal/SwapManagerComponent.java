@@ -15,6 +15,7 @@ import org.layerswap.api.LayerId;
 import org.layerswap.api.LayerSource;
 import org.layerswap.api.LayerSourceException;
 import org.layerswap.api.LayerStore;
+import org.layerswap.api.PrefetchRecord;
 import org.layerswap.api.RootLease;
 import org.layerswap.api.SwapManager;
 import org.layerswap.api.SwapMode;
@@ -216,6 +217,16 @@ public class SwapManagerComponent implements SwapManager {
         LOG.info("function {} defined from image {} ({} layers, {} bytes) via source {}", functionId, imageReference,
                 image.layers().size(), image.totalSizeBytes(), s.name());
         return image.layers().stream().map(LayerDescriptor::id).toList();
+    }
+
+    @Override
+    public List<PrefetchRecord> prefetchHistory(int limit) {
+        return core.prefetchHistory(limit);
+    }
+
+    @Override
+    public List<PrefetchRecord> fetchesInFlight() {
+        return core.fetchesInFlight();
     }
 
     @Override

@@ -1,7 +1,4 @@
-package org.layerswap.swap;
-
-import org.layerswap.api.FetchPriority;
-import org.layerswap.api.LayerId;
+package org.layerswap.api;
 
 /**
  * One fetch the swap manager started, for monitoring.
