@@ -50,6 +50,11 @@ public interface SwapManager {
         throw new UnsupportedOperationException("this swap manager cannot resolve images");
     }
 
+    /** The function's definition (image, layers, config), or empty when it was never defined. */
+    default java.util.Optional<FunctionDefinition> function(String functionId) {
+        return java.util.Optional.empty();
+    }
+
     /**
      * Operator-requested prefetch: every missing layer of a function, or one layer by digest. Returns the
      * layers whose prefetch started (asynchronously); refuses unknown names with the valid ones.

@@ -27,6 +27,7 @@ import org.layerswap.api.ExperimentArm;
 import org.layerswap.api.FeedbackLoop;
 import org.layerswap.api.FetchPriority;
 import org.layerswap.api.FilesystemBackend;
+import org.layerswap.api.FunctionDefinition;
 import org.layerswap.api.FunctionLayerMap;
 import org.layerswap.api.InvocationOutcome;
 import org.layerswap.api.InvocationPlan;
@@ -100,6 +101,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
     private final Deque<SwapRecord> swapHistory = new ArrayDeque<>();
     private final Deque<PrefetchRecord> prefetchHistory = new ArrayDeque<>();
     private final FetchesInFlight inFlight = new FetchesInFlight();
+    private final ConcurrentHashMap<String, FunctionDefinition> definitions = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<SwapHistoryListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService worker;
     private final ScheduledExecutorService swapper;
@@ -208,6 +210,15 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
      * Updates the {@link FunctionLayerMap} (and hands it to the profiler) and the layer catalog.
      */
     public void defineFunction(String functionId, String repository, List<LayerDescriptor> layers) {
+        defineFunction(new FunctionDefinition(functionId, "", repository, layers, null));
+    }
+
+    /** Declares a function with its image config (what the executor needs to start it). */
+    public void defineFunction(FunctionDefinition def) {
+        String functionId = def.functionId();
+        String repository = def.repository();
+        List<LayerDescriptor> layers = def.layers();
+        definitions.put(functionId, def);
         List<LayerId> ids = new ArrayList<>(layers.size());
         for (LayerDescriptor d : layers) {
             catalog.put(d.id(), new LayerRef(repository, d));
@@ -1094,6 +1105,11 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         synchronized (swapHistory) {
             return swapHistory.stream().limit(Math.max(0, limit)).toList();
         }
+    }
+
+    @Override
+    public java.util.Optional<FunctionDefinition> function(String functionId) {
+        return java.util.Optional.ofNullable(definitions.get(functionId));
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.layerswap.api.LayerId;
 import org.layerswap.api.LayerSource;
 import org.layerswap.api.LayerSourceException;
 import org.layerswap.api.LayerStore;
+import org.layerswap.api.FunctionDefinition;
 import org.layerswap.api.PrefetchRecord;
 import org.layerswap.api.RootLease;
 import org.layerswap.api.SwapManager;
@@ -213,7 +214,7 @@ public class SwapManagerComponent implements SwapManager {
             throw new IllegalStateException("no layer source matches this swap manager's source.target (org.layerswap.swap)");
         }
         ImageManifest image = s.resolve(imageReference);
-        core.defineFunction(functionId, image.repository(), image.layers());
+        core.defineFunction(new FunctionDefinition(functionId, imageReference, image.repository(), image.layers(), image.config()));
         LOG.info("function {} defined from image {} ({} layers, {} bytes) via source {}", functionId, imageReference,
                 image.layers().size(), image.totalSizeBytes(), s.name());
         return image.layers().stream().map(LayerDescriptor::id).toList();
@@ -222,6 +223,11 @@ public class SwapManagerComponent implements SwapManager {
     @Override
     public List<PrefetchRecord> prefetchHistory(int limit) {
         return core.prefetchHistory(limit);
+    }
+
+    @Override
+    public java.util.Optional<FunctionDefinition> function(String functionId) {
+        return core.function(functionId);
     }
 
     @Override
