@@ -19,6 +19,16 @@ public interface RootLease extends AutoCloseable {
 
     List<Path> layerDirs();
 
+    /** Time this invocation waited for layers that were not resident (0 when none were missing). */
+    default long layerWaitMicros() {
+        return 0;
+    }
+
+    /** Time spent composing or swapping and pinning the root for this invocation. */
+    default long mountMicros() {
+        return 0;
+    }
+
     @Override
     void close();
 }

@@ -18,6 +18,13 @@ public interface SwapManager {
     /** Swaps {@code functionId} onto {@code layers} (base first) with the given mechanism. */
     SwapRecord swap(String functionId, List<LayerId> layers, SwapMode mode, double shadowShare);
 
+    /**
+     * How an invocation run on {@code plan} went: feeds a running shadow rollout of its function (which
+     * compares the candidate layer set with the current one). Additive: a no-op by default.
+     */
+    default void recordOutcome(InvocationPlan plan, InvocationOutcome outcome) {
+    }
+
     /** The most recent swaps, newest first. */
     List<SwapRecord> swapHistory(int limit);
 

@@ -514,6 +514,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
     /** Waits (bounded) for the plan's missing layers, then pins its root: the api's invocation path. */
     @Override
     public RootLease enter(InvocationPlan plan, long timeoutMillis) throws java.io.IOException {
+        long t0 = System.nanoTime();
         try {
             awaitLayers(plan).get(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
@@ -524,7 +525,9 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
             Thread.currentThread().interrupt();
             throw new java.io.IOException("interrupted while waiting for layers of " + plan.functionId(), e);
         }
-        return enter(plan);
+        long t1 = System.nanoTime();
+        RootLease lease = enter(plan);
+        return new TimedRootLease(lease, (t1 - t0) / 1000, (System.nanoTime() - t1) / 1000);
     }
 
     /**

@@ -9,6 +9,7 @@ import org.layerswap.api.FeedbackLoop;
 import org.layerswap.api.FilesystemBackend;
 import org.layerswap.api.FunctionLayerMap;
 import org.layerswap.api.ImageManifest;
+import org.layerswap.api.InvocationOutcome;
 import org.layerswap.api.InvocationPlan;
 import org.layerswap.api.LayerDescriptor;
 import org.layerswap.api.LayerId;
@@ -228,6 +229,11 @@ public class SwapManagerComponent implements SwapManager {
     @Override
     public java.util.Optional<FunctionDefinition> function(String functionId) {
         return core.function(functionId);
+    }
+
+    @Override
+    public void recordOutcome(InvocationPlan plan, InvocationOutcome outcome) {
+        core.recordOutcome(plan, outcome);
     }
 
     @Override
