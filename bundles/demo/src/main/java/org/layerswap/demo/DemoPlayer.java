@@ -23,9 +23,36 @@ final class DemoPlayer implements Runnable {
         void awaitMillis(long targetMillis) throws InterruptedException;
     }
 
+    /** Where played invocations go: straight into the profiler, or through the whole pipeline. */
+    interface Sink {
+        /** Called once before the first event with the fleet's function ids. */
+        void functions(List<String> functionIds, LayerModel layers);
+
+        /** One invocation, stamped with the live clock, and the data layers its parameters select. */
+        void play(InvocationEvent live, List<LayerDescriptor> dataLayers);
+    }
+
+    /** The profile-only sink: the profiler learns the fleet's (modelled) stacks and sees every event. */
+    static Sink profilerSink(BehavioralProfiler profiler) {
+        return new Sink() {
+            @Override
+            public void functions(List<String> functionIds, LayerModel layers) {
+                profiler.updateFunctionLayers(layers.functionLayerMap(functionIds));
+            }
+
+            @Override
+            public void play(InvocationEvent live, List<LayerDescriptor> data) {
+                profiler.record(live);
+                if (!data.isEmpty()) {
+                    profiler.recordLayerAccess(live, data.stream().map(LayerDescriptor::id).toList());
+                }
+            }
+        };
+    }
+
     private final SyntheticWorkload.Config workload;
     private final double speedup;
-    private final BehavioralProfiler profiler;
+    private final Sink sink;
     private final LongSupplier clock;
     private final Pacer pacer;
     private final long maxEvents;
@@ -33,12 +60,16 @@ final class DemoPlayer implements Runnable {
 
     DemoPlayer(SyntheticWorkload.Config workload, double speedup, BehavioralProfiler profiler, LongSupplier clock, Pacer pacer,
                long maxEvents) {
+        this(workload, speedup, profilerSink(profiler), clock, pacer, maxEvents);
+    }
+
+    DemoPlayer(SyntheticWorkload.Config workload, double speedup, Sink sink, LongSupplier clock, Pacer pacer, long maxEvents) {
         if (!(speedup > 0)) {
             throw new IllegalArgumentException("speedup must be > 0, got " + speedup);
         }
         this.workload = workload;
         this.speedup = speedup;
-        this.profiler = profiler;
+        this.sink = sink;
         this.clock = clock;
         this.pacer = pacer;
         this.maxEvents = maxEvents;
@@ -53,7 +84,7 @@ final class DemoPlayer implements Runnable {
         SyntheticWorkload generator = new SyntheticWorkload(workload);
         LayerModel layers = new LayerModel(workload.seed());
         List<String> ids = generator.functions().stream().map(SyntheticWorkload.FunctionSpec::id).toList();
-        profiler.updateFunctionLayers(layers.functionLayerMap(ids));
+        sink.functions(ids, layers);
         try {
             while (!Thread.currentThread().isInterrupted() && played < maxEvents) {
                 playOnce(generator, layers);
@@ -74,11 +105,7 @@ final class DemoPlayer implements Runnable {
                 }
                 pacer.awaitMillis(start + (long) ((e.timestampMillis() - traceStart) / speedup));
                 InvocationEvent live = new InvocationEvent(e.functionId(), clock.getAsLong(), e.params(), e.tenant());
-                profiler.record(live);
-                List<LayerDescriptor> data = layers.optionalLayers(e.functionId(), e.params());
-                if (!data.isEmpty()) {
-                    profiler.recordLayerAccess(live, data.stream().map(LayerDescriptor::id).toList());
-                }
+                sink.play(live, layers.optionalLayers(e.functionId(), e.params()));
                 played++;
             }
         }

@@ -1,12 +1,17 @@
 package org.layerswap.demo;
 
 import org.layerswap.api.BehavioralProfiler;
+import org.layerswap.api.FunctionExecutor;
+import org.layerswap.api.SwapManager;
+import org.layerswap.routes.api.InvocationIngest;
 import org.layerswap.workload.SyntheticWorkload;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -15,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The appliance's built-in demo: plays the seeded synthetic fleet (timers, diurnal HTTP, bursts,
- * rare functions, chains, parameter-selected data layers) into the profiler so an operator sees
- * scores move within seconds of starting. Runs only while {@code org.layerswap.demo} is configured
+ * rare functions, chains, parameter-selected data layers) through the real pipeline (ingest, profile,
+ * prefetch/swap, execute in a sandbox, feedback) on real busybox-based images, so an operator sees
+ * scores, prefetches, swaps and executions within a minute of starting. Runs only while {@code org.layerswap.demo} is configured
  * with {@code enabled = true} (the shipped default).
  */
 @Component(configurationPid = DemoWorkloadComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
@@ -42,12 +48,36 @@ public class DemoWorkloadComponent {
 
         @AttributeDefinition(description = "Trace time per wall-clock time (60 = one trace minute per second)")
         double speedup() default 20;
+
+        @AttributeDefinition(description = "Run invocations through the whole pipeline (ingest, profile, prefetch/swap, "
+                + "execute, feedback) on real images; false feeds the profiler only")
+        boolean pipeline() default true;
+
+        @AttributeDefinition(description = "OCI layout the demo images are written to; relative paths resolve against "
+                + "${karaf.data}. Must be the directory the layout layer source reads (org.layerswap.source.layout path)")
+        String imagesPath() default "images";
+
+        @AttributeDefinition(description = "Demo image layers are the modelled sizes divided by this (>= 1)")
+        int imageScale() default 64;
+
+        @AttributeDefinition(description = "Demo invocations executing at once; more are skipped and counted")
+        int executors() default 2;
     }
 
     @Reference
     BehavioralProfiler profiler;
 
+    @Reference
+    SwapManager swapManager;
+
+    @Reference
+    FunctionExecutor executor;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+    volatile InvocationIngest ingest;
+
     private Thread thread;
+    private DemoPipeline pipeline;
 
     @Activate
     void activate(Config config) {
@@ -56,7 +86,18 @@ public class DemoWorkloadComponent {
             return;
         }
         SyntheticWorkload.Config workload = new SyntheticWorkload.Config(config.days(), config.functions(), config.seed());
-        DemoPlayer player = new DemoPlayer(workload, config.speedup(), profiler, System::currentTimeMillis,
+        DemoPlayer.Sink sink = DemoPlayer.profilerSink(profiler);
+        if (config.pipeline()) {
+            if (config.imageScale() < 1 || config.executors() < 1) {
+                throw new IllegalArgumentException("org.layerswap.demo: imageScale and executors must be >= 1, got "
+                        + config.imageScale() + " and " + config.executors());
+            }
+            InvocationIngest in = ingest;
+            pipeline = new DemoPipeline(swapManager, executor, in == null ? profiler::record : in::ingest, profiler,
+                    resolve(config.imagesPath()), config.seed(), config.imageScale(), config.executors());
+            sink = pipeline;
+        }
+        DemoPlayer player = new DemoPlayer(workload, config.speedup(), sink, System::currentTimeMillis,
                 target -> {
                     long wait = target - System.currentTimeMillis();
                     if (wait > 0) {
@@ -76,5 +117,15 @@ public class DemoWorkloadComponent {
             thread.interrupt();
             thread.join(5000);
         }
+        if (pipeline != null) {
+            LOG.info("Demo pipeline stopped: {} executions ({} failed), {} skipped while executors were busy",
+                    pipeline.executed.get(), pipeline.failed.get(), pipeline.skipped.get());
+            pipeline.close();
+        }
+    }
+
+    private static java.nio.file.Path resolve(String path) {
+        java.nio.file.Path p = java.nio.file.Path.of(path);
+        return p.isAbsolute() ? p : java.nio.file.Path.of(System.getProperty("karaf.data", ".")).resolve(p);
     }
 }
