@@ -84,7 +84,8 @@ final class ThrottlingProxy implements AutoCloseable {
         long due;
         synchronized (this) {
             long now = System.nanoTime();
-            nextFreeNanos = Math.max(now, nextFreeNanos) + n * 1_000_000_000L / bytesPerSecond;
+            // a sleep that overshoots must not cost the link bandwidth: only idle time longer than 2 ms is lost
+            nextFreeNanos = Math.max(now - 2_000_000, nextFreeNanos) + n * 1_000_000_000L / bytesPerSecond;
             due = nextFreeNanos;
         }
         long wait = due - System.nanoTime();
