@@ -46,7 +46,7 @@ function fillTable(id, rows) {
     const tr = document.createElement('tr');
     for (const c of cells) {
       const td = document.createElement('td');
-      if (typeof c === 'object' && c !== null) { td.textContent = c.text; if (c.cls) td.className = c.cls; }
+      if (typeof c === 'object' && c !== null) { td.textContent = c.text; if (c.cls) td.className = c.cls; if (c.title) td.title = c.title; }
       else td.textContent = c;
       tr.appendChild(td);
     }
@@ -168,7 +168,23 @@ function render(o) {
     text('swap-count', 'no swap manager');
   }
 
+  renderPrefetches(o.prefetches);
+
   fillTable('services-table', o.status.services.map(x => [x.contract, x.name ?? '–', x.ranking ?? 0, x.bundle]));
+}
+
+function ms(micros) { return (micros / 1000).toFixed(micros < 10000 ? 2 : 0) + ' ms'; }
+
+function renderPrefetches(p) {
+  if (!p || !p.available) { text('prefetch-summary', 'no swap manager'); return; }
+  const failed = p.recent.filter(r => r.outcome !== 'SUCCEEDED').length;
+  text('prefetch-summary', p.inFlight.length + ' in flight · last ' + p.recent.length + ' finished, ' + failed + ' failed');
+  const score = r => ({ text: r.score == null ? '–' : r.score.toFixed(3), cls: 'num' });
+  fillTable('inflight-table', p.inFlight.map(r => [r.id, { text: r.short, title: r.layer }, r.function || '–', r.priority, score(r),
+    { text: ms(r.waitedMicros), cls: 'num' }, { text: bytes(r.bytes), cls: 'num' }]));
+  fillTable('prefetches-table', p.recent.map(r => [r.id, { text: r.short, title: r.layer }, r.function || '–', r.priority, score(r),
+    { text: r.outcome, cls: r.outcome === 'SUCCEEDED' ? 'ok' : 'bad' }, { text: ms(r.durationMicros), cls: 'num' },
+    { text: bytes(r.bytes), cls: 'num' }, r.detail]));
 }
 
 async function refreshChoices() {

@@ -12,7 +12,9 @@ import java.time.Duration;
 
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
 import org.junit.Test;
+import org.junit.runners.MethodSorters;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -29,6 +31,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The dashboard in real headless Chromium against a running appliance: log in, watch it update,
  * act through it, and keep a screenshot (target/screenshots/) as the test's artifact.
  */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING) // the dashboard login first, before the console's Basic credentials are cached
 public class DashboardBrowserIT {
 
     private static final File CHROMIUM = new File("/usr/bin/chromium");
@@ -66,6 +69,41 @@ public class DashboardBrowserIT {
     private static int scored(WebDriver d) {
         String text = d.findElement(By.id("scored-count")).getText().trim();
         return text.matches("\\d+") ? Integer.parseInt(text) : -1;
+    }
+
+    /** The text of the row of table {@code id} whose cells mention {@code needle} ("" when none), cells joined by a space. */
+    private static String rowOf(WebDriver d, String id, String needle) {
+        for (WebElement tr : d.findElements(By.cssSelector("#" + id + " tbody tr"))) {
+            String row = String.join(" ", tr.findElements(By.tagName("td")).stream().map(WebElement::getText).toList());
+            if (row.contains(needle)) {
+                return row.trim();
+            }
+        }
+        return "";
+    }
+
+    /**
+     * The Felix/Karaf web console's configuration page for org.layerswap.swap shows our Metatype form
+     * (field names and descriptions), not the generic form built from raw values.
+     */
+    @Test
+    public void webConsoleConfigurationPageShowsOurMetatypeForm() throws Exception {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        // the Karaf console authenticates with HTTP Basic against the JAAS realm
+        browser.get(appliance.url("/system/console/configMgr/org.layerswap.swap").replace("http://", "http://karaf:karaf@"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"),
+                "Score at or above which a layer is prefetched (threshold)"));
+        String page = browser.findElement(By.tagName("body")).getText();
+        for (String expected : new String[] {"LayerSwap swap manager", "Max concurrent prefetches",
+                "Prefetches running at once (maxConcurrentPrefetches)", "Candidate limit", "Compose ahead"}) {
+            assertTrue("the console's form lacks '" + expected + "':\n" + page, page.contains(expected));
+        }
+        assertTrue(page, !page.contains("no property descriptors"));
+        Path shots = Path.of("target/screenshots");
+        Files.createDirectories(shots);
+        Path saved = shots.resolve("console-config-swap.png");
+        Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), saved, StandardCopyOption.REPLACE_EXISTING);
+        assertTrue("screenshot is empty", Files.size(saved) > 10_000);
     }
 
     @Test
@@ -134,6 +172,27 @@ public class DashboardBrowserIT {
                 ExpectedConditions.textToBePresentInElementLocated(By.id("replay-headline"), "oracle-clairvoyant"));
         wait.until(d -> (Boolean) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
                 "const i = document.getElementById('replay-chart'); return !i.hidden && i.complete && i.naturalWidth > 100;"));
+
+        // the prefetch queue: a real prefetch, held in flight (its blob is a pipe), then finished
+        try (HeldLayerImage image = HeldLayerImage.create(appliance.home.resolve("data/images"), "itest/fn-dash:1", "dash")) {
+            String added = appliance.client("layerswap:function-add fn-dash itest/fn-dash:1");
+            assertTrue(added, added.contains("Function fn-dash -> itest/fn-dash:1 (2 layers)"));
+            String prefetch = appliance.client("layerswap:prefetch fn-dash");
+            assertTrue(prefetch, prefetch.contains("Prefetching ") && prefetch.contains(image.held.shortForm()));
+            String held = image.held.shortForm();
+            wait.until(d -> rowOf(d, "inflight-table", held).matches("\\d+ " + held + " fn-dash PREFETCH 1\\.000 [\\d.]+ ms \\d+ B"));
+            String waited = rowOf(browser, "inflight-table", held);
+            wait.until(d -> !rowOf(d, "inflight-table", held).equals(waited)); // waited-so-far counts up live
+            WebElement panel = browser.findElement(By.id("prefetch-panel"));
+            ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView();", panel);
+            Path panelShot = Path.of("target/screenshots/dashboard-prefetch-queue.png");
+            Files.createDirectories(panelShot.getParent());
+            Files.copy(panel.getScreenshotAs(OutputType.FILE).toPath(), panelShot, StandardCopyOption.REPLACE_EXISTING);
+
+            image.release(30, java.util.concurrent.TimeUnit.SECONDS);
+            wait.until(d -> rowOf(d, "inflight-table", held).isEmpty()
+                    && rowOf(d, "prefetches-table", held).matches("\\d+ " + held + " fn-dash PREFETCH 1\\.000 SUCCEEDED [\\d.]+ ms \\d+ B"));
+        }
 
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0);");
         Path shots = Path.of("target/screenshots");

@@ -60,6 +60,27 @@ final class RunningAppliance implements AutoCloseable {
         return "http://127.0.0.1:" + httpPort + path;
     }
 
+    /** Runs a shell command through bin/client (SSH, batch mode) as an operator would; returns what it printed. */
+    String client(String command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/client").toString(), "-u", "karaf", "-p", "karaf", "-r", "30", "-d", "1", "-b")
+                .directory(home.toFile())
+                .redirectErrorStream(true);
+        pb.environment().putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        try (java.io.OutputStream in = p.getOutputStream()) {
+            in.write((command + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String out;
+        try (InputStream o = p.getInputStream()) {
+            out = new String(o.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("bin/client '" + command + "' did not finish: " + out);
+        }
+        return out;
+    }
+
     private void awaitHttp(String path, int seconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {

@@ -81,6 +81,7 @@ public class ApiServlet extends HttpServlet {
         gets.put("backends", r -> view.backends());
         gets.put("layers", r -> view.layers());
         gets.put("swaps", r -> view.swaps(intParam(r, "limit", 50, 1, 1000)));
+        gets.put("prefetches", r -> view.prefetches(intParam(r, "limit", 50, 1, 1000)));
         gets.put("threshold", r -> view.threshold());
         gets.put("functions", r -> view.functions());
         gets.put("controller", r -> FeedbackView.controller(feedbackControl, intParam(r, "limit", 50, 1, 1000)));

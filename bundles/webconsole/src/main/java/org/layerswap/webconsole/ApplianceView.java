@@ -15,6 +15,7 @@ import org.layerswap.api.FeedbackLoop;
 import org.layerswap.api.LayerStore;
 import org.layerswap.api.LayerStoreStats;
 import org.layerswap.api.PredictionScore;
+import org.layerswap.api.PrefetchRecord;
 import org.layerswap.api.ResidentLayer;
 import org.layerswap.api.ServiceInfo;
 import org.layerswap.api.SwapManager;
@@ -60,6 +61,7 @@ final class ApplianceView {
                 "predictions", predictions(k),
                 "layers", layers(),
                 "swaps", swaps(20),
+                "prefetches", prefetches(20),
                 "threshold", threshold(),
                 "status", status());
     }
@@ -123,6 +125,36 @@ final class ApplianceView {
                     "detail", r.detail()));
         }
         return map("available", true, "swaps", list);
+    }
+
+    /** The prefetch queue: fetches in flight (oldest first, time waited so far) and the latest finished ones. */
+    Map<String, Object> prefetches(int limit) {
+        SwapManager sm = swapManager.get();
+        if (sm == null) {
+            return map("available", false);
+        }
+        List<Map<String, Object>> inFlight = new ArrayList<>();
+        for (PrefetchRecord r : sm.fetchesInFlight()) {
+            Map<String, Object> m = prefetch(r);
+            m.put("waitedMicros", r.durationMicros());
+            inFlight.add(m);
+        }
+        List<Map<String, Object>> recent = new ArrayList<>();
+        for (PrefetchRecord r : sm.prefetchHistory(limit)) {
+            Map<String, Object> m = prefetch(r);
+            m.put("outcome", r.succeeded() ? "SUCCEEDED" : "FAILED");
+            m.put("durationMicros", r.durationMicros());
+            m.put("detail", r.detail());
+            recent.add(m);
+        }
+        return map("available", true, "inFlight", inFlight, "recent", recent);
+    }
+
+    private static Map<String, Object> prefetch(PrefetchRecord r) {
+        // on-demand fetches carry no score (NaN), which JSON cannot express
+        return map("id", r.id(), "layer", r.layer().digest(), "short", r.layer().shortForm(), "function", r.functionId(),
+                "priority", r.priority().name(), "score", Double.isNaN(r.score()) ? null : r.score(),
+                "started", r.startedMillis(), "bytes", r.bytes());
     }
 
     Map<String, Object> functions() {

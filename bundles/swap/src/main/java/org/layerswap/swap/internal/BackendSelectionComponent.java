@@ -33,10 +33,32 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = BackendSelectionComponent.Config.class)
 public class BackendSelectionComponent {
 
-    @ObjectClassDefinition(name = "LayerSwap filesystem backend selection")
+    /**
+     * The one form of the shared PID {@code org.layerswap.fs}: the backends read their keys from the same
+     * configuration but designate no form of their own, because the Felix console shows (and saves) only one
+     * bundle's form per PID, and saving a partial form would drop the keys it does not list.
+     */
+    @ObjectClassDefinition(name = "LayerSwap filesystem backends",
+            description = "Which backend composes function roots, and each backend's settings")
     public @interface Config {
         @AttributeDefinition(description = "Active backend: overlay, copy or auto (highest-ranked available)")
         String backend() default "auto";
+
+        @AttributeDefinition(description = "overlay: directory of overlay generations; empty means ${karaf.data}/fs/overlay. "
+                + "Keep it short: it appears in mount options")
+        String overlayRoot() default "";
+
+        @AttributeDefinition(description = "copy: directory of copy-farm generations; empty means ${karaf.data}/fs/copy")
+        String copyRoot() default "";
+
+        @AttributeDefinition(description = "Both: milliseconds a retired generation without leases stays before teardown")
+        long graceMillis() default 1000;
+
+        @AttributeDefinition(description = "copy: hard-link read-only files from the layer store (false: copy every file)")
+        boolean linkFiles() default true;
+
+        @AttributeDefinition(description = "copy: comma-separated path prefixes whose files are always copied (functions write there)")
+        String copyPrefixes() default "tmp,var,run,root,home";
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(BackendSelectionComponent.class);

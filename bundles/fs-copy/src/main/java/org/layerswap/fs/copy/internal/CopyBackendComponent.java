@@ -11,29 +11,25 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** DS adapter publishing the portable hard-link/copy farm backend ({@code name=copy}). */
 @Component(service = FilesystemBackend.class, configurationPid = "org.layerswap.fs",
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
         property = {"name=copy", "service.ranking:Integer=100"})
-@Designate(ocd = CopyBackendComponent.Config.class)
 public class CopyBackendComponent extends BackendComponentSupport<CopyBackend> {
 
-    @ObjectClassDefinition(name = "LayerSwap copy-farm backend")
+    /** Keys of the shared PID org.layerswap.fs; its one Metatype form is the swap bundle's backend selection. */
     public @interface Config {
-        @AttributeDefinition(description = "Directory of copy-farm generations; empty means ${karaf.data}/fs/copy")
+        /** Directory of copy-farm generations; empty means ${karaf.data}/fs/copy */
         String copyRoot() default "";
 
-        @AttributeDefinition(description = "Milliseconds a retired generation without leases stays before deletion")
+        /** Milliseconds a retired generation without leases stays before deletion */
         long graceMillis() default 1000;
 
-        @AttributeDefinition(description = "Hard-link read-only files from the layer store (false: copy every file)")
+        /** Hard-link read-only files from the layer store (false: copy every file) */
         boolean linkFiles() default true;
 
-        @AttributeDefinition(description = "Comma-separated path prefixes whose files are always copied (functions write there)")
+        /** Comma-separated path prefixes whose files are always copied (functions write there) */
         String copyPrefixes() default "tmp,var,run,root,home";
     }
 

@@ -10,23 +10,19 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** DS adapter publishing the OverlayFS backend ({@code name=overlay}); recovers crash leftovers on activation. */
 @Component(service = FilesystemBackend.class, configurationPid = "org.layerswap.fs",
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
         property = {"name=overlay", "service.ranking:Integer=200"})
-@Designate(ocd = OverlayBackendComponent.Config.class)
 public class OverlayBackendComponent extends BackendComponentSupport<OverlayBackend> {
 
-    @ObjectClassDefinition(name = "LayerSwap OverlayFS backend")
+    /** Keys of the shared PID org.layerswap.fs; its one Metatype form is the swap bundle's backend selection. */
     public @interface Config {
-        @AttributeDefinition(description = "Directory of overlay generations; empty means ${karaf.data}/fs/overlay. Keep it short: it appears in mount options")
+        /** Directory of overlay generations; empty means ${karaf.data}/fs/overlay. Keep it short: it appears in mount options */
         String overlayRoot() default "";
 
-        @AttributeDefinition(description = "Milliseconds a retired generation without leases stays mounted before teardown")
+        /** Milliseconds a retired generation without leases stays mounted before teardown */
         long graceMillis() default 1000;
     }
 

@@ -34,7 +34,8 @@ public class OciSourceComponent implements LayerSource {
         @AttributeDefinition(description = "User for basic auth or the token endpoint; empty for anonymous", required = false)
         String username() default "";
 
-        @AttributeDefinition(type = AttributeType.PASSWORD, required = false)
+        @AttributeDefinition(type = AttributeType.PASSWORD, required = false,
+                description = "Password for basic auth or the token endpoint (shown masked; never logged)")
         String password() default "";
 
         @AttributeDefinition(description = "Connect / response-header timeout in ms")

@@ -1,0 +1,90 @@
+package org.layerswap.shell;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+import org.layerswap.api.PrefetchRecord;
+import org.layerswap.api.SwapManager;
+
+@Command(scope = "layerswap", name = "prefetches",
+        description = "Shows the prefetch queue: fetches in flight (oldest first) and recent prefetches and on-demand fetches (newest first)")
+@Service
+public class PrefetchesCommand implements Action {
+
+    @Reference(optional = true)
+    SwapManager swapManager;
+
+    @Option(name = "-n", aliases = "--limit", description = "How many finished fetches to show (1..10000)")
+    int limit = 20;
+
+    @Option(name = "--in-flight", description = "Show only the fetches in flight")
+    boolean inFlightOnly;
+
+    @Override
+    public Object execute() {
+        if (swapManager == null) {
+            System.err.println("Error: no swap manager is running (feature layerswap-swap)");
+            return null;
+        }
+        if (limit < 1 || limit > 10_000) {
+            System.err.println("Error: --limit must be between 1 and 10000, got " + limit);
+            return null;
+        }
+        List<PrefetchRecord> inFlight = swapManager.fetchesInFlight();
+        System.out.println(inFlight.size() + " fetch(es) in flight");
+        if (!inFlight.isEmpty()) {
+            ShellTable table = new ShellTable();
+            table.column("#").alignRight();
+            table.column("Layer");
+            table.column("Function");
+            table.column("Priority");
+            table.column("Score").alignRight();
+            table.column("Waited").alignRight();
+            table.column("Size").alignRight();
+            table.column("Started");
+            for (PrefetchRecord r : inFlight) {
+                table.addRow().addContent(r.id(), r.layer().digest(), r.functionId(), r.priority(), score(r),
+                        millis(r.durationMicros()), Units.bytes(r.bytes()), Instant.ofEpochMilli(r.startedMillis()));
+            }
+            table.print(System.out);
+        }
+        if (inFlightOnly) {
+            return null;
+        }
+        List<PrefetchRecord> recent = swapManager.prefetchHistory(limit);
+        System.out.println(recent.size() + " recent fetch(es), newest first");
+        ShellTable table = new ShellTable();
+        table.column("#").alignRight();
+        table.column("Layer");
+        table.column("Function");
+        table.column("Priority");
+        table.column("Score").alignRight();
+        table.column("Outcome");
+        table.column("Duration").alignRight();
+        table.column("Size").alignRight();
+        table.column("Started");
+        table.column("Detail");
+        for (PrefetchRecord r : recent) {
+            table.addRow().addContent(r.id(), r.layer().digest(), r.functionId(), r.priority(), score(r),
+                    r.succeeded() ? "SUCCEEDED" : "FAILED", millis(r.durationMicros()), Units.bytes(r.bytes()),
+                    Instant.ofEpochMilli(r.startedMillis()), r.detail());
+        }
+        table.print(System.out);
+        return null;
+    }
+
+    /** On-demand fetches carry no score (NaN). */
+    private static String score(PrefetchRecord r) {
+        return Double.isNaN(r.score()) ? "-" : String.format("%.3f", r.score());
+    }
+
+    private static String millis(long micros) {
+        return String.format("%.2f ms", micros / 1000.0);
+    }
+}
