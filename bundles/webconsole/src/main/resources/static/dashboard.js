@@ -187,6 +187,20 @@ function renderPrefetches(p) {
     { text: bytes(r.bytes), cls: 'num' }, r.detail]));
 }
 
+function renderExecutions(x) {
+  if (!x.available) { text('executions-summary', 'executor unavailable: ' + x.unavailableReason); }
+  else {
+    const failed = x.recent.filter(r => r.status !== 'SUCCEEDED').length;
+    const cold = x.recent.filter(r => r.onDemandLayers > 0).length;
+    text('executions-summary', x.executor + ' · last ' + x.recent.length + ': ' + failed + ' not succeeded, ' + cold + ' waited for layers');
+  }
+  const num = v => ({ text: ms(v), cls: 'num' });
+  fillTable('executions-table', x.recent.map(r => [r.id, r.function,
+    { text: r.status + (r.exitCode >= 0 ? ' (' + r.exitCode + ')' : ''), cls: r.status === 'SUCCEEDED' ? 'ok' : 'bad' },
+    { text: String(r.onDemandLayers), cls: 'num' }, num(r.coldStart.layerWaitMicros), num(r.coldStart.mountMicros),
+    num(r.coldStart.processStartMicros), num(r.coldStart.executionMicros), num(r.coldStart.toFirstInstructionMicros), r.detail]));
+}
+
 async function refreshChoices() {
   const [preds, backends] = await Promise.all([getJson('predictors'), getJson('backends')]);
   const ps = el('predictor-select');
@@ -200,7 +214,7 @@ async function refreshChoices() {
 }
 
 async function tick() {
-  try { render(await getJson('overview?k=15')); }
+  try { render(await getJson('overview?k=15')); renderExecutions(await getJson('executions?limit=15')); }
   catch (e) { show('Cannot reach the appliance: ' + e.message, true); }
 }
 
@@ -225,6 +239,17 @@ async function main() {
   el('experiment-stop').onclick = () => act('experiment', { action: 'stop' }, r => r.stopped ? 'Experiment stopped: ' + r.stopped.verdict : 'No experiment was running');
   el('replay-run').onclick = () => act('replay', { trace: el('replay-trace').value, budget: el('replay-budget').value },
     r => 'Replay #' + r.id + ' queued');
+  el('invoke-run').onclick = async () => {
+    const params = new URLSearchParams({ function: el('invoke-function').value });
+    for (const kv of el('invoke-params').value.split(/\s+/).filter(Boolean)) params.append('param', kv);
+    try {
+      const r = await post('invoke', params);
+      el('invoke-output').textContent = r.status + (r.exitCode >= 0 ? ' (exit ' + r.exitCode + ')' : '') + ' ' + r.detail
+        + '\n' + r.stdout + (r.stderr ? '\n[stderr]\n' + r.stderr : '');
+      show('Execution #' + r.id + ' of ' + r.function + ': ' + r.status, r.status !== 'SUCCEEDED');
+      await tick();
+    } catch (e) { show(e.message, true); }
+  };
   await refreshChoices().catch(e => show(e.message, true));
   await tick();
   setInterval(tick, 2000);

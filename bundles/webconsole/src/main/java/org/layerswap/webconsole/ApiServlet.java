@@ -16,6 +16,7 @@ import org.layerswap.api.ApplianceControl;
 import org.layerswap.api.BehavioralProfiler;
 import org.layerswap.api.FeedbackLoop;
 import org.layerswap.api.LayerStore;
+import org.layerswap.api.FunctionExecutor;
 import org.layerswap.api.SwapManager;
 import org.layerswap.feedback.FeedbackControl;
 import org.osgi.service.component.annotations.Activate;
@@ -56,6 +57,9 @@ public class ApiServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     volatile FeedbackLoop feedbackLoop;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile FunctionExecutor executor;
+
     @Reference
     ApplianceControl control;
 
@@ -87,6 +91,8 @@ public class ApiServlet extends HttpServlet {
         gets.put("controller", r -> FeedbackView.controller(feedbackControl, intParam(r, "limit", 50, 1, 1000)));
         gets.put("experiment", r -> FeedbackView.experiments(feedbackControl));
         gets.put("replays", r -> replays.list());
+        gets.put("executions", r -> ExecutionView.executions(executor, intParam(r, "limit", 50, 1, 1000)));
+        posts.put("invoke", this::invoke);
         posts.put("experiment", r -> FeedbackView.act(feedbackControl, param(r, "action"), r));
         posts.put("replay", this::startReplay);
         posts.put("predictor", r -> usePredictor(param(r, "name")));
@@ -194,6 +200,19 @@ public class ApiServlet extends HttpServlet {
     private static void refusedAsBadRequest(Runnable action) {
         try {
             action.run();
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    /** POST /api/invoke?function=F&amp;param=name=value...: runs one invocation and returns its result with output. */
+    private Object invoke(HttpServletRequest r) {
+        FunctionExecutor ex = executor;
+        if (ex == null) {
+            throw new ApiException(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "no function executor is running (feature layerswap-executor)");
+        }
+        try {
+            return ExecutionView.result(ex.execute(param(r, "function"), ExecutionView.params(r.getParameterValues("param"))), true);
         } catch (IllegalArgumentException e) {
             throw new ApiException(HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
         }
