@@ -52,7 +52,7 @@ public class PersistenceFeedbackIT extends ApplianceTestSupport {
 
     @Test
     public void databaseLivesUnderDataAndIsMigrated() {
-        assertEquals(1, persistence.schemaVersion());
+        assertEquals("V1 initial schema + V2 function catalog", 2, persistence.schemaVersion());
         Path db = Path.of(System.getProperty("karaf.data"), "layerswap", "layerswap.mv.db");
         assertTrue("no H2 database file at " + db, Files.isRegularFile(db));
     }
