@@ -63,6 +63,24 @@ public interface SwapManager {
     }
 
     /**
+     * Declares a data layer that an input parameter selects: invocations of {@code functionId} whose parameters
+     * contain {@code paramName=paramValue} run on the function's layers with the data layer(s) on top, in a
+     * root of their own. {@code imageReferenceOrLayerDigest} is an image of the configured layer source (its
+     * layers that the function does not already have become the data layers) or the digest of a layer the swap
+     * manager knows. Re-binding the same parameter value replaces the binding. Returns the data layers.
+     * Refuses unknown functions, layers and bad parameter names, naming what is valid.
+     */
+    default List<LayerId> bindDataLayer(String functionId, String paramName, String paramValue, String imageReferenceOrLayerDigest)
+            throws LayerSourceException {
+        throw new UnsupportedOperationException("this swap manager cannot mount parameter-selected data layers");
+    }
+
+    /** The data layer bindings of {@code functionId} (all functions when null), by function, parameter and value. */
+    default List<DataLayerBinding> dataLayerBindings(String functionId) {
+        return List.of();
+    }
+
+    /**
      * Operator-requested prefetch: every missing layer of a function, or one layer by digest. Returns the
      * layers whose prefetch started (asynchronously); refuses unknown names with the valid ones.
      */
@@ -72,7 +90,8 @@ public interface SwapManager {
 
     /**
      * The invocation side of a plan: waits at most {@code timeoutMillis} for its missing layers (fetched on
-     * demand), then pins the function's root. Close the lease when the invocation ends.
+     * demand), then pins the function's root (for a plan with parameter-selected data layers, the variant root
+     * composed from exactly {@code plan.layers()}). Close the lease when the invocation ends.
      */
     default RootLease enter(InvocationPlan plan, long timeoutMillis) throws java.io.IOException {
         throw new UnsupportedOperationException("this swap manager cannot run invocations");

@@ -14,6 +14,7 @@ import org.layerswap.demo.images.SampleImages;
 import org.layerswap.oci.format.OciLayoutWriter;
 import org.layerswap.oci.format.OciLayoutWriter.LayerBlob;
 import org.layerswap.workload.LayerModel;
+import org.layerswap.workload.SyntheticWorkload;
 
 /**
  * Writes one real image per demo function into an OCI layout, shaped like the {@link LayerModel}'s stacks
@@ -33,14 +34,34 @@ final class DemoImages {
         return "demo/" + functionId + ":1";
     }
 
-    /** Builds (or reuses) the images; returns function id -> image reference. */
-    static Map<String, String> build(Path layout, List<String> functionIds, LayerModel model, long seed, int scale) throws IOException {
-        String marker = "seed=" + seed + " scale=" + scale + " functions=" + String.join(",", functionIds) + " v1\n";
+    /** The data image of (app, dataset): one layer with the data set under /data/<dataset>/. */
+    static String dataReference(String functionId, String dataset) {
+        return "demo-data/" + LayerModel.appOf(functionId) + "/" + dataset + ":1";
+    }
+
+    /** What was built: function id -> image, and function id -> dataset -> data image. */
+    record Built(Map<String, String> images, Map<String, Map<String, String>> data) {
+    }
+
+    /** Builds (or reuses) the images of {@code functions} and of the data sets their {@code dataset} parameter selects. */
+    static Built build(Path layout, List<SyntheticWorkload.FunctionSpec> functions, LayerModel model, long seed, int scale)
+            throws IOException {
+        List<String> functionIds = functions.stream().map(SyntheticWorkload.FunctionSpec::id).toList();
+        String marker = "seed=" + seed + " scale=" + scale + " functions=" + String.join(",", functionIds) + " v2\n";
         Map<String, String> refs = new LinkedHashMap<>();
-        functionIds.forEach(f -> refs.put(f, reference(f)));
+        Map<String, Map<String, String>> data = new LinkedHashMap<>();
+        for (SyntheticWorkload.FunctionSpec f : functions) {
+            refs.put(f.id(), reference(f.id()));
+            if (!f.datasets().isEmpty()) {
+                Map<String, String> ds = new LinkedHashMap<>();
+                f.datasets().forEach(d -> ds.put(d, dataReference(f.id(), d)));
+                data.put(f.id(), ds);
+            }
+        }
+        Built built = new Built(refs, data);
         Path markerFile = layout.resolve(MARKER);
         if (Files.exists(markerFile) && Files.readString(markerFile).equals(marker)) {
-            return refs;
+            return built;
         }
         OciLayoutWriter w = OciLayoutWriter.create(layout);
         LayerBlob busybox = SampleImages.base(w);
@@ -62,8 +83,18 @@ final class DemoImages {
             }
             stack.add(SampleImages.handler(w, fn));
             w.addImage(refs.get(fn), stack, SampleImages.HANDLER_CONFIG);
+            for (Map.Entry<String, String> d : data.getOrDefault(fn, Map.of()).entrySet()) {
+                LayerDescriptor modelledData = model.optionalLayers(fn, Map.of("dataset", d.getKey())).get(0);
+                LayerBlob b = shared.get(modelledData.id().hex());
+                if (b == null) {
+                    b = SampleImages.dataset(w, d.getKey(), Math.max(4096, modelledData.sizeBytes() / scale),
+                            seed ^ modelledData.id().hex().hashCode());
+                    shared.put(modelledData.id().hex(), b);
+                }
+                w.addImage(d.getValue(), List.of(b), SampleImages.HANDLER_CONFIG);
+            }
         }
         Files.writeString(markerFile, marker);
-        return refs;
+        return built;
     }
 }

@@ -16,8 +16,10 @@ import org.layerswap.api.ExecutionResult;
 import org.layerswap.api.FunctionExecutor;
 import org.layerswap.api.InvocationEvent;
 import org.layerswap.api.LayerDescriptor;
+import org.layerswap.api.LayerId;
 import org.layerswap.api.SwapManager;
 import org.layerswap.workload.LayerModel;
+import org.layerswap.workload.SyntheticWorkload;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,8 @@ final class DemoPipeline implements DemoPlayer.Sink, AutoCloseable {
     private final long seed;
     private final int scale;
     private final Set<String> defined = ConcurrentHashMap.newKeySet();
+    private final Map<String, List<LayerId>> dataLayers = new ConcurrentHashMap<>();
+    private volatile DemoPlayer.Sink fallback;
     private final ThreadPoolExecutor pool;
     final AtomicLong executed = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
@@ -69,17 +73,18 @@ final class DemoPipeline implements DemoPlayer.Sink, AutoCloseable {
     }
 
     @Override
-    public void functions(List<String> functionIds, LayerModel layers) {
-        Map<String, String> images;
+    public void functions(List<SyntheticWorkload.FunctionSpec> functions, LayerModel layers) {
+        DemoImages.Built built;
         long t0 = System.nanoTime();
         try {
-            images = DemoImages.build(layout, functionIds, layers, seed, scale);
+            built = DemoImages.build(layout, functions, layers, seed, scale);
         } catch (java.io.IOException | RuntimeException e) {
             LOG.warn("Demo images could not be built in {} ({}); the demo feeds the profiler only", layout, e.getMessage());
-            DemoPlayer.profilerSink(profiler).functions(functionIds, layers);
+            fallback = DemoPlayer.profilerSink(profiler);
+            fallback.functions(functions, layers);
             return;
         }
-        for (Map.Entry<String, String> e : images.entrySet()) {
+        for (Map.Entry<String, String> e : built.images().entrySet()) {
             try {
                 swapManager.defineFunction(e.getKey(), e.getValue());
                 defined.add(e.getKey());
@@ -87,16 +92,33 @@ final class DemoPipeline implements DemoPlayer.Sink, AutoCloseable {
                 LOG.warn("Demo function {} not defined from {}: {}", e.getKey(), e.getValue(), ex.getMessage());
             }
         }
-        LOG.info("Demo: {} of {} functions defined from real images in {} ({} ms); executor {}", defined.size(), functionIds.size(),
-                layout, (System.nanoTime() - t0) / 1_000_000,
+        int bound = 0;
+        for (Map.Entry<String, Map<String, String>> f : built.data().entrySet()) {
+            for (Map.Entry<String, String> d : f.getValue().entrySet()) {
+                try {
+                    dataLayers.put(f.getKey() + "\n" + d.getKey(), swapManager.bindDataLayer(f.getKey(), "dataset", d.getKey(), d.getValue()));
+                    bound++;
+                } catch (Exception ex) {
+                    LOG.warn("Demo data set {} of {} not bound from {}: {}", d.getKey(), f.getKey(), d.getValue(), ex.getMessage());
+                }
+            }
+        }
+        LOG.info("Demo: {} of {} functions defined from real images in {}, {} data sets bound ({} ms); executor {}", defined.size(),
+                functions.size(), layout, bound, (System.nanoTime() - t0) / 1_000_000,
                 executor == null ? "absent" : executor.isAvailable() ? executor.name() : "unavailable: " + executor.unavailableReason());
     }
 
     @Override
-    public void play(InvocationEvent live, List<LayerDescriptor> dataLayers) {
+    public void play(InvocationEvent live, List<LayerDescriptor> modelledDataLayers) {
+        if (fallback != null) {
+            fallback.play(live, modelledDataLayers);
+            return;
+        }
         ingest.ingest(live);
-        if (!dataLayers.isEmpty()) {
-            profiler.recordLayerAccess(live, dataLayers.stream().map(LayerDescriptor::id).toList());
+        String ds = live.params().get("dataset");
+        List<LayerId> used = ds == null ? null : dataLayers.get(live.functionId() + "\n" + ds);
+        if (used != null) {
+            profiler.recordLayerAccess(live, used); // what the function reads: the profiler learns parameter -> layer
         }
         if (executor == null || !executor.isAvailable() || !defined.contains(live.functionId())) {
             return;

@@ -25,8 +25,8 @@ final class DemoPlayer implements Runnable {
 
     /** Where played invocations go: straight into the profiler, or through the whole pipeline. */
     interface Sink {
-        /** Called once before the first event with the fleet's function ids. */
-        void functions(List<String> functionIds, LayerModel layers);
+        /** Called once before the first event with the fleet's functions. */
+        void functions(List<SyntheticWorkload.FunctionSpec> functions, LayerModel layers);
 
         /** One invocation, stamped with the live clock, and the data layers its parameters select. */
         void play(InvocationEvent live, List<LayerDescriptor> dataLayers);
@@ -36,8 +36,8 @@ final class DemoPlayer implements Runnable {
     static Sink profilerSink(BehavioralProfiler profiler) {
         return new Sink() {
             @Override
-            public void functions(List<String> functionIds, LayerModel layers) {
-                profiler.updateFunctionLayers(layers.functionLayerMap(functionIds));
+            public void functions(List<SyntheticWorkload.FunctionSpec> functions, LayerModel layers) {
+                profiler.updateFunctionLayers(layers.functionLayerMap(functions.stream().map(SyntheticWorkload.FunctionSpec::id).toList()));
             }
 
             @Override
@@ -83,8 +83,7 @@ final class DemoPlayer implements Runnable {
     public void run() {
         SyntheticWorkload generator = new SyntheticWorkload(workload);
         LayerModel layers = new LayerModel(workload.seed());
-        List<String> ids = generator.functions().stream().map(SyntheticWorkload.FunctionSpec::id).toList();
-        sink.functions(ids, layers);
+        sink.functions(generator.functions(), layers);
         try {
             while (!Thread.currentThread().isInterrupted() && played < maxEvents) {
                 playOnce(generator, layers);

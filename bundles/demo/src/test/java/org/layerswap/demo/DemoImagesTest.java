@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.layerswap.oci.format.Descriptor;
 import org.layerswap.oci.format.OciManifests;
 import org.layerswap.workload.LayerModel;
+import org.layerswap.workload.SyntheticWorkload;
 
 class DemoImagesTest {
 
@@ -22,21 +23,39 @@ class DemoImagesTest {
 
     @Test
     void oneImagePerFunctionWithSharedLayersWrittenOnceAndReusedOnRestart() throws Exception {
-        List<String> fns = List.of("app001/fn0001", "app001/fn0002", "app002/fn0003");
-        Map<String, String> refs = DemoImages.build(layout, fns, new LayerModel(1), 1, 256);
-        assertEquals("demo/app001/fn0002:1", refs.get("app001/fn0002"));
+        List<SyntheticWorkload.FunctionSpec> specs = new SyntheticWorkload(new SyntheticWorkload.Config(1, 40, 1)).functions();
+        List<SyntheticWorkload.FunctionSpec> withData = specs.stream().filter(f -> !f.datasets().isEmpty()).limit(1).toList();
+        assertEquals(1, withData.size(), "the generator gives some functions a dataset parameter");
+        SyntheticWorkload.FunctionSpec data = withData.get(0);
+        List<SyntheticWorkload.FunctionSpec> chosen = new java.util.ArrayList<>(specs.stream().filter(f -> f.datasets().isEmpty()).limit(2).toList());
+        chosen.add(data);
+        List<String> fns = chosen.stream().map(SyntheticWorkload.FunctionSpec::id).toList();
+        DemoImages.Built built = DemoImages.build(layout, chosen, new LayerModel(1), 1, 256);
+        Map<String, String> refs = built.images();
+        assertEquals("demo/" + fns.get(1) + ":1", refs.get(fns.get(1)));
+        assertEquals(data.datasets().size(), built.data().get(data.id()).size());
+        assertEquals("demo-data/" + LayerModel.appOf(data.id()) + "/" + data.datasets().get(0) + ":1",
+                built.data().get(data.id()).get(data.datasets().get(0)));
         List<Descriptor> index = OciManifests.parseIndex(Files.readAllBytes(layout.resolve("index.json")));
-        assertEquals(3, index.size());
+        assertEquals(3 + data.datasets().size(), index.size());
         long blobs;
         try (Stream<Path> s = Files.list(layout.resolve("blobs/sha256"))) {
             blobs = s.count();
         }
-        // same app => same base, runtime and deps layers: only the handlers (and config/manifest) differ
-        long modelled = fns.stream().mapToLong(f -> new LayerModel(1).baseLayers(f).size()).sum();
-        assertTrue(blobs < 3 * 2 + modelled + 1, "shared layers were duplicated: " + blobs + " blobs");
+        // every distinct modelled layer once (shared ones are not duplicated), plus busybox, the handlers,
+        // and a config and a manifest per image
+        LayerModel model = new LayerModel(1);
+        java.util.Set<String> distinct = new java.util.HashSet<>();
+        for (String f : fns) {
+            List<org.layerswap.api.LayerDescriptor> stack = model.baseLayers(f);
+            stack.subList(0, stack.size() - 1).forEach(d -> distinct.add(d.id().hex()));
+        }
+        data.datasets().forEach(d -> distinct.add(model.optionalLayers(data.id(), Map.of("dataset", d)).get(0).id().hex()));
+        int images = 3 + data.datasets().size();
+        assertEquals(distinct.size() + 1 + 3 + 2 * images, blobs);
         long mtime = Files.getLastModifiedTime(layout.resolve("index.json")).toMillis();
         Thread.sleep(20);
-        assertEquals(refs, DemoImages.build(layout, fns, new LayerModel(1), 1, 256));
+        assertEquals(built, DemoImages.build(layout, chosen, new LayerModel(1), 1, 256));
         assertEquals(mtime, Files.getLastModifiedTime(layout.resolve("index.json")).toMillis(), "a restart rebuilt the layout");
     }
 }

@@ -46,6 +46,24 @@ public interface PersistenceService {
 
     List<String> stateKeys();
 
+    /**
+     * Stores a function definition of the swap manager's catalog, replacing an earlier one of the same function
+     * (synchronous, committed on return).
+     */
+    default void saveFunction(org.layerswap.api.FunctionDefinition definition) {
+        throw new UnsupportedOperationException("this store keeps no function catalog");
+    }
+
+    /** Stores a data layer binding, replacing an earlier one of the same function, parameter and value (synchronous). */
+    default void saveDataLayerBinding(org.layerswap.api.DataLayerBinding binding) {
+        throw new UnsupportedOperationException("this store keeps no function catalog");
+    }
+
+    /** Reads the stored catalog back; unreadable rows are skipped and listed in {@link FunctionCatalog#skipped()}. */
+    default FunctionCatalog loadFunctionCatalog() {
+        return new FunctionCatalog(List.of(), List.of(), List.of());
+    }
+
     /** Most recently written first. {@code functionId} null means every function. */
     List<InvocationRow> recentInvocations(String functionId, int limit);
 

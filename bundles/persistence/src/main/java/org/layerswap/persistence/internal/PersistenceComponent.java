@@ -258,4 +258,19 @@ public final class PersistenceComponent implements PersistenceService {
     public int schemaVersion() {
         return store.schemaVersion();
     }
+
+    @Override
+    public void saveFunction(org.layerswap.api.FunctionDefinition definition) {
+        store.saveFunction(definition);
+    }
+
+    @Override
+    public void saveDataLayerBinding(org.layerswap.api.DataLayerBinding binding) {
+        store.saveDataLayerBinding(binding);
+    }
+
+    @Override
+    public org.layerswap.persistence.api.FunctionCatalog loadFunctionCatalog() {
+        return store.loadFunctionCatalog();
+    }
 }

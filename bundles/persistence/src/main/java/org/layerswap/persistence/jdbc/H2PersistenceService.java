@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import org.h2.jdbcx.JdbcConnectionPool;
+import org.layerswap.api.DataLayerBinding;
 import org.layerswap.api.ExperimentArm;
+import org.layerswap.api.FunctionDefinition;
 import org.layerswap.api.LayerId;
 import org.layerswap.api.PredictionScore;
 import org.layerswap.api.SwapMode;
@@ -35,6 +37,7 @@ import org.layerswap.api.SwapRecord;
 import org.layerswap.persistence.api.DeadLetterRow;
 import org.layerswap.persistence.api.ExperimentResultRow;
 import org.layerswap.persistence.api.ExperimentRow;
+import org.layerswap.persistence.api.FunctionCatalog;
 import org.layerswap.persistence.api.InvocationRow;
 import org.layerswap.persistence.api.MetricRow;
 import org.layerswap.persistence.api.PersistenceException;
@@ -488,6 +491,79 @@ public final class H2PersistenceService implements PersistenceService, AutoClose
         if (key == null || key.isBlank() || key.length() > 256) {
             throw new IllegalArgumentException("state key must be 1..256 characters, was " + (key == null ? "null" : "'" + key + "'"));
         }
+    }
+
+    // ---------------------------------------------------------------- function catalog
+
+    @Override
+    public void saveFunction(FunctionDefinition d) {
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("MERGE INTO function_catalog (function_id, image_reference, repository, layers, "
+                     + "config, updated_ts) KEY (function_id) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, d.functionId());
+            ps.setString(2, d.imageReference());
+            ps.setString(3, d.repository());
+            ps.setString(4, CatalogCodec.encodeLayers(d.layers()));
+            ps.setString(5, CatalogCodec.encodeConfig(d.config()));
+            ps.setLong(6, System.currentTimeMillis());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("save the definition of function '" + d.functionId() + "'", e);
+        }
+    }
+
+    @Override
+    public void saveDataLayerBinding(DataLayerBinding b) {
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("MERGE INTO data_layer_bindings (function_id, param_name, param_value, reference, "
+                     + "repository, layers, updated_ts) KEY (function_id, param_name, param_value) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, b.functionId());
+            ps.setString(2, b.paramName());
+            ps.setString(3, b.paramValue());
+            ps.setString(4, b.reference());
+            ps.setString(5, b.repository());
+            ps.setString(6, CatalogCodec.encodeLayers(b.layers()));
+            ps.setLong(7, System.currentTimeMillis());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("save the data layer binding " + b.paramName() + "=" + b.paramValue() + " of function '" + b.functionId() + "'", e);
+        }
+    }
+
+    @Override
+    public FunctionCatalog loadFunctionCatalog() {
+        List<FunctionDefinition> functions = new ArrayList<>();
+        List<DataLayerBinding> bindings = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        try (Connection c = pool.getConnection(); java.sql.Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT function_id, image_reference, repository, layers, config FROM function_catalog "
+                    + "ORDER BY function_id")) {
+                while (rs.next()) {
+                    String fn = rs.getString(1);
+                    try {
+                        functions.add(new FunctionDefinition(fn, rs.getString(2), rs.getString(3),
+                                CatalogCodec.decodeLayers(rs.getString(4)), CatalogCodec.decodeConfig(rs.getString(5))));
+                    } catch (RuntimeException e) {
+                        skipped.add("function_catalog row '" + fn + "': " + e.getMessage());
+                    }
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT function_id, param_name, param_value, reference, repository, layers "
+                    + "FROM data_layer_bindings ORDER BY function_id, param_name, param_value")) {
+                while (rs.next()) {
+                    String row = rs.getString(1) + " " + rs.getString(2) + "=" + rs.getString(3);
+                    try {
+                        bindings.add(new DataLayerBinding(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), CatalogCodec.decodeLayers(rs.getString(6))));
+                    } catch (RuntimeException e) {
+                        skipped.add("data_layer_bindings row '" + row + "': " + e.getMessage());
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("load the function catalog", e);
+        }
+        return new FunctionCatalog(functions, bindings, skipped);
     }
 
     // ---------------------------------------------------------------- queries

@@ -52,21 +52,21 @@ class H2PersistenceServiceTest {
     @Test
     void migratesAnEmptyDatabaseAndReopensWithoutReapplying() throws Exception {
         try (H2PersistenceService s = H2PersistenceService.open(settings())) {
-            assertEquals(1, s.schemaVersion());
+            assertEquals(Migrator.bundled().latestVersion(), s.schemaVersion());
             for (String t : Tables.ALL) {
                 assertEquals(0, s.count(t), t);
             }
         }
         assertTrue(Files.exists(dir.resolve("layerswap").resolve("layerswap.mv.db")), "H2 file under the data folder");
         try (H2PersistenceService s = H2PersistenceService.open(settings())) {
-            assertEquals(1, s.schemaVersion());
+            assertEquals(Migrator.bundled().latestVersion(), s.schemaVersion());
         }
         try (Connection c = DriverManager.getConnection(settings().jdbcUrl(), "sa", "");
              Statement st = c.createStatement();
              var rs = st.executeQuery("SELECT COUNT(*), MAX(script) FROM schema_version")) {
             rs.next();
-            assertEquals(1, rs.getInt(1), "each migration recorded exactly once");
-            assertEquals("V1__initial_schema.sql", rs.getString(2));
+            assertEquals(Migrator.bundled().latestVersion(), rs.getInt(1), "each migration recorded exactly once");
+            assertEquals("V2__function_catalog.sql", rs.getString(2));
         }
     }
 
@@ -79,7 +79,7 @@ class H2PersistenceServiceTest {
         }
         PersistenceException e = assertThrows(PersistenceException.class, () -> H2PersistenceService.open(settings()));
         assertTrue(e.getMessage().contains("schema version 7"), e.getMessage());
-        assertTrue(e.getMessage().contains("up to 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("up to " + Migrator.bundled().latestVersion()), e.getMessage());
         assertTrue(e.getMessage().contains(settings().safeUrl()), e.getMessage());
     }
 
