@@ -10,6 +10,7 @@ import org.layerswap.api.ExperimentArm;
 import org.layerswap.api.FeedbackLoop;
 import org.layerswap.api.FetchPriority;
 import org.layerswap.api.InvocationOutcome;
+import org.layerswap.api.LayerStore;
 import org.layerswap.api.SwapManager;
 import org.layerswap.feedback.ArmMetrics;
 import org.layerswap.feedback.Assignment;
@@ -194,9 +195,18 @@ public final class FeedbackComponent implements FeedbackControl {
         }
     }
 
+    /** The layer store whose resident bytes are sampled every tick: the objective's storage term. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile LayerStore layerStore;
+
     private void tick() {
         try {
-            engine.tick(System.currentTimeMillis());
+            long now = System.currentTimeMillis();
+            LayerStore store = layerStore;
+            if (store != null) {
+                engine.recordStorage(store.stats().usedBytes(), now);
+            }
+            engine.tick(now);
         } catch (RuntimeException e) {
             LOG.warn("Feedback window evaluation failed: {}", e.toString());
         }
