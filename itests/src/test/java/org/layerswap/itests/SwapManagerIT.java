@@ -145,12 +145,73 @@ public class SwapManagerIT extends ApplianceTestSupport {
         assertEquals(b, swapManager.functionLayers().layersOf("fn-a"));
         String history = executeCommand("layerswap:swaps -n 5");
         assertTrue(history, history.contains("fn-a") && history.contains("SUCCEEDED"));
+        // the prefetch queue: fn-a's layers came ahead by prediction, fn-b's own layer on demand
+        String prefetches = executeCommand("layerswap:prefetches --limit 100");
+        assertTrue(prefetches, prefetches.matches("(?s)\\d+ fetch\\(es\\) in flight.*\\d+ recent fetch\\(es\\), newest first.*"));
+        String ahead = row(prefetches, a.get(1).digest());
+        assertTrue(ahead, ahead.contains("| PREFETCH") && ahead.contains("| SUCCEEDED") && !ahead.contains("| ON_DEMAND"));
+        String onDemand = row(prefetches, b.get(1).digest());
+        assertTrue(onDemand, onDemand.contains("| fn-b") && onDemand.contains("| ON_DEMAND") && onDemand.contains("| SUCCEEDED")
+                && onDemand.matches(".*\\|\\s+-\\s+\\|.*")); // on-demand fetches have no score
+        String inFlightOnly = executeCommand("layerswap:prefetches --in-flight");
+        assertFalse(inFlightOnly, inFlightOnly.contains("recent fetch"));
+        String badLimit = executeCommand("layerswap:prefetches --limit 0");
+        assertTrue(badLimit, badLimit.contains("Error: --limit must be between 1 and 10000, got 0"));
         String badShadow = executeCommand("layerswap:swap --shadow 150 fn-a " + b.get(0));
         assertTrue(badShadow, badShadow.contains("Error: --shadow must be a percentage in (0,100)"));
+
+        parameterSelectedDataLayersAndTheCatalogSurviveARestartOfTheSwapBundle();
 
         assumeTrue("overlay mounts need root; running as " + System.getProperty("user.name"), root);
         assertTrue("overlay mounts left under " + fsRoot() + " after draining: " + overlayMounts(),
                 waitFor(() -> overlayMounts() == 0, 60, TimeUnit.SECONDS));
+    }
+
+    /**
+     * A data layer bound to {@code dataset=a} is mounted only into the roots of invocations with that parameter;
+     * the function catalog (definitions and the binding) is restored from the store when the swap bundle restarts.
+     */
+    private void parameterSelectedDataLayersAndTheCatalogSurviveARestartOfTheSwapBundle() throws Exception {
+        List<LayerId> data = swapManager.bindDataLayer("fn-a", "dataset", "a", "itest/data-a:1");
+        assertEquals("the data image adds one layer to fn-a's", 1, data.size());
+        checkDataLayerMountedPerInvocation(swapManager);
+        org.layerswap.api.FunctionDefinition fnA = swapManager.function("fn-a").orElseThrow();
+        org.layerswap.api.FunctionDefinition fnB = swapManager.function("fn-b").orElseThrow();
+        List<org.layerswap.api.DataLayerBinding> bindings = swapManager.dataLayerBindings(null);
+
+        org.osgi.framework.Bundle swap = java.util.Arrays.stream(bundleContext.getBundles())
+                .filter(b -> "org.layerswap.swap".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        swap.stop();
+        swap.start();
+        SwapManager[] restarted = new SwapManager[1];
+        assertTrue("the swap manager did not come back after its bundle restarted", waitFor(() -> {
+            org.osgi.framework.ServiceReference<SwapManager> ref = bundleContext.getServiceReference(SwapManager.class);
+            restarted[0] = ref == null ? null : bundleContext.getService(ref);
+            return restarted[0] != null && restarted[0] != swapManager && restarted[0].function("fn-a").isPresent();
+        }, 60, TimeUnit.SECONDS));
+        SwapManager after = restarted[0];
+        assertEquals(fnA, after.function("fn-a").orElseThrow());
+        assertEquals(fnB, after.function("fn-b").orElseThrow());
+        assertEquals(bindings, after.dataLayerBindings(null));
+        checkDataLayerMountedPerInvocation(after);
+    }
+
+    private static void checkDataLayerMountedPerInvocation(SwapManager m) throws Exception {
+        InvocationPlan withData = m.handleInvocation("fn-a", Map.of("dataset", "a"));
+        InvocationPlan plain = m.handleInvocation("fn-a", Map.of("dataset", "other"));
+        assertEquals(plain.layers().size() + 1, withData.layers().size());
+        try (RootLease d = m.enter(withData, 60_000); RootLease p = m.enter(plain, 60_000)) {
+            assertEquals("data a\n", Files.readString(d.root().resolve("data/a.txt")));
+            assertFalse("the data layer leaked into the function's own root", Files.exists(p.root().resolve("data/a.txt")));
+            assertFalse(d.root().equals(p.root()));
+        }
+    }
+
+    /** The one line of a command's table that mentions {@code needle}. */
+    private static String row(String output, String needle) {
+        List<String> rows = output.lines().filter(l -> l.contains(needle)).toList();
+        assertEquals("rows mentioning " + needle + " in:\n" + output, 1, rows.size());
+        return rows.get(0);
     }
 
     private List<LayerId> define(String fn, String image) throws Exception {
@@ -178,6 +239,9 @@ public class SwapManagerIT extends ApplianceTestSupport {
         ImageConfig cfg = new ImageConfig(List.of("/bin/true"), List.of(), List.of(), "/");
         w.addImage("itest/fn-a:1", List.of(base, codeA), cfg);
         w.addImage("itest/fn-b:1", List.of(base, codeB), cfg);
+        OciLayoutWriter.LayerBlob dataA = w.addLayer(true, t -> t.directory("data/", 0755)
+                .file("data/a.txt", 0644, "data a\n".getBytes(StandardCharsets.UTF_8)));
+        w.addImage("itest/data-a:1", List.of(base, dataA), cfg); // a data image: base + one data layer
         org.osgi.service.cm.Configuration c = configurationAdmin.getConfiguration("org.layerswap.source.layout", "?");
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("path", layout.toString());

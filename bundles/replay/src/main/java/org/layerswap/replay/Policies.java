@@ -16,13 +16,19 @@ import org.layerswap.replay.policy.PredictivePolicy;
 /**
  * The standard policy set and its sweeps. Names: {@code lru}, {@code keepalive-<dur>} (e.g.
  * {@code keepalive-10m}), {@code gdsf}, {@code hybrid-histogram}, {@code oracle-infinite},
- * {@code oracle-clairvoyant}, and {@code predictive:<class>[@threshold]} for a
- * {@link BehavioralProfiler} class with a public no-argument constructor on the class path.
+ * {@code oracle-clairvoyant}, {@code predictive:<class>[@threshold]} for a
+ * {@link BehavioralProfiler} class with a public no-argument constructor on the class path, and
+ * {@code swap-manager[:<predictor>][@threshold]}: the swap manager's own planners
+ * ({@link SwapManagerPolicy}) on the named project predictor (default {@value #SWAP_MANAGER_DEFAULT_PREDICTOR},
+ * the appliance's default).
  */
 public final class Policies {
 
     public static final List<String> STANDARD = List.of("lru", "keepalive-1m", "keepalive-10m", "keepalive-20m",
             "gdsf", "hybrid-histogram", "oracle-infinite", "oracle-clairvoyant");
+
+    /** The appliance's default predictor ({@code etc/org.layerswap.profiler.cfg}). */
+    public static final String SWAP_MANAGER_DEFAULT_PREDICTOR = "markov";
 
     private Policies() {
     }
@@ -68,18 +74,62 @@ public final class Policies {
             String rest = n.substring("predictive:".length());
             double threshold = 0.5;
             int at = rest.indexOf('@');
-            if (at > 0) {
-                threshold = Double.parseDouble(rest.substring(at + 1));
+            if (at >= 0) {
+                threshold = threshold(rest.substring(at + 1), name);
                 rest = rest.substring(0, at);
             }
             Supplier<? extends BehavioralProfiler> factory = ProjectPredictors.NAMES.contains(rest.toLowerCase(Locale.ROOT))
                     ? ProjectPredictors.profiler(rest.toLowerCase(Locale.ROOT))
                     : reflectiveFactory(rest);
+            SwapPlanners.require(name);
             return predictive(rest, factory, threshold, decisionIntervalMillis, calibrationIntervalMillis);
+        }
+        if (lower.equals("swap-manager") || lower.startsWith("swap-manager:") || lower.startsWith("swap-manager@")) {
+            String rest = lower.substring("swap-manager".length());
+            double threshold = SwapPlanners.defaultThreshold(name);
+            int at = rest.indexOf('@');
+            if (at >= 0) {
+                threshold = threshold(rest.substring(at + 1), name);
+                rest = rest.substring(0, at);
+            }
+            String predictor = rest.startsWith(":") ? rest.substring(1) : SWAP_MANAGER_DEFAULT_PREDICTOR;
+            if (!ProjectPredictors.NAMES.contains(predictor)) {
+                throw new IllegalArgumentException("unknown predictor '" + predictor + "' in policy '" + name
+                        + "' (known: " + String.join(", ", ProjectPredictors.NAMES) + ")");
+            }
+            return swapManager(predictor, ProjectPredictors.profiler(predictor), threshold, decisionIntervalMillis,
+                    calibrationIntervalMillis);
         }
         throw new IllegalArgumentException("unknown policy '" + name + "' (known: " + String.join(", ", STANDARD)
                 + ", keepalive-<duration>, predictive:<" + String.join("|", ProjectPredictors.NAMES)
-                + "|BehavioralProfiler supplier class>[@threshold])");
+                + "|BehavioralProfiler supplier class>[@threshold], swap-manager[:" + String.join("|", ProjectPredictors.NAMES)
+                + "][@threshold])");
+    }
+
+    private static double threshold(String v, String policy) {
+        double t;
+        try {
+            t = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("policy '" + policy + "': threshold '" + v + "' is not a number in [0,1]");
+        }
+        if (!(t >= 0 && t <= 1)) {
+            throw new IllegalArgumentException("policy '" + policy + "': threshold " + v + " is not in [0,1]");
+        }
+        return t;
+    }
+
+    /**
+     * The swap manager's planners on a profiler: {@code swap-manager-<predictor>@<threshold>}, with the
+     * manager's default settings ({@code SwapSettings.DEFAULT}) at that threshold.
+     */
+    public static PolicySpec swapManager(String predictorName, Supplier<? extends BehavioralProfiler> factory, double threshold,
+                                         long decisionIntervalMillis, long calibrationIntervalMillis) {
+        SwapPlanners.require("swap-manager:" + predictorName);
+        String family = "swap-manager-" + simpleName(predictorName);
+        String full = family + "@" + threshold;
+        return new PolicySpec(full, family, threshold,
+                () -> SwapPlanners.policy(full, factory, threshold, decisionIntervalMillis, calibrationIntervalMillis));
     }
 
     public static PolicySpec keepAlive(long ms) {
@@ -173,7 +223,7 @@ public final class Policies {
                 }
                 case "oracle" -> { }
                 default -> {
-                    if (p.family().startsWith("predictive-")) {
+                    if (p.family().startsWith("predictive-") || p.family().startsWith("swap-manager-")) {
                         for (double th : new double[] {0.1, 0.2, 0.3, 0.5, 0.7, 0.9}) {
                             PolicySpec base = p;
                             out.add(new PolicySpec(p.family() + "@" + th, p.family(), th, () -> {

@@ -32,7 +32,10 @@ public final class ReplayMain {
               --warmup 1h                 excluded from metrics
               --oracle-horizon 1m         clairvoyant prefetch look-ahead
               --policies a,b,...          default: %s
-                                          also keepalive-<dur>, predictive:<BehavioralProfiler class>[@threshold]
+                                          also keepalive-<dur>, predictive:<BehavioralProfiler class>[@threshold],
+                                          predictive:poisson|histogram|markov|encog[@threshold],
+                                          swap-manager[:poisson|histogram|markov|encog][@threshold] (the swap
+                                          manager's own planners; default predictor markov, threshold 0.5)
               --decision-interval 1s      predictive policies: trace time between prefetch decisions
               --calibration-interval 15m  predictive policies: trace time between calibration samples
               --sweep                     sweep each policy family's knob

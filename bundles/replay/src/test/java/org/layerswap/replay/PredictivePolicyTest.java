@@ -16,34 +16,40 @@ class PredictivePolicyTest {
 
     static final LayerDescriptor A = Fixtures.layer('a', 100 * MB);
     static final LayerDescriptor B = Fixtures.layer('b', 100 * MB);
+    static final LayerDescriptor C = Fixtures.layer('c', 100 * MB);
     static final LayerDescriptor X = Fixtures.layer('e', 10 * MB);
     static final NodeConfig NODE = new NodeConfig(150 * MB, 100e6, 20, 200e6);
 
     /**
-     * Leader f=[A] is always followed 10 s later by g=[B]; the budget (150 MB) holds only one of them,
-     * and invocations are 20 minutes apart. LRU fetches both every time. The test profiler predicts g
-     * after f (threshold 0.5): B is prefetched when f runs (evicting f's unscored layers once f is
-     * served), done about 2.6 s later, before g arrives; f itself is never predicted.
+     * Leader f=[A] (plus the 10 MB data layer X when its dataset parameter is set, every other round)
+     * is always followed 10 s later by g=[B]; h=[C] runs 30 min after f; rounds are 3 h apart; all
+     * three 100 MB layers do not fit in the budget (250 MB). LRU cycles through them and fetches every
+     * invocation: 30. The test profiler predicts g after f (threshold 0.5): B is prefetched when f
+     * runs; from round 2 on its room comes from evicting C, unpredicted and idle for 2.5 h (a prefetch
+     * only evicts layers idle for an hour), so g hits; f and h still fetch on the critical path: 20.
      */
     @Test
     void profilerPredictionsBecomePrefetchesThroughTheApi() {
         List<InvocationEvent> ev = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            long t = i * 1_200_000L;
+            long t = i * 3 * 3_600_000L;
             ev.add(new InvocationEvent("f", t, i % 2 == 0 ? Map.of("dataset", "x") : Map.of(), ""));
             ev.add(InvocationEvent.of("g", t + 10_000));
+            ev.add(InvocationEvent.of("h", t + 1_800_000));
         }
-        EventTable tab = EventTable.of(ev, Fixtures.resolver(Map.of("f", List.of(A), "g", List.of(B)), Map.of("x", X)));
+        EventTable tab = EventTable.of(ev, Fixtures.resolver(Map.of("f", List.of(A), "g", List.of(B), "h", List.of(C)),
+                Map.of("x", X)));
+        NodeConfig node = new NodeConfig(250 * MB, 100e6, 20, 200e6);
         TestProfiler[] made = new TestProfiler[1];
         PolicySpec spec = Policies.predictive("test", () -> made[0] = new TestProfiler(Map.of("f", "g"), 60_000), 0.5);
-        PolicyResult pred = ReplayRunner.replayAll(tab, NODE, 0, List.of(spec), 1, ProgressListener.NONE).get(0);
-        PolicyResult lru = ReplayRunner.replayAll(tab, NODE, 0, List.of(Policies.byName("lru", 60_000)), 1,
+        PolicyResult pred = ReplayRunner.replayAll(tab, node, 0, List.of(spec), 1, ProgressListener.NONE).get(0);
+        PolicyResult lru = ReplayRunner.replayAll(tab, node, 0, List.of(Policies.byName("lru", 60_000)), 1,
                 ProgressListener.NONE).get(0);
-        assertEquals(20, lru.criticalPathInvocations());
-        // f always fetches on demand (nothing predicts it 20 min ahead); g is prefetched every time
-        assertEquals(10, pred.criticalPathInvocations());
+        assertEquals(30, lru.criticalPathInvocations());
+        // f and h always fetch on demand (nothing predicts them); g is prefetched every time
+        assertEquals(20, pred.criticalPathInvocations());
         assertEquals(10, pred.prefetchesUsed());
-        assertEquals(20, made[0].recorded);
+        assertEquals(30, made[0].recorded);
         assertEquals(5, made[0].layerAccesses, "optional data layer reported for each f with a dataset");
         assertTrue(made[0].rescored >= 10);
         assertEquals("predictive-test@0.5", pred.policy());
@@ -87,10 +93,13 @@ class PredictivePolicyTest {
         PolicySpec spec = Policies.predictive("test", () -> new TestProfiler(Map.of("f", "g"), 60_000), 0.5);
         List<PolicySpec> sweep = Policies.sweep(List.of(spec), 60_000);
         assertEquals(List.of(0.1, 0.2, 0.3, 0.5, 0.7, 0.9), sweep.stream().map(PolicySpec::knob).toList());
-        List<PolicyResult> rs = ReplayRunner.replayAll(tab, NODE, 0, sweep, 2, ProgressListener.NONE);
-        // the profiler scores g's layer 0.9, at or above every threshold: g is always prefetched, f never
+        NodeConfig roomy = new NodeConfig(250 * MB, 100e6, 20, 200e6);
+        List<PolicyResult> rs = ReplayRunner.replayAll(tab, roomy, 0, sweep, 2, ProgressListener.NONE);
+        // the profiler scores g's layer 0.9, at or above every threshold: g is prefetched after the first
+        // f at every threshold (both layers fit), so only that f fetches on the critical path
         for (PolicyResult r : rs) {
-            assertEquals(30, r.criticalPathInvocations(), r.policy());
+            assertEquals(1, r.criticalPathInvocations(), r.policy());
+            assertEquals(1, r.prefetchesUsed(), r.policy());
         }
         ReplayConfig cfg = new ReplayConfig().addPolicy(spec).outDir(out);
         ReplayResult result = ReplayRunner.replay(cfg, tab, 0, ProgressListener.NONE);

@@ -102,6 +102,8 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
     private final Deque<PrefetchRecord> prefetchHistory = new ArrayDeque<>();
     private final FetchesInFlight inFlight = new FetchesInFlight();
     private final ConcurrentHashMap<String, FunctionDefinition> definitions = new ConcurrentHashMap<>();
+    private final VariantRoots variants = new VariantRoots(new VariantHost());
+    private final CopyOnWriteArrayList<CatalogListener> catalogListeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<SwapHistoryListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService worker;
     private final ScheduledExecutorService swapper;
@@ -219,6 +221,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         String repository = def.repository();
         List<LayerDescriptor> layers = def.layers();
         definitions.put(functionId, def);
+        List<LayerId> before = map.layersOf(functionId);
         List<LayerId> ids = new ArrayList<>(layers.size());
         for (LayerDescriptor d : layers) {
             catalog.put(d.id(), new LayerRef(repository, d));
@@ -228,6 +231,8 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
             map = map.with(functionId, ids);
             profiler.updateFunctionLayers(map);
         }
+        variants.functionDefined(functionId, before, ids);
+        notifyCatalog(l -> l.functionDefined(def));
         scheduleRank();
         if (settings.composeAhead() && allResident(ids)) {
             swapper.execute(() -> ensureComposedQuietly(functionId));
@@ -237,6 +242,74 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
     /** Registers where layers come from without assigning them to a function (e.g. data layers). */
     public void defineLayer(String repository, LayerDescriptor layer) {
         catalog.put(layer.id(), new LayerRef(repository, layer));
+    }
+
+    /**
+     * Binds data layers to an input parameter value of a defined function (see {@link VariantRoots}); replaces an
+     * earlier binding of the same value. Returns the data layers.
+     */
+    public List<LayerId> bindDataLayer(org.layerswap.api.DataLayerBinding b) {
+        if (!map.contains(b.functionId())) {
+            throw new IllegalArgumentException("unknown function '" + b.functionId() + "'; defined functions: "
+                    + String.join(", ", new java.util.TreeSet<>(map.functions())));
+        }
+        for (LayerDescriptor d : b.layers()) {
+            catalog.putIfAbsent(d.id(), new LayerRef(b.repository(), d));
+        }
+        variants.bind(b);
+        notifyCatalog(l -> l.dataLayerBound(b));
+        LOG.info("function {}: {}={} selects data layer(s) {}", b.functionId(), b.paramName(), b.paramValue(), b.layerIds());
+        return b.layerIds();
+    }
+
+    /** Binds a layer the manager already knows (by digest) as the data layer of {@code param=value}. */
+    public List<LayerId> bindDataLayer(String functionId, String param, String value, LayerId layer) {
+        LayerRef ref = catalog.get(layer);
+        if (ref == null) {
+            throw new IllegalArgumentException("unknown layer " + layer + ": give an image reference of the layer source or the"
+                    + " digest of a layer of a defined function or bound data layer; known data layers: " + variants.bindings(null)
+                    .stream().flatMap(x -> x.layerIds().stream()).map(LayerId::toString).distinct().toList());
+        }
+        return bindDataLayer(new org.layerswap.api.DataLayerBinding(functionId, param, value, layer.toString(), ref.repository(),
+                List.of(ref.descriptor())));
+    }
+
+    @Override
+    public List<org.layerswap.api.DataLayerBinding> dataLayerBindings(String functionId) {
+        return variants.bindings(functionId);
+    }
+
+    /** Where a known layer is fetched from (layers of defined functions and bound data layers). */
+    public java.util.Optional<LayerRef> layer(LayerId id) {
+        return java.util.Optional.ofNullable(catalog.get(id));
+    }
+
+    /** Variant roots (parameter-selected data layers) kept per function, least recently used removed first. */
+    public void setMaxVariantsPerFunction(int max) {
+        variants.setMaxPerFunction(max);
+    }
+
+    /** The variant root keys of a function, least recently used first. */
+    public List<String> variantRoots(String functionId) {
+        return variants.variantKeys(functionId);
+    }
+
+    public void addCatalogListener(CatalogListener l) {
+        catalogListeners.add(l);
+    }
+
+    public void removeCatalogListener(CatalogListener l) {
+        catalogListeners.remove(l);
+    }
+
+    private void notifyCatalog(java.util.function.Consumer<CatalogListener> call) {
+        for (CatalogListener l : catalogListeners) {
+            try {
+                call.accept(l);
+            } catch (RuntimeException e) {
+                LOG.warn("function catalog listener failed: {}", e.toString());
+            }
+        }
     }
 
     public FilesystemBackend backend() {
@@ -267,8 +340,9 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         long t0 = System.nanoTime();
         SwapSettings s = settings;
         long n = seq.incrementAndGet();
-        List<LayerId> layers = map.layersOf(functionId);
-        if (!shadows.isEmpty()) {
+        List<LayerId> own = map.layersOf(functionId);
+        List<LayerId> layers = variants.withDataLayers(functionId, own, inputParams);
+        if (layers == own && !shadows.isEmpty()) { // invocations with data layers stay out of shadow rollouts
             ShadowExperiment sh = shadows.get(functionId);
             if (sh != null && sh.assignCandidate(n)) {
                 layers = sh.candidate();
@@ -300,6 +374,9 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         Map<LayerId, Double> optional = profiler.optionalLayers(functionId, params == null ? Map.of() : params);
         if (!optional.isEmpty()) {
             for (Map.Entry<LayerId, Double> e : optional.entrySet()) {
+                if (s.composeAhead() && e.getValue() >= s.threshold()) {
+                    variants.predicted(functionId, e.getKey());
+                }
                 if (left > 0 && e.getValue() >= s.threshold() && tryStartPrefetch(e.getKey(), functionId, e.getValue(), s, arm)) {
                     started = add(started, e.getKey());
                     left--;
@@ -422,7 +499,8 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
     }
 
     /**
-     * Frees storage for a prefetch of {@code bytes} by evicting lower-valued unreferenced layers.
+     * Frees storage for a prefetch of {@code bytes} by evicting unreferenced layers in
+     * {@link EvictionPlanner} order (unpredicted first, least recently used first).
      * Returns null when there is room, else why not (the prefetch is then skipped).
      */
     private String makeRoom(LayerId id, long bytes, double score) {
@@ -431,10 +509,16 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         if (st.budgetBytes() <= 0 || need <= 0) {
             return null;
         }
-        List<LayerId> victims = evictor.victims(store.resident(), l -> scores.getOrDefault(l, 0.0), need);
+        double threshold = settings.threshold();
+        long now = clock.getAsLong(); // the store's lastUsedMillis is wall-clock time, this clock when live
+        Map<LayerId, Long> lastUsed = new HashMap<>();
+        List<org.layerswap.api.ResidentLayer> resident = store.resident();
+        resident.forEach(r -> lastUsed.put(r.id(), r.lastUsedMillis()));
+        List<LayerId> victims = evictor.victims(resident, l -> scores.getOrDefault(l, 0.0), need, threshold);
         for (LayerId v : victims) {
-            if (scores.getOrDefault(v, 0.0) >= score) {
-                return "no room for " + id + " (" + bytes + " bytes): the evictable layers score at least as high";
+            if (!EvictionPlanner.mayEvictForPrefetch(scores.getOrDefault(v, 0.0), lastUsed.getOrDefault(v, now), threshold, now)) {
+                return "no room for " + id + " (" + bytes + " bytes): the evictable layers are predicted or were used within "
+                        + EvictionPlanner.PREFETCH_MIN_IDLE_MILLIS / 60_000 + " min";
             }
         }
         long freed = 0;
@@ -537,8 +621,8 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
     public RootLease enter(InvocationPlan plan) throws java.io.IOException {
         String fn = plan.functionId();
         ShadowExperiment sh = shadows.get(fn);
-        RootLease l = null;
-        if (sh != null && plan.layers().equals(sh.candidate())) {
+        RootLease l = variants.enter(fn, plan.layers()); // null unless the plan has parameter-selected data layers
+        if (l == null && sh != null && plan.layers().equals(sh.candidate())) {
             FilesystemBackend sb = composedOn.get(fn + SHADOW_SUFFIX);
             if (sb != null) {
                 try {
@@ -622,6 +706,9 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
             return;
         }
         boolean onCandidate = plan.layers().equals(sh.candidate());
+        if (!onCandidate && !plan.layers().equals(sh.current())) {
+            return; // ran on neither arm (e.g. a variant root with data layers)
+        }
         ShadowExperiment.Decision d = sh.record(onCandidate, outcome.totalMicros(), outcome.error());
         if (d != ShadowExperiment.Decision.PENDING) {
             swapper.execute(() -> finishShadow(plan.functionId(), sh, d));
@@ -681,6 +768,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
             }
         }
         if (settings.composeAhead()) {
+            variants.onResident(id);
             FilesystemBackend b = backend;
             FunctionLayerMap m = map;
             for (String fn : m.functionsUsing(id)) {
@@ -987,8 +1075,12 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
 
     @Override
     public void scoresChanged(List<PredictionScore> changed) {
+        SwapSettings st = settings;
         for (PredictionScore s : changed) {
             scores.put(s.layerId(), s.score());
+            if (st.composeAhead() && s.score() >= st.threshold() && variants.isDataLayer(s.layerId())) {
+                variants.predicted(s.layerId());
+            }
         }
         scheduleRank();
     }
@@ -1145,12 +1237,107 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
     /** The layers composed for each function (and shadow root) and the backend holding it. */
     public Map<String, String> composedView() {
         Map<String, String> out = new java.util.TreeMap<>();
-        composedOn.forEach((k, b) -> out.put(k, b.name() + " " + composedLayers.getOrDefault(k, List.of()).size() + " layers"));
+        composedOn.forEach((k, b) -> {
+            String variant = variants.describe(k);
+            out.put(k, b.name() + " " + composedLayers.getOrDefault(k, List.of()).size() + " layers"
+                    + (variant == null ? "" : " (" + variant + ")"));
+        });
         return out;
     }
 
     public boolean isShadowing(String functionId) {
         return shadows.containsKey(functionId);
+    }
+
+    /** What {@link VariantRoots} needs of this core: composition, pins and locks shared with the function roots. */
+    private final class VariantHost implements VariantRoots.Host {
+        @Override
+        public FilesystemBackend backend() {
+            return backend;
+        }
+
+        @Override
+        public FilesystemBackend composedOn(String key) {
+            return composedOn.get(key);
+        }
+
+        @Override
+        public List<LayerId> composedLayers(String key) {
+            return composedLayers.get(key);
+        }
+
+        @Override
+        public void compose(String fn, String key, FilesystemBackend b, List<LayerId> layers, String note) throws Exception {
+            long id = ids.incrementAndGet();
+            long started = clock.getAsLong();
+            long t0 = System.nanoTime();
+            List<LayerId> from = composedLayers.getOrDefault(key, List.of());
+            List<LayerLease> leases = List.of();
+            try {
+                leases = acquireAll(fn, layers);
+                List<Path> dirs = new ArrayList<>(leases.size());
+                for (LayerLease l : leases) {
+                    dirs.add(l.path());
+                }
+                ComposedRoot r = b.compose(key, dirs);
+                commit(key, b, layers, r.generation(), leases);
+                record(new SwapRecord(id, fn, from, layers, SwapMode.ATOMIC, SwapOutcome.SUCCEEDED, started,
+                        (System.nanoTime() - t0) / 1000, note));
+            } catch (Exception e) {
+                leases.forEach(SwapManagerCore::closeQuietly);
+                record(new SwapRecord(id, fn, from, layers, SwapMode.ATOMIC, SwapOutcome.FAILED, started,
+                        (System.nanoTime() - t0) / 1000, note + ": " + message(e)));
+                throw e;
+            }
+        }
+
+        @Override
+        public void discard(String fn, String key) {
+            FilesystemBackend b = composedOn.remove(key);
+            composedLayers.remove(key);
+            if (b != null) {
+                try {
+                    b.remove(key); // drained by the backend should an invocation still hold it
+                } catch (java.io.IOException | RuntimeException e) {
+                    LOG.warn("removing the variant root {} of {}: {}", key, fn, e.toString());
+                }
+            }
+            Deque<Pins> d = pins.get(key);
+            if (d != null) {
+                synchronized (d) {
+                    long now = System.nanoTime();
+                    for (Pins p : d) {
+                        if (p.supersededAtNanos < 0) {
+                            p.supersededAtNanos = now;
+                        }
+                    }
+                }
+            }
+        }
+
+        @Override
+        public List<LayerId> stackOf(String fn) {
+            return map.layersOf(fn);
+        }
+
+        @Override
+        public boolean isResident(LayerId id) {
+            return store.isResident(id);
+        }
+
+        @Override
+        public void async(Runnable r) {
+            try {
+                swapper.execute(r);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("swap manager closed: variant root task dropped");
+            }
+        }
+
+        @Override
+        public Object lock(String key) {
+            return SwapManagerCore.this.lock(key);
+        }
     }
 
     private static String message(Throwable e) {

@@ -57,8 +57,11 @@ final class Fakes {
         volatile long budget = 1L << 40;
         volatile long used;
 
+        /** Where layer directories live (real directories for tests with real mounts). */
+        volatile Path base = Path.of("/layers");
+
         Path pathOf(LayerId id) {
-            return Path.of("/layers", id.shortForm());
+            return base.resolve(id.toString().replace(':', '_')); // the full digest: short forms of id(n) collide
         }
 
         void complete(LayerId id) {

@@ -1,6 +1,7 @@
 package org.layerswap.swap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.layerswap.swap.Fakes.id;
@@ -80,19 +81,64 @@ class PlannerTest {
         assertEquals(List.of(id(1), id(2), id(3)), p2.stream().map(PrefetchPlanner.Planned::id).toList());
     }
 
+    private static final long MB = 1_000_000;
+
+    /**
+     * The shared-base-layer case. Threshold 0.5, default cost model (50 MiB/s, RTT 50 ms). Unreferenced:
+     * B, a 200 MB base layer shared by busy functions, used at t=5000, p=0.999 (saturated);
+     * O, a 10 MB code layer of a function that went quiet, used at t=1000, p=0.999 (saturated too);
+     * U, a 50 MB layer used at t=4000, p=0.2 (not predicted);
+     * P, a 5 MB layer used at t=500, p=0.7;
+     * R, referenced by a root.
+     * The old order, value = -ln(1-p) * t / bytes with t = size/bandwidth + rtt:
+     * U = 0.223 * (50e6/52428800 + 0.05) / 50e6 = 4.48e-9, P = 1.204 * 0.1454 / 5e6 = 3.50e-8,
+     * B = 6.908 * 3.8647 / 200e6 = 1.335e-7, O = 6.908 * 0.2407 / 10e6 = 1.663e-7: making 60 MB of room
+     * evicted U, P and then B (the two saturated layers ranked by size alone, the bigger first), and the
+     * next invocation of a busy function fetched 200 MB on its critical path.
+     * The new order: the unpredicted U first, then the predicted ones least recently used first,
+     * P (500), O (1000), B (5000): 60 MB of room evicts U, P and O; B stays.
+     */
     @Test
-    void evictionChoosesUnreferencedLowestValuePerByte() {
+    void evictionKeepsTheRecentlyUsedSharedBaseLayerWhenScoresSaturate() {
         EvictionPlanner e = new EvictionPlanner(CostModel.DEFAULT);
         List<ResidentLayer> res = List.of(
-                new ResidentLayer(id(1), Path.of("/1"), 1000, 1000, 1, 5),   // in use: never
-                new ResidentLayer(id(2), Path.of("/2"), 1000, 1000, 0, 5),   // score 0.9
-                new ResidentLayer(id(3), Path.of("/3"), 1000, 1000, 0, 5),   // score 0.1
-                new ResidentLayer(id(4), Path.of("/4"), 1000, 1000, 0, 1));  // score 0.1, older
-        Map<LayerId, Double> s = Map.of(id(1), 0.0, id(2), 0.9, id(3), 0.1, id(4), 0.1);
-        assertEquals(List.of(id(4)), e.victims(res, s::get, 500));
-        assertEquals(List.of(id(4), id(3), id(2)), e.victims(res, s::get, 3000));
-        assertEquals(List.of(id(4), id(3), id(2)), e.victims(res, s::get, 1_000_000), "never the referenced layer");
-        assertEquals(List.of(), e.victims(res, s::get, 0));
+                new ResidentLayer(id(1), Path.of("/b"), 200 * MB, 200 * MB, 0, 5000),
+                new ResidentLayer(id(2), Path.of("/o"), 10 * MB, 10 * MB, 0, 1000),
+                new ResidentLayer(id(3), Path.of("/u"), 50 * MB, 50 * MB, 0, 4000),
+                new ResidentLayer(id(5), Path.of("/p"), 5 * MB, 5 * MB, 0, 500),
+                new ResidentLayer(id(4), Path.of("/r"), 1 * MB, 1 * MB, 2, 0));
+        Map<LayerId, Double> s = Map.of(id(1), 0.999, id(2), 0.999, id(3), 0.2, id(5), 0.7, id(4), 0.0);
+        assertEquals(List.of(id(3), id(5), id(2)), e.victims(res, s::get, 60 * MB, 0.5));
+        assertEquals(List.of(id(3)), e.victims(res, s::get, 10 * MB, 0.5), "the unpredicted layer first, though more recent");
+        assertEquals(List.of(id(3), id(5), id(2), id(1)), e.victims(res, s::get, 1000 * MB, 0.5), "never the referenced layer");
+        assertEquals(List.of(), e.victims(res, s::get, 0, 0.5));
+        // no layer predicted (threshold above every score): plain LRU
+        assertEquals(List.of(id(5), id(2), id(3), id(1)), e.victims(res, s::get, 1000 * MB, 0.9995));
+    }
+
+    /** makeRoom's rule: a prefetch evicts only unpredicted layers idle for at least an hour. */
+    @Test
+    void prefetchesEvictOnlyUnpredictedLayersIdleForAnHour() {
+        long now = 10 * 3_600_000L;
+        long hour = EvictionPlanner.PREFETCH_MIN_IDLE_MILLIS;
+        assertEquals(3_600_000L, hour);
+        assertTrue(EvictionPlanner.mayEvictForPrefetch(0.2, now - hour, 0.5, now));
+        assertFalse(EvictionPlanner.mayEvictForPrefetch(0.2, now - hour + 1, 0.5, now), "used 59:59.999 ago");
+        assertFalse(EvictionPlanner.mayEvictForPrefetch(0.5, now - 5 * hour, 0.5, now), "predicted");
+        assertTrue(EvictionPlanner.mayEvictForPrefetch(0.0, 0, 0.5, now));
+    }
+
+    /** Equal last use (layers of one invocation): the cheapest re-fetch per byte freed, i.e. the bigger layer, first. */
+    @Test
+    void evictionBreaksRecencyTiesByRefetchCostPerByte() {
+        EvictionPlanner e = new EvictionPlanner(new CostModel(1_000_000, 100, 1.0, 1.0));
+        // t/bytes: 1 MB -> (1 + 0.1) / 1e6 = 1.1e-6; 10 MB -> (10 + 0.1) / 10e6 = 1.01e-6
+        assertEquals(1.1e-6, e.refetchSecondsPerByte(1 * MB, 1 * MB), 1e-15);
+        assertEquals(1.01e-6, e.refetchSecondsPerByte(10 * MB, 10 * MB), 1e-15);
+        List<ResidentLayer> res = List.of(
+                new ResidentLayer(id(1), Path.of("/1"), 1 * MB, 1 * MB, 0, 7),
+                new ResidentLayer(id(2), Path.of("/2"), 10 * MB, 10 * MB, 0, 7));
+        assertEquals(List.of(id(2)), e.victims(res, l -> 0.0, 1, 0.5));
     }
 
     @Test

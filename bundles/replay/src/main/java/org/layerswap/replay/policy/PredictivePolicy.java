@@ -13,6 +13,8 @@ import org.layerswap.replay.Calibration;
 import org.layerswap.replay.EventTable;
 import org.layerswap.replay.NodeView;
 import org.layerswap.replay.ReplayPolicy;
+import org.layerswap.swap.CostModel;
+import org.layerswap.swap.EvictionPlanner;
 
 /**
  * Replays a LayerSwap {@link BehavioralProfiler} (any implementation, made by the supplied factory)
@@ -21,34 +23,39 @@ import org.layerswap.replay.ReplayPolicy;
  * {@link BehavioralProfiler#recordLayerAccess}); at most every {@code decisionIntervalMillis} of trace
  * time the profiler is {@link BehavioralProfiler#rescore rescored} and its {@link BehavioralProfiler#topK
  * top-k} layers at or above the threshold are prefetched (while the queued bytes stay below what the
- * link moves in one prediction window). Eviction is least-recently-used among layers whose latest
- * score is below the threshold, then plain LRU; a prefetch never evicts a layer scored above the
- * threshold.
+ * link moves in one prediction window). Eviction is the swap manager's own {@link EvictionPlanner}
+ * (layers scored below the threshold first, least recently used first) on every layer's latest score,
+ * and its rule that a prefetch evicts only unpredicted layers idle for an hour: the one eviction code
+ * of the project, shared with {@link SwapManagerPolicy}, which replaces only the prefetch decision.
  *
  * <p>Calibration: every {@code calibrationIntervalMillis} the probability of every layer in the trace
  * ({@link BehavioralProfiler#scores()}, 0 when unscored) is recorded and later resolved against whether
  * the layer was used within {@link BehavioralProfiler#windowMillis()}: Brier score and reliability.
  * The profiler only ever sees the past.
  */
-public final class PredictivePolicy extends ReplayPolicy {
+public class PredictivePolicy extends ReplayPolicy {
 
     private final String name;
     private final Supplier<? extends BehavioralProfiler> factory;
-    private final double threshold;
+    protected final double threshold;
     private final int topK;
-    private final long decisionIntervalMillis;
-    private final long calibrationIntervalMillis;
+    protected final long decisionIntervalMillis;
+    protected final long calibrationIntervalMillis;
 
-    private BehavioralProfiler profiler;
-    private EventTable tab;
-    private LruList lru;
-    private double[] score;
-    private long[] scoreStamp;
+    protected BehavioralProfiler profiler;
+    protected EventTable tab;
+    protected EvictionPlanner evictor;
+    /** Latest score of every layer (0 when unscored), refreshed at each decision. */
+    protected double[] score;
+    private long[] lastUse;
+    private int[] residentList;
+    private int[] residentPos;
+    private int residentCount;
     private long decisions;
     private long lastDecision = Long.MIN_VALUE / 4;
     private long window;
     private double maxQueuedBytes;
-    private LayerId[] ids;
+    protected LayerId[] ids;
     private int[] accessCount;
     private final Calibration calibration = new Calibration();
     private long lastCalibration = Long.MIN_VALUE / 4;
@@ -88,6 +95,10 @@ public final class PredictivePolicy extends ReplayPolicy {
         return new PredictivePolicy(base + "@" + t, factory, t, topK, decisionIntervalMillis, calibrationIntervalMillis);
     }
 
+    protected Supplier<? extends BehavioralProfiler> factory() {
+        return factory;
+    }
+
     public BehavioralProfiler profiler() {
         return profiler;
     }
@@ -99,10 +110,12 @@ public final class PredictivePolicy extends ReplayPolicy {
         profiler = factory.get();
         profiler.updateFunctionLayers(tab.functionLayerMap());
         int n = tab.layerCount();
-        lru = new LruList(n);
+        evictor = new EvictionPlanner(costModel());
         score = new double[n];
-        scoreStamp = new long[n];
-        Arrays.fill(scoreStamp, -1);
+        lastUse = new long[n];
+        residentList = new int[n];
+        residentPos = new int[n];
+        Arrays.fill(residentPos, -1);
         accessCount = new int[n];
         ids = new LayerId[n];
         for (int l = 0; l < n; l++) {
@@ -125,19 +138,27 @@ public final class PredictivePolicy extends ReplayPolicy {
     @Override
     public void onAccess(int layer, int event, int pos, long t) {
         accessCount[layer]++;
-        if (node.resident(layer)) {
-            lru.touch(layer);
-        }
+        lastUse[layer] = t;
     }
 
     @Override
     public void onInsert(int layer, double t, boolean prefetch) {
-        lru.touch(layer);
+        lastUse[layer] = Math.max(lastUse[layer], (long) Math.ceil(t));
+        if (residentPos[layer] < 0) {
+            residentPos[layer] = residentCount;
+            residentList[residentCount++] = layer;
+        }
     }
 
     @Override
     public void onEvict(int layer) {
-        lru.remove(layer);
+        int p = residentPos[layer];
+        if (p >= 0) {
+            int last = residentList[--residentCount];
+            residentList[p] = last;
+            residentPos[last] = p;
+            residentPos[layer] = -1;
+        }
     }
 
     @Override
@@ -164,26 +185,36 @@ public final class PredictivePolicy extends ReplayPolicy {
         }
     }
 
-    private void decide(long t) {
+    /** The cost model of the eviction order: the node's link (the storage/disruption weights do not enter it). */
+    protected CostModel costModel() {
+        return new CostModel(node.config().bandwidthBytesPerSec(), node.config().rttMillis(),
+                CostModel.DEFAULT.storageWeight(), CostModel.DEFAULT.disruptionWeight());
+    }
+
+    /** Rescores the profiler and copies every layer's latest score (0 when unscored) into {@link #score}. */
+    protected final void refreshScores(long t) {
         profiler.rescore(t);
         decisions++;
-        List<PredictionScore> top = profiler.topK(topK);
-        for (PredictionScore ps : top) {
+        Arrays.fill(score, 0);
+        for (PredictionScore ps : profiler.scores().values()) {
             int l = tab.layerIndex(ps.layerId());
-            if (l < 0) {
-                continue;
-            }
-            score[l] = ps.score();
-            scoreStamp[l] = decisions;
-            if (ps.score() >= threshold && !node.resident(l) && !node.queued(l)
-                    && node.queuedPrefetchBytes() + tab.layerSize(l) <= maxQueuedBytes) {
-                node.prefetch(l);
+            if (l >= 0) {
+                score[l] = ps.score();
             }
         }
     }
 
-    private boolean protectedLayer(int l) {
-        return scoreStamp[l] == decisions && score[l] >= threshold;
+    /** Prefetch decision: the top-k layers at or above the threshold, bounded by one window of link capacity. */
+    protected void decide(long t) {
+        refreshScores(t);
+        List<PredictionScore> top = profiler.topK(topK);
+        for (PredictionScore ps : top) {
+            int l = tab.layerIndex(ps.layerId());
+            if (l >= 0 && ps.score() >= threshold && !node.resident(l) && !node.queued(l)
+                    && node.queuedPrefetchBytes() + tab.layerSize(l) <= maxQueuedBytes) {
+                node.prefetch(l);
+            }
+        }
     }
 
     private void sample(long t) {
@@ -210,33 +241,51 @@ public final class PredictivePolicy extends ReplayPolicy {
         }
     }
 
+    /**
+     * Whether a prefetch of {@code l} would get room now (the manager's {@code makeRoom}, checked before
+     * the fetch starts): free budget plus the resident, unpinned layers it may evict. The simulator makes
+     * the room when the prefetch completes, with {@link #victim}.
+     */
+    protected final boolean roomFor(int l) {
+        long need = node.usedBytes() + tab.layerSize(l) - node.budgetBytes();
+        long now = (long) node.now();
+        for (int i = 0; i < residentCount && need > 0; i++) {
+            int v = residentList[i];
+            if (!node.pinned(v) && EvictionPlanner.mayEvictForPrefetch(score[v], lastUse[v], threshold, now)) {
+                need -= tab.layerSize(v);
+            }
+        }
+        return need <= 0;
+    }
+
+    private int nextVictim() {
+        int best = -1;
+        for (int i = 0; i < residentCount; i++) {
+            int l = residentList[i];
+            if (node.pinned(l)) {
+                continue;
+            }
+            if (best < 0 || evictor.compare(score[l], lastUse[l], tab.layerSize(l), tab.layerSize(l), ids[l],
+                    score[best], lastUse[best], tab.layerSize(best), tab.layerSize(best), ids[best], threshold) < 0) {
+                best = l;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The swap manager's eviction order ({@link EvictionPlanner#compare}) over the resident, unpinned
+     * layers; for a prefetch, refused unless {@link EvictionPlanner#mayEvictForPrefetch} (the manager's
+     * {@code makeRoom} rule).
+     */
     @Override
     public int victim(double t, int incoming, boolean forPrefetch) {
-        int x = lru.head();
-        int firstFree = -1;
-        int scanned = 0;
-        while (x >= 0 && scanned < 256) {
-            if (!node.pinned(x)) {
-                if (!protectedLayer(x)) {
-                    return x;
-                }
-                if (firstFree < 0) {
-                    firstFree = x;
-                }
-            }
-            x = lru.next(x);
-            scanned++;
-        }
-        if (forPrefetch) {
+        int best = nextVictim();
+        if (best >= 0 && forPrefetch && incoming >= 0
+                && !EvictionPlanner.mayEvictForPrefetch(score[best], lastUse[best], threshold, (long) node.now())) {
             return -1;
         }
-        if (firstFree >= 0) {
-            return firstFree;
-        }
-        while (x >= 0 && node.pinned(x)) {
-            x = lru.next(x);
-        }
-        return x;
+        return best;
     }
 
     @Override

@@ -96,6 +96,10 @@ public class SwapManagerComponent implements SwapManager {
 
         @AttributeDefinition(description = "Weight of disruption to live functions in the prefetch priority")
         double disruptionWeight() default 0.5;
+
+        @AttributeDefinition(description = "Variant roots (function layers + parameter-selected data layers) kept per function; "
+                + "least recently used idle ones are removed first")
+        int maxVariantsPerFunction() default 8;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SwapManagerComponent.class);
@@ -146,6 +150,7 @@ public class SwapManagerComponent implements SwapManager {
     void activate(Config config) {
         SwapManagerCore c = new SwapManagerCore(settings(config), profiler, store, null, System::currentTimeMillis);
         c.setFeedbackLoop(feedback);
+        c.setMaxVariantsPerFunction(config.maxVariantsPerFunction());
         core = c;
         selection.addListener(backendListener);
         c.start();
@@ -154,6 +159,7 @@ public class SwapManagerComponent implements SwapManager {
     @Modified
     void modified(Config config) {
         core.updateSettings(settings(config));
+        core.setMaxVariantsPerFunction(config.maxVariantsPerFunction());
     }
 
     @Deactivate
@@ -219,6 +225,39 @@ public class SwapManagerComponent implements SwapManager {
         LOG.info("function {} defined from image {} ({} layers, {} bytes) via source {}", functionId, imageReference,
                 image.layers().size(), image.totalSizeBytes(), s.name());
         return image.layers().stream().map(LayerDescriptor::id).toList();
+    }
+
+    @Override
+    public List<LayerId> bindDataLayer(String functionId, String paramName, String paramValue, String imageReferenceOrLayerDigest)
+            throws LayerSourceException {
+        SwapManagerCore c = core;
+        FunctionDefinition def = c.function(functionId).orElseThrow(() -> new IllegalArgumentException("unknown function '"
+                + functionId + "'; defined functions: " + String.join(", ", new java.util.TreeSet<>(c.functionLayers().functions()))));
+        String ref = imageReferenceOrLayerDigest == null ? "" : imageReferenceOrLayerDigest.trim();
+        if (ref.isEmpty()) {
+            throw new IllegalArgumentException("no data layer given for " + functionId + " " + paramName + "=" + paramValue
+                    + ": give an image reference or a layer digest (sha256:...)");
+        }
+        if (ref.startsWith("sha256:") || ref.startsWith("sha512:")) {
+            return c.bindDataLayer(functionId, paramName, paramValue, LayerId.of(ref));
+        }
+        LayerSource s = source;
+        if (s == null) {
+            throw new IllegalStateException("no layer source matches this swap manager's source.target (org.layerswap.swap)");
+        }
+        ImageManifest image = s.resolve(ref);
+        java.util.Set<LayerId> own = new java.util.HashSet<>(def.layerIds());
+        List<LayerDescriptor> data = image.layers().stream().filter(d -> !own.contains(d.id())).toList();
+        if (data.isEmpty()) {
+            throw new IllegalArgumentException("image " + ref + " adds no layer to the layers of function " + functionId
+                    + ": a data image needs at least one layer the function does not already have");
+        }
+        return c.bindDataLayer(new org.layerswap.api.DataLayerBinding(functionId, paramName, paramValue, ref, image.repository(), data));
+    }
+
+    @Override
+    public List<org.layerswap.api.DataLayerBinding> dataLayerBindings(String functionId) {
+        return core.dataLayerBindings(functionId);
     }
 
     @Override

@@ -1,0 +1,249 @@
+package org.layerswap.swap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.layerswap.swap.Fakes.desc;
+import static org.layerswap.swap.Fakes.id;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.layerswap.api.DataLayerBinding;
+import org.layerswap.api.FetchPriority;
+import org.layerswap.api.InvocationPlan;
+import org.layerswap.api.LayerId;
+import org.layerswap.api.RootLease;
+
+/** Parameter-selected data layers: per-invocation variant roots (fake store and backend). */
+class VariantRootsTest {
+
+    private Fakes.Store store;
+    private Fakes.Profiler profiler;
+    private Fakes.Backend backend;
+    private SwapManagerCore core;
+
+    @BeforeEach
+    void setUp() {
+        store = new Fakes.Store();
+        profiler = new Fakes.Profiler();
+        backend = new Fakes.Backend("fake");
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (core != null) {
+            core.close();
+        }
+    }
+
+    private SwapManagerCore start(boolean composeAhead) {
+        core = new SwapManagerCore(new SwapSettings(0.5, 4, 4, 64, false, composeAhead, 0.1, 10, 0.01, 0.1, 100, CostModel.DEFAULT),
+                profiler, store, backend, System::currentTimeMillis);
+        core.start();
+        core.defineFunction("f", "repo/f", List.of(desc(1, 10), desc(2, 10)));
+        core.bindDataLayer(new DataLayerBinding("f", "dataset", "a", "data/a:1", "repo/data", List.of(desc(9, 100))));
+        core.bindDataLayer(new DataLayerBinding("f", "dataset", "b", "data/b:1", "repo/data", List.of(desc(10, 100))));
+        return core;
+    }
+
+    private static void await(BooleanSupplier cond, String what) throws InterruptedException {
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    private static String key(LayerId... data) {
+        return VariantRoots.key("f", List.of(data));
+    }
+
+    private long composes(String key) {
+        return backend.log.stream().filter(s -> s.equals("compose " + key)).count();
+    }
+
+    private void allResident() {
+        for (int n : new int[] {1, 2, 9, 10, 11}) {
+            store.resident.add(id(n));
+        }
+    }
+
+    @Test
+    void paramsPutTheirDataLayersOnTopAndEachVariantRootIsComposedOnceAndReused() throws Exception {
+        start(false);
+        allResident();
+        InvocationPlan a = core.handleInvocation("f", Map.of("dataset", "a", "other", "x"));
+        InvocationPlan b = core.handleInvocation("f", Map.of("dataset", "b"));
+        InvocationPlan none = core.handleInvocation("f", Map.of("dataset", "unbound"));
+        assertEquals(List.of(id(1), id(2), id(9)), a.layers());
+        assertEquals(List.of(id(1), id(2), id(10)), b.layers());
+        assertEquals(List.of(id(1), id(2)), none.layers());
+        try (RootLease la = core.enter(a); RootLease lb = core.enter(b); RootLease ln = core.enter(none);
+             RootLease la2 = core.enter(core.handleInvocation("f", Map.of("dataset", "a")))) {
+            assertEquals(List.of(store.pathOf(id(1)), store.pathOf(id(2)), store.pathOf(id(9))), backend.roots.get(key(id(9))));
+            assertEquals(List.of(store.pathOf(id(1)), store.pathOf(id(2)), store.pathOf(id(10))), backend.roots.get(key(id(10))));
+            assertEquals(List.of(store.pathOf(id(1)), store.pathOf(id(2))), backend.roots.get("f"));
+            assertNotEquals(la.root(), lb.root());
+            assertNotEquals(la.root(), ln.root());
+            assertEquals(la.root(), la2.root(), "same parameters, same variant root");
+            assertEquals("f", la.functionId());
+            assertEquals(1, composes(key(id(9))), "composed once, reused");
+            assertEquals(4, core.inFlight("f"));
+            assertTrue(key(id(9)).matches("f@[0-9a-f]{12}"), key(id(9)));
+            assertTrue(core.composedView().get(key(id(9))).contains("variant of f: dataset=a"), core.composedView().toString());
+            assertEquals(3, store.pinned.get(id(1)).get(), "the base layer is pinned once per root: f and two variants");
+        }
+        assertEquals(0, core.inFlight("f"));
+    }
+
+    @Test
+    void missingDataLayersAreFetchedOnDemandAndAwaitedByEnter() throws Exception {
+        start(false);
+        store.resident.add(id(1));
+        store.resident.add(id(2));
+        InvocationPlan a = core.handleInvocation("f", Map.of("dataset", "a"));
+        assertEquals(List.of(id(9)), a.missing());
+        assertEquals(1, store.calls(id(9), FetchPriority.ON_DEMAND));
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+            store.complete(id(9));
+        });
+        t.start();
+        try (RootLease l = core.enter(a, 5_000)) {
+            assertEquals(3, l.layerDirs().size());
+            assertTrue(l.layerWaitMicros() > 0);
+        }
+        t.join();
+    }
+
+    @Test
+    void boundPerFunctionRemovesTheLeastRecentlyUsedIdleVariantNeverOneInUse() throws Exception {
+        start(false);
+        core.bindDataLayer(new DataLayerBinding("f", "dataset", "c", "", "repo/data", List.of(desc(11, 100))));
+        allResident();
+        core.setMaxVariantsPerFunction(1);
+        core.enter(core.handleInvocation("f", Map.of())).close(); // the function's own root
+        RootLease a = core.enter(core.handleInvocation("f", Map.of("dataset", "a")));
+        RootLease b = core.enter(core.handleInvocation("f", Map.of("dataset", "b")));
+        Thread.sleep(100); // trims run on the composer thread: give them time to (wrongly) remove a root in use
+        assertTrue(backend.roots.containsKey(key(id(9))), "a variant in use is never removed");
+        assertTrue(backend.roots.containsKey(key(id(10))));
+        a.close();
+        await(() -> !backend.roots.containsKey(key(id(9))), "the idle least recently used variant removed");
+        assertTrue(backend.roots.containsKey(key(id(10))), "the variant in use stays");
+        b.close();
+        try (RootLease c = core.enter(core.handleInvocation("f", Map.of("dataset", "c")))) {
+            await(() -> !backend.roots.containsKey(key(id(10))), "b removed once c is the most recent");
+            assertEquals(List.of(key(id(11))), core.variantRoots("f"));
+        }
+        assertTrue(backend.roots.containsKey("f"), "the function's own root is not a variant");
+        long end = System.nanoTime() + 15_000_000_000L; // pins are released a few seconds after a root is superseded
+        while (store.pinned.get(id(9)).get() != 0 && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, store.pinned.get(id(9)).get(), "layer pins of the removed variant released");
+    }
+
+    @Test
+    void redefinitionWithAnotherStackRetiresVariantsAfterTheirInvocationsEnd() throws Exception {
+        start(false);
+        allResident();
+        store.resident.add(id(3));
+        RootLease held = core.enter(core.handleInvocation("f", Map.of("dataset", "a")));
+        try (RootLease idle = core.enter(core.handleInvocation("f", Map.of("dataset", "b")))) {
+            assertEquals(3, idle.layerDirs().size());
+        }
+        core.defineFunction("f", "repo/f", List.of(desc(1, 10), desc(2, 10))); // same stack: variants stay
+        Thread.sleep(50);
+        assertEquals(2, core.variantRoots("f").size());
+        core.defineFunction("f", "repo/f", List.of(desc(1, 10), desc(3, 10)));
+        await(() -> !backend.roots.containsKey(key(id(10))), "the idle variant removed");
+        assertTrue(backend.roots.containsKey(key(id(9))), "the held variant stays while its invocation runs");
+        assertEquals(3, held.layerDirs().size());
+        held.close();
+        await(() -> !backend.roots.containsKey(key(id(9))), "the held variant removed after its invocation");
+        InvocationPlan p = core.handleInvocation("f", Map.of("dataset", "a"));
+        assertEquals(List.of(id(1), id(3), id(9)), p.layers(), "bindings survive the re-definition");
+        try (RootLease l = core.enter(p)) {
+            assertEquals(List.of(store.pathOf(id(1)), store.pathOf(id(3)), store.pathOf(id(9))), backend.roots.get(key(id(9))));
+        }
+    }
+
+    @Test
+    void rebindingAValueRetiresTheVariantOfTheOldLayer() throws Exception {
+        start(false);
+        allResident();
+        core.enter(core.handleInvocation("f", Map.of("dataset", "a"))).close();
+        core.bindDataLayer(new DataLayerBinding("f", "dataset", "a", "", "repo/data", List.of(desc(11, 100))));
+        await(() -> !backend.roots.containsKey(key(id(9))), "the old variant removed");
+        assertEquals(List.of(id(1), id(2), id(11)), core.handleInvocation("f", Map.of("dataset", "a")).layers());
+        assertEquals(2, core.dataLayerBindings("f").size());
+    }
+
+    @Test
+    void variantRootsMigrateOnABackendSwitch() throws Exception {
+        start(false);
+        allResident();
+        RootLease running = core.enter(core.handleInvocation("f", Map.of("dataset", "a")));
+        Fakes.Backend next = new Fakes.Backend("next");
+        core.setBackend(next, "test");
+        await(() -> next.roots.containsKey(key(id(9))), "the variant composed on the new backend");
+        assertEquals(3, next.roots.get(key(id(9))).size());
+        assertEquals(Path.of("/r", key(id(9)), "gen-1"), running.root(), "the running invocation keeps its tree");
+        running.close();
+        try (RootLease l = core.enter(core.handleInvocation("f", Map.of("dataset", "a")))) {
+            assertTrue(l.root().startsWith(Path.of("/r", key(id(9)))));
+            assertEquals(1, next.leases.get(key(id(9))).get(), "entered on the new backend");
+        }
+        assertTrue(core.composedView().get(key(id(9))).startsWith("next 3 layers"), core.composedView().toString());
+    }
+
+    @Test
+    void predictedDataLayersGetTheirVariantComposedAhead() throws Exception {
+        start(true);
+        allResident();
+        profiler.optional = Map.of(id(9), 0.9, id(10), 0.1);
+        core.handleInvocation("f", Map.of());
+        await(() -> backend.roots.containsKey(key(id(9))), "variant of the predicted data layer composed ahead");
+        assertFalse(backend.roots.containsKey(key(id(10))), "below the threshold: not composed");
+        store.resident.remove(id(10));
+        profiler.push(id(10), 0.8);
+        Thread.sleep(50);
+        assertFalse(backend.roots.containsKey(key(id(10))), "not resident yet: waits");
+        assertEquals(List.of(id(10)), core.prefetch(id(10).toString()));
+        await(() -> store.pending.containsKey(id(10)), "the prefetch started");
+        store.complete(id(10));
+        await(() -> backend.roots.containsKey(key(id(10))), "composed once the predicted data layer is resident");
+        long before = composes(key(id(9)));
+        try (RootLease l = core.enter(core.handleInvocation("f", Map.of("dataset", "a")))) {
+            assertEquals(before, composes(key(id(9))), "the invocation reuses the root composed ahead");
+        }
+    }
+
+    @Test
+    void badBindingsAreRefusedNamingWhatIsValid() {
+        start(false);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> core.bindDataLayer(new DataLayerBinding("nope", "p", "v", "", "r", List.of(desc(9, 1)))));
+        assertTrue(e.getMessage().contains("unknown function 'nope'") && e.getMessage().contains("defined functions: f"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> core.bindDataLayer("f", "p", "v", id(77)));
+        assertTrue(e.getMessage().contains("unknown layer " + id(77)) && e.getMessage().contains(id(9).toString()), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new DataLayerBinding("f", "a=b", "v", "", "r", List.of(desc(9, 1))));
+        assertTrue(e.getMessage().contains("bad parameter name 'a=b'"), e.getMessage());
+        assertEquals(List.of(id(9)), core.bindDataLayer("f", "q", "1", id(9)), "a known layer binds by digest");
+    }
+}
