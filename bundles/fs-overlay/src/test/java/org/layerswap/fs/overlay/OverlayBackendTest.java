@@ -233,6 +233,69 @@ class OverlayBackendTest {
     }
 
     @Test
+    void reaperLeavesOneMountPerFunctionAfterAStormAndNothingAfterClose() throws Exception {
+        OverlayBackend b = backend(0);
+        Path base = layer("base", "bin/sh", "shell");
+        Path va = layer("va", "v", "A");
+        Path vb = layer("vb", "v", "B");
+        List<String> fns = List.of("s0", "s1", "s2");
+        for (String fn : fns) {
+            b.compose(fn, List.of(base, va));
+        }
+        RootLease held = b.enter("s0"); // a running invocation across the whole storm
+        List<Thread> swappers = new ArrayList<>();
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (String fn : fns) {
+            Thread t = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 150; i++) {
+                        b.compose(fn, List.of(base, i % 2 == 0 ? vb : va));
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            });
+            t.start();
+            swappers.add(t);
+        }
+        for (Thread t : swappers) {
+            t.join();
+        }
+        assertEquals(List.of(), errors);
+        assertEquals("A", Files.readString(held.root().resolve("v")), "the reaper never tears down a leased generation");
+        held.close();
+        // quiescence without reapNow: the background reaper alone must converge (the deadline only bounds a hang)
+        int superseded = fns.size() * 150;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while ((b.pendingGenerations() > 0 || b.generationsDestroyed() < superseded) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, b.pendingGenerations(), "retired generations left after quiescence");
+        assertEquals(superseded, b.generationsDestroyed(), "every superseded generation was torn down");
+        assertEquals(fns.size(), mountsUnderRoot(), "exactly one mount per function after quiescence");
+        MountTable mt = MountTable.read();
+        for (String fn : fns) {
+            Path fnDir = b.root().resolve(GenerationalBackend.dirName(fn));
+            long current = b.composed(fn).orElseThrow().generation();
+            assertTrue(mt.isMountPoint(fnDir.resolve("gen-" + current + "/merged"), "overlay"), fn + ": the current generation is the mount");
+            List<String> left = new ArrayList<>();
+            try (var ds = Files.newDirectoryStream(fnDir)) {
+                ds.forEach(p -> left.add(p.getFileName().toString()));
+            }
+            left.sort(null);
+            assertEquals(List.of("current", "function", "gen-" + current), left, fn + ": only the current generation stays");
+            assertEquals("A", Files.readString(b.stablePath(fn).resolve("v")), "150 swaps (B, A, ...) end on stack A");
+        }
+        b.close();
+        assertEquals(0, mountsUnderRoot(), "nothing mounted after close()");
+        try (var ds = Files.newDirectoryStream(b.root())) {
+            List<Path> left = new ArrayList<>();
+            ds.forEach(left::add);
+            assertEquals(List.of(), left, "nothing left under the root after close()");
+        }
+    }
+
+    @Test
     void recoveryAfterAbandonedInstanceKeepsCurrentAndCleansTheRest() throws IOException {
         OverlayBackend crashed = backend(60_000);
         Path v1 = layer("v1", "ver", "1");
