@@ -657,37 +657,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         RootLease lease = l;
         AtomicInteger c = live.computeIfAbsent(fn, k -> new AtomicInteger());
         c.incrementAndGet();
-        return new RootLease() {
-            private final AtomicBoolean open = new AtomicBoolean(true);
-
-            @Override
-            public String functionId() {
-                return lease.functionId();
-            }
-
-            @Override
-            public Path root() {
-                return lease.root();
-            }
-
-            @Override
-            public long generation() {
-                return lease.generation();
-            }
-
-            @Override
-            public List<Path> layerDirs() {
-                return lease.layerDirs();
-            }
-
-            @Override
-            public void close() {
-                if (open.compareAndSet(true, false)) {
-                    c.decrementAndGet();
-                    lease.close();
-                }
-            }
-        };
+        return new ForwardingRootLease(lease.functionId(), lease, c::decrementAndGet);
     }
 
     /** Invocations in flight per function (those holding a lease from {@link #enter(InvocationPlan)}). */

@@ -1,35 +1,26 @@
 package org.layerswap.swap;
 
-import java.nio.file.Path;
-import java.util.List;
-
 import org.layerswap.api.RootLease;
 
 /** A root lease that also says how long getting it took: the invocation's layer wait and mount time. */
-record TimedRootLease(RootLease lease, long layerWaitMicros, long mountMicros) implements RootLease {
+final class TimedRootLease extends ForwardingRootLease {
 
-    @Override
-    public String functionId() {
-        return lease.functionId();
+    private final long layerWaitMicros;
+    private final long mountMicros;
+
+    TimedRootLease(RootLease lease, long layerWaitMicros, long mountMicros) {
+        super(lease.functionId(), lease, () -> { });
+        this.layerWaitMicros = layerWaitMicros;
+        this.mountMicros = mountMicros;
     }
 
     @Override
-    public Path root() {
-        return lease.root();
+    public long layerWaitMicros() {
+        return layerWaitMicros;
     }
 
     @Override
-    public long generation() {
-        return lease.generation();
-    }
-
-    @Override
-    public List<Path> layerDirs() {
-        return lease.layerDirs();
-    }
-
-    @Override
-    public void close() {
-        lease.close();
+    public long mountMicros() {
+        return mountMicros;
     }
 }

@@ -2,7 +2,6 @@ package org.layerswap.swap;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -15,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.layerswap.api.DataLayerBinding;
 import org.layerswap.api.FilesystemBackend;
@@ -250,53 +248,10 @@ final class VariantRoots {
         if (overBound(functionId)) {
             host.async(() -> trim(functionId));
         }
-        return new VariantLease(functionId, lease, v);
+        // reports the function id (not the variant's backend key) and releases the variant on close
+        return new ForwardingRootLease(functionId, lease, () -> release(v));
     }
 
-    /** An invocation's lease on a variant root: reports the function id, releases the variant on close. */
-    private final class VariantLease implements RootLease {
-        private final String functionId;
-        private final RootLease lease;
-        private final Variant variant;
-        private final AtomicBoolean open = new AtomicBoolean(true);
-
-        VariantLease(String functionId, RootLease lease, Variant variant) {
-            this.functionId = functionId;
-            this.lease = lease;
-            this.variant = variant;
-        }
-
-        @Override
-        public String functionId() {
-            return functionId;
-        }
-
-        @Override
-        public Path root() {
-            return lease.root();
-        }
-
-        @Override
-        public long generation() {
-            return lease.generation();
-        }
-
-        @Override
-        public List<Path> layerDirs() {
-            return lease.layerDirs();
-        }
-
-        @Override
-        public void close() {
-            if (open.compareAndSet(true, false)) {
-                try {
-                    lease.close();
-                } finally {
-                    release(variant);
-                }
-            }
-        }
-    }
 
     private Variant reserve(String fn, String key, List<LayerId> data, boolean use) {
         LinkedHashMap<String, Variant> m = variants.computeIfAbsent(fn, k -> new LinkedHashMap<>(8, 0.75f, true));
