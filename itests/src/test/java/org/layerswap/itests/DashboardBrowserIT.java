@@ -72,14 +72,13 @@ public class DashboardBrowserIT {
     }
 
     /** The text of the row of table {@code id} whose cells mention {@code needle} ("" when none), cells joined by a space. */
+    /** The text of the first row of table {@code id} mentioning {@code needle}, read in one script: the panels re-render every 2 s. */
     private static String rowOf(WebDriver d, String id, String needle) {
-        for (WebElement tr : d.findElements(By.cssSelector("#" + id + " tbody tr"))) {
-            String row = String.join(" ", tr.findElements(By.tagName("td")).stream().map(WebElement::getText).toList());
-            if (row.contains(needle)) {
-                return row.trim();
-            }
-        }
-        return "";
+        Object row = ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                "for (const tr of document.querySelectorAll('#' + arguments[0] + ' tbody tr')) {"
+                        + " const t = Array.from(tr.cells).map(c => c.textContent.trim()).join(' ');"
+                        + " if (t.includes(arguments[1])) return t.trim(); } return '';", id, needle);
+        return row == null ? "" : row.toString();
     }
 
     /**
@@ -193,6 +192,27 @@ public class DashboardBrowserIT {
             wait.until(d -> rowOf(d, "inflight-table", held).isEmpty()
                     && rowOf(d, "prefetches-table", held).matches("\\d+ " + held + " fn-dash PREFETCH 1\\.000 SUCCEEDED [\\d.]+ ms \\d+ B"));
         }
+
+        // executions: a real busybox-static image, invoked from the dashboard's form, runs in its sandbox
+        org.layerswap.oci.format.OciLayoutWriter w = org.layerswap.oci.format.OciLayoutWriter.create(appliance.home.resolve("data/images"));
+        w.addImage("itest/fn-run:1", java.util.List.of(org.layerswap.demo.images.SampleImages.base(w),
+                org.layerswap.demo.images.SampleImages.handler(w, "fn-run")), org.layerswap.demo.images.SampleImages.HANDLER_CONFIG);
+        String runAdded = appliance.client("layerswap:function-add fn-run itest/fn-run:1");
+        assertTrue(runAdded, runAdded.contains("Function fn-run -> itest/fn-run:1 (2 layers)"));
+        browser.findElement(By.id("invoke-function")).sendKeys("fn-run");
+        browser.findElement(By.id("invoke-params")).sendKeys("user=5");
+        browser.findElement(By.id("invoke-run")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(
+                ExpectedConditions.textToBePresentInElementLocated(By.id("invoke-output"), "SUCCEEDED (exit 0)"));
+        String output = browser.findElement(By.id("invoke-output")).getText();
+        assertTrue(output, output.contains("start fn-run") && output.contains("params {\"user\":\"5\"}"));
+        wait.until(d -> !rowOf(d, "executions-table", "fn-run").isEmpty());
+        String execRow = rowOf(browser, "executions-table", "fn-run");
+        assertTrue(execRow, execRow.matches("\\d+ fn-run SUCCEEDED \\(0\\) [12] [\\d.]+ ms .*"));
+        WebElement executions = browser.findElement(By.id("executions-panel"));
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView();", executions);
+        Path execShot = Path.of("target/screenshots/dashboard-executions.png");
+        Files.copy(executions.getScreenshotAs(OutputType.FILE).toPath(), execShot, StandardCopyOption.REPLACE_EXISTING);
 
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0);");
         Path shots = Path.of("target/screenshots");
