@@ -124,6 +124,15 @@ final class RunningAppliance implements AutoCloseable {
         if (tree.stream().anyMatch(ProcessHandle::isAlive)) {
             throw new IllegalStateException("the appliance under " + home + " did not stop");
         }
+        // a clean shutdown tears down every function root: nothing of ours may stay in the mount table
+        List<String> left = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .map(l -> l.split(" ")[4]).filter(m -> m.startsWith(home.toString())).toList();
+        for (String m : left) {
+            new ProcessBuilder("umount", "-l", m).inheritIO().start().waitFor(10, TimeUnit.SECONDS); // keep the host clean
+        }
+        if (!left.isEmpty()) {
+            throw new IllegalStateException("the appliance left " + left.size() + " mount(s) after shutdown: " + left);
+        }
     }
 
     private static void append(Path file, String lines) throws IOException {

@@ -144,8 +144,21 @@ final class DemoPipeline implements DemoPlayer.Sink, AutoCloseable {
         }
     }
 
+    /**
+     * Lets running executions finish (bounded) before the bundles below stop: an execution still holding its
+     * root when the filesystem backend closes would leave that generation mounted until the next start's recovery.
+     */
     @Override
     public void close() {
-        pool.shutdownNow();
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(15, TimeUnit.SECONDS)) {
+                LOG.warn("Demo executions still running after 15 s at shutdown; their roots are recovered at the next start");
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }
