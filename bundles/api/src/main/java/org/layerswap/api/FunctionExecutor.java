@@ -26,6 +26,25 @@ public interface FunctionExecutor {
      */
     ExecutionResult execute(String functionId, Map<String, String> inputParams);
 
+    /**
+     * Parses operator input ({@code name=value} items, as the shell and the REST API take them) into parameters.
+     *
+     * @throws IllegalArgumentException naming the first item that is not {@code name=value}
+     */
+    static Map<String, String> params(Iterable<String> nameValues) {
+        Map<String, String> p = new java.util.LinkedHashMap<>();
+        if (nameValues != null) {
+            for (String kv : nameValues) {
+                int eq = kv.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("parameter '" + kv + "' is not name=value");
+                }
+                p.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+        }
+        return p;
+    }
+
     /** The most recent executions, newest first. */
     List<ExecutionResult> recentExecutions(int limit);
 }

@@ -23,12 +23,10 @@ public class ExecutionsCommand implements Action {
 
     @Override
     public Object execute() {
-        if (executor == null) {
-            System.err.println("Error: no function executor is running (feature layerswap-executor)");
+        if (Operator.missing(executor, "function executor", "layerswap-executor")) {
             return null;
         }
-        if (limit < 1 || limit > 10_000) {
-            System.err.println("Error: -n must be between 1 and 10000, got " + limit);
+        if (Operator.outOfRange("-n", limit, 1, 10_000)) {
             return null;
         }
         if (!executor.isAvailable()) {

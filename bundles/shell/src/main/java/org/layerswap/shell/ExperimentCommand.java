@@ -42,8 +42,7 @@ public class ExperimentCommand implements Action {
 
     @Override
     public Object execute() {
-        if (feedback == null) {
-            System.err.println("Error: no feedback loop is running (feature layerswap-feedback)");
+        if (Operator.missing(feedback, "feedback loop", "layerswap-feedback")) {
             return null;
         }
         return Operator.attempt(() -> {

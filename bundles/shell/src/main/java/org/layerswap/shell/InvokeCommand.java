@@ -1,8 +1,6 @@
 package org.layerswap.shell;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -32,23 +30,11 @@ public class InvokeCommand implements Action {
 
     @Override
     public Object execute() {
-        if (executor == null) {
-            System.err.println("Error: no function executor is running (feature layerswap-executor)");
+        if (Operator.missing(executor, "function executor", "layerswap-executor")) {
             return null;
         }
-        Map<String, String> p = new LinkedHashMap<>();
-        if (params != null) {
-            for (String kv : params) {
-                int eq = kv.indexOf('=');
-                if (eq <= 0) {
-                    System.err.println("Error: parameter '" + kv + "' is not name=value");
-                    return null;
-                }
-                p.put(kv.substring(0, eq), kv.substring(eq + 1));
-            }
-        }
         return Operator.attempt(() -> {
-            ExecutionResult r = executor.execute(function, p);
+            ExecutionResult r = executor.execute(function, FunctionExecutor.params(params));
             System.out.println("Execution " + r.id() + " of " + r.functionId() + ": " + r.status()
                     + (r.exitCode() >= 0 ? " (exit " + r.exitCode() + ")" : "") + (r.detail().isEmpty() ? "" : " - " + r.detail()));
             if (!r.onDemandLayers().isEmpty()) {

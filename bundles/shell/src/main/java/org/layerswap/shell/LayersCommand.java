@@ -25,8 +25,7 @@ public class LayersCommand implements Action {
 
     @Override
     public Object execute() {
-        if (store == null) {
-            System.err.println("Error: no layer store is running (feature layerswap-store)");
+        if (Operator.missing(store, "layer store", "layerswap-store")) {
             return null;
         }
         LayerStoreStats s = store.stats();

@@ -23,12 +23,10 @@ public class PredictionsCommand implements Action {
 
     @Override
     public Object execute() {
-        if (profiler == null) {
-            System.err.println("Error: no behavioral profiler is running (feature layerswap-profiler)");
+        if (Operator.missing(profiler, "behavioral profiler", "layerswap-profiler")) {
             return null;
         }
-        if (k < 1 || k > 1000) {
-            System.err.println("Error: -k must be between 1 and 1000, got " + k);
+        if (Operator.outOfRange("-k", k, 1, 1000)) {
             return null;
         }
         System.out.println("Predictor " + profiler.activePredictor() + ", window " + profiler.windowMillis() / 1000 + " s, "

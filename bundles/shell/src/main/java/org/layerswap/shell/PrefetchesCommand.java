@@ -28,12 +28,10 @@ public class PrefetchesCommand implements Action {
 
     @Override
     public Object execute() {
-        if (swapManager == null) {
-            System.err.println("Error: no swap manager is running (feature layerswap-swap)");
+        if (Operator.missing(swapManager, "swap manager", "layerswap-swap")) {
             return null;
         }
-        if (limit < 1 || limit > 10_000) {
-            System.err.println("Error: --limit must be between 1 and 10000, got " + limit);
+        if (Operator.outOfRange("--limit", limit, 1, 10_000)) {
             return null;
         }
         List<PrefetchRecord> inFlight = swapManager.fetchesInFlight();

@@ -40,8 +40,7 @@ public class SwapCommand implements Action {
 
     @Override
     public Object execute() {
-        if (swapManager == null) {
-            System.err.println("Error: no swap manager is running (feature layerswap-swap)");
+        if (Operator.missing(swapManager, "swap manager", "layerswap-swap")) {
             return null;
         }
         return Operator.attempt(() -> {

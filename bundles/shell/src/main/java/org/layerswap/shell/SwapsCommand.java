@@ -23,12 +23,10 @@ public class SwapsCommand implements Action {
 
     @Override
     public Object execute() {
-        if (swapManager == null) {
-            System.err.println("Error: no swap manager is running (feature layerswap-swap)");
+        if (Operator.missing(swapManager, "swap manager", "layerswap-swap")) {
             return null;
         }
-        if (limit < 1 || limit > 10_000) {
-            System.err.println("Error: -n must be between 1 and 10000, got " + limit);
+        if (Operator.outOfRange("-n", limit, 1, 10_000)) {
             return null;
         }
         ShellTable table = new ShellTable();

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.layerswap.api.DataLayerBinding;
 import org.layerswap.api.FilesystemBackend;
+import org.layerswap.api.LayerDescriptor;
 import org.layerswap.api.LayerId;
 import org.layerswap.api.RootLease;
 import org.slf4j.Logger;
@@ -159,7 +160,8 @@ final class VariantRoots {
             if (b == null) {
                 continue;
             }
-            for (LayerId l : b.layerIds()) {
+            for (LayerDescriptor d : b.layers()) { // the descriptors, not layerIds(): no stream per invocation
+                LayerId l = d.id();
                 if (!own.contains(l) && (out == null || !out.contains(l))) {
                     if (out == null) {
                         out = new ArrayList<>(own.size() + 2);

@@ -212,7 +212,8 @@ public class ApiServlet extends HttpServlet {
             throw new ApiException(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "no function executor is running (feature layerswap-executor)");
         }
         try {
-            return ExecutionView.result(ex.execute(param(r, "function"), ExecutionView.params(r.getParameterValues("param"))), true);
+            return ExecutionView.result(ex.execute(param(r, "function"), FunctionExecutor.params(r.getParameterValues("param") == null
+                    ? java.util.List.of() : java.util.List.of(r.getParameterValues("param")))), true);
         } catch (IllegalArgumentException e) {
             throw new ApiException(HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
         }

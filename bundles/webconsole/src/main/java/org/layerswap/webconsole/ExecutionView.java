@@ -59,19 +59,4 @@ final class ExecutionView {
         }
         return m;
     }
-
-    /** Parses repeated {@code param=name=value} request values. */
-    static Map<String, String> params(String[] values) {
-        Map<String, String> p = new LinkedHashMap<>();
-        if (values != null) {
-            for (String kv : values) {
-                int eq = kv.indexOf('=');
-                if (eq <= 0) {
-                    throw new IllegalArgumentException("parameter '" + kv + "' is not name=value");
-                }
-                p.put(kv.substring(0, eq), kv.substring(eq + 1));
-            }
-        }
-        return p;
-    }
 }
