@@ -2,7 +2,6 @@ package org.layerswap.persistence.api;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 import org.layerswap.api.PredictionScore;
 import org.layerswap.api.SwapRecord;
@@ -15,7 +14,7 @@ import org.layerswap.api.SwapRecord;
  * <p>
  * State ({@link #saveState}/{@link #loadState}) and queries are synchronous.
  */
-public interface PersistenceService {
+public interface PersistenceService extends org.layerswap.api.StateStore {
 
     boolean recordInvocation(InvocationRow row);
 
@@ -38,11 +37,6 @@ public interface PersistenceService {
 
     /** Waits until every row accepted so far is committed; false on timeout. */
     boolean flush(Duration timeout);
-
-    /** Stores {@code value} under {@code key}, replacing what was there (synchronous, committed on return). */
-    void saveState(String key, byte[] value);
-
-    Optional<byte[]> loadState(String key);
 
     List<String> stateKeys();
 

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * Publishes the H2 store as a {@link PersistenceService}. A configuration change re-creates the component
  * (no @Modified): the old database is drained and closed before the new one opens.
  */
-@Component(service = PersistenceService.class, configurationPid = "org.layerswap.persistence",
+@Component(service = {PersistenceService.class, org.layerswap.api.StateStore.class}, configurationPid = "org.layerswap.persistence",
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 @Designate(ocd = PersistenceComponent.Config.class)
 public final class PersistenceComponent implements PersistenceService {
