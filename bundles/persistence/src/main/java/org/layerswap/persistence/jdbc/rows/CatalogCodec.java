@@ -1,4 +1,4 @@
-package org.layerswap.persistence.jdbc;
+package org.layerswap.persistence.jdbc.rows;
 
 import java.io.IOException;
 import java.io.StringReader;
