@@ -96,7 +96,7 @@ final class Database implements AutoCloseable {
 
     /** "cannot {what} on {url}: {reason}", redacted. */
     PersistenceException failure(String what, SQLException e) {
-        return new PersistenceException("cannot " + what + " on " + safeUrl + ": " + redact(e.getMessage()));
+        return new PersistenceException(redact("cannot " + what + " on " + safeUrl + ": " + e.getMessage()));
     }
 
     /** Runs a query on a pooled connection; a failure names the statement. */
