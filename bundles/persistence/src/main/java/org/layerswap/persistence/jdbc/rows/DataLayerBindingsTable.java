@@ -14,32 +14,16 @@ import org.layerswap.persistence.api.Tables;
  * one); layers in {@link CatalogCodec}'s text form; {@code updated_ts} stamped from the injected clock.
  * {@link #map} throws {@link IllegalArgumentException} naming what is wrong when a stored row cannot be read.
  */
-public final class DataLayerBindingsTable implements RowBinding<DataLayerBinding> {
+public final class DataLayerBindingsTable extends AbstractRowBinding<DataLayerBinding> {
 
     private final LongSupplier clock;
 
     public DataLayerBindingsTable(LongSupplier clock) {
+        super(Tables.DATA_LAYER_BINDINGS,
+                List.of("function_id", "param_name", "param_value", "reference", "repository", "layers", "updated_ts"),
+                List.of("function_id", "param_name", "param_value", "reference", "repository", "layers"),
+                List.of("function_id", "param_name", "param_value"));
         this.clock = clock;
-    }
-
-    @Override
-    public String table() {
-        return Tables.DATA_LAYER_BINDINGS;
-    }
-
-    @Override
-    public List<String> writeColumns() {
-        return List.of("function_id", "param_name", "param_value", "reference", "repository", "layers", "updated_ts");
-    }
-
-    @Override
-    public List<String> readColumns() {
-        return List.of("function_id", "param_name", "param_value", "reference", "repository", "layers");
-    }
-
-    @Override
-    public List<String> mergeKey() {
-        return List.of("function_id", "param_name", "param_value");
     }
 
     @Override

@@ -9,21 +9,12 @@ import org.layerswap.persistence.api.DeadLetterRow;
 import org.layerswap.persistence.api.Tables;
 
 /** {@code dead_letters}: source, payload and reason cut to their columns (1024, 8000, 2048 characters). */
-public final class DeadLettersTable implements RowBinding<DeadLetterRow> {
+public final class DeadLettersTable extends AbstractRowBinding<DeadLetterRow> {
 
-    @Override
-    public String table() {
-        return Tables.DEAD_LETTERS;
-    }
-
-    @Override
-    public List<String> writeColumns() {
-        return List.of("ts", "source", "line_no", "payload", "reason");
-    }
-
-    @Override
-    public List<String> readColumns() {
-        return List.of("id", "ts", "source", "line_no", "payload", "reason");
+    public DeadLettersTable() {
+        super(Tables.DEAD_LETTERS,
+                List.of("ts", "source", "line_no", "payload", "reason"),
+                List.of("id", "ts", "source", "line_no", "payload", "reason"));
     }
 
     @Override

@@ -9,21 +9,12 @@ import org.layerswap.persistence.api.ExperimentResultRow;
 import org.layerswap.persistence.api.Tables;
 
 /** {@code experiment_results}: one verdict and report of an experiment at a moment. */
-public final class ExperimentResultsTable implements RowBinding<ExperimentResultRow> {
+public final class ExperimentResultsTable extends AbstractRowBinding<ExperimentResultRow> {
 
-    @Override
-    public String table() {
-        return Tables.EXPERIMENT_RESULTS;
-    }
-
-    @Override
-    public List<String> writeColumns() {
-        return List.of("experiment_id", "ts", "verdict", "report");
-    }
-
-    @Override
-    public List<String> readColumns() {
-        return List.of("id", "experiment_id", "ts", "verdict", "report");
+    public ExperimentResultsTable() {
+        super(Tables.EXPERIMENT_RESULTS,
+                List.of("experiment_id", "ts", "verdict", "report"),
+                List.of("id", "experiment_id", "ts", "verdict", "report"));
     }
 
     @Override

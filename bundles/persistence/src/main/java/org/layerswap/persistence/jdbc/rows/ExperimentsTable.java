@@ -9,29 +9,13 @@ import org.layerswap.persistence.api.ExperimentRow;
 import org.layerswap.persistence.api.Tables;
 
 /** {@code experiments}: keyed by id, so recording an experiment again updates it in place (MERGE). */
-public final class ExperimentsTable implements RowBinding<ExperimentRow> {
+public final class ExperimentsTable extends AbstractRowBinding<ExperimentRow> {
 
     private static final List<String> COLUMNS = List.of("id", "name", "assignment_mode", "treatment_share", "started_ts",
             "stopped_ts", "status", "settings");
 
-    @Override
-    public String table() {
-        return Tables.EXPERIMENTS;
-    }
-
-    @Override
-    public List<String> writeColumns() {
-        return COLUMNS;
-    }
-
-    @Override
-    public List<String> readColumns() {
-        return COLUMNS;
-    }
-
-    @Override
-    public List<String> mergeKey() {
-        return List.of("id");
+    public ExperimentsTable() {
+        super(Tables.EXPERIMENTS, COLUMNS, COLUMNS, List.of("id"));
     }
 
     @Override

@@ -14,32 +14,16 @@ import org.layerswap.persistence.api.Tables;
  * config in {@link CatalogCodec}'s text forms; {@code updated_ts} stamped from the injected clock.
  * {@link #map} throws {@link IllegalArgumentException} naming what is wrong when a stored row cannot be read.
  */
-public final class FunctionCatalogTable implements RowBinding<FunctionDefinition> {
+public final class FunctionCatalogTable extends AbstractRowBinding<FunctionDefinition> {
 
     private final LongSupplier clock;
 
     public FunctionCatalogTable(LongSupplier clock) {
+        super(Tables.FUNCTION_CATALOG,
+                List.of("function_id", "image_reference", "repository", "layers", "config", "updated_ts"),
+                List.of("function_id", "image_reference", "repository", "layers", "config"),
+                List.of("function_id"));
         this.clock = clock;
-    }
-
-    @Override
-    public String table() {
-        return Tables.FUNCTION_CATALOG;
-    }
-
-    @Override
-    public List<String> writeColumns() {
-        return List.of("function_id", "image_reference", "repository", "layers", "config", "updated_ts");
-    }
-
-    @Override
-    public List<String> readColumns() {
-        return List.of("function_id", "image_reference", "repository", "layers", "config");
-    }
-
-    @Override
-    public List<String> mergeKey() {
-        return List.of("function_id");
     }
 
     @Override

@@ -17,21 +17,12 @@ import org.layerswap.persistence.api.InvocationRow;
 import org.layerswap.persistence.api.Tables;
 
 /** {@code invocations}: parameters stored as {@code k=v&k2=v2}, URL-encoded, keys sorted; absent outcomes as NULL. */
-public final class InvocationsTable implements RowBinding<InvocationRow> {
+public final class InvocationsTable extends AbstractRowBinding<InvocationRow> {
 
-    @Override
-    public String table() {
-        return Tables.INVOCATIONS;
-    }
-
-    @Override
-    public List<String> writeColumns() {
-        return List.of("ts", "function_id", "tenant", "params", "arm", "layer_wait_us", "execution_us", "error");
-    }
-
-    @Override
-    public List<String> readColumns() {
-        return List.of("id", "function_id", "ts", "tenant", "params", "arm", "layer_wait_us", "execution_us", "error");
+    public InvocationsTable() {
+        super(Tables.INVOCATIONS,
+                List.of("ts", "function_id", "tenant", "params", "arm", "layer_wait_us", "execution_us", "error"),
+                List.of("id", "function_id", "ts", "tenant", "params", "arm", "layer_wait_us", "execution_us", "error"));
     }
 
     @Override

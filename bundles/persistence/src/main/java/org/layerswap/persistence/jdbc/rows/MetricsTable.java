@@ -10,21 +10,12 @@ import org.layerswap.persistence.api.MetricRow;
 import org.layerswap.persistence.api.Tables;
 
 /** {@code metrics}: one sample (the value column is {@code metric_value}; VALUE is reserved). */
-public final class MetricsTable implements RowBinding<MetricRow> {
+public final class MetricsTable extends AbstractRowBinding<MetricRow> {
 
-    @Override
-    public String table() {
-        return Tables.METRICS;
-    }
-
-    @Override
-    public List<String> writeColumns() {
-        return List.of("ts", "name", "function_id", "arm", "metric_value");
-    }
-
-    @Override
-    public List<String> readColumns() {
-        return List.of("id", "ts", "name", "function_id", "arm", "metric_value");
+    public MetricsTable() {
+        super(Tables.METRICS,
+                List.of("ts", "name", "function_id", "arm", "metric_value"),
+                List.of("id", "ts", "name", "function_id", "arm", "metric_value"));
     }
 
     @Override

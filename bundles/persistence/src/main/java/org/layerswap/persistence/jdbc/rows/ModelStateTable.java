@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
 import org.layerswap.persistence.api.Tables;
 
 /** {@code model_state}: opaque bytes by key (a save replaces the stored value); {@code updated_ts} from the injected clock. */
-public final class ModelStateTable implements RowBinding<ModelStateTable.Entry> {
+public final class ModelStateTable extends AbstractRowBinding<ModelStateTable.Entry> {
 
     /** One stored state. The array is the caller's/the driver's, not copied (records compare arrays by identity). */
     public record Entry(String key, byte[] value) {
@@ -18,27 +18,11 @@ public final class ModelStateTable implements RowBinding<ModelStateTable.Entry> 
     private final LongSupplier clock;
 
     public ModelStateTable(LongSupplier clock) {
+        super(Tables.MODEL_STATE,
+                List.of("state_key", "state_value", "updated_ts"),
+                List.of("state_key", "state_value"),
+                List.of("state_key"));
         this.clock = clock;
-    }
-
-    @Override
-    public String table() {
-        return Tables.MODEL_STATE;
-    }
-
-    @Override
-    public List<String> writeColumns() {
-        return List.of("state_key", "state_value", "updated_ts");
-    }
-
-    @Override
-    public List<String> readColumns() {
-        return List.of("state_key", "state_value");
-    }
-
-    @Override
-    public List<String> mergeKey() {
-        return List.of("state_key");
     }
 
     @Override

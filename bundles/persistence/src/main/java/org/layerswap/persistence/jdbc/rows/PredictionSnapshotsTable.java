@@ -10,21 +10,10 @@ import org.layerswap.api.PredictionScore;
 import org.layerswap.persistence.api.Tables;
 
 /** {@code prediction_snapshots}: one layer's score at a moment. Written only (no query reads it yet). */
-public final class PredictionSnapshotsTable implements RowBinding<PredictionScore> {
+public final class PredictionSnapshotsTable extends AbstractRowBinding<PredictionScore> {
 
-    @Override
-    public String table() {
-        return Tables.PREDICTION_SNAPSHOTS;
-    }
-
-    @Override
-    public List<String> writeColumns() {
-        return List.of("ts", "layer_digest", "score");
-    }
-
-    @Override
-    public List<String> readColumns() {
-        return List.of("layer_digest", "score", "ts");
+    public PredictionSnapshotsTable() {
+        super(Tables.PREDICTION_SNAPSHOTS, List.of("ts", "layer_digest", "score"), List.of("layer_digest", "score", "ts"));
     }
 
     @Override

@@ -9,21 +9,12 @@ import org.layerswap.persistence.api.PrefetchRow;
 import org.layerswap.persistence.api.Tables;
 
 /** {@code prefetches}: {@code used} is NULL while unknown. */
-public final class PrefetchesTable implements RowBinding<PrefetchRow> {
+public final class PrefetchesTable extends AbstractRowBinding<PrefetchRow> {
 
-    @Override
-    public String table() {
-        return Tables.PREFETCHES;
-    }
-
-    @Override
-    public List<String> writeColumns() {
-        return List.of("ts", "function_id", "layer_digest", "bytes", "score", "threshold", "used");
-    }
-
-    @Override
-    public List<String> readColumns() {
-        return List.of("id", "ts", "function_id", "layer_digest", "bytes", "score", "threshold", "used");
+    public PrefetchesTable() {
+        super(Tables.PREFETCHES,
+                List.of("ts", "function_id", "layer_digest", "bytes", "score", "threshold", "used"),
+                List.of("id", "ts", "function_id", "layer_digest", "bytes", "score", "threshold", "used"));
     }
 
     @Override

@@ -14,21 +14,12 @@ import org.layerswap.persistence.api.Tables;
  * {@code swaps}: layers as comma-separated digests, detail cut to its 4096-character column. A record's
  * {@link SwapRecord#id()} is the swap manager's {@code swap_id}, not the table's row id.
  */
-public final class SwapsTable implements RowBinding<SwapRecord> {
+public final class SwapsTable extends AbstractRowBinding<SwapRecord> {
 
-    @Override
-    public String table() {
-        return Tables.SWAPS;
-    }
-
-    @Override
-    public List<String> writeColumns() {
-        return List.of("swap_id", "ts", "function_id", "from_layers", "to_layers", "mode", "outcome", "duration_us", "detail");
-    }
-
-    @Override
-    public List<String> readColumns() {
-        return List.of("swap_id", "function_id", "from_layers", "to_layers", "mode", "outcome", "ts", "duration_us", "detail");
+    public SwapsTable() {
+        super(Tables.SWAPS,
+                List.of("swap_id", "ts", "function_id", "from_layers", "to_layers", "mode", "outcome", "duration_us", "detail"),
+                List.of("swap_id", "function_id", "from_layers", "to_layers", "mode", "outcome", "ts", "duration_us", "detail"));
     }
 
     @Override

@@ -9,21 +9,12 @@ import org.layerswap.persistence.api.Tables;
 import org.layerswap.persistence.api.ThresholdChangeRow;
 
 /** {@code threshold_history}: an unmeasured objective (NaN) is stored as NULL and read back as NaN. */
-public final class ThresholdHistoryTable implements RowBinding<ThresholdChangeRow> {
+public final class ThresholdHistoryTable extends AbstractRowBinding<ThresholdChangeRow> {
 
-    @Override
-    public String table() {
-        return Tables.THRESHOLD_HISTORY;
-    }
-
-    @Override
-    public List<String> writeColumns() {
-        return List.of("ts", "parameter", "old_value", "new_value", "objective_before", "objective_after", "reason", "evidence");
-    }
-
-    @Override
-    public List<String> readColumns() {
-        return List.of("id", "ts", "parameter", "old_value", "new_value", "objective_before", "objective_after", "reason", "evidence");
+    public ThresholdHistoryTable() {
+        super(Tables.THRESHOLD_HISTORY,
+                List.of("ts", "parameter", "old_value", "new_value", "objective_before", "objective_after", "reason", "evidence"),
+                List.of("id", "ts", "parameter", "old_value", "new_value", "objective_before", "objective_after", "reason", "evidence"));
     }
 
     @Override
