@@ -1,2 +1,8 @@
-/** Feedback loop: monitoring, threshold controller and A/B experiments (plain Java, no OSGi types). */
+/**
+ * Feedback loop: monitoring, threshold controller and A/B experiments (plain Java, no OSGi types).
+ *
+ * <p>Exported at the version below: importers get the range {@code [1.0,2)}. Raise the minor version
+ * for a compatible addition and the major version for a breaking change.
+ */
+@org.osgi.annotation.versioning.Version("1.0.0")
 package org.layerswap.feedback;

@@ -1,28 +1,15 @@
 package org.layerswap.shell;
 
-import java.util.List;
-
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import java.util.stream.Stream;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.apache.karaf.shell.api.console.CommandLine;
-import org.apache.karaf.shell.api.console.Completer;
-import org.apache.karaf.shell.api.console.Session;
-import org.apache.karaf.shell.support.completers.StringsCompleter;
-import org.layerswap.api.ApplianceControl;
 import org.layerswap.api.BackendInfo;
 
 /** Completes {@code auto} and the names of installed filesystem backends. */
 @Service
-public class BackendNameCompleter implements Completer {
-
-    @Reference
-    ApplianceControl control;
+public class BackendNameCompleter extends ChoiceNameCompleter {
 
     @Override
-    public int complete(Session session, CommandLine commandLine, List<String> candidates) {
-        StringsCompleter names = new StringsCompleter();
-        names.getStrings().add("auto");
-        control.backends().stream().map(BackendInfo::name).forEach(names.getStrings()::add);
-        return names.complete(session, commandLine, candidates);
+    Stream<String> names() {
+        return Stream.concat(Stream.of("auto"), control.backends().stream().map(BackendInfo::name));
     }
 }

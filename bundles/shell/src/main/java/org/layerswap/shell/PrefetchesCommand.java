@@ -37,12 +37,7 @@ public class PrefetchesCommand implements Action {
         List<PrefetchRecord> inFlight = swapManager.fetchesInFlight();
         System.out.println(inFlight.size() + " fetch(es) in flight");
         if (!inFlight.isEmpty()) {
-            ShellTable table = new ShellTable();
-            table.column("#").alignRight();
-            table.column("Layer");
-            table.column("Function");
-            table.column("Priority");
-            table.column("Score").alignRight();
+            ShellTable table = fetchTable();
             table.column("Waited").alignRight();
             table.column("Size").alignRight();
             table.column("Started");
@@ -57,12 +52,7 @@ public class PrefetchesCommand implements Action {
         }
         List<PrefetchRecord> recent = swapManager.prefetchHistory(limit);
         System.out.println(recent.size() + " recent fetch(es), newest first");
-        ShellTable table = new ShellTable();
-        table.column("#").alignRight();
-        table.column("Layer");
-        table.column("Function");
-        table.column("Priority");
-        table.column("Score").alignRight();
+        ShellTable table = fetchTable();
         table.column("Outcome");
         table.column("Duration").alignRight();
         table.column("Size").alignRight();
@@ -75,6 +65,17 @@ public class PrefetchesCommand implements Action {
         }
         table.print(System.out);
         return null;
+    }
+
+    /** A table with the columns both fetch lists start with: #, Layer, Function, Priority, Score. */
+    private static ShellTable fetchTable() {
+        ShellTable table = new ShellTable();
+        table.column("#").alignRight();
+        table.column("Layer");
+        table.column("Function");
+        table.column("Priority");
+        table.column("Score").alignRight();
+        return table;
     }
 
     /** On-demand fetches carry no score (NaN). */

@@ -77,36 +77,28 @@ public final class Azure2019Metadata {
                 throw new IllegalArgumentException(path + ": missing HashApp/" + (durations ? "HashFunction/Average"
                         : "AverageAllocatedMb") + " column in header '" + header + "'");
             }
-            String[] f = new String[h.length + 1];
-            String line;
-            while ((line = lines.readLine()) != null) {
-                report.line();
-                if (line.isBlank()) {
-                    continue;
-                }
-                int n = LineSource.split(line, ',', f);
-                if (n != h.length) {
-                    report.bad(lines.lineNumber(), "expected " + h.length + " fields, got " + n, line);
-                    continue;
-                }
+            int appCol = app;
+            int fnCol = fn;
+            int valueCol = value;
+            CsvRows.forEachRow(lines, report, h.length, (f, line) -> {
                 double v;
                 try {
-                    v = Double.parseDouble(f[value]);
+                    v = Double.parseDouble(f[valueCol]);
                 } catch (NumberFormatException e) {
-                    report.bad(lines.lineNumber(), "value '" + f[value] + "' is not a number", line);
-                    continue;
+                    report.bad(lines.lineNumber(), "value '" + f[valueCol] + "' is not a number", line);
+                    return;
                 }
                 if (!(v >= 0) || Double.isInfinite(v)) {
-                    report.bad(lines.lineNumber(), "negative or non-finite value " + f[value], line);
-                    continue;
+                    report.bad(lines.lineNumber(), "negative or non-finite value " + f[valueCol], line);
+                    return;
                 }
                 report.accepted();
                 if (durations) {
-                    averageDurationMs.put(f[app].trim() + "/" + f[fn].trim(), v);
+                    averageDurationMs.put(f[appCol].trim() + "/" + f[fnCol].trim(), v);
                 } else {
-                    appMemoryMb.put(f[app].trim(), v);
+                    appMemoryMb.put(f[appCol].trim(), v);
                 }
-            }
+            });
         }
         return report;
     }

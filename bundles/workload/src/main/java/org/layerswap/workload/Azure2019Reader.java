@@ -117,62 +117,8 @@ public final class Azure2019Reader implements InvocationStream {
             cellFn = new int[1440][];
             cellCount = new int[1440][];
             cellSize = new int[1440];
-            String[] f = new String[h.length + 1];
-            int[] counts = new int[h.length];
-            String line;
-            while ((line = lines.readLine()) != null) {
-                report.line();
-                loadProgress = lines.progress();
-                if (line.isBlank()) {
-                    continue;
-                }
-                int n = LineSource.split(line, ',', f);
-                if (n != h.length) {
-                    report.bad(lines.lineNumber(), "expected " + h.length + " fields, got " + n, line);
-                    continue;
-                }
-                String fn = f[fnCol].trim();
-                if (fn.isEmpty()) {
-                    report.bad(lines.lineNumber(), "empty HashFunction", line);
-                    continue;
-                }
-                boolean ok = true;
-                for (int i = 0; i < h.length && ok; i++) {
-                    if (minuteOfCol[i] >= 0) {
-                        String s = f[i];
-                        if (s.isEmpty()) {
-                            counts[i] = 0;
-                            continue;
-                        }
-                        int v = parseCount(s);
-                        if (v < 0) {
-                            report.bad(lines.lineNumber(), "count in column '" + h[i].trim() + "' is not a non-negative "
-                                    + "integer: '" + s + "'", line);
-                            ok = false;
-                        }
-                        counts[i] = v;
-                    }
-                }
-                if (!ok) {
-                    continue;
-                }
-                String app = appCol >= 0 ? f[appCol].trim() : "";
-                String id = app.isEmpty() ? fn : app + "/" + fn;
-                int idx = functionIndex.computeIfAbsent(id, k -> {
-                    functionIds.add(k);
-                    return functionIds.size() - 1;
-                });
-                if (trigCol >= 0) {
-                    triggers.put(id, f[trigCol].trim());
-                }
-                report.accepted();
-                for (int i = 0; i < h.length; i++) {
-                    int m = minuteOfCol[i];
-                    if (m >= 0 && counts[i] > 0) {
-                        addCell(m, idx, counts[i]);
-                    }
-                }
-            }
+            Columns cols = new Columns(h, fnCol, appCol, trigCol, minuteOfCol, new int[h.length]);
+            CsvRows.forEachRow(lines, report, h.length, (f, line) -> addRow(cols, f, line));
         } finally {
             lines.close();
         }
@@ -180,6 +126,54 @@ public final class Azure2019Reader implements InvocationStream {
         minuteLen = 0;
         minutePos = 0;
         return true;
+    }
+
+    /** The header of the day file being loaded; {@code counts} is scratch space for one row's counts. */
+    private record Columns(String[] names, int fn, int app, int trigger, int[] minuteOfCol, int[] counts) {
+    }
+
+    /** Accepts one row of the day being loaded into the per-minute cells, or reports why it is bad. */
+    private void addRow(Columns c, String[] f, String line) {
+        loadProgress = lines.progress();
+        String[] h = c.names();
+        int[] counts = c.counts();
+        String fn = f[c.fn()].trim();
+        if (fn.isEmpty()) {
+            report.bad(lines.lineNumber(), "empty HashFunction", line);
+            return;
+        }
+        for (int i = 0; i < h.length; i++) {
+            if (c.minuteOfCol()[i] >= 0) {
+                String s = f[i];
+                if (s.isEmpty()) {
+                    counts[i] = 0;
+                    continue;
+                }
+                int v = parseCount(s);
+                if (v < 0) {
+                    report.bad(lines.lineNumber(), "count in column '" + h[i].trim() + "' is not a non-negative "
+                            + "integer: '" + s + "'", line);
+                    return;
+                }
+                counts[i] = v;
+            }
+        }
+        String app = c.app() >= 0 ? f[c.app()].trim() : "";
+        String id = app.isEmpty() ? fn : app + "/" + fn;
+        int idx = functionIndex.computeIfAbsent(id, k -> {
+            functionIds.add(k);
+            return functionIds.size() - 1;
+        });
+        if (c.trigger() >= 0) {
+            triggers.put(id, f[c.trigger()].trim());
+        }
+        report.accepted();
+        for (int i = 0; i < h.length; i++) {
+            int m = c.minuteOfCol()[i];
+            if (m >= 0 && counts[i] > 0) {
+                addCell(m, idx, counts[i]);
+            }
+        }
     }
 
     private static String abbreviate(String s) {

@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import org.layerswap.api.InvocationEvent;
 
 /**
@@ -206,74 +205,24 @@ public final class InvocationLog {
         }
     }
 
-    private static final class Reader implements InvocationStream {
-        private final LineSource lines;
+    private static final class Reader extends ReorderedLineStream {
         private final Format format;
-        private final ReadReport report;
-        private final ReorderBuffer buffer;
         private final String[] fields = new String[5];
-        private boolean eof;
 
         Reader(Path path, Format format, long horizon) {
-            this.lines = new LineSource(path);
+            super(path, horizon);
             this.format = format;
-            this.report = new ReadReport(path.toString());
-            this.buffer = new ReorderBuffer(horizon, report);
         }
 
-        private void fill() {
-            while (!eof && !buffer.ready()) {
-                String line = lines.readLine();
-                if (line == null) {
-                    eof = true;
-                    lines.close();
-                    return;
-                }
-                report.line();
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    InvocationEvent e = format == Format.CSV && lines.lineNumber() == 1 && isCsvHeader(line) ? null
-                            : format == Format.JSONL ? parseJson(line) : parseCsv(line, fields);
-                    if (e != null) {
-                        report.accepted();
-                        buffer.add(e);
-                    }
-                } catch (IllegalArgumentException | IOException ex) {
-                    report.bad(lines.lineNumber(), ex.getMessage() == null ? ex.toString() : ex.getMessage(), line);
-                }
+        @Override
+        protected InvocationEvent parse(String line) {
+            try {
+                return format == Format.CSV && lines.lineNumber() == 1 && isCsvHeader(line) ? null
+                        : format == Format.JSONL ? parseJson(line) : parseCsv(line, fields);
+            } catch (IllegalArgumentException | IOException ex) {
+                report.bad(lines.lineNumber(), ex.getMessage() == null ? ex.toString() : ex.getMessage(), line);
+                return null;
             }
-        }
-
-        @Override
-        public boolean hasNext() {
-            fill();
-            return !buffer.isEmpty();
-        }
-
-        @Override
-        public InvocationEvent next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            return buffer.poll();
-        }
-
-        @Override
-        public ReadReport report() {
-            return report;
-        }
-
-        @Override
-        public double progress() {
-            return lines.progress();
-        }
-
-        @Override
-        public void close() {
-            lines.close();
-            eof = true;
         }
     }
 

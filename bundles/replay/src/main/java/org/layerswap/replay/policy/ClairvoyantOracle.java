@@ -1,6 +1,7 @@
 package org.layerswap.replay.policy;
 
 import java.util.Arrays;
+import java.util.function.IntPredicate;
 import org.layerswap.replay.EventTable;
 import org.layerswap.replay.NodeView;
 import org.layerswap.replay.ReplayPolicy;
@@ -22,8 +23,8 @@ public final class ClairvoyantOracle extends ReplayPolicy {
     private double[] nextNeed;
     private KeyedHeap farthest; // key = -nextNeed over resident layers
     private int la;
-    private int[] aside = new int[16];
-    private double[] asideKey = new double[16];
+    private IntPredicate resident;
+    private IntPredicate unpinned;
 
     public ClairvoyantOracle(long horizonMillis) {
         this.horizonMillis = horizonMillis;
@@ -37,6 +38,8 @@ public final class ClairvoyantOracle extends ReplayPolicy {
     @Override
     public void init(NodeView node) {
         super.init(node);
+        resident = node::resident;
+        unpinned = id -> !node.pinned(id);
         tab = node.table();
         nuOff = tab.nextUseOffsets();
         nu = tab.nextUse();
@@ -100,38 +103,9 @@ public final class ClairvoyantOracle extends ReplayPolicy {
 
     @Override
     public int victim(double t, int incoming, boolean forPrefetch) {
-        int n = 0;
-        int v = -1;
-        double key = 0;
-        while (true) {
-            key = farthest.peekKey();
-            int id = farthest.poll();
-            if (id < 0) {
-                break;
-            }
-            if (!node.resident(id)) {
-                continue;
-            }
-            if (node.pinned(id)) {
-                if (n == aside.length) {
-                    aside = Arrays.copyOf(aside, n * 2);
-                    asideKey = Arrays.copyOf(asideKey, n * 2);
-                }
-                aside[n] = id;
-                asideKey[n++] = key;
-                continue;
-            }
-            v = id;
-            break;
-        }
-        for (int i = 0; i < n; i++) {
-            farthest.restore(aside[i], asideKey[i]);
-        }
-        if (v >= 0) {
-            farthest.restore(v, key);
-            if (forPrefetch && -key <= nextNeed[incoming]) {
-                return -1; // everything resident is needed sooner than the incoming layer
-            }
+        int v = farthest.findMin(resident, unpinned);
+        if (v >= 0 && forPrefetch && -farthest.foundKey() <= nextNeed[incoming]) {
+            return -1; // everything resident is needed sooner than the incoming layer
         }
         return v;
     }

@@ -1,5 +1,6 @@
 package org.layerswap.replay.policy;
 
+import java.util.function.IntPredicate;
 import org.layerswap.replay.NodeView;
 import org.layerswap.replay.ReplayPolicy;
 
@@ -15,8 +16,8 @@ public final class GdsfPolicy extends ReplayPolicy {
     private int[] freq;
     private double[] costPerByte;
     private double clock;
-    private int[] aside = new int[16];
-    private double[] asideKey = new double[16];
+    private IntPredicate resident;
+    private IntPredicate unpinned;
 
     @Override
     public String name() {
@@ -26,6 +27,8 @@ public final class GdsfPolicy extends ReplayPolicy {
     @Override
     public void init(NodeView node) {
         super.init(node);
+        resident = node::resident;
+        unpinned = id -> !node.pinned(id);
         int n = node.table().layerCount();
         heap = new KeyedHeap(n);
         freq = new int[n];
@@ -58,36 +61,9 @@ public final class GdsfPolicy extends ReplayPolicy {
 
     @Override
     public int victim(double t, int incoming, boolean forPrefetch) {
-        int n = 0;
-        int v = -1;
-        double key = 0;
-        while (true) {
-            key = heap.peekKey();
-            int id = heap.poll();
-            if (id < 0) {
-                break;
-            }
-            if (node.pinned(id) || !node.resident(id)) {
-                if (n == aside.length) {
-                    aside = java.util.Arrays.copyOf(aside, n * 2);
-                    asideKey = java.util.Arrays.copyOf(asideKey, n * 2);
-                }
-                aside[n] = id;
-                asideKey[n++] = key;
-                continue;
-            }
-            v = id;
-            break;
-        }
-        for (int i = 0; i < n; i++) {
-            if (node.resident(aside[i])) {
-                heap.restore(aside[i], asideKey[i]);
-            }
-        }
+        int v = heap.findMin(resident, unpinned);
         if (v >= 0) {
-            clock = Math.max(clock, key);
-            // keep it findable if the simulator does not evict after all
-            heap.restore(v, key);
+            clock = Math.max(clock, heap.foundKey());
         }
         return v;
     }

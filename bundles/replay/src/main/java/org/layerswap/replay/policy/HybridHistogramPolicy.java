@@ -3,7 +3,6 @@ package org.layerswap.replay.policy;
 import java.util.Arrays;
 import org.layerswap.replay.EventTable;
 import org.layerswap.replay.NodeView;
-import org.layerswap.replay.ReplayPolicy;
 
 /**
  * The hybrid histogram policy of "Serverless in the Wild" (Shahrad et al., ATC'20), applied per
@@ -27,7 +26,7 @@ import org.layerswap.replay.ReplayPolicy;
  * memory; under budget pressure this replay evicts the least recently used layer (evicting the
  * earliest keep-alive end instead would evict the hottest functions, whose windows are shortest).
  */
-public final class HybridHistogramPolicy extends ReplayPolicy {
+public final class HybridHistogramPolicy extends ExpiringLruPolicy {
 
     private static final long MIN = 60_000L;
 
@@ -35,7 +34,6 @@ public final class HybridHistogramPolicy extends ReplayPolicy {
     private final double headPercentile;
     private final double tailPercentile;
     private final int minSamples;
-    private final String name;
 
     private EventTable tab;
     private int[][] hist;
@@ -50,25 +48,23 @@ public final class HybridHistogramPolicy extends ReplayPolicy {
     private int[] owner;
     private KeyedHeap expiry;
     private KeyedHeap timers;
-    private LruList lru;
 
     public HybridHistogramPolicy() {
         this(240, 5, 99, 5);
     }
 
     public HybridHistogramPolicy(int rangeMinutes, double headPercentile, double tailPercentile, int minSamples) {
+        super(nameOf(rangeMinutes, headPercentile, tailPercentile));
         this.rangeMinutes = rangeMinutes;
         this.headPercentile = headPercentile;
         this.tailPercentile = tailPercentile;
         this.minSamples = minSamples;
-        this.name = tailPercentile == 99 && headPercentile == 5 && rangeMinutes == 240 ? "hybrid-histogram"
-                : "hybrid-histogram-p" + (tailPercentile == Math.rint(tailPercentile) ? String.valueOf((int) tailPercentile)
-                : String.valueOf(tailPercentile));
     }
 
-    @Override
-    public String name() {
-        return name;
+    private static String nameOf(int rangeMinutes, double headPercentile, double tailPercentile) {
+        return tailPercentile == 99 && headPercentile == 5 && rangeMinutes == 240 ? "hybrid-histogram"
+                : "hybrid-histogram-p" + (tailPercentile == Math.rint(tailPercentile) ? String.valueOf((int) tailPercentile)
+                : String.valueOf(tailPercentile));
     }
 
     @Override
@@ -91,7 +87,6 @@ public final class HybridHistogramPolicy extends ReplayPolicy {
         Arrays.fill(owner, -1);
         expiry = new KeyedHeap(nl);
         timers = new KeyedHeap(nf);
-        lru = new LruList(nl);
     }
 
     /** Pre-warm and keep-alive (ms) the policy currently uses for a function: {prewarm, keepAlive}. */
@@ -149,16 +144,7 @@ public final class HybridHistogramPolicy extends ReplayPolicy {
     }
 
     @Override
-    public void beforeInvocation(int event, long t) {
-        expire(t);
-    }
-
-    @Override
-    public void onEnd(long t) {
-        expire(t);
-    }
-
-    private void expire(double t) {
+    protected void expire(long t) {
         while (true) {
             double k = expiry.peekKey();
             if (Double.isNaN(k) || k >= t) {
@@ -189,22 +175,20 @@ public final class HybridHistogramPolicy extends ReplayPolicy {
 
     @Override
     public void onAccess(int layer, int event, int pos, long t) {
-        if (node.resident(layer)) {
-            lru.touch(layer);
-        }
+        super.onAccess(layer, event, pos, t);
         want(layer, t, tab.function(event));
     }
 
     @Override
     public void onInsert(int layer, double t, boolean prefetch) {
-        lru.touch(layer);
+        super.onInsert(layer, t, prefetch);
         keepUntil[layer] = Math.max(keepUntil[layer], (long) Math.ceil(t));
         expiry.set(layer, keepUntil[layer]);
     }
 
     @Override
     public void onEvict(int layer) {
-        lru.remove(layer);
+        super.onEvict(layer);
         expiry.invalidate(layer);
     }
 
@@ -261,14 +245,5 @@ public final class HybridHistogramPolicy extends ReplayPolicy {
                 node.prefetch(l);
             }
         }
-    }
-
-    @Override
-    public int victim(double t, int incoming, boolean forPrefetch) {
-        int x = lru.head();
-        while (x >= 0 && node.pinned(x)) {
-            x = lru.next(x);
-        }
-        return x;
     }
 }

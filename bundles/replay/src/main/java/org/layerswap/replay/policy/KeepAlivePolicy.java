@@ -7,7 +7,7 @@ import org.layerswap.replay.NodeView;
  * once unused for the keep-alive period, or earlier (least recently used first) when the budget is
  * full. Expiry is applied lazily at the next event, with storage accounted up to the exact expiry time.
  */
-public final class KeepAlivePolicy extends LruPolicy {
+public final class KeepAlivePolicy extends ExpiringLruPolicy {
 
     private final long keepAliveMillis;
     private long[] lastUse;
@@ -44,16 +44,7 @@ public final class KeepAlivePolicy extends LruPolicy {
     }
 
     @Override
-    public void beforeInvocation(int event, long t) {
-        expire(t);
-    }
-
-    @Override
-    public void onEnd(long t) {
-        expire(t);
-    }
-
-    private void expire(long t) {
+    protected void expire(long t) {
         int x = lru.head();
         while (x >= 0 && lastUse[x] + keepAliveMillis < t) {
             int nx = lru.next(x);

@@ -1,10 +1,12 @@
 package org.layerswap.replay.policy;
 
 import java.util.Arrays;
+import java.util.function.IntPredicate;
 
 /**
  * Binary min-heap of (double key, int id) with lazy invalidation: each push records the id's
- * current version; stale entries are skipped when they surface.
+ * current version; stale entries are skipped when they surface. {@link #findMin} is the victim search
+ * the heap-ordered policies share (GDSF's lowest priority, the clairvoyant oracle's farthest need).
  */
 final class KeyedHeap {
     private double[] keys = new double[64];
@@ -12,6 +14,9 @@ final class KeyedHeap {
     private int[] vers = new int[64];
     private int size;
     private final int[] version;
+    private int[] aside = new int[16];
+    private double[] asideKey = new double[16];
+    private double foundKey = Double.NaN;
 
     KeyedHeap(int n) {
         version = new int[n];
@@ -120,5 +125,54 @@ final class KeyedHeap {
     /** Pushes an entry back with the id's current version (re-inserting something polled aside). */
     void restore(int id, double key) {
         push(key, id, ++version[id]);
+    }
+
+    /**
+     * The valid minimum among the ids that are {@code live} and {@code eligible}, left in the heap
+     * (the caller may not evict it after all). Entries of ids that are not live are dropped on the
+     * way; live but ineligible ones (e.g. pinned layers) are put back with their keys, before the
+     * found one is re-pushed, so the heap's contents and its order of equal keys do not depend on
+     * how often it is searched.
+     *
+     * @return the id, or -1 when there is none; its key is then {@link #foundKey()}
+     */
+    int findMin(IntPredicate live, IntPredicate eligible) {
+        int n = 0;
+        int found = -1;
+        double key;
+        while (true) {
+            key = peekKey();
+            int id = poll();
+            if (id < 0) {
+                break;
+            }
+            if (!live.test(id)) {
+                continue;
+            }
+            if (!eligible.test(id)) {
+                if (n == aside.length) {
+                    aside = Arrays.copyOf(aside, n * 2);
+                    asideKey = Arrays.copyOf(asideKey, n * 2);
+                }
+                aside[n] = id;
+                asideKey[n++] = key;
+                continue;
+            }
+            found = id;
+            break;
+        }
+        for (int i = 0; i < n; i++) {
+            restore(aside[i], asideKey[i]);
+        }
+        if (found >= 0) {
+            restore(found, key);
+        }
+        foundKey = key;
+        return found;
+    }
+
+    /** The key of the id the last {@link #findMin} found (NaN when it found none). */
+    double foundKey() {
+        return foundKey;
     }
 }

@@ -1,0 +1,8 @@
+/**
+ * Small real function images (busybox base plus function layers) built for the demo and its tests.
+ *
+ * <p>Exported at the version below: importers get the range {@code [1.0,2)}. Raise the minor version
+ * for a compatible addition and the major version for a breaking change.
+ */
+@org.osgi.annotation.versioning.Version("1.0.0")
+package org.layerswap.demo.images;

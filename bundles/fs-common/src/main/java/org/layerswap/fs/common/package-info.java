@@ -1,0 +1,8 @@
+/**
+ * Support shared by the filesystem backends (tree operations, the DS adapter base).
+ *
+ * <p>Exported at the version below: importers get the range {@code [1.0,2)}. Raise the minor version
+ * for a compatible addition and the major version for a breaking change.
+ */
+@org.osgi.annotation.versioning.Version("1.0.0")
+package org.layerswap.fs.common;

@@ -1,0 +1,8 @@
+/**
+ * Streaming trace readers (Azure Functions 2019/2021, own invocation logs), the layer model and the synthetic fleet.
+ *
+ * <p>Exported at the version below: importers get the range {@code [1.0,2)}. Raise the minor version
+ * for a compatible addition and the major version for a breaking change.
+ */
+@org.osgi.annotation.versioning.Version("1.0.0")
+package org.layerswap.workload;
