@@ -12,11 +12,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.layerswap.api.ImageConfig;
 
@@ -35,6 +38,8 @@ import org.layerswap.api.ImageConfig;
  * {@code LS_PARAM_<NAME>} variables and as a JSON object on stdin.
  */
 public final class BubblewrapSandbox implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SandboxSettings settings;
     private final ExecutorService pumps = Executors.newCachedThreadPool(r -> {
@@ -211,9 +216,10 @@ public final class BubblewrapSandbox implements AutoCloseable {
         }
     }
 
+    /** The invocation's parameters as one line of JSON (an object, keys sorted) on the function's stdin. */
     private static void writeParams(OutputStream stdin, Map<String, String> params) {
         try (stdin) {
-            stdin.write(Json.object(params).getBytes(StandardCharsets.UTF_8));
+            stdin.write(JSON.writeValueAsBytes(new TreeMap<>(params)));
             stdin.write('\n');
         } catch (IOException e) {
             // the function closed stdin without reading it: its choice

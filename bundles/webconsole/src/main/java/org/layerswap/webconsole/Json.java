@@ -1,85 +1,136 @@
 package org.layerswap.webconsole;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.Map;
 
-/** Writes maps, collections, strings, numbers and booleans as JSON; enough for the REST API. */
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationConfig;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.module.SimpleSerializers;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+
+/**
+ * The REST API's JSON writer, on Jackson. Invariants of the output: it is safe inside HTML and a
+ * script ({@code <}, {@code >}, {@code &}, U+2028 and U+2029 are always {@code \\u} escapes, so markup
+ * stays inert even if a client ever injects the JSON into a page); a non-finite double or float is
+ * {@code null}; maps, collections, strings, numbers, booleans and enums (by name) are written as JSON,
+ * anything else as its {@code toString()}.
+ */
 final class Json {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder(new JsonFactoryBuilder().characterEscapes(new HtmlSafeEscapes()).build())
+            .addModule(module())
+            .build();
+
+    static {
+        MAPPER.getSerializerProvider().setNullKeySerializer(new StdSerializer<>(Object.class) {
+            @Override
+            public void serialize(Object key, JsonGenerator gen, SerializerProvider provider) throws IOException {
+                gen.writeFieldName("null");
+            }
+        });
+    }
 
     private Json() {
     }
 
+    private static SimpleModule module() {
+        SimpleSerializers s = new ToStringForOtherTypes();
+        s.addSerializer(Double.class, new NonFiniteAsNull<>(Double.class));
+        s.addSerializer(Double.TYPE, new NonFiniteAsNull<>(Double.TYPE));
+        s.addSerializer(Float.class, new NonFiniteAsNull<>(Float.class));
+        s.addSerializer(Float.TYPE, new NonFiniteAsNull<>(Float.TYPE));
+        SimpleModule m = new SimpleModule("layerswap-webconsole");
+        m.setSerializers(s);
+        return m;
+    }
+
     static String write(Object value) {
-        StringBuilder sb = new StringBuilder(256);
-        append(sb, value);
-        return sb.toString();
-    }
-
-    private static void append(StringBuilder sb, Object v) {
-        if (v == null) {
-            sb.append("null");
-        } else if (v instanceof String s) {
-            string(sb, s);
-        } else if (v instanceof Double d) {
-            sb.append(Double.isFinite(d) ? d.toString() : "null");
-        } else if (v instanceof Float f) {
-            sb.append(Float.isFinite(f) ? f.toString() : "null");
-        } else if (v instanceof Number || v instanceof Boolean) {
-            sb.append(v);
-        } else if (v instanceof Map<?, ?> m) {
-            sb.append('{');
-            boolean first = true;
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                if (!first) {
-                    sb.append(',');
-                }
-                first = false;
-                string(sb, String.valueOf(e.getKey()));
-                sb.append(':');
-                append(sb, e.getValue());
-            }
-            sb.append('}');
-        } else if (v instanceof Collection<?> c) {
-            sb.append('[');
-            boolean first = true;
-            for (Object o : c) {
-                if (!first) {
-                    sb.append(',');
-                }
-                first = false;
-                append(sb, o);
-            }
-            sb.append(']');
-        } else if (v instanceof Enum<?> e) {
-            string(sb, e.name());
-        } else {
-            string(sb, v.toString());
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("cannot write a " + value.getClass().getName() + " as JSON", e);
         }
     }
 
-    private static void string(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                // keep markup inert even if a client ever injects JSON into a page
-                case '<' -> sb.append("\\u003c");
-                case '>' -> sb.append("\\u003e");
-                case '&' -> sb.append("\\u0026");
-                default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
+    /** Jackson's standard escapes plus {@code < > &} and the two JavaScript line terminators. */
+    static final class HtmlSafeEscapes extends CharacterEscapes {
+
+        private static final SerializedString LINE_SEPARATOR = new SerializedString("\\u2028");
+        private static final SerializedString PARAGRAPH_SEPARATOR = new SerializedString("\\u2029");
+
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        HtmlSafeEscapes() {
+            ascii['<'] = ESCAPE_STANDARD;
+            ascii['>'] = ESCAPE_STANDARD;
+            ascii['&'] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return switch (ch) {
+                case 0x2028 -> LINE_SEPARATOR;
+                case 0x2029 -> PARAGRAPH_SEPARATOR;
+                default -> null;
+            };
+        }
+    }
+
+    /** NaN and the infinities have no JSON form: they are written as {@code null}. */
+    private static final class NonFiniteAsNull<T extends Number> extends StdSerializer<T> {
+
+        NonFiniteAsNull(Class<T> type) {
+            super(type);
+        }
+
+        @Override
+        public void serialize(T value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            double d = value.doubleValue();
+            if (!Double.isFinite(d)) {
+                gen.writeNull();
+            } else if (value instanceof Float f) {
+                gen.writeNumber(f);
+            } else {
+                gen.writeNumber(d);
             }
         }
-        sb.append('"');
+    }
+
+    /** Types without a natural JSON form (records, Optionals, java.time, ...) are written as their {@code toString()}. */
+    private static final class ToStringForOtherTypes extends SimpleSerializers {
+
+        @Override
+        public JsonSerializer<?> findSerializer(SerializationConfig config, JavaType type, BeanDescription beanDesc) {
+            JsonSerializer<?> own = super.findSerializer(config, type, beanDesc);
+            if (own != null) {
+                return own;
+            }
+            Class<?> raw = type.getRawClass();
+            boolean natural = raw.isPrimitive() || raw.isArray() || raw.isEnum() || Enum.class.isAssignableFrom(raw)
+                    || CharSequence.class.isAssignableFrom(raw) || Number.class.isAssignableFrom(raw)
+                    || Boolean.class == raw || Character.class == raw || Map.class.isAssignableFrom(raw)
+                    || Collection.class.isAssignableFrom(raw) || raw == Object.class;
+            return natural ? null : ToStringSerializer.instance;
+        }
     }
 }

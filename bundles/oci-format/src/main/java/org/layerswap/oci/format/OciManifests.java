@@ -1,11 +1,12 @@
 package org.layerswap.oci.format;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import org.layerswap.api.ImageConfig;
 import org.layerswap.api.LayerDescriptor;
@@ -22,8 +23,7 @@ public final class OciManifests {
 
     /** The {@code mediaType} field of a document, or empty when it has none. */
     public static Optional<String> mediaTypeOf(byte[] document) {
-        Object mt = Json.parseObject(utf8(document)).get("mediaType");
-        return Optional.ofNullable(mt instanceof String s ? s : null);
+        return Optional.ofNullable(text(Json.object(document), "mediaType"));
     }
 
     /** True when the document is an image index / manifest list (by media type or by a {@code manifests} array). */
@@ -31,19 +31,18 @@ public final class OciManifests {
         if (contentType != null && OciMediaTypes.INDEXES.contains(stripParams(contentType))) {
             return true;
         }
-        Map<String, Object> m = Json.parseObject(utf8(document));
-        Object mt = m.get("mediaType");
-        if (mt instanceof String s) {
-            return OciMediaTypes.INDEXES.contains(s);
+        JsonNode m = Json.object(document);
+        String mt = text(m, "mediaType");
+        if (mt != null) {
+            return OciMediaTypes.INDEXES.contains(mt);
         }
-        return m.get("manifests") instanceof List && !(m.get("layers") instanceof List);
+        return m.path("manifests").isArray() && !m.path("layers").isArray();
     }
 
     public static List<Descriptor> parseIndex(byte[] document) {
-        Map<String, Object> m = Json.parseObject(utf8(document));
         List<Descriptor> out = new ArrayList<>();
-        for (Object o : list(m, "manifests", "image index")) {
-            out.add(descriptor(o, "image index manifests[]"));
+        for (JsonNode o : array(Json.object(document), "manifests", "image index")) {
+            out.add(descriptor(o, "image index manifests[" + out.size() + "]"));
         }
         return out;
     }
@@ -64,37 +63,35 @@ public final class OciManifests {
     }
 
     public static Manifest parseManifest(byte[] document) {
-        Map<String, Object> m = Json.parseObject(utf8(document));
-        Object mt = m.get("mediaType");
-        if (mt instanceof String s && OciMediaTypes.INDEXES.contains(s)) {
-            throw new IllegalArgumentException("expected an image manifest but got an index (" + s + ")");
+        JsonNode m = Json.object(document);
+        String mt = text(m, "mediaType");
+        if (mt != null && OciMediaTypes.INDEXES.contains(mt)) {
+            throw new IllegalArgumentException("expected an image manifest but got an index (" + mt + ")");
         }
-        Descriptor config = descriptor(m.get("config"), "manifest config");
+        Descriptor config = descriptor(m.path("config"), "manifest config");
         List<LayerDescriptor> layers = new ArrayList<>();
-        int k = 0;
-        for (Object o : list(m, "layers", "image manifest")) {
-            Descriptor d = descriptor(o, "manifest layers[" + k++ + "]");
+        for (JsonNode o : array(m, "layers", "image manifest")) {
+            String where = "manifest layers[" + layers.size() + "]";
+            Descriptor d = descriptor(o, where);
             LayerId id;
             try {
                 id = LayerId.of(d.digest());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("manifest layer " + (k - 1) + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
             }
             layers.add(new LayerDescriptor(id, d.size(), d.mediaType()));
         }
-        return new Manifest(mt instanceof String s ? s : null, config, layers);
+        return new Manifest(mt, config, layers);
     }
 
-    @SuppressWarnings("unchecked")
+    /** The runnable parts of an image config; a config without a {@code config} object is {@link ImageConfig#EMPTY}. */
     public static ImageConfig parseConfig(byte[] document) {
-        Map<String, Object> m = Json.parseObject(utf8(document));
-        Object c = m.get("config");
-        if (!(c instanceof Map)) {
+        JsonNode c = Json.object(document).path("config");
+        if (!c.isObject()) {
             return ImageConfig.EMPTY;
         }
-        Map<String, Object> cfg = (Map<String, Object>) c;
-        return new ImageConfig(strings(cfg.get("Entrypoint")), strings(cfg.get("Cmd")), strings(cfg.get("Env")),
-                cfg.get("WorkingDir") instanceof String w ? w : null);
+        return new ImageConfig(strings(c.path("Entrypoint")), strings(c.path("Cmd")), strings(c.path("Env")),
+                text(c, "WorkingDir"));
     }
 
     /** An image config document for {@code config} with the given uncompressed layer digests. */
@@ -112,7 +109,7 @@ public final class OciManifests {
         doc.put("os", os);
         doc.put("config", c);
         doc.put("rootfs", rootfs);
-        return Json.write(doc).getBytes(StandardCharsets.UTF_8);
+        return Json.writeBytes(doc);
     }
 
     public static byte[] writeManifest(Descriptor config, List<LayerDescriptor> layers) {
@@ -125,7 +122,7 @@ public final class OciManifests {
             ls.add(new Descriptor(l.mediaType(), l.id().digest(), l.sizeBytes()).toJson());
         }
         doc.put("layers", ls);
-        return Json.write(doc).getBytes(StandardCharsets.UTF_8);
+        return Json.writeBytes(doc);
     }
 
     public static byte[] writeIndex(List<Descriptor> manifests) {
@@ -137,60 +134,56 @@ public final class OciManifests {
             ms.add(d.toJson());
         }
         doc.put("manifests", ms);
-        return Json.write(doc).getBytes(StandardCharsets.UTF_8);
+        return Json.writeBytes(doc);
     }
 
-    @SuppressWarnings("unchecked")
-    static Descriptor descriptor(Object o, String where) {
-        if (!(o instanceof Map)) {
+    static Descriptor descriptor(JsonNode o, String where) {
+        if (!o.isObject()) {
             throw new IllegalArgumentException(where + ": not a descriptor object");
         }
-        Map<String, Object> m = (Map<String, Object>) o;
-        if (!(m.get("digest") instanceof String digest)) {
+        String digest = text(o, "digest");
+        if (digest == null) {
             throw new IllegalArgumentException(where + ": descriptor without a digest");
         }
-        if (!(m.get("size") instanceof Long size) || size < 0) {
+        JsonNode size = o.path("size");
+        if (!size.isIntegralNumber() || !size.canConvertToLong() || size.longValue() < 0) {
             throw new IllegalArgumentException(where + ": descriptor " + digest + " without a valid size");
         }
         Map<String, String> ann = new LinkedHashMap<>();
-        if (m.get("annotations") instanceof Map<?, ?> a) {
-            a.forEach((k, v) -> ann.put(String.valueOf(k), String.valueOf(v)));
-        }
-        String os = null;
-        String arch = null;
-        String variant = null;
-        if (m.get("platform") instanceof Map<?, ?> p) {
-            os = p.get("os") instanceof String s ? s : null;
-            arch = p.get("architecture") instanceof String s ? s : null;
-            variant = p.get("variant") instanceof String s ? s : null;
-        }
-        return new Descriptor(m.get("mediaType") instanceof String s ? s : null, digest, size, ann, os, arch, variant);
+        o.path("annotations").fields().forEachRemaining(e -> ann.put(e.getKey(), asString(e.getValue())));
+        JsonNode p = o.path("platform");
+        return new Descriptor(text(o, "mediaType"), digest, size.longValue(), ann,
+                text(p, "os"), text(p, "architecture"), text(p, "variant"));
     }
 
-    private static List<?> list(Map<String, Object> m, String key, String what) {
-        if (!(m.get(key) instanceof List<?> l)) {
+    /** The field's string value, or null when it is absent or not a string. */
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.path(field);
+        return v.isTextual() ? v.textValue() : null;
+    }
+
+    private static JsonNode array(JsonNode m, String key, String what) {
+        JsonNode a = m.path(key);
+        if (!a.isArray()) {
             throw new IllegalArgumentException(what + " has no '" + key + "' array");
         }
-        return l;
+        return a;
     }
 
-    private static List<String> strings(Object o) {
+    /** The array's elements as strings (non-strings in their JSON form); empty when it is not an array. */
+    private static List<String> strings(JsonNode a) {
         List<String> out = new ArrayList<>();
-        if (o instanceof List<?> l) {
-            for (Object x : l) {
-                out.add(String.valueOf(x));
-            }
-        }
+        a.elements().forEachRemaining(x -> out.add(asString(x)));
         return out;
+    }
+
+    private static String asString(JsonNode v) {
+        return v.isTextual() ? v.textValue() : v.toString();
     }
 
     static String stripParams(String contentType) {
         int semi = contentType.indexOf(';');
         return (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 
     private OciManifests() {
