@@ -1,12 +1,18 @@
 package org.layerswap.swap;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -16,6 +22,7 @@ import java.util.function.Supplier;
 import org.layerswap.api.ExperimentArm;
 import org.layerswap.api.FeedbackLoop;
 import org.layerswap.api.FetchPriority;
+import org.layerswap.api.InvocationPlan;
 import org.layerswap.api.LayerId;
 import org.layerswap.api.LayerStore;
 import org.layerswap.api.PrefetchRecord;
@@ -101,6 +108,78 @@ final class FetchCoordinator {
             history.add(new PrefetchRecord(recordId, id, functionId, priority, score, startedMillis,
                     (System.nanoTime() - t0) / 1000, e == null, bytes, e == null ? okDetail : RootComposer.message(e)));
         }
+    }
+
+    /**
+     * The invocation path's prefetches: the parameter-selected ({@code optional}) layers at or above the threshold
+     * first, then the {@code ranked} candidates, at most {@code maxPrefetchesPerInvocation} and within the concurrency
+     * limit. {@code predicted} (when not null) is told every optional layer at or above the threshold. Never blocks.
+     */
+    List<LayerId> startPrefetches(String functionId, Map<LayerId, Double> optional, List<PrefetchPlanner.Planned> ranked,
+                                  SwapSettings s, ExperimentArm arm, Consumer<LayerId> predicted) {
+        List<LayerId> started = List.of();
+        int left = s.maxPrefetchesPerInvocation();
+        for (Map.Entry<LayerId, Double> e : optional.entrySet()) {
+            if (predicted != null && e.getValue() >= s.threshold()) {
+                predicted.accept(e.getKey());
+            }
+            if (left > 0 && e.getValue() >= s.threshold()
+                    && tryStartPrefetch(e.getKey(), functionId, e.getValue(), s.maxConcurrentPrefetches(), arm)) {
+                started = add(started, e.getKey(), 4);
+                left--;
+            }
+        }
+        for (int i = 0; i < ranked.size() && left > 0 && prefetchesRunning.get() < s.maxConcurrentPrefetches(); i++) {
+            PrefetchPlanner.Planned p = ranked.get(i);
+            if (tryStartPrefetch(p.id(), functionId, p.score(), s.maxConcurrentPrefetches(), arm)) {
+                started = add(started, p.id(), 4);
+                left--;
+            }
+        }
+        return started;
+    }
+
+    /** Prefetches {@code layers} as certain (score 1), within the concurrency limit; returns those started. */
+    List<LayerId> prefetchAll(String functionId, List<LayerId> layers, int maxConcurrent) {
+        List<LayerId> started = new ArrayList<>();
+        for (LayerId id : layers) {
+            if (tryStartPrefetch(id, functionId, 1.0, maxConcurrent, ExperimentArm.NONE)) {
+                started.add(id);
+            }
+        }
+        return started;
+    }
+
+    /** Completes when the plan's missing layers are resident (joining or starting their on-demand fetches). */
+    CompletableFuture<Void> awaitMissing(InvocationPlan plan) {
+        List<CompletableFuture<Path>> fs = new ArrayList<>();
+        for (LayerId l : plan.missing()) {
+            if (!store.isResident(l)) {
+                fs.add(fetchOnDemand(plan.functionId(), l, plan.arm()));
+            }
+        }
+        return CompletableFuture.allOf(fs.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /** Waits at most {@code timeoutMillis} for the plan's missing layers; a timeout or failed fetch is an IOException. */
+    void awaitMissing(InvocationPlan plan, long timeoutMillis) throws IOException {
+        try {
+            awaitMissing(plan).get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("layers of " + plan.functionId() + " not resident within " + timeoutMillis + " ms: " + plan.missing());
+        } catch (ExecutionException e) {
+            throw new IOException("fetching layers of " + plan.functionId() + " failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for layers of " + plan.functionId(), e);
+        }
+    }
+
+    /** Adds to a list that may be the immutable empty one by replacing it (no allocation where nothing is added). */
+    static List<LayerId> add(List<LayerId> list, LayerId id, int capacity) {
+        List<LayerId> l = list.isEmpty() ? new ArrayList<>(capacity) : list;
+        l.add(id);
+        return l;
     }
 
     /** Claims a prefetch slot and hands the fetch to the worker; never blocks. False when not started. */

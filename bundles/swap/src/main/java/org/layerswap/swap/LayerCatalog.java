@@ -75,6 +75,31 @@ final class LayerCatalog {
         }
     }
 
+    /** What an operator's prefetch names: a function's stack, or one known layer (functionId ""). */
+    record Target(String functionId, List<LayerId> layers) {
+    }
+
+    /**
+     * Resolves a defined function's id or a known layer's digest.
+     *
+     * @throws IllegalArgumentException when it is neither (naming the defined functions) or the layer is unknown
+     */
+    Target resolve(String functionOrLayer) {
+        FunctionLayerMap m = map;
+        if (m.contains(functionOrLayer)) {
+            return new Target(functionOrLayer, m.layersOf(functionOrLayer));
+        }
+        if (functionOrLayer != null && functionOrLayer.startsWith("sha")) {
+            LayerId id = LayerId.of(functionOrLayer);
+            if (!sources.containsKey(id)) {
+                throw new IllegalArgumentException("layer " + id + " belongs to no defined function");
+            }
+            return new Target("", List.of(id));
+        }
+        throw new IllegalArgumentException("'" + functionOrLayer + "' is neither a defined function nor a layer digest; functions: "
+                + functionNames());
+    }
+
     /** @throws IllegalArgumentException naming the defined functions when {@code functionId} is not one */
     void requireFunction(String functionId) {
         if (!map.contains(functionId)) {

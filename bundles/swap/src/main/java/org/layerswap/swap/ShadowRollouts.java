@@ -1,14 +1,17 @@
 package org.layerswap.swap;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
+import org.layerswap.api.FilesystemBackend;
 import org.layerswap.api.InvocationOutcome;
 import org.layerswap.api.InvocationPlan;
 import org.layerswap.api.LayerId;
+import org.layerswap.api.RootLease;
 import org.layerswap.api.SwapMode;
 import org.layerswap.api.SwapOutcome;
 import org.layerswap.api.SwapRecord;
@@ -75,6 +78,20 @@ final class ShadowRollouts {
         }
         ShadowExperiment sh = running.get(fn);
         return sh != null && sh.assignCandidate(n) ? sh.candidate() : layers;
+    }
+
+    /** Pins the shadow candidate root when {@code layers} is the running rollout's candidate; null otherwise or when it ended. */
+    RootLease enterCandidate(String fn, List<LayerId> layers) {
+        ShadowExperiment sh = running.get(fn);
+        if (sh == null || !layers.equals(sh.candidate())) {
+            return null;
+        }
+        FilesystemBackend b = roots.composedOn(shadowKey(fn));
+        try {
+            return b == null ? null : b.enter(shadowKey(fn));
+        } catch (IOException e) {
+            return null; // the rollout was decided meanwhile: run on the main root
+        }
     }
 
     /** Feeds an outcome to the rollout of its function; a decision ends the rollout on the composer thread. */

@@ -1,9 +1,6 @@
 package org.layerswap.swap;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,12 +9,10 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -41,7 +36,6 @@ import org.layerswap.api.RootLease;
 import org.layerswap.api.ScoreListener;
 import org.layerswap.api.SwapManager;
 import org.layerswap.api.SwapMode;
-import org.layerswap.api.SwapOutcome;
 import org.layerswap.api.SwapRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,9 +76,6 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
     static final long PIN_RELEASE_DELAY_NANOS = TimeUnit.SECONDS.toNanos(5);
     static final long PIN_SCAN_SECONDS = 2;
 
-    private record Staged(List<LayerId> layers, SwapMode mode, double share) {
-    }
-
     private final BehavioralProfiler profiler;
     private final LayerStore store;
     private volatile SwapSettings settings;
@@ -93,7 +84,6 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
     private volatile AutoCloseable subscription;
     private final AtomicLong seq = new AtomicLong();
     private final ConcurrentHashMap<String, AtomicInteger> live = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Staged> staged = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<SwapHistoryListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(daemon("layerswap-swap-planner"));
     private final ScheduledExecutorService composer = Executors.newSingleThreadScheduledExecutor(daemon("layerswap-swap-composer"));
@@ -105,6 +95,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
     private final VariantRoots variants;
     private final PrefetchRanking ranking;
     private final FetchCoordinator fetches;
+    private final SwapRunner swaps;
     private final ShadowRollouts shadows;
 
     public SwapManagerCore(SwapSettings settings, BehavioralProfiler profiler, LayerStore store, FilesystemBackend backend,
@@ -132,7 +123,9 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         this.fetches = new FetchCoordinator(store, catalog, clock, worker, prefetchHistory, () -> this.feedback, ranking,
                 this::onResident, ranking::schedule);
         ranking.useFetches(fetches);
-        this.shadows = new ShadowRollouts(roots, swapHistory, composer, this::promote, pins.releaseDelayNanos());
+        this.swaps = new SwapRunner(() -> this.settings, () -> this.backend, store, catalog, roots, fetches, variants, composer,
+                swapHistory, pins.releaseDelayNanos());
+        this.shadows = swaps.shadows();
         composer.scheduleWithFixedDelay(roots::releaseStalePins, PIN_SCAN_SECONDS, PIN_SCAN_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -173,10 +166,6 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
     }
 
     // ---- configuration and the catalog ------------------------------------------------------------
-
-    SwapSettings settings() {
-        return settings;
-    }
 
     public void updateSettings(SwapSettings s) {
         this.settings = Objects.requireNonNull(s);
@@ -219,8 +208,8 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         variants.functionDefined(fn, before, ids);
         catalog.notifyListeners(l -> l.functionDefined(def));
         ranking.schedule();
-        if (settings.composeAhead() && allResident(ids)) {
-            composer.execute(() -> ensureComposedQuietly(fn));
+        if (settings.composeAhead() && swaps.allResident(ids)) {
+            composer.execute(() -> swaps.ensureComposedQuietly(fn));
         }
     }
 
@@ -279,10 +268,6 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         catalog.removeListener(l);
     }
 
-    FilesystemBackend backend() {
-        return backend;
-    }
-
     /**
      * Makes {@code next} the active backend: new compositions go there; every root on the previous backend is
      * composed on {@code next} and removed from the previous one, at once when no invocation holds it, otherwise
@@ -318,103 +303,36 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         for (int i = 0; i < layers.size(); i++) {
             LayerId l = layers.get(i);
             if (!store.isResident(l)) {
-                missing = add(missing, l, layers.size());
+                missing = FetchCoordinator.add(missing, l, layers.size());
                 fetches.fetchOnDemand(functionId, l, arm);
             }
         }
         List<LayerId> prefetched = List.of();
         if (arm != ExperimentArm.CONTROL && s.maxPrefetchesPerInvocation() > 0) {
-            prefetched = startPrefetches(functionId, inputParams, s, arm);
+            Map<LayerId, Double> optional = profiler.optionalLayers(functionId, inputParams == null ? Map.of() : inputParams);
+            prefetched = fetches.startPrefetches(functionId, optional, ranking.ranked(), s, arm,
+                    s.composeAhead() ? l -> variants.predicted(functionId, l) : null);
         }
         return new InvocationPlan(functionId, layers, missing, prefetched, arm, System.nanoTime() - t0);
     }
 
-    /** Parameter-selected (optional) layers first, then the ranked candidates, within the per-invocation limit. */
-    private List<LayerId> startPrefetches(String functionId, Map<String, String> params, SwapSettings s, ExperimentArm arm) {
-        List<LayerId> started = List.of();
-        int left = s.maxPrefetchesPerInvocation();
-        Map<LayerId, Double> optional = profiler.optionalLayers(functionId, params == null ? Map.of() : params);
-        for (Map.Entry<LayerId, Double> e : optional.entrySet()) {
-            if (s.composeAhead() && e.getValue() >= s.threshold()) {
-                variants.predicted(functionId, e.getKey());
-            }
-            if (left > 0 && e.getValue() >= s.threshold()
-                    && fetches.tryStartPrefetch(e.getKey(), functionId, e.getValue(), s.maxConcurrentPrefetches(), arm)) {
-                started = add(started, e.getKey(), 4);
-                left--;
-            }
-        }
-        List<PrefetchPlanner.Planned> r = ranking.ranked();
-        for (int i = 0; i < r.size() && left > 0 && fetches.prefetchesRunning() < s.maxConcurrentPrefetches(); i++) {
-            PrefetchPlanner.Planned p = r.get(i);
-            if (fetches.tryStartPrefetch(p.id(), functionId, p.score(), s.maxConcurrentPrefetches(), arm)) {
-                started = add(started, p.id(), 4);
-                left--;
-            }
-        }
-        return started;
-    }
-
-    /** Adds to an immutable empty list by replacing it (no allocation on the path where nothing is added). */
-    private static List<LayerId> add(List<LayerId> list, LayerId id, int capacity) {
-        List<LayerId> l = list.isEmpty() ? new ArrayList<>(capacity) : list;
-        l.add(id);
-        return l;
-    }
-
     @Override
     public List<LayerId> prefetch(String functionOrLayer) {
-        List<LayerId> wanted;
-        String functionId = "";
-        if (catalog.map().contains(functionOrLayer)) {
-            functionId = functionOrLayer;
-            wanted = catalog.stackOf(functionOrLayer);
-        } else if (functionOrLayer != null && functionOrLayer.startsWith("sha")) {
-            LayerId id = LayerId.of(functionOrLayer);
-            if (catalog.source(id) == null) {
-                throw new IllegalArgumentException("layer " + id + " belongs to no defined function");
-            }
-            wanted = List.of(id);
-        } else {
-            throw new IllegalArgumentException("'" + functionOrLayer + "' is neither a defined function nor a layer digest; functions: "
-                    + catalog.functionNames());
-        }
-        int max = settings.maxConcurrentPrefetches();
-        List<LayerId> started = new ArrayList<>();
-        for (LayerId id : wanted) {
-            // the operator asked: treat it as certain, within the usual concurrency limit
-            if (fetches.tryStartPrefetch(id, functionId, 1.0, max, ExperimentArm.NONE)) {
-                started.add(id);
-            }
-        }
-        return started;
+        LayerCatalog.Target t = catalog.resolve(functionOrLayer);
+        // the operator asked: treat it as certain, within the usual concurrency limit
+        return fetches.prefetchAll(t.functionId(), t.layers(), settings.maxConcurrentPrefetches());
     }
 
     /** Completes when the plan's missing layers are resident (the on-demand part an invocation must wait for). */
     CompletableFuture<Void> awaitLayers(InvocationPlan plan) {
-        List<CompletableFuture<Path>> fs = new ArrayList<>();
-        for (LayerId l : plan.missing()) {
-            if (!store.isResident(l)) {
-                fs.add(fetches.fetchOnDemand(plan.functionId(), l, plan.arm()));
-            }
-        }
-        return CompletableFuture.allOf(fs.toArray(new CompletableFuture<?>[0]));
+        return fetches.awaitMissing(plan);
     }
 
     /** Waits (bounded) for the plan's missing layers, then pins its root: the api's invocation path. */
     @Override
     public RootLease enter(InvocationPlan plan, long timeoutMillis) throws IOException {
         long t0 = System.nanoTime();
-        try {
-            awaitLayers(plan).get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new IOException("layers of " + plan.functionId() + " not resident within " + timeoutMillis + " ms: " + plan.missing());
-        } catch (ExecutionException e) {
-            throw new IOException("fetching layers of " + plan.functionId() + " failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for layers of " + plan.functionId(), e);
-        }
+        fetches.awaitMissing(plan, timeoutMillis);
         long t1 = System.nanoTime();
         RootLease lease = enter(plan);
         return new TimedRootLease(lease, (t1 - t0) / 1000, (System.nanoTime() - t1) / 1000);
@@ -427,46 +345,15 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
     RootLease enter(InvocationPlan plan) throws IOException {
         String fn = plan.functionId();
         RootLease l = variants.enter(fn, plan.layers()); // null unless the plan has parameter-selected data layers
-        ShadowExperiment sh = shadows.get(fn);
-        if (l == null && sh != null && plan.layers().equals(sh.candidate())) {
-            FilesystemBackend sb = roots.composedOn(ShadowRollouts.shadowKey(fn));
-            if (sb != null) {
-                try {
-                    l = sb.enter(ShadowRollouts.shadowKey(fn));
-                } catch (IOException e) {
-                    l = null; // the rollout was decided meanwhile: run on the main root
-                }
-            }
+        if (l == null) {
+            l = shadows.enterCandidate(fn, plan.layers()); // null unless the plan runs on a shadow candidate
         }
         if (l == null) {
-            l = enterFunctionRoot(fn);
+            l = swaps.enterFunctionRoot(fn);
         }
         AtomicInteger c = live.computeIfAbsent(fn, k -> new AtomicInteger());
         c.incrementAndGet();
         return new ForwardingRootLease(l.functionId(), l, c::decrementAndGet);
-    }
-
-    private RootLease enterFunctionRoot(String fn) throws IOException {
-        RootComposer.Root root = roots.root(fn);
-        if (root == null || !catalog.stackOf(fn).equals(root.layers())) {
-            SwapRecord r = ensureComposed(fn);
-            if (r != null && r.outcome() == SwapOutcome.FAILED) {
-                throw new IOException("cannot compose the root of " + fn + ": " + r.detail());
-            }
-            root = roots.root(fn);
-            if (root == null) {
-                throw new IOException("function " + fn + " has no composed root");
-            }
-        }
-        try {
-            return root.backend().enter(fn);
-        } catch (IOException e) {
-            FilesystemBackend now = roots.composedOn(fn);
-            if (now == null || now == root.backend()) {
-                throw e;
-            }
-            return now.enter(fn); // migrated to another backend meanwhile
-        }
     }
 
     /** Invocations in flight per function (those holding a lease from {@link #enter(InvocationPlan)}). */
@@ -484,125 +371,16 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
 
     @Override
     public SwapRecord swap(String functionId, List<LayerId> layers, SwapMode mode, double shadowShare) {
-        synchronized (roots.lock(functionId)) {
-            return doSwap(functionId, layers, mode, shadowShare, "");
-        }
+        return swaps.swap(functionId, layers, mode, shadowShare);
     }
 
     /** Schedules a swap for before the function's next invocation: runs once its layers (prefetched) are resident. */
     void stage(String functionId, List<LayerId> layers, SwapMode mode, double shadowShare) {
-        staged.put(functionId, new Staged(List.copyOf(layers), mode, shadowShare));
-        boolean all = true;
-        for (LayerId l : layers) {
-            if (!store.isResident(l)) {
-                all = false;
-                fetches.fetchStaged(functionId, l);
-            }
-        }
-        if (all) {
-            composer.execute(() -> runStaged(functionId));
-        }
+        swaps.stage(functionId, layers, mode, shadowShare);
     }
 
     private void onResident(LayerId id) {
-        for (Map.Entry<String, Staged> e : staged.entrySet()) {
-            if (e.getValue().layers().contains(id) && allResident(e.getValue().layers())) {
-                composer.execute(() -> runStaged(e.getKey()));
-            }
-        }
-        if (settings.composeAhead()) {
-            variants.onResident(id);
-            FilesystemBackend b = backend;
-            FunctionLayerMap m = catalog.map();
-            for (String fn : m.functionsUsing(id)) {
-                List<LayerId> layers = m.layersOf(fn);
-                RootComposer.Root root = roots.root(fn);
-                if ((root == null || root.backend() != b || !layers.equals(root.layers())) && !staged.containsKey(fn)
-                        && !shadows.isRunning(fn) && allResident(layers)) {
-                    composer.execute(() -> ensureComposedQuietly(fn));
-                }
-            }
-        }
-    }
-
-    private void runStaged(String fn) {
-        Staged s = staged.get(fn);
-        if (s != null && allResident(s.layers()) && staged.remove(fn, s)) {
-            swap(fn, s.layers(), s.mode(), s.share());
-        }
-    }
-
-    private void ensureComposedQuietly(String fn) {
-        try {
-            ensureComposed(fn);
-        } catch (RuntimeException e) {
-            LOG.warn("composing {} ahead of its invocation failed: {}", fn, e.toString());
-        }
-    }
-
-    /** Composes {@code fn}'s mapped stack on the active backend (adopting a recovered root) unless it is; null when it is. */
-    private SwapRecord ensureComposed(String fn) {
-        synchronized (roots.lock(fn)) {
-            FilesystemBackend b = backend;
-            List<LayerId> layers = catalog.stackOf(fn);
-            RootComposer.Root root = roots.root(fn);
-            if (b == null || layers.isEmpty() || (root != null && root.backend() == b && layers.equals(root.layers()))) {
-                return null;
-            }
-            if (root == null) {
-                SwapRecord adopted = roots.adopt(fn, b, layers);
-                if (adopted != null) {
-                    return adopted;
-                }
-            }
-            return doSwap(fn, layers, SwapMode.ATOMIC, 0, root != null ? "" : "composed ahead of invocation");
-        }
-    }
-
-    private SwapRecord promote(String fn, List<LayerId> candidate, String note) {
-        return doSwap(fn, candidate, SwapMode.ATOMIC, 0, note);
-    }
-
-    /** A swap through the one composition sequence; under the function's lock. Never throws: a failure is a FAILED record. */
-    private SwapRecord doSwap(String fn, List<LayerId> layers, SwapMode mode, double share, String note) {
-        RootComposer.Root current = roots.root(fn);
-        List<LayerId> from = current == null ? List.of() : current.layers();
-        boolean shadow = mode == SwapMode.SHADOW && !from.isEmpty();
-        SwapSettings st = settings;
-        double s = share > 0 && share < 1 ? share : st.shadowShare();
-        RootComposer.Job job = new RootComposer.Job(fn, shadow ? ShadowRollouts.shadowKey(fn) : fn, backend, from, layers, mode,
-                () -> {
-                    if (mode == SwapMode.SHADOW && shadows.isRunning(fn)) {
-                        throw new IllegalStateException("function " + fn + " already has a shadow rollout running");
-                    }
-                },
-                mode == SwapMode.COPY_ON_WRITE && !shadow ? FilesystemBackend::composeKeepingWrites : FilesystemBackend::compose,
-                (id, started) -> {
-                    if (shadow) {
-                        shadows.start(fn, new ShadowExperiment(id, from, layers, s, st.minShadowSamples(), st.shadowErrorTolerance(),
-                                st.shadowLatencyTolerance(), started));
-                        return new RootComposer.Result(SwapOutcome.SHADOWING, "share " + s);
-                    }
-                    catalog.setStack(fn, layers);
-                    return new RootComposer.Result(SwapOutcome.SUCCEEDED,
-                            mode == SwapMode.SHADOW ? "no current layer set to compare with: composed directly" : note);
-                },
-                why -> why);
-        try {
-            return roots.compose(job);
-        } catch (RootComposer.Failed f) {
-            LOG.warn("swap of {} to {} ({}) failed: {}", fn, layers, mode, f.record.detail());
-            return f.record;
-        }
-    }
-
-    private boolean allResident(Collection<LayerId> layers) {
-        for (LayerId l : layers) {
-            if (!store.isResident(l)) {
-                return false;
-            }
-        }
-        return true;
+        swaps.onResident(id);
     }
 
     // ---- scores -----------------------------------------------------------------------------------
