@@ -221,6 +221,8 @@ final class Fakes {
         final Map<String, Long> gens = new ConcurrentHashMap<>();
         final Map<String, AtomicInteger> leases = new ConcurrentHashMap<>();
         final List<String> log = new CopyOnWriteArrayList<>();
+        /** When set, compositions fail with an IOException of this message. */
+        volatile String failCompose;
 
         Backend(String name) {
             this.name = name;
@@ -242,7 +244,10 @@ final class Fakes {
         }
 
         @Override
-        public ComposedRoot compose(String functionId, List<Path> layerDirs) {
+        public ComposedRoot compose(String functionId, List<Path> layerDirs) throws IOException {
+            if (failCompose != null) {
+                throw new IOException(failCompose);
+            }
             log.add("compose " + functionId);
             return put(functionId, layerDirs);
         }
