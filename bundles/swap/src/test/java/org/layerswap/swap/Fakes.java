@@ -213,6 +213,36 @@ final class Fakes {
         }
     }
 
+    /** A feedback loop assigning every invocation to one arm; records the fetches reported to it. */
+    static final class Feedback implements org.layerswap.api.FeedbackLoop {
+        final org.layerswap.api.ExperimentArm arm;
+        final List<String> fetches = new CopyOnWriteArrayList<>();
+
+        Feedback(org.layerswap.api.ExperimentArm arm) {
+            this.arm = arm;
+        }
+
+        @Override
+        public void record(org.layerswap.api.InvocationOutcome outcome) {
+        }
+
+        @Override
+        public org.layerswap.api.ExperimentArm assign(String functionId, long invocationSeq) {
+            return arm;
+        }
+
+        @Override
+        public double recommendedThreshold() {
+            return 0.5;
+        }
+
+        /** As "function arm priority bytes". */
+        @Override
+        public void recordFetch(String functionId, org.layerswap.api.ExperimentArm arm, FetchPriority priority, long bytes, long ts) {
+            fetches.add(functionId + " " + arm + " " + priority + " " + bytes);
+        }
+    }
+
     /** Records compositions; leases are counted. */
     static final class Backend implements FilesystemBackend {
         final String name;

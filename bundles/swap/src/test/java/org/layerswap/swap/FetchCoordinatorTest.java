@@ -18,9 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.layerswap.api.ExperimentArm;
-import org.layerswap.api.FeedbackLoop;
 import org.layerswap.api.FetchPriority;
-import org.layerswap.api.InvocationOutcome;
 import org.layerswap.api.InvocationPlan;
 import org.layerswap.api.LayerId;
 import org.layerswap.api.PrefetchRecord;
@@ -33,34 +31,12 @@ class FetchCoordinatorTest {
     /** The worker: tasks run when the test says so. */
     private final Deque<Runnable> worker = new ArrayDeque<>();
     private final List<LayerId> resident = new CopyOnWriteArrayList<>();
-    private final List<String> fed = new CopyOnWriteArrayList<>();
+    private final Fakes.Feedback feedback = new Fakes.Feedback(ExperimentArm.NONE);
+    private final List<String> fed = feedback.fetches;
     private final AtomicInteger afterPrefetch = new AtomicInteger();
     private volatile String noRoom;
-    private final FetchCoordinator fetches = new FetchCoordinator(store, catalog, () -> 7L, worker::add, history, () -> feedback(),
+    private final FetchCoordinator fetches = new FetchCoordinator(store, catalog, () -> 7L, worker::add, history, () -> feedback,
             (id, bytes, score) -> noRoom, resident::add, afterPrefetch::incrementAndGet);
-
-    private FeedbackLoop feedback() {
-        return new FeedbackLoop() {
-            @Override
-            public void record(InvocationOutcome outcome) {
-            }
-
-            @Override
-            public ExperimentArm assign(String functionId, long invocationSeq) {
-                return ExperimentArm.NONE;
-            }
-
-            @Override
-            public double recommendedThreshold() {
-                return 0.5;
-            }
-
-            @Override
-            public void recordFetch(String functionId, ExperimentArm arm, FetchPriority priority, long bytes, long ts) {
-                fed.add(functionId + " " + arm + " " + priority + " " + bytes);
-            }
-        };
-    }
 
     private void runWorker() {
         for (Runnable r; (r = worker.poll()) != null; ) {
