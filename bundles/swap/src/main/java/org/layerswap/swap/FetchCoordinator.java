@@ -86,8 +86,8 @@ final class FetchCoordinator {
         final FetchPriority priority;
         final double score;
         final long bytes;
-        final long startedMillis = clock.getAsLong();
-        final long t0 = System.nanoTime();
+        long startedMillis = clock.getAsLong();
+        long t0 = System.nanoTime();
 
         Tracked(LayerId id, String functionId, FetchPriority priority, double score, long bytes) {
             this.id = id;
@@ -95,6 +95,12 @@ final class FetchCoordinator {
             this.priority = priority;
             this.score = score;
             this.bytes = bytes;
+        }
+
+        /** A prefetch's record counts from when the worker runs it (the in-flight list from when it was claimed). */
+        void running() {
+            startedMillis = clock.getAsLong();
+            t0 = System.nanoTime();
         }
 
         Tracked start() {
@@ -213,6 +219,7 @@ final class FetchCoordinator {
     }
 
     private void runPrefetch(Tracked t, LayerRef ref, CompletableFuture<Path> done, ExperimentArm arm) {
+        t.running();
         CompletableFuture<Path> f;
         try {
             String noRoom = room.makeRoom(t.id, t.bytes, t.score);
