@@ -213,6 +213,36 @@ final class Fakes {
         }
     }
 
+    /** A feedback loop assigning every invocation to one arm; records the fetches reported to it. */
+    static final class Feedback implements org.layerswap.api.FeedbackLoop {
+        final org.layerswap.api.ExperimentArm arm;
+        final List<String> fetches = new CopyOnWriteArrayList<>();
+
+        Feedback(org.layerswap.api.ExperimentArm arm) {
+            this.arm = arm;
+        }
+
+        @Override
+        public void record(org.layerswap.api.InvocationOutcome outcome) {
+        }
+
+        @Override
+        public org.layerswap.api.ExperimentArm assign(String functionId, long invocationSeq) {
+            return arm;
+        }
+
+        @Override
+        public double recommendedThreshold() {
+            return 0.5;
+        }
+
+        /** As "function arm priority bytes". */
+        @Override
+        public void recordFetch(String functionId, org.layerswap.api.ExperimentArm arm, FetchPriority priority, long bytes, long ts) {
+            fetches.add(functionId + " " + arm + " " + priority + " " + bytes);
+        }
+    }
+
     /** Records compositions; leases are counted. */
     static final class Backend implements FilesystemBackend {
         final String name;
@@ -221,6 +251,8 @@ final class Fakes {
         final Map<String, Long> gens = new ConcurrentHashMap<>();
         final Map<String, AtomicInteger> leases = new ConcurrentHashMap<>();
         final List<String> log = new CopyOnWriteArrayList<>();
+        /** When set, compositions fail with an IOException of this message. */
+        volatile String failCompose;
 
         Backend(String name) {
             this.name = name;
@@ -242,7 +274,10 @@ final class Fakes {
         }
 
         @Override
-        public ComposedRoot compose(String functionId, List<Path> layerDirs) {
+        public ComposedRoot compose(String functionId, List<Path> layerDirs) throws IOException {
+            if (failCompose != null) {
+                throw new IOException(failCompose);
+            }
             log.add("compose " + functionId);
             return put(functionId, layerDirs);
         }

@@ -156,21 +156,7 @@ class SwapManagerCoreTest {
     @Test
     void controlArmDoesNotPrefetch() throws Exception {
         start(settings(false, false, 10));
-        core.setFeedbackLoop(new org.layerswap.api.FeedbackLoop() {
-            @Override
-            public void record(InvocationOutcome outcome) {
-            }
-
-            @Override
-            public ExperimentArm assign(String functionId, long invocationSeq) {
-                return ExperimentArm.CONTROL;
-            }
-
-            @Override
-            public double recommendedThreshold() {
-                return 0.5;
-            }
-        });
+        core.setFeedbackLoop(new Fakes.Feedback(ExperimentArm.CONTROL));
         core.defineLayer("repo/x", desc(5, 100));
         profiler.push(id(5), 0.9);
         await(() -> !core.ranked().isEmpty(), "ranking");
@@ -182,27 +168,9 @@ class SwapManagerCoreTest {
     @Test
     void fetchedBytesAreReportedToTheFeedbackLoopWithTheArm() throws Exception {
         start(settings(false, false, 10));
-        List<String> fetches = new java.util.concurrent.CopyOnWriteArrayList<>();
-        core.setFeedbackLoop(new org.layerswap.api.FeedbackLoop() {
-            @Override
-            public void record(InvocationOutcome outcome) {
-            }
-
-            @Override
-            public ExperimentArm assign(String functionId, long invocationSeq) {
-                return ExperimentArm.TREATMENT;
-            }
-
-            @Override
-            public double recommendedThreshold() {
-                return 0.5;
-            }
-
-            @Override
-            public void recordFetch(String functionId, ExperimentArm arm, FetchPriority priority, long bytes, long ts) {
-                fetches.add(functionId + " " + arm + " " + priority + " " + bytes);
-            }
-        });
+        Fakes.Feedback feedback = new Fakes.Feedback(ExperimentArm.TREATMENT);
+        List<String> fetches = feedback.fetches;
+        core.setFeedbackLoop(feedback);
         core.defineFunction("f", "repo/f", List.of(desc(1, 100)));
         core.defineLayer("repo/x", desc(5, 700));
         profiler.push(id(5), 0.9);

@@ -11,6 +11,7 @@ import static org.layerswap.swap.Fakes.id;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +30,8 @@ class VariantRootsTest {
     private Fakes.Profiler profiler;
     private Fakes.Backend backend;
     private SwapManagerCore core;
+    /** The pin ledger's clock: pins are released when a test advances it. */
+    private final AtomicLong nanos = new AtomicLong();
 
     @BeforeEach
     void setUp() {
@@ -46,7 +49,7 @@ class VariantRootsTest {
 
     private SwapManagerCore start(boolean composeAhead) {
         core = new SwapManagerCore(new SwapSettings(0.5, 4, 4, 64, false, composeAhead, 0.1, 10, 0.01, 0.1, 100, CostModel.DEFAULT),
-                profiler, store, backend, System::currentTimeMillis);
+                profiler, store, backend, System::currentTimeMillis, new PinLedger(nanos::get, SwapManagerCore.PIN_RELEASE_DELAY_NANOS));
         core.start();
         core.defineFunction("f", "repo/f", List.of(desc(1, 10), desc(2, 10)));
         core.bindDataLayer(new DataLayerBinding("f", "dataset", "a", "data/a:1", "repo/data", List.of(desc(9, 100))));
@@ -151,11 +154,13 @@ class VariantRootsTest {
             assertEquals(List.of(key(id(11))), core.variantRoots("f"));
         }
         assertTrue(backend.roots.containsKey("f"), "the function's own root is not a variant");
-        long end = System.nanoTime() + 15_000_000_000L; // pins are released a few seconds after a root is superseded
-        while (store.pinned.get(id(9)).get() != 0 && System.nanoTime() < end) {
-            Thread.sleep(50);
-        }
-        assertEquals(0, store.pinned.get(id(9)).get(), "layer pins of the removed variant released");
+        assertEquals(1, store.pinned.get(id(9)).get(), "the removed variant's pins stay for the release delay");
+        // pins are released the release delay after a root is superseded: advance the ledger's clock past it
+        await(() -> {
+            nanos.addAndGet(SwapManagerCore.PIN_RELEASE_DELAY_NANOS);
+            core.releaseStalePins();
+            return store.pinned.get(id(9)).get() == 0;
+        }, "layer pins of the removed variant released");
     }
 
     @Test
