@@ -39,19 +39,6 @@ class MountTableTest {
     }
 
     @Test
-    void deleteTreeNeverFollowsSymlinks(@TempDir Path tmp) throws IOException {
-        Path outside = Files.createDirectories(tmp.resolve("outside"));
-        Files.writeString(outside.resolve("precious"), "keep");
-        Path tree = Files.createDirectories(tmp.resolve("tree/a/b"));
-        Files.writeString(tree.resolve("f"), "x");
-        Files.createSymbolicLink(tmp.resolve("tree/link"), outside);
-        Trees.deleteTree(tmp.resolve("tree"));
-        assertFalse(Files.exists(tmp.resolve("tree")));
-        assertEquals("keep", Files.readString(outside.resolve("precious")));
-        Trees.deleteTree(tmp.resolve("absent")); // no-op
-    }
-
-    @Test
     void dirNamesAreSafeAndShort() {
         assertEquals("fn-1_a.b", GenerationalBackend.dirName("fn-1_a.b"));
         assertEquals("%2Fetc%2Fpasswd", GenerationalBackend.dirName("/etc/passwd"));
