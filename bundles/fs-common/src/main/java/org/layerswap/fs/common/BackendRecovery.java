@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.layerswap.fs.common.GenerationalBackend.Generation;
 import org.layerswap.fs.common.GenerationalBackend.RecoveryReport;
@@ -23,10 +24,6 @@ import org.layerswap.nativeio.NativeIO;
  */
 final class BackendRecovery {
 
-    /** What recovery kept, by function, and what it did. */
-    record Result(List<FunctionState> functions, RecoveryReport report) {
-    }
-
     private final GenerationalBackend backend;
     private final Path root;
     private int adopted;
@@ -42,15 +39,17 @@ final class BackendRecovery {
         this.root = backend.root();
     }
 
-    /** Runs once; the backend registers {@link Result#functions()} as its state. */
-    Result run() throws IOException {
+    /**
+     * Runs once. Each function kept is handed to {@code keep} as soon as it is recovered (so the ones
+     * before an I/O error that ends recovery are known to the backend).
+     */
+    RecoveryReport run(Consumer<FunctionState> keep) throws IOException {
         Files.createDirectories(root);
         MountTable mt = MountTable.read();
-        List<FunctionState> kept = new ArrayList<>();
         for (Path fnDir : functionDirs()) {
             FunctionState st = recoverFunction(fnDir, mt);
             if (st != null) {
-                kept.add(st);
+                keep.accept(st);
             }
         }
         // anything else still mounted under the root (e.g. a probe mount) goes too
@@ -64,7 +63,7 @@ final class BackendRecovery {
                 }
             }
         }
-        return new Result(kept, new RecoveryReport(adopted, rebuilt, removedGenerations, unmounted, removedFunctions, problems));
+        return new RecoveryReport(adopted, rebuilt, removedGenerations, unmounted, removedFunctions, problems);
     }
 
     private List<Path> functionDirs() throws IOException {

@@ -341,11 +341,7 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
      */
     public RecoveryReport recover() throws IOException {
         checkOpen();
-        BackendRecovery.Result result = new BackendRecovery(this).run();
-        for (FunctionState st : result.functions()) {
-            functions.put(st.id, st);
-        }
-        RecoveryReport r = result.report();
+        RecoveryReport r = new BackendRecovery(this).run(st -> functions.put(st.id, st));
         if (r.adopted() + r.rebuilt() + r.removedGenerations() + r.unmounted() + r.removedFunctions() > 0 || !r.problems().isEmpty()) {
             log.info("{} backend recovery under {}: {}", name(), root, r);
         }
