@@ -1,28 +1,20 @@
 package org.layerswap.fs.common;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 import org.layerswap.api.ComposedRoot;
 import org.layerswap.api.FilesystemBackend;
 import org.layerswap.api.RootLease;
-import org.layerswap.nativeio.NativeErrnoException;
 import org.layerswap.nativeio.NativeIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,17 +32,15 @@ import org.slf4j.LoggerFactory;
  * <p>On disk, {@code gen-<n>/layers} lists the lower dirs (written before the build); a generation is
  * flipped in only once fully built, so the one {@code current} names is complete and every other one is
  * stale or half-built: {@link #recover()} relies on exactly that after a crash.
+ *
+ * <p>Collaborators: {@link GenerationLayout} (names and files on disk), {@link CurrentLink} (the flip),
+ * {@link BackendRecovery} (start-up recovery), {@link FunctionState} (per-function state, retirement),
+ * {@link GenerationLease}. What stays here is compose/enter/remove and the reaper's scheduling.
  */
 public abstract class GenerationalBackend implements FilesystemBackend, AutoCloseable {
 
-    public static final String CURRENT = "current";
-    static final String TMP = "current.tmp";
-    static final String FUNCTION_FILE = "function";
-    static final String LAYERS_FILE = "layers";
-    static final String MERGED = "merged";
-    static final Pattern GEN_DIR = Pattern.compile("gen-(\\d+)");
-    private static final int EINVAL = 22;
-    private static final int ENOSYS = 38;
+    /** The stable path's name in a function directory; see {@link GenerationLayout}. */
+    public static final String CURRENT = GenerationLayout.CURRENT;
 
     /** What {@link #recover()} found and did. */
     public record RecoveryReport(int adopted, int rebuilt, int removedGenerations, int unmounted, int removedFunctions,
@@ -67,7 +57,7 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
     private final ConcurrentHashMap<String, FunctionState> functions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reaper;
     private final Object reapLock = new Object();
-    private volatile boolean exchangeSupported = true;
+    private final CurrentLink currentLink;
     private volatile boolean closed;
     private final AtomicLong generationsDestroyed = new AtomicLong();
 
@@ -86,6 +76,7 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
         }
         this.graceNanos = TimeUnit.MILLISECONDS.toNanos(graceMillis);
         this.nativeIo = NativeIO.tryGet();
+        this.currentLink = new CurrentLink(nativeIo, this::name);
         this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "layerswap-fs-reaper-" + this.root.getFileName());
             t.setDaemon(true);
@@ -124,7 +115,7 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
         }
 
         public Path merged() {
-            return dir.resolve(MERGED);
+            return dir.resolve(GenerationLayout.MERGED);
         }
 
         public List<Path> layerDirs() {
@@ -138,23 +129,6 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
 
         public void setMounted(boolean m) {
             mounted = m;
-        }
-    }
-
-    static final class FunctionState {
-        final String id;
-        final Path dir;
-        final Object buildLock = new Object();
-        Generation current;
-        final List<Generation> retired = new ArrayList<>();
-        int leases;
-        boolean removed;
-        boolean deleted;
-        long nextGen = 1;
-
-        FunctionState(String id, Path dir) {
-            this.id = id;
-            this.dir = dir;
         }
     }
 
@@ -194,7 +168,7 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
 
     private ComposedRoot doCompose(String functionId, List<Path> layerDirs, boolean keepWrites) throws IOException {
         checkOpen();
-        List<Path> dirs = checkLayers(functionId, layerDirs);
+        List<Path> dirs = GenerationLayout.checkLayers(functionId, layerDirs);
         while (true) {
             FunctionState st = stateFor(functionId);
             synchronized (st.buildLock) {
@@ -205,16 +179,16 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
                     st.removed = false;
                 }
                 long n = st.nextGen++;
-                Generation g = new Generation(st, n, st.dir.resolve("gen-" + n), dirs);
+                Generation g = new Generation(st, n, st.dir.resolve(GenerationLayout.generationName(n)), dirs);
                 Generation prev;
                 synchronized (st) {
                     prev = st.current;
                 }
                 try {
                     Files.createDirectory(g.dir);
-                    Files.write(g.dir.resolve(LAYERS_FILE), joinLines(dirs));
+                    GenerationLayout.writeLayers(g.dir, dirs);
                     build(g, dirs, keepWrites ? prev : null);
-                    flip(st.dir, g); // only a fully built generation is ever flipped in: current implies complete
+                    currentLink.flip(st.dir, g.dir); // only a fully built generation is ever flipped in: current implies complete
                 } catch (IOException | RuntimeException e) {
                     destroyQuietly(g);
                     throw e;
@@ -241,7 +215,7 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
                 if (g != null && !st.removed) {
                     g.refs++;
                     st.leases++;
-                    return new Lease(g);
+                    return new GenerationLease(g, this::lastLeaseClosed);
                 }
             }
         }
@@ -297,7 +271,7 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
 
     /** The stable path of a function ({@code <root>/<fn>/current}), whether or not it is composed. */
     public Path stablePath(String functionId) {
-        return root.resolve(dirName(functionId)).resolve(CURRENT);
+        return root.resolve(GenerationLayout.dirName(functionId)).resolve(CURRENT);
     }
 
     /** Generations retired but not yet torn down (leased or within the grace period), over all functions. */
@@ -317,7 +291,7 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
 
     /** Whether flips use renameat2(RENAME_EXCHANGE) (false after the kernel or file system refused it). */
     public boolean usesRenameExchange() {
-        return exchangeSupported && nativeIo.isPresent();
+        return currentLink.usesRenameExchange();
     }
 
     /** Tears down every retired generation without leases now, ignoring the grace period. */
@@ -360,135 +334,21 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
     // ---- recovery -------------------------------------------------------------------------------
 
     /**
-     * Start-up recovery: for every function directory under the root keep the generation
-     * {@code current} points at (re-adopting it, or re-building it with {@link #rebuild} when it is
-     * not intact), unmount and delete every other generation and half-built one, and unmount any
-     * other mount left under the root.
+     * Start-up recovery (see {@link BackendRecovery}): for every function directory under the root
+     * keep the generation {@code current} points at (re-adopting it, or re-building it with
+     * {@link #rebuild} when it is not intact), unmount and delete every other generation and
+     * half-built one, and unmount any other mount left under the root.
      */
     public RecoveryReport recover() throws IOException {
         checkOpen();
-        Files.createDirectories(root);
-        MountTable mt = MountTable.read();
-        int adopted = 0;
-        int rebuilt = 0;
-        int removedGens = 0;
-        int unmounted = 0;
-        int removedFns = 0;
-        List<String> problems = new ArrayList<>();
-        List<Path> keptMerged = new ArrayList<>();
-        List<Path> fnDirs = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
-            for (Path p : ds) {
-                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && !p.getFileName().toString().startsWith(".")) {
-                    fnDirs.add(p);
-                }
-            }
-        }
-        for (Path fnDir : fnDirs) {
-            Path idFile = fnDir.resolve(FUNCTION_FILE);
-            String id = Files.isRegularFile(idFile, LinkOption.NOFOLLOW_LINKS)
-                    ? Files.readString(idFile, StandardCharsets.UTF_8).trim() : null;
-            if (id != null && (id.isEmpty() || !dirName(id).equals(fnDir.getFileName().toString()))) {
-                problems.add(fnDir + ": function file names '" + id + "', which does not map to this directory");
-                id = null;
-            }
-            Path cur = fnDir.resolve(CURRENT);
-            String curGen = null;
-            if (Files.isSymbolicLink(cur)) {
-                String target = Files.readSymbolicLink(cur).toString();
-                if (target.matches("gen-\\d+/" + MERGED)) {
-                    curGen = target.substring(0, target.indexOf('/'));
-                }
-            }
-            Files.deleteIfExists(fnDir.resolve(TMP));
-            FunctionState st = id == null ? null : new FunctionState(id, fnDir);
-            Generation keep = null;
-            long maxGen = 0;
-            List<Path> genDirs = new ArrayList<>();
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(fnDir)) {
-                for (Path p : ds) {
-                    if (GEN_DIR.matcher(p.getFileName().toString()).matches()) {
-                        genDirs.add(p);
-                    }
-                }
-            }
-            for (Path genDir : genDirs) {
-                String name = genDir.getFileName().toString();
-                long n = Long.parseLong(name.substring(4));
-                maxGen = Math.max(maxGen, n);
-                if (st != null && name.equals(curGen) && Files.exists(genDir.resolve(LAYERS_FILE))) {
-                    List<Path> layers = readLayers(genDir);
-                    Generation g = new Generation(st, n, genDir, layers);
-                    if (isIntact(g, mt)) {
-                        g.setMounted(mt.isMountPoint(g.merged()));
-                        keep = g;
-                        adopted++;
-                    } else {
-                        try {
-                            unmounted += unmountUnder(genDir, mt);
-                            rebuild(g);
-                            keep = g;
-                            rebuilt++;
-                        } catch (IOException | RuntimeException e) {
-                            problems.add("function " + id + ": cannot rebuild " + genDir + ": " + e.getMessage());
-                        }
-                    }
-                    if (keep != null) {
-                        keptMerged.add(g.merged().toAbsolutePath().normalize());
-                        continue;
-                    }
-                }
-                try {
-                    unmounted += unmountUnder(genDir, mt);
-                    Trees.deleteTree(genDir);
-                    removedGens++;
-                } catch (IOException e) {
-                    problems.add("cannot remove stale generation " + genDir + ": " + e.getMessage());
-                }
-            }
-            if (keep == null) {
-                try {
-                    unmounted += unmountUnder(fnDir, mt);
-                    Trees.deleteTree(fnDir);
-                    removedFns++;
-                } catch (IOException e) {
-                    problems.add("cannot remove " + fnDir + ": " + e.getMessage());
-                }
-                continue;
-            }
-            st.current = keep;
-            st.nextGen = maxGen + 1;
-            functions.put(id, st);
-        }
-        // anything else still mounted under the root (e.g. a probe mount) goes too
-        MountTable after = MountTable.read();
-        for (MountTable.Mount m : after.under(root)) {
-            if (!keptMerged.contains(m.mountPoint())) {
-                try {
-                    requireNative("unmount stray " + m.mountPoint()).umount2(m.mountPoint(), NativeIO.MNT_DETACH);
-                    unmounted++;
-                } catch (IOException e) {
-                    problems.add("cannot unmount stray mount " + m.mountPoint() + ": " + e.getMessage());
-                }
-            }
-        }
-        RecoveryReport r = new RecoveryReport(adopted, rebuilt, removedGens, unmounted, removedFns, problems);
-        if (adopted + rebuilt + removedGens + unmounted + removedFns > 0 || !problems.isEmpty()) {
+        RecoveryReport r = new BackendRecovery(this).run(st -> functions.put(st.id, st));
+        if (r.adopted() + r.rebuilt() + r.removedGenerations() + r.unmounted() + r.removedFunctions() > 0 || !r.problems().isEmpty()) {
             log.info("{} backend recovery under {}: {}", name(), root, r);
         }
-        for (String p : problems) {
+        for (String p : r.problems()) {
             log.warn("{} backend recovery: {}", name(), p);
         }
         return r;
-    }
-
-    private int unmountUnder(Path dir, MountTable mt) throws IOException {
-        int n = 0;
-        for (MountTable.Mount m : mt.under(dir)) {
-            requireNative("unmount " + m.mountPoint()).umount2(m.mountPoint(), NativeIO.MNT_DETACH);
-            n++;
-        }
-        return n;
     }
 
     protected NativeIO requireNative(String what) throws IOException {
@@ -503,15 +363,15 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
     private FunctionState stateFor(String functionId) throws IOException {
         try {
             return functions.computeIfAbsent(functionId, id -> {
-                Path dir = root.resolve(dirName(id));
+                Path dir = root.resolve(GenerationLayout.dirName(id));
                 try {
                     Files.createDirectories(dir);
-                    Files.writeString(dir.resolve(FUNCTION_FILE), id, StandardCharsets.UTF_8);
+                    GenerationLayout.writeFunctionId(dir, id);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
                 FunctionState st = new FunctionState(id, dir);
-                st.nextGen = highestGeneration(dir) + 1;
+                st.nextGen = GenerationLayout.highestGeneration(dir) + 1;
                 return st;
             });
         } catch (java.io.UncheckedIOException e) {
@@ -520,26 +380,16 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
         }
     }
 
-    private static long highestGeneration(Path dir) {
-        long max = 0;
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
-                var m = GEN_DIR.matcher(p.getFileName().toString());
-                if (m.matches()) {
-                    max = Math.max(max, Long.parseLong(m.group(1)));
-                }
-            }
-        } catch (IOException e) {
-            // fresh directory
-        }
-        return max;
+    /** Caller holds {@code g.fn}'s monitor. */
+    private void retire(Generation g) {
+        g.fn.retire(g, System.nanoTime());
+        scheduleReap(graceNanos);
     }
 
-    private void retire(Generation g) {
-        g.retiredAtNanos = System.nanoTime();
-        g.retired = true;
-        g.fn.retired.add(g);
-        scheduleReap(graceNanos);
+    /** The last lease of a retired generation closed: tear it down once its grace period is over. */
+    private void lastLeaseClosed(Generation g) {
+        long age = System.nanoTime() - g.retiredAtNanos;
+        scheduleReap(Math.max(0, graceNanos - age));
     }
 
     private void scheduleReap(long delayNanos) {
@@ -561,44 +411,28 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
 
     private void reapFunction(FunctionState st, boolean ignoreGrace) {
         synchronized (reapLock) {
-            long now = System.nanoTime();
-            List<Generation> victims = new ArrayList<>();
-            long soonest = Long.MAX_VALUE;
-            synchronized (st) {
-                for (Iterator<Generation> it = st.retired.iterator(); it.hasNext(); ) {
-                    Generation g = it.next();
-                    if (g.refs == 0) {
-                        long age = now - g.retiredAtNanos;
-                        if (ignoreGrace || age >= graceNanos) {
-                            it.remove();
-                            victims.add(g);
-                        } else {
-                            soonest = Math.min(soonest, graceNanos - age);
-                        }
-                    }
-                }
-            }
-            for (Generation g : victims) {
+            FunctionState.Due due = st.takeDue(System.nanoTime(), graceNanos, ignoreGrace);
+            for (Generation g : due.generations()) {
                 if (!destroyQuietly(g)) {
                     synchronized (st) {
                         st.retired.add(g); // retried by the next reap
                     }
                 }
             }
-            if (soonest != Long.MAX_VALUE) {
-                scheduleReap(soonest);
+            if (due.soonestNanos() != Long.MAX_VALUE) {
+                scheduleReap(due.soonestNanos());
             }
             functions.computeIfPresent(st.id, (id, s) -> {
                 if (s != st) {
                     return s;
                 }
                 synchronized (st) {
-                    if (!st.removed || st.current != null || !st.retired.isEmpty() || st.leases > 0) {
+                    if (!st.isDisposable()) {
                         return s;
                     }
                     try {
                         Files.deleteIfExists(st.dir.resolve(CURRENT));
-                        Files.deleteIfExists(st.dir.resolve(TMP));
+                        Files.deleteIfExists(st.dir.resolve(GenerationLayout.TMP));
                         Trees.deleteTree(st.dir);
                     } catch (IOException e) {
                         log.warn("{} backend: cannot delete the directory of removed function {}: {}", name(), id, e.toString());
@@ -622,27 +456,6 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
         }
     }
 
-    private void flip(Path fnDir, Generation g) throws IOException {
-        Path tmp = fnDir.resolve(TMP);
-        Path cur = fnDir.resolve(CURRENT);
-        Files.deleteIfExists(tmp);
-        Files.createSymbolicLink(tmp, Path.of(g.dir.getFileName().toString(), MERGED));
-        if (exchangeSupported && nativeIo.isPresent() && Files.isSymbolicLink(cur)) {
-            try {
-                nativeIo.get().renameat2(tmp, cur, NativeIO.RENAME_EXCHANGE);
-                Files.deleteIfExists(tmp); // now the old link
-                return;
-            } catch (NativeErrnoException e) {
-                if (e.errno() != EINVAL && e.errno() != ENOSYS) {
-                    throw e;
-                }
-                exchangeSupported = false;
-                log.info("{} backend: renameat2(RENAME_EXCHANGE) unsupported here ({}); flipping with rename(2)", name(), e.getMessage());
-            }
-        }
-        Files.move(tmp, cur, StandardCopyOption.ATOMIC_MOVE); // rename(2): atomically replaces the old link
-    }
-
     private ComposedRoot snapshot(FunctionState st, Generation g) {
         return new ComposedRoot(st.id, name(), st.dir.resolve(CURRENT), g.number, g.layerDirs, st.leases);
     }
@@ -653,126 +466,8 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
         }
     }
 
-    private static List<Path> checkLayers(String functionId, List<Path> layerDirs) throws IOException {
-        if (functionId == null || functionId.isBlank()) {
-            throw new IllegalArgumentException("compose without a function id");
-        }
-        if (layerDirs == null || layerDirs.isEmpty()) {
-            throw new IllegalArgumentException("function " + functionId + ": no layer directories to compose");
-        }
-        List<Path> out = new ArrayList<>(layerDirs.size());
-        for (Path p : layerDirs) {
-            if (p == null) {
-                throw new IllegalArgumentException("function " + functionId + ": null layer directory");
-            }
-            Path a = p.toAbsolutePath().normalize();
-            if (!Files.isDirectory(a)) {
-                throw new IOException("function " + functionId + ": layer directory " + a + " does not exist or is not a directory");
-            }
-            if (a.toString().indexOf('\n') >= 0) {
-                throw new IllegalArgumentException("function " + functionId + ": layer directory name contains a newline: " + a);
-            }
-            out.add(a);
-        }
-        return out;
-    }
-
-    private static List<String> joinLines(List<Path> dirs) {
-        List<String> out = new ArrayList<>();
-        for (Path d : dirs) {
-            out.add(d.toString());
-        }
-        return out;
-    }
-
-    private static List<Path> readLayers(Path genDir) throws IOException {
-        List<Path> out = new ArrayList<>();
-        for (String l : Files.readAllLines(genDir.resolve(LAYERS_FILE), StandardCharsets.UTF_8)) {
-            if (!l.isBlank()) {
-                out.add(Path.of(l));
-            }
-        }
-        return out;
-    }
-
-    /**
-     * The directory name of a function: safe characters kept, anything else %-escaped; long ids are
-     * cut and suffixed with a hash so names stay short (they appear in overlay mount options).
-     */
+    /** The directory name of a function; see {@link GenerationLayout#dirName}. */
     public static String dirName(String functionId) {
-        StringBuilder b = new StringBuilder();
-        for (byte c : functionId.getBytes(StandardCharsets.UTF_8)) {
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
-                    || (c == '.' && b.length() > 0)) {
-                b.append((char) c);
-            } else {
-                b.append('%').append(String.format("%02X", c & 0xff));
-            }
-        }
-        if (b.length() > 48) {
-            try {
-                byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(functionId.getBytes(StandardCharsets.UTF_8));
-                StringBuilder hex = new StringBuilder();
-                for (int i = 0; i < 8; i++) {
-                    hex.append(String.format("%02x", h[i]));
-                }
-                return b.substring(0, 31) + "~" + hex;
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return b.toString();
-    }
-
-    private final class Lease implements RootLease {
-        private final Generation g;
-        private final AtomicBoolean open = new AtomicBoolean(true);
-
-        Lease(Generation g) {
-            this.g = g;
-        }
-
-        @Override
-        public String functionId() {
-            return g.fn.id;
-        }
-
-        @Override
-        public Path root() {
-            return g.merged();
-        }
-
-        @Override
-        public long generation() {
-            return g.number;
-        }
-
-        @Override
-        public List<Path> layerDirs() {
-            return g.layerDirs;
-        }
-
-        @Override
-        public void close() {
-            if (!open.compareAndSet(true, false)) {
-                return;
-            }
-            boolean reap;
-            FunctionState st = g.fn;
-            synchronized (st) {
-                g.refs--;
-                st.leases--;
-                reap = g.retired && g.refs == 0;
-            }
-            if (reap) {
-                long age = System.nanoTime() - g.retiredAtNanos;
-                scheduleReap(Math.max(0, graceNanos - age));
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "RootLease[" + g.fn.id + " gen " + g.number + " " + g.merged() + "]";
-        }
+        return GenerationLayout.dirName(functionId);
     }
 }

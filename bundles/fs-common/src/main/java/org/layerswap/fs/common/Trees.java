@@ -35,9 +35,14 @@ public final class Trees {
     }
 
     /**
-     * Deletes {@code root} and everything below it. Symlinks are removed, never followed. Refuses
-     * (IOException) to descend into a directory on another device: a mount point left below would
-     * otherwise have its contents (possibly shared layers) deleted.
+     * Deletes {@code root} and everything below it; absent is a no-op. Symlinks are removed, never
+     * followed (a symlink {@code root} is removed itself). Refuses (IOException) to descend into a
+     * directory on another device than {@code root}: a mount point left below would otherwise have its
+     * contents (possibly shared layers, or the host's files through a bind mount) deleted; what was
+     * deleted before reaching it stays deleted. Directories on {@code root}'s device are made
+     * writable for their owner first, so trees unpacked read-only (mode 0555) can be emptied without
+     * root. Entries that vanish meanwhile are fine. The one delete of trees in the project: the layer
+     * store uses it too.
      */
     public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
@@ -54,6 +59,7 @@ public final class Trees {
                 if (device(dir) != dev) {
                     throw new IOException("refusing to delete " + dir + ": it is on another device (a mount point is still there)");
                 }
+                dir.toFile().setWritable(true, true); // preVisitDirectory only sees real directories, never a link
                 return FileVisitResult.CONTINUE;
             }
 

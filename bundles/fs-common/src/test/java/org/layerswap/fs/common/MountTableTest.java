@@ -2,16 +2,13 @@ package org.layerswap.fs.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class MountTableTest {
 
@@ -36,60 +33,5 @@ class MountTableTest {
     void readsThisProcessTable() throws IOException {
         MountTable t = MountTable.read();
         assertTrue(t.isMountPoint(Path.of("/")) || t.mounts().isEmpty());
-    }
-
-    @Test
-    void deleteTreeNeverFollowsSymlinks(@TempDir Path tmp) throws IOException {
-        Path outside = Files.createDirectories(tmp.resolve("outside"));
-        Files.writeString(outside.resolve("precious"), "keep");
-        Path tree = Files.createDirectories(tmp.resolve("tree/a/b"));
-        Files.writeString(tree.resolve("f"), "x");
-        Files.createSymbolicLink(tmp.resolve("tree/link"), outside);
-        Trees.deleteTree(tmp.resolve("tree"));
-        assertFalse(Files.exists(tmp.resolve("tree")));
-        assertEquals("keep", Files.readString(outside.resolve("precious")));
-        Trees.deleteTree(tmp.resolve("absent")); // no-op
-    }
-
-    @Test
-    void dirNamesAreSafeAndShort() {
-        assertEquals("fn-1_a.b", GenerationalBackend.dirName("fn-1_a.b"));
-        assertEquals("%2Fetc%2Fpasswd", GenerationalBackend.dirName("/etc/passwd"));
-        String longName = GenerationalBackend.dirName("x".repeat(300));
-        assertTrue(longName.length() <= 48, longName);
-        assertTrue(!GenerationalBackend.dirName("a#shadow").contains("#"));
-        assertThrows(IllegalArgumentException.class, () -> new GenerationalBackend(Path.of("/tmp/a:b"), 0) {
-            @Override
-            protected void build(Generation gen, List<Path> layerDirs, Generation keepWritesFrom) {
-            }
-
-            @Override
-            protected void teardown(Generation gen) {
-            }
-
-            @Override
-            protected boolean isIntact(Generation gen, MountTable mounts) {
-                return true;
-            }
-
-            @Override
-            protected void rebuild(Generation gen) {
-            }
-
-            @Override
-            public String name() {
-                return "t";
-            }
-
-            @Override
-            public boolean isAvailable() {
-                return true;
-            }
-
-            @Override
-            public String unavailableReason() {
-                return "";
-            }
-        });
     }
 }

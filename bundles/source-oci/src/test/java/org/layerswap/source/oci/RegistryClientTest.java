@@ -74,7 +74,7 @@ class RegistryClientTest {
     @Test
     void pushThenResolveMultiLayerImageAndVerifyEveryBlob() throws Exception {
         RegistryClient c = client(registry.url());
-        c.pushFromLayout(layout.root(), "fn:1", "functions/fn", "1");
+        new RegistryPusher(c).pushFromLayout(layout.root(), "fn:1", "functions/fn", "1");
         ImageManifest m = c.resolve("functions/fn:1");
         assertEquals("functions/fn", m.repository());
         assertEquals(layers.stream().map(OciLayoutWriter.LayerBlob::descriptor).toList(), m.layers());
@@ -91,17 +91,18 @@ class RegistryClientTest {
     @Test
     void imageIndexResolvesToLinuxAmd64() throws Exception {
         RegistryClient c = client(registry.url());
-        c.pushFromLayout(layout.root(), "fn:1", "functions/multi", "amd64only");
+        RegistryPusher pusher = new RegistryPusher(c);
+        pusher.pushFromLayout(layout.root(), "fn:1", "functions/multi", "amd64only");
         ImageManifest single = c.resolve("functions/multi:amd64only");
         // an arm64 variant with just the last layer, pushed by digest
         Descriptor cfg = layout.addBlob(OciMediaTypes.OCI_CONFIG, OciManifests.writeConfig(ImageConfig.EMPTY, List.of(layers.get(2).diffId()), "linux", "arm64"));
         byte[] armManifest = OciManifests.writeManifest(cfg, List.of(layers.get(2).descriptor()));
-        c.pushBlob("functions/multi", cfg.digest(), layout.blob(cfg.digest()));
-        c.pushManifest("functions/multi", Digests.sha256(armManifest), OciMediaTypes.OCI_MANIFEST, armManifest);
+        pusher.pushBlob("functions/multi", cfg.digest(), layout.blob(cfg.digest()));
+        pusher.pushManifest("functions/multi", Digests.sha256(armManifest), OciMediaTypes.OCI_MANIFEST, armManifest);
         byte[] index = OciManifests.writeIndex(List.of(
                 new Descriptor(OciMediaTypes.OCI_MANIFEST, Digests.sha256(armManifest), armManifest.length, Map.of(), "linux", "arm64", "v8"),
                 new Descriptor(OciMediaTypes.OCI_MANIFEST, single.manifestDigest(), Files.size(layout.blob(single.manifestDigest())), Map.of(), "linux", "amd64", null)));
-        c.pushManifest("functions/multi", "2", OciMediaTypes.OCI_INDEX, index);
+        pusher.pushManifest("functions/multi", "2", OciMediaTypes.OCI_INDEX, index);
         ImageManifest m = c.resolve("functions/multi:2");
         assertEquals(single.manifestDigest(), m.manifestDigest());
         assertEquals(3, m.layers().size());
@@ -136,7 +137,7 @@ class RegistryClientTest {
     @Test
     void rangeRequestReturnsTheTail() throws Exception {
         RegistryClient c = client(registry.url());
-        c.pushFromLayout(layout.root(), "fn:1", "functions/range", "1");
+        new RegistryPusher(c).pushFromLayout(layout.root(), "fn:1", "functions/range", "1");
         LayerDescriptor big = layers.get(0).descriptor();
         byte[] all = Files.readAllBytes(layout.blob(big.id().digest()));
         try (InputStream in = c.openBlob("functions/range", big, 1_000_001)) {
@@ -163,14 +164,14 @@ class RegistryClientTest {
             LayerSourceException denied = assertThrows(LayerSourceException.class, () -> wrong.resolve("x/y:1"));
             assertTrue(denied.getMessage().contains("HTTP 401") && denied.getMessage().contains("bob"), denied.getMessage());
             RegistryClient bob = new RegistryClient(client(secured.url()).config().withCredentials("bob", "hunter2"));
-            bob.pushFromLayout(layout.root(), "fn:1", "x/y", "1");
+            new RegistryPusher(bob).pushFromLayout(layout.root(), "fn:1", "x/y", "1");
             assertEquals(3, bob.resolve("x/y:1").layers().size());
         }
     }
 
     @Test
     void bearerTokenFromChallenge() throws Exception {
-        client(registry.url()).pushFromLayout(layout.root(), "fn:1", "functions/tok", "1");
+        new RegistryPusher(client(registry.url())).pushFromLayout(layout.root(), "fn:1", "functions/tok", "1");
         try (FaultProxy proxy = new FaultProxy(registry.url())) {
             proxy.bearerToken = "tkn-" + System.nanoTime();
             LayerSourceException anon = assertThrows(LayerSourceException.class, () -> client(proxy.url()).resolve("functions/tok:1"));
@@ -232,7 +233,7 @@ class RegistryClientTest {
     @Test
     void stalledBlobReadFailsAfterReadTimeout() throws Exception {
         RegistryClient direct = client(registry.url());
-        direct.pushFromLayout(layout.root(), "fn:1", "functions/stall", "1");
+        new RegistryPusher(direct).pushFromLayout(layout.root(), "fn:1", "functions/stall", "1");
         try (FaultProxy proxy = new FaultProxy(registry.url())) {
             proxy.stallsLeft.set(1);
             proxy.stallMillis = 8_000;
@@ -250,7 +251,7 @@ class RegistryClientTest {
     @Test
     void interruptedBlobCanBeResumedWithRange() throws Exception {
         RegistryClient direct = client(registry.url());
-        direct.pushFromLayout(layout.root(), "fn:1", "functions/cut", "1");
+        new RegistryPusher(direct).pushFromLayout(layout.root(), "fn:1", "functions/cut", "1");
         try (FaultProxy proxy = new FaultProxy(registry.url())) {
             proxy.cutsLeft.set(1);
             RegistryClient c = client(proxy.url());

@@ -19,6 +19,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.layerswap.fs.common.Trees;
 
 /**
  * A corpus of hostile layer tars: each must be rejected with an {@link UnsafeLayerException} naming
@@ -71,7 +72,7 @@ class HostileTarTest {
                 }
             }
         }
-        FileLayerStore.deleteTree(layer); // as the store does with a failed unpack
+        Trees.deleteTree(layer); // as the store does with a failed unpack
         Files.createDirectories(layer);
         return e;
     }

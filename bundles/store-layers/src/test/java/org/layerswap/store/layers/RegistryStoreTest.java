@@ -33,6 +33,7 @@ import org.layerswap.oci.format.OciLayoutWriter;
 import org.layerswap.source.layout.OciLayoutSource;
 import org.layerswap.source.oci.RegistryClient;
 import org.layerswap.source.oci.RegistryConfig;
+import org.layerswap.source.oci.RegistryPusher;
 import org.layerswap.source.oci.testing.FaultProxy;
 import org.layerswap.source.oci.testing.LocalRegistry;
 
@@ -66,8 +67,7 @@ class RegistryStoreTest {
         });
         w.addImage("fn:1", List.of(base, runtime, app), new ImageConfig(List.of("python3"), List.of("/app/handler.py"), List.of(), "/app"));
         registry.skopeoCopy(layout, "fn:1", "functions/fn:1");
-        RegistryClient pusher = new RegistryClient(RegistryConfig.of(registry.url()));
-        pusher.pushFromLayout(layout, "fn:1", "functions/own", "1");
+        new RegistryPusher(new RegistryClient(RegistryConfig.of(registry.url()))).pushFromLayout(layout, "fn:1", "functions/own", "1");
     }
 
     @AfterAll
@@ -121,7 +121,7 @@ class RegistryStoreTest {
     @Test
     void corruptedBlobInTheRegistryIsRefused() throws Exception {
         RegistryClient c = client(registry.url());
-        c.pushFromLayout(layout, "fn:1", "functions/corrupt", "1");
+        new RegistryPusher(c).pushFromLayout(layout, "fn:1", "functions/corrupt", "1");
         ImageManifest m = c.resolve("functions/corrupt:1");
         LayerDescriptor base = m.layers().get(0);
         Path data = registry.blobData(base.id().digest());
@@ -144,7 +144,7 @@ class RegistryStoreTest {
 
     @Test
     void pullInterruptedHalfwayResumesWithRange() throws Exception {
-        client(registry.url()).pushFromLayout(layout, "fn:1", "functions/resume", "1");
+        new RegistryPusher(client(registry.url())).pushFromLayout(layout, "fn:1", "functions/resume", "1");
         try (FaultProxy proxy = new FaultProxy(registry.url())) {
             RegistryClient c = client(proxy.url());
             ImageManifest m = c.resolve("functions/resume:1");

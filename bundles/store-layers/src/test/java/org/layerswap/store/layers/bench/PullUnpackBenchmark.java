@@ -20,6 +20,7 @@ import org.layerswap.api.FetchPriority;
 import org.layerswap.api.ImageConfig;
 import org.layerswap.api.ImageManifest;
 import org.layerswap.api.LayerDescriptor;
+import org.layerswap.fs.common.Trees;
 import org.layerswap.oci.format.OciLayoutWriter;
 import org.layerswap.source.oci.RegistryClient;
 import org.layerswap.source.oci.RegistryConfig;
@@ -75,7 +76,7 @@ public final class PullUnpackBenchmark {
                 run("skopeo", "--insecure-policy", "copy", "--quiet", "--src-tls-verify=false",
                         "docker://" + registry.hostPort() + "/bench/img:1", "oci:" + dst + ":x");
                 skopeoPull[r] = secs(System.nanoTime() - s0);
-                deleteTree(dst);
+                Trees.deleteTree(dst);
 
                 // our pull: the same streaming + sha256 + fsync + rename the store does, layers in parallel like skopeo
                 Path blobs = Files.createDirectories(work.resolve("pull-" + r));
@@ -98,15 +99,15 @@ public final class PullUnpackBenchmark {
                     }
                 }
                 ourUnpack[r] = secs(System.nanoTime() - u0);
-                deleteTree(work.resolve("unpack-" + r));
+                Trees.deleteTree(work.resolve("unpack-" + r));
                 long g0 = System.nanoTime();
                 for (LayerDescriptor l : m.layers()) {
                     Path out = Files.createDirectories(work.resolve("tar-" + r + "/" + l.id().hex()));
                     run("tar", "-xzf", blobs.resolve(l.id().hex()).toString(), "-C", out.toString());
                 }
                 tarUnpack[r] = secs(System.nanoTime() - g0);
-                deleteTree(work.resolve("tar-" + r));
-                deleteTree(blobs);
+                Trees.deleteTree(work.resolve("tar-" + r));
+                Trees.deleteTree(blobs);
 
                 // the store end to end: pull + verify + unpack + commit, all layers ON_DEMAND
                 Path root = work.resolve("store-" + r);
@@ -121,7 +122,7 @@ public final class PullUnpackBenchmark {
                     }
                     storeEndToEnd[r] = secs(System.nanoTime() - e0);
                 }
-                deleteTree(root);
+                Trees.deleteTree(root);
                 System.out.printf("round %d: skopeo pull %.2f s, our pull %.2f s, our unpack %.2f s, tar -xzf %.2f s, store end-to-end %.2f s%n",
                         r + 1, skopeoPull[r], ourPull[r], ourUnpack[r], tarUnpack[r], storeEndToEnd[r]);
             }
@@ -143,7 +144,7 @@ public final class PullUnpackBenchmark {
             System.out.printf("ratio unpack LayerSwap / GNU tar: %.2fx (higher = LayerSwap faster)%n", tu / ou);
             System.out.printf("ratio store end-to-end / (skopeo pull + tar unpack): %.2fx%n", (sp + tu) / se);
         } finally {
-            deleteTree(work);
+            Trees.deleteTree(work);
         }
     }
 
@@ -218,13 +219,5 @@ public final class PullUnpackBenchmark {
 
     private static double mib(long b) {
         return b / 1048576.0;
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (Files.exists(p)) {
-            try (var s = Files.walk(p)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
-            }
-        }
     }
 }

@@ -1,0 +1,203 @@
+package org.layerswap.store.layers;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import org.layerswap.api.LayerId;
+import org.layerswap.fs.common.Trees;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the layer store keeps what, under its root:
+ * <ul>
+ * <li>{@code tmp/}: downloads in progress ({@code <hex>-<n>.part}), unpacks ({@code unpack-*}), layers
+ * being deleted ({@code evict-*}) and metadata being written; wiped on start;</li>
+ * <li>{@code blobs/<alg>/<hex>}: verified blobs, committed by atomic rename after fsync;</li>
+ * <li>{@code layers/<alg>/<hex>/}: unpacked layers, committed by atomic rename;</li>
+ * <li>{@code meta/<alg>/<hex>.properties}: compressed and unpacked size of a layer.</li>
+ * </ul>
+ * Invariant: a directory under {@code layers/} always holds a complete layer (it appears by one
+ * rename and leaves by one rename into {@code tmp/}); its metadata may be missing (recomputed on
+ * start) but never describes another layer. Everything goes through temporary names in {@code tmp/},
+ * which is on the same filesystem, so every commit is a rename.
+ */
+final class StoreLayout {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreLayout.class);
+    /** The digest algorithms a layer directory may be named by. */
+    static final List<String> ALGORITHMS = List.of("sha256", "sha512");
+
+    /** A committed layer found on start. */
+    record Recovered(LayerId id, Path dir, long sizeBytes, long unpackedBytes) {
+    }
+
+    private final Path root;
+    private final Path tmp;
+    private final Path blobs;
+    private final Path layers;
+    private final Path meta;
+
+    StoreLayout(Path root) {
+        this.root = root.toAbsolutePath();
+        this.tmp = this.root.resolve("tmp");
+        this.blobs = this.root.resolve("blobs");
+        this.layers = this.root.resolve("layers");
+        this.meta = this.root.resolve("meta");
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Path tmp() {
+        return tmp;
+    }
+
+    Path layerDir(LayerId id) {
+        return layers.resolve(id.algorithm()).resolve(id.hex());
+    }
+
+    Path blobFile(LayerId id) {
+        return blobs.resolve(id.algorithm()).resolve(id.hex());
+    }
+
+    Path metaFile(LayerId id) {
+        return meta.resolve(id.algorithm()).resolve(id.hex() + ".properties");
+    }
+
+    /** The partial download of {@code id} by fetch number {@code seq}. */
+    Path partFile(LayerId id, long seq) {
+        return tmp.resolve(id.hex() + "-" + seq + ".part");
+    }
+
+    /** A fresh, empty directory in {@code tmp/} to unpack {@code id} into. */
+    Path newUnpackDir(LayerId id) throws IOException {
+        return Files.createTempDirectory(tmp, "unpack-" + id.shortForm() + "-");
+    }
+
+    /** Moves a fully downloaded and verified blob into {@code blobs/} (replacing one there). */
+    void commitBlob(Path part, LayerId id) throws IOException {
+        Path blob = blobFile(id);
+        Files.createDirectories(blob.getParent());
+        Files.move(part, blob, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        fsyncDir(blob.getParent());
+    }
+
+    /** Moves a fully unpacked layer into {@code layers/}; returns its directory there. */
+    Path commitLayer(Path unpacked, LayerId id) throws IOException {
+        Path committed = layerDir(id);
+        Files.createDirectories(committed.getParent());
+        Files.move(unpacked, committed, StandardCopyOption.ATOMIC_MOVE);
+        fsyncDir(committed.getParent());
+        return committed;
+    }
+
+    /** Drops a committed layer: metadata first, then one rename out of {@code layers/}, then the delete. */
+    void removeLayer(LayerId id, Path dir) throws IOException {
+        Files.deleteIfExists(metaFile(id));
+        Path doomed = tmp.resolve("evict-" + id.hex() + "-" + System.nanoTime());
+        Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
+        Trees.deleteTree(doomed);
+    }
+
+    /** Writes the metadata of {@code id} (through {@code tmp/} and a rename). */
+    void writeMeta(LayerId id, long size, long unpacked) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("sizeBytes", Long.toString(size));
+        p.setProperty("unpackedBytes", Long.toString(unpacked));
+        Path f = metaFile(id);
+        Files.createDirectories(f.getParent());
+        Path t = tmp.resolve(id.hex() + ".meta");
+        try (var out = Files.newOutputStream(t)) {
+            p.store(out, "layer " + id);
+        }
+        Files.move(t, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Start-up: wipes {@code tmp/}, creates the directories, removes entries under {@code layers/}
+     * that are not named by a digest, drops metadata without a layer, and returns the committed
+     * layers (unpacked sizes from their metadata, recomputed and rewritten where it is missing or
+     * unreadable).
+     */
+    List<Recovered> recover() throws IOException {
+        if (Files.exists(tmp)) {
+            Trees.deleteTree(tmp);
+        }
+        Files.createDirectories(tmp);
+        Files.createDirectories(blobs);
+        Files.createDirectories(layers);
+        Files.createDirectories(meta);
+        List<Recovered> out = new ArrayList<>();
+        for (String alg : ALGORITHMS) {
+            Path dir = layers.resolve(alg);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+                for (Path p : ds) {
+                    LayerId id;
+                    try {
+                        id = LayerId.of(alg + ":" + p.getFileName());
+                    } catch (IllegalArgumentException e) {
+                        LOG.warn("removing unexpected entry {} from the layer store", p);
+                        Trees.deleteTree(p);
+                        continue;
+                    }
+                    out.add(recoverLayer(id, p));
+                }
+            }
+            Path metaDir = meta.resolve(alg);
+            if (Files.isDirectory(metaDir)) {
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(metaDir)) {
+                    for (Path m : ds) {
+                        String hex = m.getFileName().toString().replace(".properties", "");
+                        if (!Files.isDirectory(dir.resolve(hex))) {
+                            Files.deleteIfExists(m);
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private Recovered recoverLayer(LayerId id, Path dir) throws IOException {
+        long size = 0;
+        long unpacked = -1;
+        Path mf = metaFile(id);
+        if (Files.isRegularFile(mf)) {
+            Properties props = new Properties();
+            try (var in = Files.newInputStream(mf)) {
+                props.load(in);
+                size = Long.parseLong(props.getProperty("sizeBytes", "0"));
+                unpacked = Long.parseLong(props.getProperty("unpackedBytes", "-1"));
+            } catch (IOException | NumberFormatException e) {
+                unpacked = -1;
+            }
+        }
+        if (unpacked < 0) {
+            unpacked = TarUnpacker.diskUsage(dir);
+            writeMeta(id, size, unpacked);
+        }
+        return new Recovered(id, dir, size, unpacked);
+    }
+
+    /** fsync of a directory, so a rename into it survives a crash; filesystems that refuse it are ignored. */
+    static void fsyncDir(Path dir) {
+        try (FileChannel c = FileChannel.open(dir, StandardOpenOption.READ)) {
+            c.force(true);
+        } catch (IOException e) {
+            // some filesystems refuse fsync on directories; the rename is still atomic
+        }
+    }
+}
