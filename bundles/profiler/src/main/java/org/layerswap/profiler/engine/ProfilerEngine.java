@@ -88,7 +88,7 @@ public final class ProfilerEngine implements BehavioralProfiler {
     public ProfilerEngine(ProfilerSettings settings, Predictor predictor, Executor notifier) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.predictor = predictor == null ? fallback : predictor;
-        this.coOccurrence = new CoOccurrenceIndex(stats, ProfilerSettings.defaults().decayHalfLifeMillis());
+        this.coOccurrence = new CoOccurrenceIndex(stats, settings.decayHalfLifeMillis());
         this.notifier = new ScoreNotifier(lock, notifier, this::layerDelivered, settings.notifyThreshold());
         this.layerScores = new LayerScores(this.notifier, this::predict);
         this.view = new EngineProfileView(stats, coOccurrence, this::settings, this::nowLocked, () -> lastEvent);
