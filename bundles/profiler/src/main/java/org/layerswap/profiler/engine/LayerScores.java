@@ -43,16 +43,16 @@ final class LayerScores {
         return c != 0 ? c : b.id.compareTo(a.id);
     };
 
-    /** The active predictor's answer for a function (the engine's, with its fallback on failure). */
-    interface Probability {
-        double of(String functionId, long nowMillis);
-    }
-
     private final ScoreNotifier notifier;
     private final Probability probability;
     private final HashMap<String, FunctionScore> scoring = new HashMap<>();
     private final HashMap<LayerId, LayerState> layers = new HashMap<>();
     private FunctionLayerMap layerMap = FunctionLayerMap.empty();
+
+    /** The active predictor's answer for a function (the engine's, with its fallback on failure). */
+    interface Probability {
+        double of(String functionId, long nowMillis);
+    }
 
     LayerScores(ScoreNotifier notifier, Probability probability) {
         this.notifier = notifier;

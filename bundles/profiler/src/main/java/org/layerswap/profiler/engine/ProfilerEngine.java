@@ -25,17 +25,11 @@ import org.layerswap.api.ScoreListener;
  * The behavioral profiler's core: plain Java, no OSGi types, so the DS component, the replay evaluator,
  * unit tests and benchmarks all run this same code. It owns the lock and the profiles and orchestrates
  * its collaborators, each of which is only ever called under that lock:
- * <ul>
- *   <li>{@link FunctionStats}, one per function: the arrival model (idle-time histogram, decayed rate,
- *       per-minute counts, hour-of-day profile), its co-occurrence row, its {@link ParameterModel}, and
- *       its snapshot form;</li>
- *   <li>{@link CoOccurrenceIndex}: "B follows A within the co-occurrence window" (scaled decay,
- *       renormalising, follow probabilities, row admission) and the recency list;</li>
- *   <li>{@link LayerScores}: per layer the noisy-or of its functions' probabilities, and the reads;</li>
- *   <li>{@link ScoreNotifier}: coalesced listener deliveries off the ingest path;</li>
- *   <li>{@link EngineProfileView} (what predictors read, under the lock) and {@link LockedProfileView}
- *       (what {@link #profiles()} hands out).</li>
- * </ul>
+ * {@link FunctionStats} per function (arrival model, co-occurrence row, {@link ParameterModel}, snapshot
+ * form); {@link CoOccurrenceIndex} ("B follows A within the co-occurrence window": scaled decay, follow
+ * probabilities, row admission, recency list); {@link LayerScores} (per layer the noisy-or of its
+ * functions' probabilities, and the reads); {@link ScoreNotifier} (coalesced listener deliveries);
+ * {@link EngineProfileView} (what predictors read) and {@link LockedProfileView} ({@link #profiles()}).
  *
  * <p><b>Scores.</b> The active {@link Predictor} turns the view into {@code p_f}, the probability that
  * function f runs within the window; a layer's score is {@code 1 - prod_f (1 - p_f * w_fl)} over the
@@ -48,8 +42,7 @@ import org.layerswap.api.ScoreListener;
  * clock, or, when it is null, from the latest event timestamp (replays never read the wall clock).
  *
  * <p><b>Threads.</b> All state is guarded by one lock; the predictor is called under it. Listeners are
- * notified through the {@code notifier} executor, outside the lock, with changes coalesced (see
- * {@link ScoreNotifier}).
+ * notified through the {@code notifier} executor, outside the lock, coalesced ({@link ScoreNotifier}).
  *
  * <p><b>Predictor swap.</b> {@link #setPredictor(Predictor)} replaces the predictor under the lock
  * (between two events, never during one) and rescores everything; profiles are untouched.
