@@ -1,7 +1,10 @@
 package org.layerswap.profiler.engine;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.function.LongToDoubleFunction;
 
 import org.layerswap.api.FunctionProfile;
 
@@ -10,7 +13,8 @@ import org.layerswap.api.FunctionProfile;
  * mean gap per bin), exponentially decayed arrival rate, per-minute counts over a sliding horizon,
  * a decayed hour-of-day profile, and the function's row of the co-occurrence model (who follows it).
  *
- * <p>Mutated only by {@link ProfilerEngine} under its lock; external readers get {@link #copy()}.
+ * <p>Mutated only by {@link ProfilerEngine} and its collaborators under the engine lock; external readers
+ * get {@link #copy()}. {@link #toState}/{@link #fromState} convert to and from the snapshot form.
  */
 public final class FunctionStats implements FunctionProfile {
 
@@ -21,6 +25,9 @@ public final class FunctionStats implements FunctionProfile {
     /** When this many gaps are counted, every bin is halved: old behaviour is forgotten gradually. */
     static final long IDLE_FORGET_AT = 4096;
     static final double HOUR_PROFILE_HALF_LIFE_MILLIS = 7 * 24 * 3_600_000.0;
+    static final FunctionStats[] NO_STATS = new FunctionStats[0];
+    static final double[] NO_VALUES = new double[0];
+    static final long[] NO_LONGS = new long[0];
 
     final String id;
     long count;
@@ -45,7 +52,7 @@ public final class FunctionStats implements FunctionProfile {
 
     /*
      * Co-occurrence row, in the engine's globally scaled decay units (a stored value v means
-     * v / scale(now) as of now, see ProfilerEngine#scale): the decayed number of this function's
+     * v / scale(now) as of now, see CoOccurrenceIndex): the decayed number of this function's
      * invocations, and per follower the decayed number of those invocations it followed. Compact
      * parallel arrays searched by identity: rows are small (maxFollowers) and touched on every event.
      */
@@ -78,9 +85,10 @@ public final class FunctionStats implements FunctionProfile {
     /** The scoring node, when the function has layers. */
     FunctionScore score;
 
-    static final FunctionStats[] NO_STATS = new FunctionStats[0];
-    static final double[] NO_VALUES = new double[0];
-    static final long[] NO_LONGS = new long[0];
+    FunctionStats(String id, double rateTauMillis) {
+        this.id = id;
+        this.rateTauMillis = rateTauMillis;
+    }
 
     /** Index of {@code target} in the follower row, or -1. */
     int followerIndex(FunctionStats target) {
@@ -97,9 +105,9 @@ public final class FunctionStats implements FunctionProfile {
     int addFollower(FunctionStats target, int capacity) {
         if (followCount == followTargets.length) {
             int cap = Math.max(followCount + 1, Math.min(capacity, Math.max(4, followCount * 2)));
-            followTargets = java.util.Arrays.copyOf(followTargets, cap);
-            followValues = java.util.Arrays.copyOf(followValues, cap);
-            followCredited = java.util.Arrays.copyOf(followCredited, cap);
+            followTargets = Arrays.copyOf(followTargets, cap);
+            followValues = Arrays.copyOf(followValues, cap);
+            followCredited = Arrays.copyOf(followCredited, cap);
         }
         int i = followCount++;
         followTargets[i] = target;
@@ -117,11 +125,6 @@ public final class FunctionStats implements FunctionProfile {
         followCredited[i] = followCredited[last];
         followTargets[last] = null;
         return removed;
-    }
-
-    FunctionStats(String id, double rateTauMillis) {
-        this.id = id;
-        this.rateTauMillis = rateTauMillis;
     }
 
     /** Records one invocation at {@code t}; returns false when it was older than the latest one seen. */
@@ -336,6 +339,110 @@ public final class FunctionStats implements FunctionProfile {
         c.hourRef = hourRef;
         c.lastParams = lastParams;
         return c;
+    }
+
+    // ---- snapshot form (ProfileSnapshot.FunctionState) ----
+
+    /**
+     * This function's model as of {@code now}, sparse (only non-empty bins and slots). Co-occurrence
+     * values are stored scaled: {@code scaleNow} (the index's scale at now) turns them into decayed
+     * counts as of now.
+     */
+    ProfileSnapshot.FunctionState toState(double scaleNow, long now) {
+        int nb = 0;
+        for (long c : idleCounts) {
+            if (c != 0) {
+                nb++;
+            }
+        }
+        int[] bins = new int[nb];
+        long[] counts = new long[nb];
+        double[] sums = new double[nb];
+        double[] squares = new double[nb];
+        for (int b = 0, i = 0; b < IDLE_BINS; b++) {
+            if (idleCounts[b] != 0) {
+                bins[i] = b;
+                counts[i] = idleCounts[b];
+                squares[i] = idleSquares[b];
+                sums[i++] = idleSums[b];
+            }
+        }
+        int nm = 0;
+        for (int c : minuteCounts) {
+            if (c != 0) {
+                nm++;
+            }
+        }
+        int[] slots = new int[nm];
+        int[] mc = new int[nm];
+        for (int m = 0, i = 0; m < MINUTE_HORIZON; m++) {
+            if (minuteCounts[m] != 0) {
+                slots[i] = m;
+                mc[i++] = minuteCounts[m];
+            }
+        }
+        List<ProfileSnapshot.FollowState> follows = new ArrayList<>(followCount);
+        for (int k = 0; k < followCount; k++) {
+            follows.add(new ProfileSnapshot.FollowState(followTargets[k].id, followValues[k] / scaleNow, now,
+                    followCredited[k]));
+        }
+        return new ProfileSnapshot.FunctionState(id, count, first, last, bins, counts, sums, squares, decayedCount,
+                headMinute, slots, mc, hourRef, hourWeights.clone(), triggerScaled / scaleNow, now, follows,
+                lastParams, params == null ? null : params.toState());
+    }
+
+    /**
+     * A function restored from {@code s}, without its follower row (its targets may not exist yet: see
+     * {@link #restoreFollowers}). {@code scaleAt} is the co-occurrence index's scale at a time: a count
+     * valid as of time x is stored as {@code count * scaleAt(x)}.
+     */
+    static FunctionStats fromState(ProfileSnapshot.FunctionState s, double rateTauMillis, LongToDoubleFunction scaleAt) {
+        FunctionStats f = new FunctionStats(s.functionId(), rateTauMillis);
+        f.count = s.count();
+        f.first = s.firstMillis();
+        f.last = s.lastMillis();
+        long total = 0;
+        for (int i = 0; i < s.idleBins().length; i++) {
+            f.idleCounts[s.idleBins()[i]] = s.idleCounts()[i];
+            f.idleSums[s.idleBins()[i]] = s.idleSums()[i];
+            f.idleSquares[s.idleBins()[i]] = s.idleSquares()[i];
+            total += s.idleCounts()[i];
+        }
+        f.idleTotal = total;
+        f.decayedCount = s.decayedCount();
+        f.headMinute = s.headMinute();
+        for (int i = 0; i < s.minuteSlots().length; i++) {
+            f.minuteCounts[s.minuteSlots()[i]] = s.minuteCounts()[i];
+        }
+        f.hourRef = s.hourRef();
+        System.arraycopy(s.hourWeights(), 0, f.hourWeights, 0, 24);
+        f.triggerScaled = s.triggerCount() * scaleAt.applyAsDouble(s.triggerTime());
+        f.lastScale = f.last < 0 ? 0 : scaleAt.applyAsDouble(f.last);
+        f.lastParams = s.lastParams();
+        if (s.params() != null) {
+            f.params = ParameterModel.fromState(s.params());
+        }
+        return f;
+    }
+
+    /**
+     * Restores the follower row from its snapshot entries; entries naming this function itself or a
+     * function not in {@code byId} are dropped. The row may hold up to the larger of
+     * {@code maxFollowers} and the snapshot's row size.
+     */
+    void restoreFollowers(List<ProfileSnapshot.FollowState> followers, Map<String, FunctionStats> byId,
+                          int maxFollowers, LongToDoubleFunction scaleAt) {
+        int capacity = Math.max(maxFollowers, followers.size());
+        for (ProfileSnapshot.FollowState fo : followers) {
+            FunctionStats target = byId.get(fo.target());
+            if (target == null || target == this) {
+                continue;
+            }
+            int k = addFollower(target, capacity);
+            followValues[k] = fo.value() * scaleAt.applyAsDouble(fo.timeMillis());
+            followCredited[k] = fo.creditedTrigger();
+            target.inRows++;
+        }
     }
 
     @Override

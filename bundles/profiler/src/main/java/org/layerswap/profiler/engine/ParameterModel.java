@@ -1,8 +1,10 @@
 package org.layerswap.profiler.engine;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.layerswap.api.LayerId;
@@ -92,5 +94,31 @@ public final class ParameterModel {
             out.put(layer, Math.min(1.0, Math.max(0.0, best)));
         }
         return out;
+    }
+
+    /** The snapshot form (layer keys as digests). */
+    ProfileSnapshot.ParamState toState() {
+        Map<String, Double> lc = new LinkedHashMap<>();
+        layerCounts.forEach((l, c) -> lc.put(l.digest(), c[0]));
+        List<ProfileSnapshot.ValueState> vs = new ArrayList<>();
+        values.forEach((kv, v) -> {
+            Map<String, Double> m = new LinkedHashMap<>();
+            v.layers.forEach((l, c) -> m.put(l.digest(), c[0]));
+            vs.add(new ProfileSnapshot.ValueState(kv, v.n, m));
+        });
+        return new ProfileSnapshot.ParamState(accesses, lc, vs);
+    }
+
+    static ParameterModel fromState(ProfileSnapshot.ParamState s) {
+        ParameterModel pm = new ParameterModel();
+        pm.accesses = s.accesses();
+        s.layerCounts().forEach((d, c) -> pm.layerCounts.put(LayerId.of(d), new double[] {c}));
+        for (ProfileSnapshot.ValueState v : s.values()) {
+            ValueStats vs = new ValueStats();
+            vs.n = v.n();
+            v.layerCounts().forEach((d, c) -> vs.layers.put(LayerId.of(d), new double[] {c}));
+            pm.values.put(v.keyValue(), vs);
+        }
+        return pm;
     }
 }

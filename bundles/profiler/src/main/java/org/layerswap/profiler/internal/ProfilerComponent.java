@@ -1,15 +1,9 @@
 package org.layerswap.profiler.internal;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -22,14 +16,10 @@ import org.layerswap.api.PredictionScore;
 import org.layerswap.api.Predictor;
 import org.layerswap.api.ProfileView;
 import org.layerswap.api.ScoreListener;
-import org.layerswap.profiler.engine.PoissonPredictor;
-import org.layerswap.profiler.engine.ProfileSnapshot;
+import org.layerswap.api.StateStore;
 import org.layerswap.profiler.engine.ProfilerEngine;
 import org.layerswap.profiler.engine.ProfilerSettings;
-import org.layerswap.profiler.engine.SnapshotCodec;
-import org.layerswap.profiler.engine.SnapshotException;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -41,16 +31,16 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
-import org.osgi.util.tracker.ServiceTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * OSGi adapter of {@link ProfilerEngine}: tracks every {@link Predictor} service and makes the one named
- * by the {@code predictor} setting active (else the highest {@code service.ranking}), switching
- * atomically between two events whenever config or the set of predictor services changes; restores the
- * profile snapshot on activation, snapshots periodically and on deactivation; rescores on a timer so
- * scores decay; posts score changes to EventAdmin when present.
+ * OSGi adapter of {@link ProfilerEngine}, assembled from plain collaborators: {@link ConfigMapping}
+ * (Metatype config to engine settings), {@link PredictorBinding} (every {@link Predictor} service; the
+ * one named by the {@code predictor} setting is active, else the highest {@code service.ranking},
+ * switched between two events), {@link SnapshotKeeper} (profiles across restarts: the snapshot file and
+ * the optional {@link StateStore}) and {@link EventAdminPublisher} (score changes as OSGi events when
+ * EventAdmin is present). Owns the timers: rescoring so scores decay, periodic snapshots.
  */
 @Component(service = BehavioralProfiler.class, configurationPid = ProfilerComponent.PID, immediate = true)
 @Designate(ocd = ProfilerComponent.Config.class)
@@ -94,88 +84,54 @@ public class ProfilerComponent implements BehavioralProfiler {
         long snapshotIntervalSeconds() default 300;
     }
 
-    private final Map<Long, PredictorSelector.Candidate> candidates = new ConcurrentHashMap<>();
+    private final PredictorBinding predictors = new PredictorBinding();
+    private final SnapshotKeeper snapshots = new SnapshotKeeper(System::currentTimeMillis);
     private volatile ProfilerEngine engine;
-    private volatile String configuredPredictor = "markov";
-    private volatile Path snapshotFile;
     private ScheduledThreadPoolExecutor executor;
     private ScheduledFuture<?> rescoreTask;
     private ScheduledFuture<?> snapshotTask;
     private AutoCloseable eventSubscription;
     private AutoCloseable publisher;
-    /** Tracks the (optional) persistence service, found by class name; null without a framework. */
-    private ServiceTracker<Object, Object> stateTracker;
-    private volatile long restoredTakenAt = Long.MIN_VALUE;
-    private volatile long eventsAtActivation;
-    static final String STATE_KEY = "profiler.snapshot";
 
-    // ------------------------------------------------------------------ predictors
+    // ------------------------------------------------------------------ references
 
     @Reference(service = Predictor.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "removePredictor", updated = "updatedPredictor")
     void addPredictor(Predictor predictor, Map<String, Object> props) {
-        candidates.put(serviceId(props), candidate(predictor, props));
-        reselect("predictor service " + nameOf(predictor, props) + " added");
+        predictors.add(predictor, props);
     }
 
     void updatedPredictor(Predictor predictor, Map<String, Object> props) {
-        candidates.put(serviceId(props), candidate(predictor, props));
-        reselect("predictor service " + nameOf(predictor, props) + " updated");
+        predictors.update(predictor, props);
     }
 
     void removePredictor(Predictor predictor, Map<String, Object> props) {
-        candidates.remove(serviceId(props));
-        reselect("predictor service " + nameOf(predictor, props) + " removed");
+        predictors.remove(predictor, props);
     }
 
-    private static long serviceId(Map<String, Object> props) {
-        Object id = props.get(Constants.SERVICE_ID);
-        return id instanceof Number n ? n.longValue() : -1L;
+    /*
+     * The state store (bundles/persistence) is optional, may start after the profiler, and comes and goes
+     * while it runs (the persistence component is re-created on every configuration change). DYNAMIC, so
+     * none of that deactivates the profiler: a STATIC reference would unregister BehavioralProfiler each
+     * time (the swap manager, feedback loop and shell rebind) and rebuild every score. GREEDY, so a store
+     * that appears after activation is bound at once and its snapshot restored when it is the newer one
+     * and nothing was learned yet (SnapshotKeeper's rule). Nothing on the ingest path reads it.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindStateStore")
+    void bindStateStore(StateStore store) {
+        snapshots.bind(store);
     }
 
-    private static PredictorSelector.Candidate candidate(Predictor p, Map<String, Object> props) {
-        Object ranking = props.get(Constants.SERVICE_RANKING);
-        return new PredictorSelector.Candidate(p, nameOf(p, props), ranking instanceof Integer i ? i : 0, serviceId(props));
-    }
-
-    private static String nameOf(Predictor p, Map<String, Object> props) {
-        Object name = props.get(Predictor.NAME_PROPERTY);
-        if (name != null) {
-            return name.toString();
-        }
-        try {
-            return p.name();
-        } catch (RuntimeException e) {
-            return "<unnamed>";
-        }
-    }
-
-    private synchronized void reselect(String why) {
-        ProfilerEngine e = engine;
-        if (e == null) {
-            return; // activate selects
-        }
-        Optional<PredictorSelector.Candidate> chosen = PredictorSelector.select(candidates.values(), configuredPredictor);
-        Predictor next = chosen.map(PredictorSelector.Candidate::predictor).orElse(null);
-        if (e.predictor() == next || (next == null && e.predictor() instanceof PoissonPredictor)) {
-            return;
-        }
-        String before = e.activePredictor();
-        e.setPredictor(next);
-        String after = e.activePredictor();
-        if (chosen.isPresent() && !chosen.get().name().equals(configuredPredictor)) {
-            LOG.info("Profiler predictor {} -> {} ({}; configured predictor '{}' is not installed, using the highest ranking)",
-                    before, after, why, configuredPredictor);
-        } else {
-            LOG.info("Profiler predictor {} -> {} ({})", before, after, why);
-        }
+    void unbindStateStore(StateStore store) {
+        snapshots.unbind(store);
     }
 
     // ------------------------------------------------------------------ lifecycle
 
     @Activate
     void activate(Config config, BundleContext context) {
-        ProfilerSettings settings = settings(config, ProfilerSettings.defaults().withClock(System::currentTimeMillis));
+        ProfilerSettings settings = ConfigMapping.settings(config, ProfilerSettings.defaults().withClock(System::currentTimeMillis));
         executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "layerswap-profiler");
             t.setDaemon(true);
@@ -183,9 +139,7 @@ public class ProfilerComponent implements BehavioralProfiler {
         });
         executor.setRemoveOnCancelPolicy(true);
         ProfilerEngine e = new ProfilerEngine(settings, null, executor);
-        configuredPredictor = config.predictor();
-        snapshotFile = snapshotPath(config);
-        restore(e, snapshotFile);
+        snapshots.attach(e, ConfigMapping.snapshotPath(config));
         try {
             EventAdminPublisher p = new EventAdminPublisher(context);
             publisher = p;
@@ -193,37 +147,25 @@ public class ProfilerComponent implements BehavioralProfiler {
         } catch (NoClassDefFoundError | RuntimeException ex) {
             LOG.info("EventAdmin API not available ({}): score changes are not posted as OSGi events", ex.toString());
         }
-        restoredTakenAt = lastRestoredTakenAt;
-        eventsAtActivation = e.eventsRecorded();
-        synchronized (this) {
-            engine = e;
-        }
-        openStateTracker(context);
-        reselect("activation");
+        engine = e;
+        predictors.attach(e, config.predictor());
         schedule(config);
         LOG.info("Behavioral profiler active: predictor {}, window {} s, snapshot {}", e.activePredictor(),
-                settings.windowMillis() / 1000, snapshotFile);
+                settings.windowMillis() / 1000, snapshots.file());
     }
 
     @Modified
     void modified(Config config) {
         ProfilerEngine e = engine;
-        e.reconfigure(settings(config, e.settings()));
-        configuredPredictor = config.predictor();
-        snapshotFile = snapshotPath(config);
-        reselect("configuration changed");
+        e.reconfigure(ConfigMapping.settings(config, e.settings()));
+        snapshots.setFile(ConfigMapping.snapshotPath(config));
+        predictors.configure(config.predictor());
         schedule(config);
     }
 
     @Deactivate
     void deactivate() {
-        ProfilerEngine e = engine;
-        if (rescoreTask != null) {
-            rescoreTask.cancel(false);
-        }
-        if (snapshotTask != null) {
-            snapshotTask.cancel(false);
-        }
+        cancelTasks();
         closeQuietly(eventSubscription);
         closeQuietly(publisher);
         executor.shutdown();
@@ -232,11 +174,8 @@ public class ProfilerComponent implements BehavioralProfiler {
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
         }
-        writeSnapshot(e);
-        if (stateTracker != null) {
-            stateTracker.close();
-            stateTracker = null;
-        }
+        predictors.detach();
+        snapshots.detach();
         engine = null;
     }
 
@@ -250,69 +189,19 @@ public class ProfilerComponent implements BehavioralProfiler {
         }
     }
 
-    /** Settings from config; an invalid value is reported by name and the previous setting kept. */
-    static ProfilerSettings settings(Config c, ProfilerSettings previous) {
-        ProfilerSettings s = previous;
-        s = attempt(s, "windowSeconds", () -> previous.withWindowMillis(seconds("windowSeconds", c.windowSeconds())));
-        final ProfilerSettings s1 = s;
-        s = attempt(s, "coOccurrenceWindowSeconds",
-                () -> s1.withCoOccurrenceWindowMillis(seconds("coOccurrenceWindowSeconds", c.coOccurrenceWindowSeconds())));
-        final ProfilerSettings s2 = s;
-        s = attempt(s, "decayHalfLifeSeconds",
-                () -> s2.withDecayHalfLifeMillis(seconds("decayHalfLifeSeconds", c.decayHalfLifeSeconds())));
-        final ProfilerSettings s3 = s;
-        s = attempt(s, "rateHalfLifeSeconds",
-                () -> s3.withRateHalfLifeMillis(seconds("rateHalfLifeSeconds", c.rateHalfLifeSeconds())));
-        final ProfilerSettings s4 = s;
-        s = attempt(s, "notifyThreshold", () -> s4.withNotifyThreshold(c.notifyThreshold()));
-        final ProfilerSettings s5 = s;
-        s = attempt(s, "maxRecentScan", () -> {
-            if (c.maxRecentScan() < 1 || c.maxRecentScan() > 1024) {
-                throw new IllegalArgumentException("maxRecentScan must be between 1 and 1024, got " + c.maxRecentScan());
-            }
-            return s5.withMaxRecentScan(c.maxRecentScan());
-        });
-        // the timer rescores; reads need not
-        return s.withAutoRescoreMillis(0);
-    }
-
-    private static long seconds(String name, long v) {
-        if (v <= 0 || v > 365L * 24 * 3600) {
-            throw new IllegalArgumentException(name + " must be between 1 and 31536000 seconds, got " + v);
-        }
-        return v * 1000L;
-    }
-
-    private static ProfilerSettings attempt(ProfilerSettings fallback, String name,
-                                            java.util.function.Supplier<ProfilerSettings> f) {
-        try {
-            return f.get();
-        } catch (IllegalArgumentException e) {
-            LOG.error("Invalid configuration {}: {}; keeping the previous value", PID, e.getMessage());
-            return fallback;
-        }
-    }
-
-    private static Path snapshotPath(Config c) {
-        String f = c.snapshotFile();
-        if (f == null || f.isBlank()) {
-            return Paths.get(System.getProperty("karaf.data", "data"), "layerswap", "profiler.snapshot");
-        }
-        return Paths.get(f.trim());
-    }
-
-    private synchronized void schedule(Config c) {
+    private synchronized void cancelTasks() {
         if (rescoreTask != null) {
             rescoreTask.cancel(false);
         }
         if (snapshotTask != null) {
             snapshotTask.cancel(false);
         }
-        long rescore = c.rescoreIntervalSeconds() > 0 ? c.rescoreIntervalSeconds() : 5;
-        if (c.rescoreIntervalSeconds() <= 0) {
-            LOG.error("Invalid configuration {}: rescoreIntervalSeconds must be > 0, got {}; using 5", PID,
-                    c.rescoreIntervalSeconds());
-        }
+    }
+
+    /** (Re)starts the timers: rescoring so that scores decay, periodic snapshots. */
+    private synchronized void schedule(Config c) {
+        cancelTasks();
+        long rescore = ConfigMapping.rescoreSeconds(c);
         rescoreTask = executor.scheduleWithFixedDelay(() -> {
             ProfilerEngine e = engine;
             if (e != null) {
@@ -324,107 +213,8 @@ public class ProfilerComponent implements BehavioralProfiler {
             }
         }, rescore, rescore, TimeUnit.SECONDS);
         if (c.snapshotIntervalSeconds() > 0) {
-            snapshotTask = executor.scheduleWithFixedDelay(() -> writeSnapshot(engine), c.snapshotIntervalSeconds(),
+            snapshotTask = executor.scheduleWithFixedDelay(snapshots::write, c.snapshotIntervalSeconds(),
                     c.snapshotIntervalSeconds(), TimeUnit.SECONDS);
-        }
-    }
-
-    private long lastRestoredTakenAt = Long.MIN_VALUE;
-
-    private void restore(ProfilerEngine e, Path file) {
-        try {
-            ProfileSnapshot s = SnapshotCodec.read(file);
-            e.restore(s);
-            lastRestoredTakenAt = s.takenAtMillis();
-            LOG.info("Restored {} function profiles ({} events) from {}", s.functions().size(), s.eventsRecorded(), file);
-        } catch (NoSuchFileException nf) {
-            LOG.info("No profile snapshot at {}: starting with empty profiles", file);
-        } catch (SnapshotException bad) {
-            Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + System.currentTimeMillis());
-            try {
-                Files.move(file, aside);
-            } catch (IOException moveFailed) {
-                aside = file;
-            }
-            LOG.error("Cannot restore profiles: {}. Starting with empty profiles; the unreadable file is kept as {}",
-                    bad.getMessage(), aside);
-        } catch (IOException | RuntimeException io) {
-            LOG.error("Cannot read profile snapshot {}: {}. Starting with empty profiles", file, io.toString());
-        }
-    }
-
-    private void writeSnapshot(ProfilerEngine e) {
-        Path file = snapshotFile;
-        if (e == null || file == null) {
-            return;
-        }
-        ProfileSnapshot snapshot;
-        try {
-            snapshot = e.snapshot();
-            SnapshotCodec.write(snapshot, file);
-        } catch (IOException | RuntimeException ex) {
-            LOG.warn("Cannot write profile snapshot {}: {}", file, ex.toString());
-            return;
-        }
-        ServiceTracker<Object, Object> t = stateTracker;
-        Optional<StateStore> store = t == null ? Optional.empty() : StateStore.of(t.getService());
-        if (store.isPresent()) {
-            try {
-                store.get().save(STATE_KEY, SnapshotCodec.encode(snapshot));
-            } catch (ReflectiveOperationException | RuntimeException ex) {
-                LOG.warn("Cannot store the profile snapshot through the persistence service: {}", ex.toString());
-            }
-        }
-    }
-
-    /**
-     * The persistence service (bundles/persistence) is optional and may start after the profiler: when
-     * it appears and holds a snapshot newer than the file's while nothing was learned since activation,
-     * the profiles are restored from it. Snapshots are then written to both.
-     */
-    private void openStateTracker(BundleContext context) {
-        if (context == null) {
-            return;
-        }
-        try {
-            ServiceTracker<Object, Object> t = new ServiceTracker<>(context,
-                    context.createFilter("(objectClass=" + StateStore.SERVICE + ")"), null) {
-                @Override
-                public Object addingService(org.osgi.framework.ServiceReference<Object> reference) {
-                    Object service = super.addingService(reference);
-                    restoreFromStateStore(service);
-                    return service;
-                }
-            };
-            t.open(true);
-            stateTracker = t;
-        } catch (org.osgi.framework.InvalidSyntaxException | RuntimeException ex) {
-            LOG.warn("Cannot track the persistence service: {}", ex.toString());
-        }
-    }
-
-    private void restoreFromStateStore(Object service) {
-        ProfilerEngine e = engine;
-        Optional<StateStore> store = StateStore.of(service);
-        if (e == null || store.isEmpty()) {
-            return;
-        }
-        try {
-            Optional<byte[]> bytes = store.get().load(STATE_KEY);
-            if (bytes.isEmpty()) {
-                return;
-            }
-            ProfileSnapshot s = SnapshotCodec.decode(bytes.get(), "persistence state '" + STATE_KEY + "'");
-            if (s.takenAtMillis() > restoredTakenAt && e.eventsRecorded() == eventsAtActivation) {
-                e.restore(s);
-                restoredTakenAt = s.takenAtMillis();
-                eventsAtActivation = e.eventsRecorded();
-                LOG.info("Restored {} function profiles from the persistence service", s.functions().size());
-            }
-        } catch (SnapshotException bad) {
-            LOG.error("Ignoring the profile snapshot in the persistence service: {}", bad.getMessage());
-        } catch (ReflectiveOperationException | RuntimeException ex) {
-            LOG.warn("Cannot read the profile snapshot from the persistence service: {}", ex.toString());
         }
     }
 

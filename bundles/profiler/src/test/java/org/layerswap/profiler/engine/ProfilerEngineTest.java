@@ -371,4 +371,19 @@ class ProfilerEngineTest {
         assertEquals(1, minutes[minutes.length - 3]);
         assertEquals(1, minutes[minutes.length - 8]);
     }
+
+    @Test
+    void theConfiguredCoOccurrenceHalfLifeAppliesFromTheFirstEvent() {
+        // 10 rounds of "b follows a", then 10 rounds of a alone, 10 minutes apart: with a 1-minute
+        // half-life the old follows are forgotten; with the default 6 h they would still weigh ~half
+        ProfilerEngine e = new ProfilerEngine(ProfilerSettings.defaults().withDecayHalfLifeMillis(MIN), null);
+        long t = 0;
+        for (int i = 0; i < 20; i++, t += 10 * MIN) {
+            e.record(InvocationEvent.of("a", t));
+            if (i < 10) {
+                e.record(InvocationEvent.of("b", t + 1000));
+            }
+        }
+        assertTrue(e.profiles().followers("a").getOrDefault("b", 0.0) < 0.05, e.profiles().followers("a").toString());
+    }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -58,13 +57,7 @@ class ProfilerComponentTest {
     ProfilerComponent.Config config(Map<String, Object> values) {
         Map<String, Object> v = new HashMap<>(values);
         v.putIfAbsent("snapshotFile", dir.resolve("profiler.snapshot").toString());
-        return (ProfilerComponent.Config) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {ProfilerComponent.Config.class}, (proxy, m, args) -> {
-                    if (v.containsKey(m.getName())) {
-                        return v.get(m.getName());
-                    }
-                    return m.getDefaultValue();
-                });
+        return TestConfigs.config(v);
     }
 
     static LayerId layer(int i) {
@@ -200,5 +193,31 @@ class ProfilerComponentTest {
         } finally {
             c.deactivate();
         }
+    }
+
+    @Test
+    void theBoundStateStoreKeepsProfilesAcrossARestartThatLostItsFile() throws Exception {
+        SnapshotKeeperTest.FakeStore store = new SnapshotKeeperTest.FakeStore();
+        ProfilerComponent c = new ProfilerComponent();
+        c.bindStateStore(store); // SCR binds an available optional reference before activating
+        c.activate(config(Map.of("snapshotFile", dir.resolve("first/profiler.snapshot").toString())), null);
+        long t = System.currentTimeMillis() - 60_000;
+        for (int i = 0; i < 10; i++) {
+            c.record(InvocationEvent.of("a", t + i * 1000L));
+        }
+        c.deactivate();
+        assertEquals(1, store.saves, "the last snapshot went to the store");
+
+        ProfilerComponent again = new ProfilerComponent();
+        again.activate(config(Map.of("snapshotFile", dir.resolve("second/profiler.snapshot").toString())), null);
+        try {
+            assertTrue(again.profiles().functions().isEmpty(), "no file, no store yet");
+            again.bindStateStore(store); // the persistence bundle starts later
+            assertEquals(10, again.profiles().profile("a").invocationCount());
+            again.unbindStateStore(store);
+        } finally {
+            again.deactivate();
+        }
+        assertEquals(1, store.saves, "unbound: not written");
     }
 }
