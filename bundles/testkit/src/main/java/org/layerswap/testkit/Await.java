@@ -2,6 +2,7 @@ package org.layerswap.testkit;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Waits for something that WILL happen (a positive check). Never use it to show that something did
@@ -21,19 +22,24 @@ public final class Await {
      * so a condition that becomes true exactly then still passes.
      */
     public static void until(Duration timeout, BooleanSupplier condition, String what) {
+        until(timeout, condition, () -> what);
+    }
+
+    /** As {@link #until(Duration, BooleanSupplier, String)}; {@code what} is built only on failure (e.g. with current stats). */
+    public static void until(Duration timeout, BooleanSupplier condition, Supplier<String> what) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline >= 0) {
                 if (condition.getAsBoolean()) {
                     return;
                 }
-                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what);
+                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what.get());
             }
             try {
                 Thread.sleep(POLL_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for " + what, e);
+                throw new AssertionError("interrupted while waiting for " + what.get(), e);
             }
         }
     }

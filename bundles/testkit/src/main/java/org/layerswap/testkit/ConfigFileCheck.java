@@ -87,15 +87,34 @@ public final class ConfigFileCheck {
      * attributes, values that do not parse or differ from the default. Empty when the file matches.
      */
     public static List<String> problems(Path cfg, Class<?> type) {
+        return problems(cfg, type, Map.of());
+    }
+
+    /**
+     * As {@link #problems(Path, Class)}, with the deliberate values of the shipped file: each key of
+     * {@code shipped} must be in the file with exactly that value, instead of the attribute default (an
+     * appliance choice, e.g. which source to bind); a key that is no attribute is allowed only this way (e.g.
+     * a DS reference target {@code <reference>.target} the form does not list).
+     */
+    public static List<String> problems(Path cfg, Class<?> type, Map<String, String> shipped) {
         Map<String, String> values = load(cfg);
-        Map<String, Method> attributes = attributes(type);
         List<String> problems = new ArrayList<>();
+        shipped.forEach((key, value) -> {
+            if (!value.equals(values.get(key))) {
+                problems.add(cfg.getFileName() + ": '" + key + "' should ship as '" + value + "' but is '" + values.get(key) + "'");
+            }
+        });
+        values.keySet().removeAll(shipped.keySet());
+        Map<String, Method> attributes = attributes(type);
         for (String key : new TreeSet<>(values.keySet())) {
             if (!attributes.containsKey(key)) {
                 problems.add(cfg.getFileName() + ": key '" + key + "' is no attribute of " + type.getName());
             }
         }
         for (Map.Entry<String, Method> a : attributes.entrySet()) {
+            if (shipped.containsKey(a.getKey())) {
+                continue;
+            }
             String value = values.get(a.getKey());
             if (value == null) {
                 problems.add(cfg.getFileName() + ": attribute '" + a.getKey() + "' of " + type.getName() + " is not documented");
@@ -132,6 +151,55 @@ public final class ConfigFileCheck {
             }
         });
         return problems;
+    }
+
+    /**
+     * Problems of a defaults record (or a record built from the code's default constants) against the
+     * attribute defaults of {@code type}: each record component with the name of an attribute must equal its
+     * default; a component {@code xMillis} is also matched to an attribute {@code xSeconds} (times 1000).
+     * Numbers compare by value, other types by their string form (so a {@code Path} matches a String
+     * attribute). A record sharing no name with {@code type} is a problem too: the check would be empty.
+     */
+    public static List<String> defaultsProblems(Class<?> type, Record defaults) {
+        Map<String, Method> attributes = attributes(type);
+        List<String> problems = new ArrayList<>();
+        int matched = 0;
+        for (java.lang.reflect.RecordComponent rc : defaults.getClass().getRecordComponents()) {
+            Object value;
+            try {
+                rc.getAccessor().setAccessible(true);
+                value = rc.getAccessor().invoke(defaults);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + rc.getName() + " of " + defaults, e);
+            }
+            String name = rc.getName();
+            Method a = attributes.get(name);
+            Object expected = a == null ? null : a.getDefaultValue();
+            if (a == null && name.endsWith("Millis")) {
+                a = attributes.get(name.substring(0, name.length() - "Millis".length()) + "Seconds");
+                expected = a == null || !(a.getDefaultValue() instanceof Number n) ? null
+                        : new java.math.BigDecimal(String.valueOf(n)).multiply(java.math.BigDecimal.valueOf(1000));
+            }
+            if (a == null) {
+                continue;
+            }
+            matched++;
+            if (!sameValue(expected, value)) {
+                problems.add(defaults.getClass().getSimpleName() + "." + name + " is " + value + " but "
+                        + type.getName() + "." + a.getName() + " defaults to " + a.getDefaultValue());
+            }
+        }
+        if (matched == 0) {
+            problems.add(defaults.getClass().getSimpleName() + " shares no attribute with " + type.getName());
+        }
+        return problems;
+    }
+
+    private static boolean sameValue(Object a, Object b) {
+        if (a instanceof Number x && b instanceof Number y) {
+            return new java.math.BigDecimal(String.valueOf(x)).compareTo(new java.math.BigDecimal(String.valueOf(y))) == 0;
+        }
+        return String.valueOf(a).equals(String.valueOf(b));
     }
 
     /** Throws an {@link AssertionError} listing every problem, if any. */

@@ -43,6 +43,14 @@ class AwaitTest {
     }
 
     @Test
+    void theDescriptionOfAFailureIsBuiltWhenItFails() {
+        AtomicInteger state = new AtomicInteger();
+        AssertionError e = assertThrows(AssertionError.class, () -> Await.until(Duration.ofMillis(20),
+                () -> state.incrementAndGet() < 0, () -> "state now " + state.get()));
+        assertTrue(e.getMessage().contains("state now " + state.get()), e.getMessage());
+    }
+
+    @Test
     void anInterruptedWaitFailsAndKeepsTheInterruptFlag() {
         Thread.currentThread().interrupt();
         AssertionError e = assertThrows(AssertionError.class, () -> Await.until(Duration.ofSeconds(10), () -> false, "x"));

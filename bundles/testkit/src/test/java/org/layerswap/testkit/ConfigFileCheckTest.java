@@ -91,6 +91,18 @@ class ConfigFileCheckTest {
     }
 
     @Test
+    void deliberateShippedValuesMustBeExactlyTheDeclaredOnes() throws IOException {
+        Path c = cfg(GOOD.replace("size = 4", "size = 8") + "store.target = (name=layout)\n");
+        assertEquals(List.of(), ConfigFileCheck.problems(c, Sample.class, Map.of("size", "8", "store.target", "(name=layout)")));
+        List<String> problems = ConfigFileCheck.problems(c, Sample.class, Map.of("size", "9", "other.target", "(x=1)"));
+        assertEquals(3, problems.size(), problems.toString());
+        String all = String.join("\n", problems);
+        assertTrue(all.contains("'size' should ship as '9' but is '8'"), all);
+        assertTrue(all.contains("'other.target' should ship as '(x=1)' but is 'null'"), all);
+        assertTrue(all.contains("key 'store.target' is no attribute"), all);
+    }
+
+    @Test
     void aComponentReadingASharedPidMustMatchTheFormItReadsFrom() {
         assertEquals(List.of(), ConfigFileCheck.subsetProblems(Part.class, Sample.class));
         List<String> problems = ConfigFileCheck.subsetProblems(WrongPart.class, Sample.class);
@@ -116,5 +128,43 @@ class ConfigFileCheckTest {
         assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ConfigFileCheck.instance(Sample.class, Map.of("size", "four")));
         assertTrue(e.getMessage().contains("'size' = 'four'"), e.getMessage());
+    }
+
+    record SampleDefaults(int size, long windowMillis, java.nio.file.Path name, double share, String unrelated) {
+    }
+
+    @interface Seconds {
+        long windowSeconds() default 60;
+
+        int size() default 4;
+    }
+
+    record Unrelated(int other) {
+    }
+
+    @Test
+    void aDefaultsRecordMustEqualTheAttributeDefaultsOfTheSameName() {
+        assertEquals(List.of(), ConfigFileCheck.defaultsProblems(Sample.class,
+                new SampleDefaults(4, 60_000L, java.nio.file.Path.of("demo"), 0.5, "ignored")));
+        List<String> problems = ConfigFileCheck.defaultsProblems(Sample.class,
+                new SampleDefaults(5, 60_000L, java.nio.file.Path.of("demo"), 0.25, "ignored"));
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("SampleDefaults.size is 5 but"), problems.toString());
+        assertTrue(problems.get(1).contains("SampleDefaults.share is 0.25 but"), problems.toString());
+    }
+
+    @Test
+    void aMillisComponentMatchesASecondsAttribute() {
+        assertEquals(List.of(), ConfigFileCheck.defaultsProblems(Seconds.class, new SampleDefaults(4, 60_000L, null, 0, "")));
+        List<String> problems = ConfigFileCheck.defaultsProblems(Seconds.class, new SampleDefaults(4, 6_000L, null, 0, ""));
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("windowMillis is 6000 but"), problems.toString());
+    }
+
+    @Test
+    void aRecordSharingNoNameIsAProblemNotAnEmptyPass() {
+        List<String> problems = ConfigFileCheck.defaultsProblems(Sample.class, new Unrelated(1));
+        assertEquals(1, problems.size());
+        assertTrue(problems.get(0).contains("shares no attribute"), problems.toString());
     }
 }
