@@ -3,6 +3,7 @@ package org.layerswap.demo;
 import org.layerswap.api.BehavioralProfiler;
 import org.layerswap.api.FunctionExecutor;
 import org.layerswap.api.SwapManager;
+import org.layerswap.api.config.DataPaths;
 import org.layerswap.routes.api.InvocationIngest;
 import org.layerswap.workload.SyntheticWorkload;
 import org.osgi.service.component.annotations.Activate;
@@ -94,7 +95,7 @@ public class DemoWorkloadComponent {
             }
             InvocationIngest in = ingest;
             pipeline = new DemoPipeline(swapManager, executor, in == null ? profiler::record : in::ingest, profiler,
-                    resolve(config.imagesPath()), config.seed(), config.imageScale(), config.executors());
+                    DataPaths.resolve(config.imagesPath(), "images"), config.seed(), config.imageScale(), config.executors());
             sink = pipeline;
         }
         DemoPlayer player = new DemoPlayer(workload, config.speedup(), sink, System::currentTimeMillis,
@@ -124,8 +125,4 @@ public class DemoWorkloadComponent {
         }
     }
 
-    private static java.nio.file.Path resolve(String path) {
-        java.nio.file.Path p = java.nio.file.Path.of(path);
-        return p.isAbsolute() ? p : java.nio.file.Path.of(System.getProperty("karaf.data", ".")).resolve(p);
-    }
 }

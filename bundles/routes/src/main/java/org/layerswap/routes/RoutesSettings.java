@@ -18,6 +18,8 @@ import java.util.Properties;
 public record RoutesSettings(Path dropDir, int httpPort, String httpPath, int queueSize, long rescoreIntervalSeconds,
                              long retentionIntervalSeconds, long commitTimeoutSeconds, int maxPayloadChars) {
 
+    /** As configured (unresolved): {@link org.layerswap.api.config.DataPaths} resolves it. */
+    public static final String DEFAULT_DROP_DIR = "${karaf.data}/ingest";
     public static final int DEFAULT_HTTP_PORT = 8182;
     public static final String DEFAULT_HTTP_PATH = "/ingest";
     public static final int DEFAULT_QUEUE_SIZE = 10_000;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.layerswap.persistence.api.DeadLetterRow;
 import org.layerswap.routes.api.IngestStats;
+import org.layerswap.testkit.Await;
+import org.layerswap.testkit.FakeProfiler;
 
 /**
  * The drop-folder route with an in-memory persistence: the mixed feed (1 % bad lines) loses no valid event,
@@ -36,7 +39,7 @@ class DropFolderIngestTest {
     @Test
     void mixedFeedLosesNothingAndDeadLettersExactlyTheBadLines() throws Exception {
         Path drop = Files.createDirectories(tmp.resolve("ingest"));
-        Fakes.Profiler profiler = new Fakes.Profiler();
+        FakeProfiler profiler = new FakeProfiler();
         Fakes.Persistence persistence = new Fakes.Persistence();
         IngestRoutes routes = new IngestRoutes(settings(drop), profiler);
         routes.setPersistence(persistence.service());
@@ -47,8 +50,8 @@ class DropFolderIngestTest {
             ctx.start();
             long t0 = System.nanoTime();
             feed.dropInto(drop, "feed.jsonl");
-            assertTrue(TestSupport.await(() -> TestSupport.find(drop, ".done", "feed.jsonl").isPresent(), 300_000),
-                    "feed.jsonl not moved to .done; stats " + routes.stats());
+            Await.until(Duration.ofMinutes(5), () -> TestSupport.find(drop, ".done", "feed.jsonl").isPresent(),
+                    () -> "feed.jsonl moved to .done; stats " + routes.stats());
             double secs = (System.nanoTime() - t0) / 1e9;
             System.out.printf("mixed feed: %,d lines in %.1f s (incl. ~1 s read-lock wait) = %,.0f lines/s%n", feed.lines,
                     secs, feed.lines / secs);
@@ -62,9 +65,9 @@ class DropFolderIngestTest {
             assertEquals(0, s.filesFailed());
             assertEquals(feed.valid.cardinality(), s.bySource().get(IngestRoutes.SOURCE_FILE).accepted());
 
-            assertEquals(feed.valid, profiler.seen(), "exactly the valid lines reached the profiler");
-            assertEquals(0, profiler.duplicates.get());
-            assertEquals(feed.valid.cardinality(), profiler.records.get());
+            assertEquals(feed.valid, Fakes.seen(profiler), "exactly the valid lines reached the profiler");
+            assertEquals(0, Fakes.duplicates(profiler));
+            assertEquals(feed.valid.cardinality(), profiler.recorded());
             assertEquals(feed.valid.cardinality(), persistence.invocations.get());
 
             List<DeadLetterRow> dl = persistence.deadLetters();
@@ -92,7 +95,7 @@ class DropFolderIngestTest {
     @Test
     void fileGoesToFailedWhenTheCommitIsNotConfirmed() throws Exception {
         Path drop = Files.createDirectories(tmp.resolve("ingest"));
-        Fakes.Profiler profiler = new Fakes.Profiler();
+        FakeProfiler profiler = new FakeProfiler();
         Fakes.Persistence persistence = new Fakes.Persistence();
         persistence.flushSucceeds = false;
         IngestRoutes routes = new IngestRoutes(settings(drop), profiler);
@@ -102,28 +105,28 @@ class DropFolderIngestTest {
             ctx.addRoutes(routes);
             ctx.start();
             feed.dropInto(drop, "unconfirmed.jsonl");
-            assertTrue(TestSupport.await(() -> TestSupport.find(drop, ".failed", "unconfirmed.jsonl").isPresent(), 30_000),
-                    "not moved to .failed; stats " + routes.stats());
+            Await.until(Duration.ofSeconds(30), () -> TestSupport.find(drop, ".failed", "unconfirmed.jsonl").isPresent(),
+                    () -> "unconfirmed.jsonl moved to .failed; stats " + routes.stats());
             assertFalse(TestSupport.find(drop, ".done", "unconfirmed.jsonl").isPresent());
             assertEquals(1, routes.stats().filesFailed());
             assertEquals(0, routes.stats().filesDone());
-            assertEquals(feed.valid.cardinality(), profiler.records.get(), "accepted events are not lost");
+            assertEquals(feed.valid.cardinality(), profiler.recorded(), "accepted events are not lost");
         }
     }
 
     @Test
     void otherFilesAreLeftAlone() throws Exception {
         Path drop = Files.createDirectories(tmp.resolve("ingest"));
-        Fakes.Profiler profiler = new Fakes.Profiler();
+        FakeProfiler profiler = new FakeProfiler();
         IngestRoutes routes = new IngestRoutes(settings(drop), profiler);
         try (DefaultCamelContext ctx = new DefaultCamelContext()) {
             ctx.addRoutes(routes);
             ctx.start();
             Files.writeString(drop.resolve("invocations_per_function_md.anon.d01.txt"), "HashOwner,HashApp\n");
             new Feed(200).dropInto(drop, "small.JSONL");
-            assertTrue(TestSupport.await(() -> TestSupport.find(drop, ".done", "small.JSONL").isPresent(), 30_000));
+            Await.until(Duration.ofSeconds(30), () -> TestSupport.find(drop, ".done", "small.JSONL").isPresent(), "small.JSONL moved to .done");
             assertTrue(Files.exists(drop.resolve("invocations_per_function_md.anon.d01.txt")));
-            assertEquals(new Feed(200).valid.cardinality(), profiler.records.get(), "without persistence too");
+            assertEquals(new Feed(200).valid.cardinality(), profiler.recorded(), "without persistence too");
         }
     }
 }

@@ -4,23 +4,14 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import org.layerswap.api.BehavioralProfiler;
-import org.layerswap.api.FunctionLayerMap;
-import org.layerswap.api.InvocationEvent;
-import org.layerswap.api.LayerId;
-import org.layerswap.api.PredictionScore;
-import org.layerswap.api.ProfileView;
-import org.layerswap.api.ScoreListener;
 import org.layerswap.persistence.api.DeadLetterRow;
 import org.layerswap.persistence.api.InvocationRow;
 import org.layerswap.persistence.api.PersistenceService;
+import org.layerswap.testkit.FakeProfiler;
 
-/** Test doubles: a profiler that records which feed lines reached it, and an in-memory persistence. */
+/** Test doubles: which feed lines reached the (shared) fake profiler, and an in-memory persistence. */
 final class Fakes {
 
     private Fakes() {
@@ -29,86 +20,16 @@ final class Fakes {
     /** Feed events carry {@code BASE + lineNo} as timestamp, so the profiler can tell which lines arrived. */
     static final long BASE = 1_700_000_000_000L;
 
-    static final class Profiler implements BehavioralProfiler {
-        final BitSet seen = new BitSet();
-        final AtomicLong records = new AtomicLong();
-        final AtomicLong duplicates = new AtomicLong();
-        final AtomicLong rescores = new AtomicLong();
-        volatile long sleepMillis;
+    /** The feed lines that reached {@code profiler} (from the {@link #BASE}-relative timestamps). */
+    static BitSet seen(FakeProfiler profiler) {
+        BitSet seen = new BitSet();
+        profiler.events().forEach(e -> seen.set((int) (e.timestampMillis() - BASE)));
+        return seen;
+    }
 
-        @Override
-        public synchronized void record(InvocationEvent event) {
-            if (sleepMillis > 0) {
-                try {
-                    Thread.sleep(sleepMillis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            int line = (int) (event.timestampMillis() - BASE);
-            if (seen.get(line)) {
-                duplicates.incrementAndGet();
-            }
-            seen.set(line);
-            records.incrementAndGet();
-        }
-
-        synchronized BitSet seen() {
-            return (BitSet) seen.clone();
-        }
-
-        @Override
-        public void rescore(long nowMillis) {
-            rescores.incrementAndGet();
-        }
-
-        @Override
-        public void recordLayerAccess(InvocationEvent event, Collection<LayerId> layersUsed) {
-        }
-
-        @Override
-        public void updateFunctionLayers(FunctionLayerMap map) {
-        }
-
-        @Override
-        public Map<LayerId, PredictionScore> scores() {
-            return Map.of();
-        }
-
-        @Override
-        public List<PredictionScore> topK(int k) {
-            return List.of();
-        }
-
-        @Override
-        public Optional<PredictionScore> score(LayerId layer) {
-            return Optional.empty();
-        }
-
-        @Override
-        public double functionProbability(String functionId) {
-            return 0;
-        }
-
-        @Override
-        public AutoCloseable subscribe(ScoreListener listener) {
-            return () -> { };
-        }
-
-        @Override
-        public long windowMillis() {
-            return 60_000;
-        }
-
-        @Override
-        public String activePredictor() {
-            return "fake";
-        }
-
-        @Override
-        public ProfileView profiles() {
-            return null;
-        }
+    /** How many recorded events repeated a line already recorded. */
+    static int duplicates(FakeProfiler profiler) {
+        return profiler.recorded() - seen(profiler).cardinality();
     }
 
     /** In-memory persistence: counts invocations, keeps dead letters, remembers what each flush confirmed. */

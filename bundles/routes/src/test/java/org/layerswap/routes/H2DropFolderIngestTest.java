@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -18,6 +19,8 @@ import org.layerswap.persistence.api.InvocationRow;
 import org.layerswap.persistence.api.Tables;
 import org.layerswap.persistence.jdbc.H2PersistenceService;
 import org.layerswap.persistence.jdbc.PersistenceSettings;
+import org.layerswap.testkit.Await;
+import org.layerswap.testkit.FakeProfiler;
 
 /** A CSV file (with header) through the drop folder into a real H2 file database. */
 class H2DropFolderIngestTest {
@@ -58,7 +61,7 @@ class H2DropFolderIngestTest {
         }
         int valid = lines - 1 - bad.cardinality();
         Path drop = Files.createDirectories(tmp.resolve("ingest"));
-        Fakes.Profiler profiler = new Fakes.Profiler();
+        FakeProfiler profiler = new FakeProfiler();
         try (H2PersistenceService db = H2PersistenceService.open(PersistenceSettings.defaults(tmp.resolve("data")));
              DefaultCamelContext ctx = new DefaultCamelContext()) {
             IngestRoutes routes = new IngestRoutes(RoutesSettings.defaults(drop).withHttp(0, "/").withTimers(0, 0), profiler);
@@ -74,8 +77,8 @@ class H2DropFolderIngestTest {
             }
             long t0 = System.nanoTime();
             Files.move(f, drop.resolve("feed.csv"), StandardCopyOption.ATOMIC_MOVE);
-            assertTrue(TestSupport.await(() -> TestSupport.find(drop, ".done", "feed.csv").isPresent(), 600_000),
-                    "feed.csv not moved to .done; stats " + routes.stats());
+            Await.until(Duration.ofMinutes(10), () -> TestSupport.find(drop, ".done", "feed.csv").isPresent(),
+                    () -> "feed.csv moved to .done; stats " + routes.stats());
             double secs = (System.nanoTime() - t0) / 1e9;
             System.out.printf("H2 CSV feed: %,d lines committed in %.1f s (incl. ~1 s read-lock wait) = %,.0f lines/s%n",
                     lines, secs, lines / secs);
@@ -83,7 +86,7 @@ class H2DropFolderIngestTest {
             // moved after commit: the rows are there without any further flush
             assertEquals(valid, db.count(Tables.INVOCATIONS));
             assertEquals(bad.cardinality(), db.count(Tables.DEAD_LETTERS));
-            assertEquals(valid, profiler.records.get());
+            assertEquals(valid, profiler.recorded());
             assertEquals(1, routes.stats().skipped(), "the header");
 
             BitSet deadLines = new BitSet();

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -24,11 +25,13 @@ import org.junit.jupiter.api.Test;
 import org.layerswap.api.InvocationEvent;
 import org.layerswap.persistence.api.DeadLetterRow;
 import org.layerswap.routes.api.IngestStats;
+import org.layerswap.testkit.Await;
+import org.layerswap.testkit.FakeProfiler;
 
 /** HTTP entry, OSGi-service entry, back-pressure and timers, on camel-test-junit5 (no OSGi). */
 class IngestRoutesTest extends CamelTestSupport {
 
-    private final Fakes.Profiler profiler = new Fakes.Profiler();
+    private final FakeProfiler profiler = new FakeProfiler();
     private final Fakes.Persistence persistence = new Fakes.Persistence();
     private final int port = freePort();
     private IngestRoutes routes;
@@ -105,10 +108,10 @@ class IngestRoutesTest extends CamelTestSupport {
         assertEquals(List.of(2L, 5L, 7L), errorLines);
         assertTrue(reasons.get(0).contains("missing \"timestamp\""), reasons.get(0));
 
-        assertTrue(TestSupport.await(() -> profiler.records.get() == 4, 10_000));
+        Await.until(Duration.ofSeconds(10), () -> profiler.recorded() == 4, "4 events recorded");
         BitSet expected = new BitSet();
         List.of(1, 3, 6, 8).forEach(expected::set);
-        assertEquals(expected, profiler.seen());
+        assertEquals(expected, Fakes.seen(profiler));
 
         List<DeadLetterRow> dl = persistence.deadLetters();
         assertEquals(List.of(2L, 5L, 7L), dl.stream().map(DeadLetterRow::lineNo).toList());
@@ -136,7 +139,7 @@ class IngestRoutesTest extends CamelTestSupport {
         HttpResponse<String> r = post(ok(1) + "\nbad=line\n" + ok(3), "application/x-www-form-urlencoded");
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(r.body().startsWith("{\"accepted\":2,\"rejected\":1,\"errors\":[{\"line\":2,"), r.body());
-        assertTrue(TestSupport.await(() -> profiler.records.get() == 2, 10_000));
+        Await.until(Duration.ofSeconds(10), () -> profiler.recorded() == 2, "2 events recorded");
     }
 
     @Test
@@ -144,12 +147,12 @@ class IngestRoutesTest extends CamelTestSupport {
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ingest")).GET().build();
         int code = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString()).statusCode();
         assertEquals(405, code);
-        assertEquals(0, profiler.records.get());
+        assertEquals(0, profiler.recorded());
     }
 
     @Test
     void serviceEntryBlocksOnAFullQueueAndLosesNothing() throws Exception {
-        profiler.sleepMillis = 1; // slow consumer, queue of 2
+        profiler.beforeRecord(e -> sleepMillis(1)); // slow consumer, queue of 2
         int threads = 4;
         int perThread = 150;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -169,13 +172,13 @@ class IngestRoutesTest extends CamelTestSupport {
         } finally {
             pool.shutdown();
         }
-        assertTrue(TestSupport.await(() -> profiler.records.get() == threads * perThread, 30_000),
-                "delivered " + profiler.records.get());
+        Await.until(Duration.ofSeconds(30), () -> profiler.recorded() == threads * perThread,
+                () -> "every event delivered; delivered " + profiler.recorded());
         BitSet expected = new BitSet();
         expected.set(1, threads * perThread + 1);
-        assertEquals(expected, profiler.seen());
-        assertEquals(0, profiler.duplicates.get());
-        assertTrue(TestSupport.await(() -> persistence.invocations.get() == threads * perThread, 10_000));
+        assertEquals(expected, Fakes.seen(profiler));
+        assertEquals(0, Fakes.duplicates(profiler));
+        Await.until(Duration.ofSeconds(10), () -> persistence.invocations.get() == threads * perThread, "every event persisted");
         IngestStats s = routes.stats();
         assertEquals(threads * perThread, s.bySource().get(IngestRoutes.SOURCE_SERVICE).accepted());
         assertEquals(0, s.queueDepth());
@@ -184,7 +187,8 @@ class IngestRoutesTest extends CamelTestSupport {
 
     @Test
     void timersRescoreAndApplyRetention() throws Exception {
-        assertTrue(TestSupport.await(() -> profiler.rescores.get() >= 1 && persistence.retentionRuns.get() >= 1, 10_000));
+        Await.until(Duration.ofSeconds(10), () -> profiler.rescores().size() >= 1 && persistence.retentionRuns.get() >= 1,
+                "a rescore and a retention run");
         assertTrue(context.getRoutes().stream().map(r -> r.getRouteId()).toList()
                 .containsAll(List.of("ingest-events", "ingest-http", "rescore", "retention")));
     }
@@ -197,4 +201,13 @@ class IngestRoutesTest extends CamelTestSupport {
         assertTrue(e.getMessage().contains("not running"));
     }
 
+
+    /** A slow consumer (not a wait: the sleep only slows the profiler so the bounded queue fills). */
+    private static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -12,6 +12,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,7 @@ import org.layerswap.fs.common.GenerationalBackend;
 import org.layerswap.fs.common.MountTable;
 import org.layerswap.fs.common.Trees;
 import org.layerswap.nativeio.NativeIO;
+import org.layerswap.testkit.Await;
 
 /** Real OverlayFS mounts: runs only as root on a kernel with overlay support (skipped otherwise, with the reason). */
 class OverlayBackendTest {
@@ -266,10 +268,8 @@ class OverlayBackendTest {
         held.close();
         // quiescence without reapNow: the background reaper alone must converge (the deadline only bounds a hang)
         int superseded = fns.size() * 150;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while ((b.pendingGenerations() > 0 || b.generationsDestroyed() < superseded) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Await.until(Duration.ofSeconds(60), () -> b.pendingGenerations() == 0 && b.generationsDestroyed() >= superseded,
+                () -> "the reaper to converge; pending " + b.pendingGenerations() + ", destroyed " + b.generationsDestroyed());
         assertEquals(0, b.pendingGenerations(), "retired generations left after quiescence");
         assertEquals(superseded, b.generationsDestroyed(), "every superseded generation was torn down");
         assertEquals(fns.size(), mountsUnderRoot(), "exactly one mount per function after quiescence");

@@ -1,7 +1,5 @@
 package org.layerswap.persistence.internal;
 
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.layerswap.api.PredictionScore;
 import org.layerswap.api.SwapRecord;
+import org.layerswap.api.config.DataPaths;
 import org.layerswap.persistence.api.DeadLetterRow;
 import org.layerswap.persistence.api.ExperimentResultRow;
 import org.layerswap.persistence.api.ExperimentRow;
@@ -82,7 +81,7 @@ public final class PersistenceComponent implements PersistenceService {
 
     @Activate
     void activate(Config c) {
-        String url = c.jdbcUrl() == null || c.jdbcUrl().isBlank() ? PersistenceSettings.defaultUrl(dataDir()) : c.jdbcUrl().trim();
+        String url = c.jdbcUrl() == null || c.jdbcUrl().isBlank() ? PersistenceSettings.defaultUrl(DataPaths.dataDir()) : c.jdbcUrl().trim();
         PersistenceSettings s = new PersistenceSettings(url, c.user(), c._password(), c.batchSize(), c.flushIntervalMillis(),
                 c.queueCapacity(), c.offerTimeoutMillis(), c.retentionDays(), c.retentionMaxRows());
         store = H2PersistenceService.open(s);
@@ -113,10 +112,6 @@ public final class PersistenceComponent implements PersistenceService {
         } catch (RuntimeException e) {
             LOG.warn("Retention failed: {}", e.getMessage());
         }
-    }
-
-    private static Path dataDir() {
-        return Paths.get(System.getProperty("karaf.data", "data"));
     }
 
     @Override

@@ -51,7 +51,7 @@ public record PersistenceSettings(String jdbcUrl, String user, String password, 
     }
 
     public static PersistenceSettings forUrl(String url, String user, String password) {
-        return new PersistenceSettings(url, user, password, 1000, 200, 100_000, 2000, 30, 0);
+        return new PersistenceSettings(url, user, password, 1000, 200, 100_000, 2000, 30, 10_000_000);
     }
 
     public PersistenceSettings withRetention(int days, long maxRows) {

@@ -1,11 +1,11 @@
 package org.layerswap.routes.internal;
 
-import java.nio.file.Path;
 import org.apache.camel.CamelContext;
 import org.apache.camel.core.osgi.OsgiCamelContextPublisher;
 import org.apache.camel.core.osgi.OsgiDefaultCamelContext;
 import org.layerswap.api.BehavioralProfiler;
 import org.layerswap.api.InvocationEvent;
+import org.layerswap.api.config.DataPaths;
 import org.layerswap.persistence.api.PersistenceService;
 import org.layerswap.routes.IngestRoutes;
 import org.layerswap.routes.RoutesSettings;
@@ -102,11 +102,9 @@ public class RoutesComponent implements InvocationIngest {
     }
 
     static RoutesSettings settings(RoutesConfig cfg) {
+        // blank disables the drop folder (no default directory), so the resolver only sees a configured value
         String dir = cfg.dropDir() == null ? "" : cfg.dropDir().trim();
-        if (dir.contains("${karaf.data}")) {
-            dir = dir.replace("${karaf.data}", System.getProperty("karaf.data", "data"));
-        }
-        return new RoutesSettings(dir.isEmpty() ? null : Path.of(dir), cfg.httpPort(), cfg.httpPath(), cfg.queueSize(),
+        return new RoutesSettings(dir.isEmpty() ? null : DataPaths.resolve(dir, "ingest"), cfg.httpPort(), cfg.httpPath(), cfg.queueSize(),
                 cfg.rescoreIntervalSeconds(), cfg.retentionIntervalSeconds(), cfg.commitTimeoutSeconds(),
                 cfg.maxPayloadChars());
     }

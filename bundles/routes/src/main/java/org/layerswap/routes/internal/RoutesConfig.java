@@ -7,8 +7,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         description = "Camel routes feeding invocation events to the profiler and persistence")
 public @interface RoutesConfig {
 
-    @AttributeDefinition(description = "Drop folder for *.jsonl/*.json/*.csv invocation logs; ${karaf.data} is expanded; "
-            + "empty disables the file route")
+    @AttributeDefinition(description = "Drop folder for *.jsonl/*.json/*.csv invocation logs; ${karaf.data} is expanded "
+            + "and relative paths resolve against it; empty disables the file route")
     String dropDir() default "${karaf.data}/ingest";
 
     @AttributeDefinition(description = "HTTP port on 127.0.0.1 for POSTed JSON lines; 0 disables the HTTP route")

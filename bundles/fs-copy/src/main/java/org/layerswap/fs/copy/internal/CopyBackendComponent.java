@@ -5,6 +5,7 @@ import java.util.Arrays;
 
 import org.layerswap.fs.copy.CopyBackend;
 import org.layerswap.api.FilesystemBackend;
+import org.layerswap.api.config.DataPaths;
 import org.layerswap.fs.common.BackendComponentSupport;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -20,7 +21,7 @@ public class CopyBackendComponent extends BackendComponentSupport<CopyBackend> {
 
     /** Keys of the shared PID org.layerswap.fs; its one Metatype form is the swap bundle's backend selection. */
     public @interface Config {
-        /** Directory of copy-farm generations; empty means ${karaf.data}/fs/copy */
+        /** Directory of copy-farm generations; empty means ${karaf.data}/fs/copy; relative paths resolve against ${karaf.data} */
         String copyRoot() default "";
 
         /** Milliseconds a retired generation without leases stays before deletion */
@@ -35,9 +36,8 @@ public class CopyBackendComponent extends BackendComponentSupport<CopyBackend> {
 
     @Activate
     void activate(Config config) {
-        String dir = config.copyRoot().isBlank()
-                ? System.getProperty("karaf.data", System.getProperty("java.io.tmpdir")) + "/fs/copy" : config.copyRoot();
-        start(new CopyBackend(Path.of(dir), config.graceMillis(), config.linkFiles(),
+        Path dir = DataPaths.resolve(config.copyRoot(), "fs/copy");
+        start(new CopyBackend(dir, config.graceMillis(), config.linkFiles(),
                 Arrays.asList(config.copyPrefixes().split(","))), settings(config));
     }
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import org.layerswap.fs.overlay.OverlayBackend;
 import org.layerswap.api.FilesystemBackend;
+import org.layerswap.api.config.DataPaths;
 import org.layerswap.fs.common.BackendComponentSupport;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -19,7 +20,7 @@ public class OverlayBackendComponent extends BackendComponentSupport<OverlayBack
 
     /** Keys of the shared PID org.layerswap.fs; its one Metatype form is the swap bundle's backend selection. */
     public @interface Config {
-        /** Directory of overlay generations; empty means ${karaf.data}/fs/overlay. Keep it short: it appears in mount options */
+        /** Directory of overlay generations; empty means ${karaf.data}/fs/overlay; relative paths resolve against ${karaf.data}. Keep it short: it appears in mount options */
         String overlayRoot() default "";
 
         /** Milliseconds a retired generation without leases stays mounted before teardown */
@@ -28,9 +29,8 @@ public class OverlayBackendComponent extends BackendComponentSupport<OverlayBack
 
     @Activate
     void activate(Config config) {
-        String dir = config.overlayRoot().isBlank()
-                ? System.getProperty("karaf.data", System.getProperty("java.io.tmpdir")) + "/fs/overlay" : config.overlayRoot();
-        start(new OverlayBackend(Path.of(dir), config.graceMillis()), settings(config));
+        Path dir = DataPaths.resolve(config.overlayRoot(), "fs/overlay");
+        start(new OverlayBackend(dir, config.graceMillis()), settings(config));
     }
 
     /** Switching {@code backend} (same PID) must not rebuild this backend under running invocations. */

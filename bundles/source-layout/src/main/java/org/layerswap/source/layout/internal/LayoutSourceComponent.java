@@ -1,12 +1,12 @@
 package org.layerswap.source.layout.internal;
 
 import java.io.InputStream;
-import java.nio.file.Path;
 
 import org.layerswap.api.ImageManifest;
 import org.layerswap.api.LayerDescriptor;
 import org.layerswap.api.LayerSource;
 import org.layerswap.api.LayerSourceException;
+import org.layerswap.api.config.DataPaths;
 import org.layerswap.source.layout.OciLayoutSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -34,12 +34,7 @@ public class LayoutSourceComponent implements LayerSource {
     @Activate
     @Modified
     void activate(Config config) {
-        Path p = Path.of(config.path());
-        if (!p.isAbsolute()) {
-            String data = System.getProperty("karaf.data", ".");
-            p = Path.of(data).resolve(p);
-        }
-        delegate = new OciLayoutSource(p);
+        delegate = new OciLayoutSource(DataPaths.resolve(config.path(), "images"));
     }
 
     @Override
