@@ -42,9 +42,17 @@ public final class NativeIO {
     private final LibC libc;
     private final Runtime runtime;
 
+    private final FdOps fd;
+
     private NativeIO(LibC libc) {
         this.libc = libc;
         this.runtime = Runtime.getRuntime(libc);
+        this.fd = new FdOps(this, libc, runtime);
+    }
+
+    /** Descriptor-relative, never-following operations (the tar unpacker's only way to touch a layer). */
+    public FdOps fd() {
+        return fd;
     }
 
     /** libc, loaded on first use; throws {@link IOException} explaining why when it cannot be loaded. */
@@ -145,17 +153,24 @@ public final class NativeIO {
         check(libc.lchown(path.toString(), uid, gid), "lchown " + uid + ":" + gid, path);
     }
 
-    /** Full mode including setuid/setgid/sticky bits (follows symlinks: do not call on one). */
+    /**
+     * Full mode including setuid/setgid/sticky bits. FOLLOWS symlinks: never use it on a path an untrusted
+     * archive could have shaped; {@link FdOps#fchmod} / {@link FdOps#fchmodatNoFollow} are the safe forms.
+     */
     public void chmod(Path path, int mode) throws IOException {
         check(libc.chmod(path.toString(), mode & 07777), "chmod " + Integer.toOctalString(mode & 07777), path);
     }
 
     /** Sets access and modification times (epoch nanoseconds) of {@code path} itself, symlinks included. */
     public void setTimesNoFollow(Path path, long atimeNanos, long mtimeNanos) throws IOException {
-        long[] ts = {
+        check(libc.utimensat(AT_FDCWD, path.toString(), timespecs(atimeNanos, mtimeNanos), AT_SYMLINK_NOFOLLOW), "utimensat", path);
+    }
+
+    /** Two {@code struct timespec} (atime, mtime) from epoch nanoseconds. */
+    static long[] timespecs(long atimeNanos, long mtimeNanos) {
+        return new long[] {
             Math.floorDiv(atimeNanos, 1_000_000_000L), Math.floorMod(atimeNanos, 1_000_000_000L),
             Math.floorDiv(mtimeNanos, 1_000_000_000L), Math.floorMod(mtimeNanos, 1_000_000_000L)};
-        check(libc.utimensat(AT_FDCWD, path.toString(), ts, AT_SYMLINK_NOFOLLOW), "utimensat", path);
     }
 
     public void mount(String source, Path target, String fsType, long flags, String data) throws IOException {
@@ -190,7 +205,7 @@ public final class NativeIO {
         }
     }
 
-    private NativeErrnoException failure(int errno, String op, String what) {
+    NativeErrnoException failure(int errno, String op, String what) {
         return new NativeErrnoException(op + " failed on " + what + ": " + strerror(errno) + " (errno " + errno + ")", errno);
     }
 

@@ -40,6 +40,54 @@ public interface LibC {
     @SaveError
     int renameat2(int olddirfd, String oldpath, int newdirfd, String newpath, int flags);
 
+    // --- descriptor-relative calls: the tar unpacker never hands a path to the kernel to re-resolve
+
+    @SaveError
+    int openat(int dirfd, String path, int flags, int mode);
+
+    /** Raw {@code syscall(2)}, used for {@code openat2(dirfd, path, struct open_how *, size)} (no glibc wrapper). */
+    @SaveError
+    long syscall(long number, int dirfd, String path, @In long[] how, long size);
+
+    @SaveError
+    int close(int fd);
+
+    @SaveError
+    long write(int fd, @In byte[] buf, long count);
+
+    @SaveError
+    int mkdirat(int dirfd, String path, int mode);
+
+    @SaveError
+    int symlinkat(String target, int newdirfd, String linkpath);
+
+    @SaveError
+    int linkat(int olddirfd, String oldpath, int newdirfd, String newpath, int flags);
+
+    @SaveError
+    int mknodat(int dirfd, String path, int mode, long dev);
+
+    @SaveError
+    int unlinkat(int dirfd, String path, int flags);
+
+    @SaveError
+    int fchmod(int fd, int mode);
+
+    @SaveError
+    int fchmodat(int dirfd, String path, int mode, int flags);
+
+    @SaveError
+    int fchown(int fd, int uid, int gid);
+
+    @SaveError
+    int fchownat(int dirfd, String path, int uid, int gid, int flags);
+
+    @SaveError
+    int futimens(int fd, @In long[] times);
+
+    @SaveError
+    int fsetxattr(int fd, String name, @In byte[] value, long size, int flags);
+
     String strerror(int errnum);
 
     int geteuid();

@@ -3,47 +3,62 @@ package org.layerswap.store.layers;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.zip.GZIPInputStream;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.layerswap.nativeio.FdOps;
 import org.layerswap.nativeio.NativeIO;
 
 import com.github.luben.zstd.ZstdInputStream;
 
 /**
  * Unpacks a layer tar (plain, gzip or zstd, detected from magic bytes) into an empty directory that
- * becomes an OverlayFS lower dir. Safe by construction: entry names are normalised lexically
- * (absolute names, {@code ..} and NUL rejected), every parent component is checked to be a real
- * directory (never a symlink) before anything is created, files are created with
- * {@code CREATE_NEW} after removing what was there, symlinks and hardlinks whose targets leave the
- * layer root are rejected, device nodes are rejected unless allowed, and sizes are bounded.
+ * becomes an OverlayFS lower dir. The appliance runs as root, so the unpacker must not be turnable
+ * against the host. Invariants:
+ * <ul>
+ * <li>names are normalised lexically (absolute names, {@code ..}, NUL, components over 255 bytes and
+ *     paths over 4095 bytes are refused);</li>
+ * <li>every change goes through a descriptor of the layer root ({@link RootedTree}): parents are
+ *     opened with {@code openat2(RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS)} (component-wise
+ *     {@code openat(O_NOFOLLOW)} on old kernels), entries are created with {@code *at} calls, and
+ *     metadata is set with {@code fchown/fchmod/futimens} on the descriptor a file was written through
+ *     or with {@code AT_SYMLINK_NOFOLLOW}; no String path is handed to the kernel to re-resolve, no
+ *     symlink is ever followed;</li>
+ * <li>an entry recorded as a directory is never replaced; hard links only name regular files this
+ *     unpack extracted; symlinks are stored verbatim (relative ones must stay lexically inside, absolute
+ *     ones only with {@code allowAbsoluteSymlinks});</li>
+ * <li>setuid/setgid bits are stripped unless {@link UnpackLimits#keepSetuidBits()}; device nodes
+ *     and FIFOs only with {@code allowDeviceNodes}; sparse and unknown entry types are refused;</li>
+ * <li>entries, bytes per file and per layer and free space are checked while streaming ({@link UnpackBudget}).</li>
+ * </ul>
  * OCI whiteouts become overlay whiteouts (0/0 character device; {@code trusted.overlay.opaque=y}).
- * Modes (incl. setuid/setgid/sticky), ownership (as root) and modification times are kept.
+ * Needs the native libc binding; without it an unpack fails clearly before touching anything.
  */
 public final class TarUnpacker {
 
     private static final String WHITEOUT_PREFIX = ".wh.";
     private static final String OPAQUE = ".wh..wh..opq";
+    private static final int READ_ONLY_DIR = FdOps.O_RDONLY | FdOps.O_DIRECTORY;
 
     /** What an unpack produced. */
     public record Result(long entries, long regularBytes, long diskBytes, int whiteouts) {
+    }
+
+    /** A directory entry's metadata, applied after all content (deepest last-listed first). */
+    private record DirMeta(int uid, int gid, int mode, long mtimeNanos) {
     }
 
     private final UnpackLimits limits;
@@ -74,37 +89,44 @@ public final class TarUnpacker {
         return in;
     }
 
-    /** Unpacks {@code layer} (compressed or not) into {@code root}, an existing empty directory. */
+    /** Unpacks {@code layer} (compressed or not) into {@code root}, an existing empty directory named after the layer. */
     public Result unpack(InputStream layer, Path root) throws IOException {
+        Path name = root.toAbsolutePath().normalize().getFileName();
+        return unpack(layer, root, name == null ? root.toString() : name.toString());
+    }
+
+    /** As {@link #unpack(InputStream, Path)}; {@code layerName} names the layer in refusals. */
+    public Result unpack(InputStream layer, Path root, String layerName) throws IOException {
+        NativeIO io = nativeIo.orElseThrow(() -> new IOException("unpacking layer '" + layerName
+                + "' needs the native libc binding (descriptor-relative, no-follow file operations), which is not available"));
         Path base = root.toAbsolutePath().normalize();
-        List<Path> dirs = new ArrayList<>();
-        List<TarArchiveEntry> dirEntries = new ArrayList<>();
-        long entries = 0;
-        long bytes = 0;
+        FileStore fs = Files.getFileStore(base);
+        UnpackBudget budget = new UnpackBudget(limits, layerName, () -> usable(fs));
+        boolean chown = limits.preserveOwnership() && io.isRoot();
+        Map<String, DirMeta> dirs = new LinkedHashMap<>();
         int whiteouts = 0;
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(decompress(layer), StandardCharsets.UTF_8.name())) {
+        FdOps fd = io.fd();
+        byte[] buf = new byte[1 << 16];
+        try (RootedTree tree = new RootedTree(fd, base);
+             TarArchiveInputStream tar = new TarArchiveInputStream(decompress(layer), StandardCharsets.UTF_8.name())) {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
-                if (++entries > limits.maxEntries()) {
-                    throw new UnsafeLayerException("layer has more than " + limits.maxEntries() + " entries");
-                }
+                budget.nextEntry(e.getName());
                 String rel = normalise(e.getName());
                 if (rel.isEmpty()) {
-                    if (e.isDirectory()) { // "./": attributes of the layer root
-                        dirs.add(base);
-                        dirEntries.add(e);
+                    if (!e.isDirectory()) {
+                        throw new UnsafeLayerException("entry '" + e.getName() + "' names the layer root but is not a directory");
                     }
+                    dirs.remove(rel);
+                    dirs.put(rel, meta(e)); // "./": attributes of the layer root
                     continue;
                 }
-                Path target = base.resolve(rel);
-                if (!target.normalize().startsWith(base) || target.equals(base)) {
-                    throw new UnsafeLayerException("entry '" + e.getName() + "' resolves outside the layer root");
-                }
-                Path parent = target.getParent();
-                ensureRealDirectories(base, parent, e.getName());
-                String fileName = target.getFileName().toString();
+                int slash = rel.lastIndexOf('/');
+                String parentRel = slash < 0 ? "" : rel.substring(0, slash);
+                String fileName = rel.substring(slash + 1);
+                int dir = tree.directory(parentRel, e.getName());
                 if (fileName.equals(OPAQUE)) {
-                    opaque(parent, e.getName());
+                    opaque(fd, dir, e.getName());
                     whiteouts++;
                     continue;
                 }
@@ -113,82 +135,133 @@ public final class TarUnpacker {
                     if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..") || hidden.startsWith(WHITEOUT_PREFIX)) {
                         throw new UnsafeLayerException("entry '" + e.getName() + "' is a malformed whiteout");
                     }
-                    Path victim = parent.resolve(hidden);
-                    removeExisting(victim, e.getName());
-                    whiteout(victim, e.getName());
-                    owner(victim, e);
+                    String victim = parentRel.isEmpty() ? hidden : parentRel + "/" + hidden;
+                    tree.clear(dir, victim, hidden, e.getName());
+                    whiteout(fd, dir, hidden, e.getName());
+                    tree.record(victim, RootedTree.Kind.WHITEOUT);
+                    if (chown) {
+                        fd.fchownatNoFollow(dir, hidden, uid(e), gid(e));
+                    }
                     whiteouts++;
                     continue;
                 }
                 if (e.isDirectory()) {
-                    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                        removeExisting(target, e.getName());
+                    if (tree.kind(rel) != RootedTree.Kind.DIR) {
+                        tree.clear(dir, rel, fileName, e.getName());
+                        fd.mkdirat(dir, fileName, 0700);
+                        tree.record(rel, RootedTree.Kind.DIR);
                     }
-                    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                        Files.createDirectory(target);
-                    }
-                    dirs.add(target);
-                    dirEntries.add(e);
+                    dirs.remove(rel);
+                    dirs.put(rel, meta(e));
                 } else if (e.isSymbolicLink()) {
-                    checkSymlink(base, target, e);
-                    removeExisting(target, e.getName());
-                    Files.createSymbolicLink(target, Path.of(e.getLinkName()));
-                    owner(target, e);
-                    times(target, e, true);
+                    checkSymlink(rel, e);
+                    tree.clear(dir, rel, fileName, e.getName());
+                    fd.symlinkat(e.getLinkName(), dir, fileName);
+                    tree.record(rel, RootedTree.Kind.SYMLINK);
+                    if (chown) {
+                        fd.fchownatNoFollow(dir, fileName, uid(e), gid(e));
+                    }
+                    fd.utimensatNoFollow(dir, fileName, mtime(e), mtime(e));
                 } else if (e.isLink()) {
-                    Path existing = hardlinkTarget(base, e);
-                    removeExisting(target, e.getName());
-                    Files.createLink(target, existing);
+                    String target = hardlinkTarget(tree, rel, e);
+                    tree.clear(dir, rel, fileName, e.getName());
+                    link(fd, tree, target, dir, fileName);
+                    tree.record(rel, RootedTree.Kind.FILE);
                 } else if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
                     if (!limits.allowDeviceNodes()) {
                         throw new UnsafeLayerException("entry '" + e.getName() + "' is a device node or FIFO ("
                                 + (e.isCharacterDevice() ? "char " : e.isBlockDevice() ? "block " : "fifo ")
                                 + e.getDevMajor() + ":" + e.getDevMinor() + "); device nodes are not allowed by configuration");
                     }
-                    removeExisting(target, e.getName());
+                    tree.clear(dir, rel, fileName, e.getName());
                     int type = e.isCharacterDevice() ? NativeIO.S_IFCHR : e.isBlockDevice() ? NativeIO.S_IFBLK : NativeIO.S_IFIFO;
-                    requireNative("device node '" + e.getName() + "'").mknod(target, type | (e.getMode() & 07777),
-                            e.getDevMajor(), e.getDevMinor());
-                    owner(target, e);
-                    times(target, e, true);
+                    fd.mknodat(dir, fileName, type | 0600, e.getDevMajor(), e.getDevMinor());
+                    tree.record(rel, RootedTree.Kind.NODE);
+                    if (chown) {
+                        fd.fchownatNoFollow(dir, fileName, uid(e), gid(e));
+                    }
+                    fd.fchmodatNoFollow(dir, fileName, e.getMode() & limits.modeMask());
+                    fd.utimensatNoFollow(dir, fileName, mtime(e), mtime(e));
                 } else if (e.isGNUSparse() || e.isStarSparse() || e.isPaxGNUSparse()) {
                     throw new UnsafeLayerException("entry '" + e.getName() + "' is a sparse file, which layers do not use");
                 } else if (e.isFile()) {
-                    long size = e.getSize();
-                    if (size > limits.maxEntryBytes()) {
-                        throw new UnsafeLayerException("entry '" + e.getName() + "' declares " + size + " bytes, above the "
-                                + limits.maxEntryBytes() + "-byte limit per file");
+                    budget.declare(e.getSize());
+                    tree.clear(dir, rel, fileName, e.getName());
+                    int out = fd.createExclusive(dir, fileName, 0600);
+                    tree.record(rel, RootedTree.Kind.FILE);
+                    try {
+                        long copied = 0;
+                        int n;
+                        while ((n = tar.read(buf)) > 0) {
+                            budget.write(n);
+                            fd.writeFully(out, buf, n);
+                            copied += n;
+                        }
+                        if (copied != e.getSize()) {
+                            throw new UnsafeLayerException("entry '" + e.getName() + "' declared " + e.getSize() + " bytes but held " + copied);
+                        }
+                        if (chown) {
+                            fd.fchown(out, uid(e), gid(e)); // before fchmod: chown clears setuid bits
+                        }
+                        fd.fchmod(out, e.getMode() & limits.modeMask());
+                        fd.futimens(out, mtime(e), mtime(e));
+                    } finally {
+                        fd.close(out);
                     }
-                    if (bytes + size > limits.maxLayerBytes()) {
-                        throw new UnsafeLayerException("layer expands past the " + limits.maxLayerBytes()
-                                + "-byte limit at entry '" + e.getName() + "'");
-                    }
-                    removeExisting(target, e.getName());
-                    long copied;
-                    try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                        copied = tar.transferTo(out);
-                    }
-                    if (copied != size) {
-                        throw new UnsafeLayerException("entry '" + e.getName() + "' declared " + size + " bytes but held " + copied);
-                    }
-                    bytes += size;
-                    owner(target, e);
-                    mode(target, e.getMode());
-                    times(target, e, false);
                 } else {
                     throw new UnsafeLayerException("entry '" + e.getName() + "' has unsupported tar type '" + (char) typeFlag(e) + "'");
                 }
             }
+            // directories last, last-listed first: times change as children are added; each is opened
+            // beneath the root without following links, and was never replaced (RootedTree invariant)
+            List<Map.Entry<String, DirMeta>> order = new ArrayList<>(dirs.entrySet());
+            for (int k = order.size() - 1; k >= 0; k--) {
+                setDirectoryMetadata(fd, tree, order.get(k).getKey(), order.get(k).getValue(), chown);
+            }
         }
-        // directories last, deepest first: modes may remove write permission, times change as children are added
-        for (int k = dirs.size() - 1; k >= 0; k--) {
-            Path d = dirs.get(k);
-            TarArchiveEntry e = dirEntries.get(k);
-            owner(d, e);
-            mode(d, e.getMode());
-            times(d, e, false);
+        return new Result(budget.entries(), budget.layerBytes(), diskUsage(base), whiteouts);
+    }
+
+    private void setDirectoryMetadata(FdOps fd, RootedTree tree, String rel, DirMeta m, boolean chown) throws IOException {
+        int d = tree.open(rel, READ_ONLY_DIR);
+        try {
+            if (chown) {
+                fd.fchown(d, m.uid(), m.gid());
+            }
+            fd.fchmod(d, m.mode() & limits.modeMask());
+            fd.futimens(d, m.mtimeNanos(), m.mtimeNanos());
+        } finally {
+            fd.close(d);
         }
-        return new Result(entries, bytes, diskUsage(base), whiteouts);
+    }
+
+    private static DirMeta meta(TarArchiveEntry e) {
+        return new DirMeta(uid(e), gid(e), e.getMode(), mtime(e));
+    }
+
+    private static int uid(TarArchiveEntry e) {
+        return (int) e.getLongUserId();
+    }
+
+    private static int gid(TarArchiveEntry e) {
+        return (int) e.getLongGroupId();
+    }
+
+    private static long mtime(TarArchiveEntry e) {
+        FileTime t = e.getLastModifiedTime();
+        if (t == null) {
+            return 0;
+        }
+        java.time.Instant i = t.toInstant();
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    private static long usable(FileStore fs) {
+        try {
+            return fs.getUsableSpace();
+        } catch (IOException e) {
+            throw new UncheckedIOException("free space of the layer root's filesystem: " + e.getMessage(), e);
+        }
     }
 
     private static int typeFlag(TarArchiveEntry e) {
@@ -217,40 +290,22 @@ public final class TarUnpacker {
             if (part.equals("..")) {
                 throw new UnsafeLayerException("entry '" + name + "' contains a '..' component");
             }
+            if (part.getBytes(StandardCharsets.UTF_8).length > 255) {
+                throw new UnsafeLayerException("entry '" + name.substring(0, 64) + "...' has a name component longer than 255 bytes");
+            }
             if (out.length() > 0) {
                 out.append('/');
             }
             out.append(part);
         }
+        if (out.length() > 4095) {
+            throw new UnsafeLayerException("entry '" + name.substring(0, 64) + "...' has a path longer than 4095 bytes");
+        }
         return out.toString();
     }
 
-    /** Every component from the layer root down to {@code dir} must be a real directory; missing ones are created. */
-    private static void ensureRealDirectories(Path base, Path dir, String entry) throws IOException {
-        Path rel = base.relativize(dir);
-        Path cur = base;
-        if (rel.toString().isEmpty()) {
-            return;
-        }
-        for (Path part : rel) {
-            cur = cur.resolve(part);
-            BasicFileAttributes a;
-            try {
-                a = Files.readAttributes(cur, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            } catch (java.nio.file.NoSuchFileException missing) {
-                Files.createDirectory(cur);
-                continue;
-            }
-            if (a.isSymbolicLink()) {
-                throw new UnsafeLayerException("entry '" + entry + "' would be written through symlink '" + base.relativize(cur) + "'");
-            }
-            if (!a.isDirectory()) {
-                throw new UnsafeLayerException("entry '" + entry + "' needs '" + base.relativize(cur) + "' to be a directory");
-            }
-        }
-    }
-
-    private void checkSymlink(Path base, Path link, TarArchiveEntry e) throws UnsafeLayerException {
+    /** Relative targets must stay lexically inside the root (they are never followed here; this keeps host-side readers in too). */
+    private void checkSymlink(String rel, TarArchiveEntry e) throws UnsafeLayerException {
         String target = e.getLinkName();
         if (target == null || target.isEmpty() || target.indexOf('\0') >= 0) {
             throw new UnsafeLayerException("symlink '" + e.getName() + "' has an empty or invalid target");
@@ -262,122 +317,66 @@ public final class TarUnpacker {
             }
             return; // resolves inside the container root; never followed here
         }
-        Path resolved = link.getParent().resolve(target).normalize();
-        if (!resolved.startsWith(base)) {
+        Path inside = Path.of("/root");
+        Path link = inside.resolve(rel);
+        if (!link.getParent().resolve(target).normalize().startsWith(inside)) {
             throw new UnsafeLayerException("symlink '" + e.getName() + "' -> '" + target + "' points outside the layer root");
         }
     }
 
-    private static Path hardlinkTarget(Path base, TarArchiveEntry e) throws IOException {
+    /** The recorded regular file a hardlink names: inside the root, extracted earlier, not through a symlink. */
+    private static String hardlinkTarget(RootedTree tree, String rel, TarArchiveEntry e) throws IOException {
         String linkName = e.getLinkName();
-        String rel;
+        String target;
         try {
-            rel = normalise(linkName == null ? "" : linkName);
+            target = normalise(linkName == null ? "" : linkName);
         } catch (UnsafeLayerException bad) {
             throw new UnsafeLayerException("hardlink '" + e.getName() + "' -> '" + linkName + "' points outside the layer root ("
                     + bad.getMessage() + ")");
         }
-        if (rel.isEmpty()) {
+        if (target.isEmpty()) {
             throw new UnsafeLayerException("hardlink '" + e.getName() + "' has an empty target");
         }
-        Path existing = base.resolve(rel);
-        if (!existing.normalize().startsWith(base)) {
-            throw new UnsafeLayerException("hardlink '" + e.getName() + "' -> '" + linkName + "' points outside the layer root");
+        if (target.equals(rel)) {
+            throw new UnsafeLayerException("hardlink '" + e.getName() + "' links to itself");
         }
-        ensureNoSymlinkOnPath(base, existing, e.getName());
-        if (!Files.isRegularFile(existing, LinkOption.NOFOLLOW_LINKS)) {
+        String via = tree.symlinkOnPath(target);
+        if (via != null) {
+            throw new UnsafeLayerException("hardlink '" + e.getName() + "' -> '" + linkName + "' goes through symlink '" + via + "'");
+        }
+        if (tree.kind(target) != RootedTree.Kind.FILE) {
             throw new UnsafeLayerException("hardlink '" + e.getName() + "' -> '" + linkName
                     + "' does not name a regular file extracted earlier in this layer");
         }
-        return existing;
+        return target;
     }
 
-    private static void ensureNoSymlinkOnPath(Path base, Path p, String entry) throws IOException {
-        Path cur = base;
-        for (Path part : base.relativize(p.getParent() == null ? base : p.getParent())) {
-            if (part.toString().isEmpty()) {
-                continue;
-            }
-            cur = cur.resolve(part);
-            if (Files.isSymbolicLink(cur) || !Files.isDirectory(cur, LinkOption.NOFOLLOW_LINKS)) {
-                throw new UnsafeLayerException("hardlink '" + entry + "' target goes through '" + base.relativize(cur)
-                        + "', which is not a real directory");
-            }
+    private static void link(FdOps fd, RootedTree tree, String target, int dir, String fileName) throws IOException {
+        int slash = target.lastIndexOf('/');
+        int from = tree.open(slash < 0 ? "" : target.substring(0, slash), READ_ONLY_DIR);
+        try {
+            fd.linkat(from, target.substring(slash + 1), dir, fileName);
+        } finally {
+            fd.close(from);
         }
     }
 
-    /** Removes what an entry replaces (a file, link, device or an empty directory) without following links. */
-    private static void removeExisting(Path p, String entry) throws IOException {
+    private static void whiteout(FdOps fd, int dir, String hidden, String entry) throws IOException {
         try {
-            Files.deleteIfExists(p);
-        } catch (DirectoryNotEmptyException e) {
-            throw new UnsafeLayerException("entry '" + entry + "' would replace non-empty directory '" + p.getFileName() + "'");
-        }
-    }
-
-    private void whiteout(Path victim, String entry) throws IOException {
-        try {
-            requireNative("whiteout '" + entry + "'").makeWhiteout(victim);
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException("whiteout '" + entry + "': " + e.getMessage(), e);
+            fd.mknodat(dir, hidden, NativeIO.S_IFCHR, 0, 0);
         } catch (IOException e) {
             throw new IOException("whiteout '" + entry + "' needs an overlay whiteout (0/0 character device), which requires root: "
                     + e.getMessage(), e);
         }
     }
 
-    private void opaque(Path dir, String entry) throws IOException {
+    private static void opaque(FdOps fd, int dir, String entry) throws IOException {
         try {
-            requireNative("opaque whiteout '" + entry + "'").setxattr(dir, NativeIO.OVERLAY_OPAQUE_XATTR, new byte[] {'y'});
+            fd.fsetxattr(dir, NativeIO.OVERLAY_OPAQUE_XATTR, new byte[] {'y'});
         } catch (IOException e) {
             throw new IOException("opaque whiteout '" + entry + "' needs xattr " + NativeIO.OVERLAY_OPAQUE_XATTR
                     + " (root and a filesystem with trusted.* xattrs): " + e.getMessage(), e);
         }
-    }
-
-    private NativeIO requireNative(String what) throws IOException {
-        return nativeIo.orElseThrow(() -> new IOException(what + " needs the native libc binding, which is not available"));
-    }
-
-    private void owner(Path p, TarArchiveEntry e) throws IOException {
-        if (limits.preserveOwnership() && nativeIo.isPresent() && nativeIo.get().isRoot()) {
-            nativeIo.get().lchown(p, (int) e.getLongUserId(), (int) e.getLongGroupId());
-        }
-    }
-
-    private void mode(Path p, int mode) throws IOException {
-        if (nativeIo.isPresent()) {
-            nativeIo.get().chmod(p, mode & 07777);
-        } else {
-            Files.setPosixFilePermissions(p, permissions(mode));
-        }
-    }
-
-    private void times(Path p, TarArchiveEntry e, boolean noFollow) throws IOException {
-        long nanos = e.getLastModifiedTime() == null ? 0 : toNanos(e.getLastModifiedTime());
-        if (nativeIo.isPresent()) {
-            nativeIo.get().setTimesNoFollow(p, nanos, nanos);
-        } else if (!noFollow) {
-            Files.setLastModifiedTime(p, FileTime.from(java.time.Instant.ofEpochSecond(0, nanos)));
-        }
-    }
-
-    private static long toNanos(FileTime t) {
-        java.time.Instant i = t.toInstant();
-        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
-    }
-
-    static Set<PosixFilePermission> permissions(int mode) {
-        Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] all = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
-        for (int b = 0; b < 9; b++) {
-            if ((mode & (1 << b)) != 0) {
-                s.add(all[b]);
-            }
-        }
-        return s;
     }
 
     /** Bytes on disk below {@code dir} (allocated blocks), links not followed. */

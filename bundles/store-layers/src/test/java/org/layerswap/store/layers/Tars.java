@@ -23,7 +23,7 @@ final class Tars {
     }
 
     Tars dir(String name, int mode) throws IOException {
-        TarArchiveEntry e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/");
+        TarArchiveEntry e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/", true); // keep a leading '/' as given
         e.setMode(mode);
         tar.putArchiveEntry(e);
         tar.closeArchiveEntry();
@@ -76,6 +76,14 @@ final class Tars {
         return this;
     }
 
+    /** An old-GNU sparse entry (type 'S'): layers never use them, the unpacker refuses them. */
+    Tars sparse(String name) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_GNUTYPE_SPARSE, true);
+        tar.putArchiveEntry(e);
+        tar.closeArchiveEntry();
+        return this;
+    }
+
     byte[] tar() throws IOException {
         tar.finish();
         return bytes.toByteArray();
@@ -93,6 +101,28 @@ final class Tars {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (OutputStream z = new com.github.luben.zstd.ZstdOutputStream(out)) {
             z.write(tar());
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * A gzip bomb streamed straight into gzip (the plain tar is never held in memory): {@code files}
+     * entries of {@code bytesEach} zero bytes each.
+     */
+    static byte[] gzipBomb(int files, long bytesEach) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] zeros = new byte[1 << 16];
+        try (TarArchiveOutputStream t = new TarArchiveOutputStream(new GZIPOutputStream(out, 1 << 16))) {
+            t.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            for (int i = 0; i < files; i++) {
+                TarArchiveEntry e = new TarArchiveEntry("bomb/" + i);
+                e.setSize(bytesEach);
+                t.putArchiveEntry(e);
+                for (long left = bytesEach; left > 0; left -= zeros.length) {
+                    t.write(zeros, 0, (int) Math.min(zeros.length, left));
+                }
+                t.closeArchiveEntry();
+            }
         }
         return out.toByteArray();
     }
