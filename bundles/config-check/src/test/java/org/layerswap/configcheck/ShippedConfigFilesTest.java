@@ -101,7 +101,7 @@ class ShippedConfigFilesTest {
                 // the appliance pulls from the local layout and accepts the absolute symlinks of distro images
                 new Shipped("org.layerswap.store", LayerStoreComponent.Config.class, List.of(), List.of(),
                         Map.of("source.target", "(name=layout)", "allowAbsoluteSymlinks", "true")),
-                // source.target: the target of the swap manager's layer-source reference (not on its form)
+                // like the store, the swap manager resolves images through the local layout source
                 new Shipped("org.layerswap.swap", SwapManagerComponent.Config.class, List.of(),
                         List.of(SwapSettings.DEFAULT, CostModel.DEFAULT), Map.of("source.target", "(name=layout)")));
     }

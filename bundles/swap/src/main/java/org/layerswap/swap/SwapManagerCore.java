@@ -465,4 +465,33 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
     void releaseStalePins() {
         roots.releaseStalePins();
     }
+
+    /** Hand-offs between the two threads {@link #awaitComposerIdle} follows: composer to worker to composer, and so on. */
+    static final int IDLE_ROUNDS = 3;
+    /** How long {@link #awaitComposerIdle} waits for each thread before it fails. */
+    static final long IDLE_TIMEOUT_MILLIS = 30_000;
+
+    /**
+     * Test barrier for negative checks ("nothing was removed"): returns once every task queued on the worker and
+     * the composer before this call has run, and the tasks those queued on each other in turn, for
+     * {@value #IDLE_ROUNDS} hand-offs. Each executor is single-threaded and runs immediate tasks in submission
+     * order, so a no-op submitted to it runs after everything queued before. Periodic tasks not yet due (the pin
+     * scan) are not waited for.
+     *
+     * @throws IllegalStateException when a thread does not reach the no-op within {@value #IDLE_TIMEOUT_MILLIS} ms
+     */
+    void awaitComposerIdle() throws InterruptedException {
+        for (int round = 0; round < IDLE_ROUNDS; round++) {
+            drain(worker, "planner", IDLE_TIMEOUT_MILLIS);
+            drain(composer, "composer", IDLE_TIMEOUT_MILLIS);
+        }
+    }
+
+    private static void drain(ScheduledExecutorService executor, String name, long timeoutMillis) throws InterruptedException {
+        try {
+            executor.submit(() -> { }).get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the " + name + " thread did not become idle within " + timeoutMillis + " ms", e);
+        }
+    }
 }

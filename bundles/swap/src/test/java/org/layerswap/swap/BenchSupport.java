@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.layerswap.api.LayerDescriptor;
 import org.layerswap.api.LayerId;
+import org.layerswap.testkit.FakeProfiler;
 
 /** Builds the benchmark environment from the test fakes (package-private types). */
 public final class BenchSupport {
@@ -17,7 +18,7 @@ public final class BenchSupport {
 
     public static Env env(String scenario) throws InterruptedException {
         Fakes.Store store = new Fakes.Store();
-        Fakes.Profiler profiler = new Fakes.Profiler();
+        FakeProfiler profiler = new FakeProfiler();
         Fakes.Backend backend = new Fakes.Backend("fake");
         SwapSettings s = new SwapSettings(0.5, 4, 4, 64, false, false, 0.1, 50, 0.01, 0.1, 1000, CostModel.DEFAULT);
         SwapManagerCore core = new SwapManagerCore(s, profiler, store, backend, System::currentTimeMillis);

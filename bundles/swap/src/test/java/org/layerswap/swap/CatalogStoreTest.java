@@ -21,6 +21,7 @@ import org.layerswap.api.ImageConfig;
 import org.layerswap.persistence.jdbc.H2PersistenceService;
 import org.layerswap.persistence.jdbc.PersistenceSettings;
 import org.layerswap.swap.internal.CatalogStore;
+import org.layerswap.testkit.FakeProfiler;
 
 /** The function catalog survives a restart of the swap manager through a real H2 file, without any layer source. */
 class CatalogStoreTest {
@@ -29,7 +30,7 @@ class CatalogStoreTest {
     Path dir;
 
     private SwapManagerCore core() {
-        SwapManagerCore c = new SwapManagerCore(SwapSettings.DEFAULT, new Fakes.Profiler(), new Fakes.Store(), new Fakes.Backend("fake"),
+        SwapManagerCore c = new SwapManagerCore(SwapSettings.DEFAULT, new FakeProfiler(), new Fakes.Store(), new Fakes.Backend("fake"),
                 System::currentTimeMillis);
         c.start();
         return c;

@@ -3,8 +3,6 @@ package org.layerswap.swap;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,22 +12,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.layerswap.api.BehavioralProfiler;
 import org.layerswap.api.ComposedRoot;
 import org.layerswap.api.FetchPriority;
 import org.layerswap.api.FilesystemBackend;
-import org.layerswap.api.FunctionLayerMap;
-import org.layerswap.api.InvocationEvent;
 import org.layerswap.api.LayerDescriptor;
 import org.layerswap.api.LayerId;
 import org.layerswap.api.LayerLease;
 import org.layerswap.api.LayerStore;
 import org.layerswap.api.LayerStoreStats;
-import org.layerswap.api.PredictionScore;
-import org.layerswap.api.ProfileView;
 import org.layerswap.api.ResidentLayer;
 import org.layerswap.api.RootLease;
-import org.layerswap.api.ScoreListener;
 
 /** Small in-memory fakes of the api services. */
 final class Fakes {
@@ -138,78 +130,6 @@ final class Fakes {
 
         long calls(LayerId id, FetchPriority p) {
             return calls.stream().filter(c -> c.id().equals(id) && c.priority() == p).count();
-        }
-    }
-
-    static final class Profiler implements BehavioralProfiler {
-        final Map<LayerId, PredictionScore> scores = new ConcurrentHashMap<>();
-        final List<ScoreListener> listeners = new CopyOnWriteArrayList<>();
-        volatile Map<LayerId, Double> optional = Map.of();
-        volatile FunctionLayerMap map = FunctionLayerMap.empty();
-
-        void push(LayerId id, double score) {
-            PredictionScore s = new PredictionScore(id, score, 0);
-            scores.put(id, s);
-            listeners.forEach(l -> l.scoresChanged(List.of(s)));
-        }
-
-        @Override
-        public void record(InvocationEvent event) {
-        }
-
-        @Override
-        public void recordLayerAccess(InvocationEvent event, Collection<LayerId> layersUsed) {
-        }
-
-        @Override
-        public void updateFunctionLayers(FunctionLayerMap m) {
-            map = m;
-        }
-
-        @Override
-        public Map<LayerId, PredictionScore> scores() {
-            return new HashMap<>(scores);
-        }
-
-        @Override
-        public List<PredictionScore> topK(int k) {
-            return List.of();
-        }
-
-        @Override
-        public Optional<PredictionScore> score(LayerId layer) {
-            return Optional.ofNullable(scores.get(layer));
-        }
-
-        @Override
-        public double functionProbability(String functionId) {
-            return 0;
-        }
-
-        @Override
-        public AutoCloseable subscribe(ScoreListener listener) {
-            listeners.add(listener);
-            return () -> listeners.remove(listener);
-        }
-
-        @Override
-        public long windowMillis() {
-            return 60_000;
-        }
-
-        @Override
-        public String activePredictor() {
-            return "fake";
-        }
-
-        @Override
-        public ProfileView profiles() {
-            return null;
-        }
-
-        @Override
-        public Map<LayerId, Double> optionalLayers(String functionId, Map<String, String> params) {
-            return optional;
         }
     }
 

@@ -22,11 +22,12 @@ import org.layerswap.api.FetchPriority;
 import org.layerswap.api.InvocationPlan;
 import org.layerswap.api.LayerId;
 import org.layerswap.api.PrefetchRecord;
+import org.layerswap.testkit.FakeProfiler;
 
 class FetchCoordinatorTest {
 
     private final Fakes.Store store = new Fakes.Store();
-    private final LayerCatalog catalog = new LayerCatalog(new Fakes.Profiler());
+    private final LayerCatalog catalog = new LayerCatalog(new FakeProfiler());
     private final BoundedHistory<PrefetchRecord> history = new BoundedHistory<>(() -> 100, r -> { });
     /** The worker: tasks run when the test says so. */
     private final Deque<Runnable> worker = new ArrayDeque<>();

@@ -15,10 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.layerswap.api.DataLayerBinding;
 import org.layerswap.api.FunctionDefinition;
 import org.layerswap.api.FunctionLayerMap;
+import org.layerswap.testkit.FakeProfiler;
 
 class LayerCatalogTest {
 
-    private final Fakes.Profiler profiler = new Fakes.Profiler();
+    private final FakeProfiler profiler = new FakeProfiler();
     private final LayerCatalog catalog = new LayerCatalog(profiler);
 
     private static FunctionDefinition def(String fn, String repo, int... layers) {
@@ -30,7 +31,7 @@ class LayerCatalogTest {
         assertEquals(List.of(id(1), id(2)), catalog.define(def("f", "repo/f", 1, 2)));
         assertEquals(List.of(id(1), id(2)), catalog.stackOf("f"));
         assertEquals("repo/f", catalog.source(id(2)).repository());
-        assertSame(catalog.map(), profiler.map, "the profiler has the current map");
+        assertSame(catalog.map(), profiler.functionLayers(), "the profiler has the current map");
         assertEquals("repo/f", catalog.function("f").orElseThrow().repository());
         assertTrue(catalog.function("g").isEmpty());
     }
@@ -40,12 +41,12 @@ class LayerCatalogTest {
         catalog.define(def("f", "r", 1));
         FunctionLayerMap before = catalog.map();
         FunctionLayerMap marker = FunctionLayerMap.of(java.util.Map.of("marker", List.of(id(99))));
-        profiler.map = marker;
+        profiler.updateFunctionLayers(marker);
         catalog.setStack("f", List.of(id(1)));
         assertSame(before, catalog.map(), "same stack: same map");
-        assertSame(marker, profiler.map, "and the profiler was not told");
+        assertSame(marker, profiler.functionLayers(), "and the profiler was not told");
         catalog.setStack("f", List.of(id(1), id(3)));
-        assertEquals(List.of(id(1), id(3)), profiler.map.layersOf("f"));
+        assertEquals(List.of(id(1), id(3)), profiler.functionLayers().layersOf("f"));
     }
 
     @Test

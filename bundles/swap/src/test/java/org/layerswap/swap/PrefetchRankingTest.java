@@ -16,11 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.layerswap.api.FetchPriority;
 import org.layerswap.api.FunctionDefinition;
 import org.layerswap.api.PrefetchRecord;
+import org.layerswap.testkit.FakeProfiler;
 
 class PrefetchRankingTest {
 
     private final Fakes.Store store = new Fakes.Store();
-    private final LayerCatalog catalog = new LayerCatalog(new Fakes.Profiler());
+    private final LayerCatalog catalog = new LayerCatalog(new FakeProfiler());
     private final Deque<Runnable> worker = new ArrayDeque<>();
     private final Map<String, Integer> live = new ConcurrentHashMap<>();
     private volatile SwapSettings settings = settings(false, 2);

@@ -20,12 +20,13 @@ import org.layerswap.api.RootLease;
 import org.layerswap.api.SwapMode;
 import org.layerswap.api.SwapOutcome;
 import org.layerswap.api.SwapRecord;
+import org.layerswap.testkit.FakeProfiler;
 
 class RootComposerTest {
 
     private final Fakes.Store store = new Fakes.Store();
     private final Fakes.Backend backend = new Fakes.Backend("fake");
-    private final LayerCatalog catalog = new LayerCatalog(new Fakes.Profiler());
+    private final LayerCatalog catalog = new LayerCatalog(new FakeProfiler());
     private final AtomicLong nanos = new AtomicLong();
     private final PinLedger pins = new PinLedger(nanos::get, 10);
     private final BoundedHistory<SwapRecord> history = new BoundedHistory<>(() -> 100, r -> { });

@@ -20,6 +20,7 @@ import org.layerswap.api.RootLease;
 import org.layerswap.api.SwapMode;
 import org.layerswap.api.SwapOutcome;
 import org.layerswap.api.SwapRecord;
+import org.layerswap.testkit.FakeProfiler;
 
 class ShadowRolloutsTest {
 
@@ -31,7 +32,7 @@ class ShadowRolloutsTest {
     private final AtomicLong nanos = new AtomicLong();
     private final PinLedger pins = new PinLedger(nanos::get, 5);
     private final BoundedHistory<SwapRecord> history = new BoundedHistory<>(() -> 100, r -> { });
-    private final RootComposer roots = new RootComposer(store, new LayerCatalog(new Fakes.Profiler()), () -> 1L, () -> backend,
+    private final RootComposer roots = new RootComposer(store, new LayerCatalog(new FakeProfiler()), () -> 1L, () -> backend,
             Runnable::run, history, pins);
     private final List<String> promoted = new CopyOnWriteArrayList<>();
     private volatile SwapOutcome promotion = SwapOutcome.SUCCEEDED;

@@ -9,9 +9,9 @@ import static org.layerswap.swap.Fakes.desc;
 import static org.layerswap.swap.Fakes.id;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,11 +25,16 @@ import org.layerswap.api.RootLease;
 import org.layerswap.api.SwapMode;
 import org.layerswap.api.SwapOutcome;
 import org.layerswap.api.SwapRecord;
+import org.layerswap.testkit.Await;
+import org.layerswap.testkit.FakeProfiler;
 
 class SwapManagerCoreTest {
 
+    /** How long a positive check waits for the planner or composer thread. */
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
     private Fakes.Store store;
-    private Fakes.Profiler profiler;
+    private FakeProfiler profiler;
     private Fakes.Backend backend;
     private SwapManagerCore core;
 
@@ -41,7 +46,7 @@ class SwapManagerCoreTest {
     @BeforeEach
     void setUp() {
         store = new Fakes.Store();
-        profiler = new Fakes.Profiler();
+        profiler = new FakeProfiler();
         backend = new Fakes.Backend("fake");
     }
 
@@ -55,16 +60,6 @@ class SwapManagerCoreTest {
     void tearDown() {
         if (core != null) {
             core.close();
-        }
-    }
-
-    private static void await(BooleanSupplier cond, String what) throws InterruptedException {
-        long end = System.nanoTime() + 5_000_000_000L;
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(2);
         }
     }
 
@@ -94,17 +89,17 @@ class SwapManagerCoreTest {
         core.defineFunction("g", "repo/g", List.of(desc(2, 100)));
         store.resident.add(id(1));
         profiler.push(id(2), 0.9);
-        await(() -> !core.ranked().isEmpty(), "the candidate index");
+        Await.until(WAIT, () -> !core.ranked().isEmpty(), "the candidate index");
         InvocationPlan plan = core.handleInvocation("f", Map.of());
         assertEquals(List.of(), plan.missing());
         assertEquals(List.of(id(2)), plan.prefetched());
-        await(() -> store.calls(id(2), FetchPriority.PREFETCH) == 1, "the prefetch call");
+        Await.until(WAIT, () -> store.calls(id(2), FetchPriority.PREFETCH) == 1, "the prefetch call");
         assertTrue(store.calls.stream().filter(c -> c.id().equals(id(2))).allMatch(c -> c.thread().startsWith("layerswap-swap")),
                 "prefetch fetches run on the manager's worker, not on the invocation thread");
         assertFalse(store.pending.get(id(2)).isDone(), "the prefetch is still running: the invocation did not wait");
         assertEquals(List.of(), core.handleInvocation("f", Map.of()).prefetched(), "a running prefetch is not started twice");
         store.complete(id(2));
-        await(() -> core.prefetchHistory(10).stream().anyMatch(r -> r.layer().equals(id(2)) && r.succeeded()), "record");
+        Await.until(WAIT, () -> core.prefetchHistory(10).stream().anyMatch(r -> r.layer().equals(id(2)) && r.succeeded()), "record");
         assertEquals(0.9, core.prefetchHistory(1).get(0).score(), 1e-9);
     }
 
@@ -114,12 +109,12 @@ class SwapManagerCoreTest {
         core.defineFunction("g", "repo/g", List.of(desc(2, 100), desc(3, 100)));
         store.resident.add(id(2));
         profiler.push(id(3), 0.8);
-        await(() -> store.calls(id(3), FetchPriority.PREFETCH) == 1, "a prefetch with no invocation");
+        Await.until(WAIT, () -> store.calls(id(3), FetchPriority.PREFETCH) == 1, "a prefetch with no invocation");
         assertFalse(backend.roots.containsKey("g"));
         store.complete(id(3));
-        await(() -> backend.roots.containsKey("g"), "the root composed before the first invocation");
+        Await.until(WAIT, () -> backend.roots.containsKey("g"), "the root composed before the first invocation");
         assertEquals(List.of(store.pathOf(id(2)), store.pathOf(id(3))), backend.roots.get("g"));
-        await(() -> !core.swapHistory(10).isEmpty(), "swap record");
+        Await.until(WAIT, () -> !core.swapHistory(10).isEmpty(), "swap record");
         SwapRecord r = core.swapHistory(1).get(0);
         assertEquals(SwapOutcome.SUCCEEDED, r.outcome());
         assertEquals(List.of(id(2), id(3)), r.toLayers());
@@ -132,11 +127,11 @@ class SwapManagerCoreTest {
         core.defineLayer("repo/x", desc(6, 100));
         profiler.push(id(5), 0.49);
         profiler.push(id(6), 0.50);
-        await(() -> core.ranked().size() == 1, "ranking");
+        Await.until(WAIT, () -> core.ranked().size() == 1, "ranking");
         assertEquals(id(6), core.ranked().get(0).id(), "0.50 passes the 0.5 threshold, 0.49 does not");
         core.setThreshold(0.3);
         assertEquals(0.3, core.threshold());
-        await(() -> core.ranked().size() == 2, "re-ranking after the threshold change");
+        Await.until(WAIT, () -> core.ranked().size() == 2, "re-ranking after the threshold change");
         core.defineFunction("f", "repo/f", List.of(desc(1, 1)));
         store.resident.add(id(1));
         assertEquals(2, core.handleInvocation("f", Map.of()).prefetched().size());
@@ -149,7 +144,7 @@ class SwapManagerCoreTest {
         core.defineLayer("repo/data", desc(9, 1000));
         core.defineLayer("repo/data", desc(10, 1000));
         store.resident.add(id(1));
-        profiler.optional = Map.of(id(9), 0.9, id(10), 0.1);
+        profiler.setOptionalLayers(Map.of(id(9), 0.9, id(10), 0.1));
         assertEquals(List.of(id(9)), core.handleInvocation("f", Map.of("dataset", "a")).prefetched());
     }
 
@@ -159,7 +154,7 @@ class SwapManagerCoreTest {
         core.setFeedbackLoop(new Fakes.Feedback(ExperimentArm.CONTROL));
         core.defineLayer("repo/x", desc(5, 100));
         profiler.push(id(5), 0.9);
-        await(() -> !core.ranked().isEmpty(), "ranking");
+        Await.until(WAIT, () -> !core.ranked().isEmpty(), "ranking");
         InvocationPlan p = core.handleInvocation("f", Map.of());
         assertEquals(ExperimentArm.CONTROL, p.arm());
         assertEquals(List.of(), p.prefetched());
@@ -174,14 +169,14 @@ class SwapManagerCoreTest {
         core.defineFunction("f", "repo/f", List.of(desc(1, 100)));
         core.defineLayer("repo/x", desc(5, 700));
         profiler.push(id(5), 0.9);
-        await(() -> !core.ranked().isEmpty(), "ranking");
+        Await.until(WAIT, () -> !core.ranked().isEmpty(), "ranking");
         InvocationPlan p = core.handleInvocation("f", Map.of());
         assertEquals(ExperimentArm.TREATMENT, p.arm());
         assertEquals(List.of(id(5)), p.prefetched());
         store.complete(id(1));
-        await(() -> store.pending.containsKey(id(5)), "prefetch call");
+        Await.until(WAIT, () -> store.pending.containsKey(id(5)), "prefetch call");
         store.complete(id(5));
-        await(() -> fetches.size() == 2, "two fetch reports");
+        Await.until(WAIT, () -> fetches.size() == 2, "two fetch reports");
         assertTrue(fetches.contains("f TREATMENT ON_DEMAND 100"), fetches.toString());
         assertTrue(fetches.contains("f TREATMENT PREFETCH 700"), fetches.toString());
     }
@@ -199,7 +194,7 @@ class SwapManagerCoreTest {
         assertEquals(List.of(id(1)), cow.fromLayers());
         assertEquals("cow f", backend.log.get(backend.log.size() - 1));
         assertEquals(List.of(id(1), id(2)), core.functionLayers().layersOf("f"));
-        assertEquals(core.functionLayers(), profiler.map, "the profiler gets the updated map");
+        assertEquals(core.functionLayers(), profiler.functionLayers(), "the profiler gets the updated map");
         assertEquals(1, store.pinned.get(id(2)).get(), "layers of the composed root are pinned in the store");
         SwapRecord failed = core.swap("f", List.of(id(77)), SwapMode.ATOMIC, 0);
         assertEquals(SwapOutcome.FAILED, failed.outcome());
@@ -231,7 +226,7 @@ class SwapManagerCoreTest {
             core.recordOutcome(p, new InvocationOutcome("f", 0, p.arm(), 0, 1000 + (i % 7), cand && candidateErrs));
         }
         assertTrue(onCandidate > 10, "about half the invocations ran on the candidate: " + onCandidate);
-        await(() -> core.swapHistory(10).stream().anyMatch(r -> r.id() == s.id() && r.outcome() != SwapOutcome.SHADOWING),
+        Await.until(WAIT, () -> core.swapHistory(10).stream().anyMatch(r -> r.id() == s.id() && r.outcome() != SwapOutcome.SHADOWING),
                 "the shadow decision");
     }
 
@@ -271,8 +266,8 @@ class SwapManagerCoreTest {
         assertEquals(1, core.inFlight("busy"));
         Fakes.Backend next = new Fakes.Backend("next");
         core.setBackend(next, "test");
-        await(() -> next.roots.containsKey("idle") && next.roots.containsKey("busy"), "migration");
-        await(() -> core.swapHistory(10).stream().filter(r -> r.detail().startsWith("migrated")).count() == 2, "records");
+        Await.until(WAIT, () -> next.roots.containsKey("idle") && next.roots.containsKey("busy"), "migration");
+        Await.until(WAIT, () -> core.swapHistory(10).stream().filter(r -> r.detail().startsWith("migrated")).count() == 2, "records");
         assertTrue(core.swapHistory(10).stream().anyMatch(r -> r.functionId().equals("busy") && r.detail().contains("drains")));
         assertEquals("/r/busy/gen-1", running.root().toString(), "the running invocation keeps its tree");
         running.close();
@@ -290,7 +285,7 @@ class SwapManagerCoreTest {
         store.resident.add(id(2));
         start(settings(false, true, 10));
         core.defineFunction("f", "repo", List.of(desc(1, 1), desc(2, 1)));
-        await(() -> !core.swapHistory(1).isEmpty(), "adoption record");
+        Await.until(WAIT, () -> !core.swapHistory(1).isEmpty(), "adoption record");
         assertTrue(core.swapHistory(1).get(0).detail().startsWith("adopted root generation 1"), core.swapHistory(1).get(0).detail());
         assertEquals(List.of(), backend.log, "no new generation");
         assertEquals(1, store.pinned.get(id(2)).get());
@@ -310,7 +305,7 @@ class SwapManagerCoreTest {
         assertEquals(1, store.calls(id(2), FetchPriority.PREFETCH));
         assertEquals(List.of(id(1)), core.functionLayers().layersOf("f"));
         store.complete(id(2));
-        await(() -> core.functionLayers().layersOf("f").size() == 2, "the staged swap");
+        Await.until(WAIT, () -> core.functionLayers().layersOf("f").size() == 2, "the staged swap");
         assertEquals(2, backend.roots.get("f").size());
     }
 
@@ -323,12 +318,12 @@ class SwapManagerCoreTest {
         profiler.push(id(40), 0.1);
         core.defineLayer("repo", desc(41, 50));
         profiler.push(id(41), 0.9);
-        await(() -> !core.ranked().isEmpty(), "ranking");
+        Await.until(WAIT, () -> !core.ranked().isEmpty(), "ranking");
         core.defineFunction("f", "repo", List.of(desc(1, 1)));
         store.resident.add(id(1));
         store.acquire(id(1)); // pinned: never a victim
         assertEquals(List.of(id(41)), core.handleInvocation("f", Map.of()).prefetched());
-        await(() -> store.calls(id(41), FetchPriority.PREFETCH) == 1, "prefetch");
+        Await.until(WAIT, () -> store.calls(id(41), FetchPriority.PREFETCH) == 1, "prefetch");
         assertEquals(List.of(id(40)), store.evicted);
     }
 

@@ -19,12 +19,13 @@ import org.layerswap.api.RootLease;
 import org.layerswap.api.SwapMode;
 import org.layerswap.api.SwapOutcome;
 import org.layerswap.api.SwapRecord;
+import org.layerswap.testkit.FakeProfiler;
 
 class SwapRunnerTest {
 
     private final Fakes.Store store = new Fakes.Store();
     private final Fakes.Backend backend = new Fakes.Backend("fake");
-    private final Fakes.Profiler profiler = new Fakes.Profiler();
+    private final FakeProfiler profiler = new FakeProfiler();
     private final LayerCatalog catalog = new LayerCatalog(profiler);
     private final BoundedHistory<SwapRecord> history = new BoundedHistory<>(() -> 100, r -> { });
     /** The composer thread: tasks run when the test says so. */
@@ -55,7 +56,7 @@ class SwapRunnerTest {
         store.resident.add(id(2));
         assertEquals(SwapOutcome.SUCCEEDED, swaps.swap("f", List.of(id(2)), SwapMode.ATOMIC, 0).outcome());
         assertEquals(List.of(id(2)), catalog.stackOf("f"));
-        assertEquals(List.of(id(2)), profiler.map.layersOf("f"));
+        assertEquals(List.of(id(2)), profiler.functionLayers().layersOf("f"));
         SwapRecord cow = swaps.swap("f", List.of(id(1), id(2)), SwapMode.COPY_ON_WRITE, 0);
         assertEquals(List.of(id(2)), cow.fromLayers());
         assertEquals(List.of("compose f", "cow f"), backend.log);

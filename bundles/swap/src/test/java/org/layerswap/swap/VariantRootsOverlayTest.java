@@ -11,6 +11,7 @@ import static org.layerswap.swap.Fakes.id;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,8 @@ import org.layerswap.fs.common.MountTable;
 import org.layerswap.fs.common.Trees;
 import org.layerswap.fs.overlay.OverlayBackend;
 import org.layerswap.nativeio.NativeIO;
+import org.layerswap.testkit.Await;
+import org.layerswap.testkit.FakeProfiler;
 
 /**
  * Variant roots on real OverlayFS mounts: runs only as root on a kernel with overlay support (skipped otherwise,
@@ -55,7 +58,7 @@ class VariantRootsOverlayTest {
         layer(id(1), "etc/os-release", "base", "bin/tool", "tool");
         layer(id(9), "data/a.txt", "dataset a");
         layer(id(10), "data/b.txt", "dataset b");
-        core = new SwapManagerCore(SwapSettings.DEFAULT, new Fakes.Profiler(), store, backend, System::currentTimeMillis);
+        core = new SwapManagerCore(SwapSettings.DEFAULT, new FakeProfiler(), store, backend, System::currentTimeMillis);
         core.start();
         core.defineFunction("thumb", "repo/thumb", List.of(desc(1, 10)));
         core.bindDataLayer(new DataLayerBinding("thumb", "dataset", "a", "", "repo/data", List.of(desc(9, 10))));
@@ -70,6 +73,15 @@ class VariantRootsOverlayTest {
             Files.writeString(f, fileAndContent[i + 1]);
         }
         store.resident.add(id);
+    }
+
+    /** Overlay mounts under the roots directory, read from /proc/self/mountinfo. */
+    private int mountsUnderRoot() {
+        try {
+            return MountTable.read().countUnder(root);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @AfterEach
@@ -133,10 +145,8 @@ class VariantRootsOverlayTest {
             leases.forEach(RootLease::close);
             pool.shutdownNow();
         }
-        long end = System.nanoTime() + 10_000_000_000L;
-        while ((core.variantRoots("thumb").size() != 1 || MountTable.read().countUnder(root) != 2) && System.nanoTime() < end) {
-            Thread.sleep(20);
-        }
+        Await.until(Duration.ofSeconds(10), () -> core.variantRoots("thumb").size() == 1 && mountsUnderRoot() == 2,
+                () -> "the idle variant removed and unmounted: variants " + core.variantRoots("thumb") + ", mounts " + mountsUnderRoot());
         assertEquals(1, core.variantRoots("thumb").size(), "the idle least recently used variant is removed");
         assertEquals(2, MountTable.read().countUnder(root), "and unmounted");
         try (RootLease again = core.enter(core.handleInvocation("thumb", Map.of("dataset", "b")), 10_000)) {

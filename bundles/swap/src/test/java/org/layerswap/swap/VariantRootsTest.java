@@ -9,10 +9,10 @@ import static org.layerswap.swap.Fakes.desc;
 import static org.layerswap.swap.Fakes.id;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,12 +22,17 @@ import org.layerswap.api.FetchPriority;
 import org.layerswap.api.InvocationPlan;
 import org.layerswap.api.LayerId;
 import org.layerswap.api.RootLease;
+import org.layerswap.testkit.Await;
+import org.layerswap.testkit.FakeProfiler;
 
 /** Parameter-selected data layers: per-invocation variant roots (fake store and backend). */
 class VariantRootsTest {
 
+    /** How long a positive check waits for the composer thread. */
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
     private Fakes.Store store;
-    private Fakes.Profiler profiler;
+    private FakeProfiler profiler;
     private Fakes.Backend backend;
     private SwapManagerCore core;
     /** The pin ledger's clock: pins are released when a test advances it. */
@@ -36,7 +41,7 @@ class VariantRootsTest {
     @BeforeEach
     void setUp() {
         store = new Fakes.Store();
-        profiler = new Fakes.Profiler();
+        profiler = new FakeProfiler();
         backend = new Fakes.Backend("fake");
     }
 
@@ -55,16 +60,6 @@ class VariantRootsTest {
         core.bindDataLayer(new DataLayerBinding("f", "dataset", "a", "data/a:1", "repo/data", List.of(desc(9, 100))));
         core.bindDataLayer(new DataLayerBinding("f", "dataset", "b", "data/b:1", "repo/data", List.of(desc(10, 100))));
         return core;
-    }
-
-    private static void await(BooleanSupplier cond, String what) throws InterruptedException {
-        long end = System.nanoTime() + 5_000_000_000L;
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(2);
-        }
     }
 
     private static String key(LayerId... data) {
@@ -142,21 +137,21 @@ class VariantRootsTest {
         core.enter(core.handleInvocation("f", Map.of())).close(); // the function's own root
         RootLease a = core.enter(core.handleInvocation("f", Map.of("dataset", "a")));
         RootLease b = core.enter(core.handleInvocation("f", Map.of("dataset", "b")));
-        Thread.sleep(100); // trims run on the composer thread: give them time to (wrongly) remove a root in use
+        core.awaitComposerIdle(); // trims run on the composer thread: any (wrong) removal of a root in use has happened now
         assertTrue(backend.roots.containsKey(key(id(9))), "a variant in use is never removed");
         assertTrue(backend.roots.containsKey(key(id(10))));
         a.close();
-        await(() -> !backend.roots.containsKey(key(id(9))), "the idle least recently used variant removed");
+        Await.until(WAIT, () -> !backend.roots.containsKey(key(id(9))), "the idle least recently used variant removed");
         assertTrue(backend.roots.containsKey(key(id(10))), "the variant in use stays");
         b.close();
         try (RootLease c = core.enter(core.handleInvocation("f", Map.of("dataset", "c")))) {
-            await(() -> !backend.roots.containsKey(key(id(10))), "b removed once c is the most recent");
+            Await.until(WAIT, () -> !backend.roots.containsKey(key(id(10))), "b removed once c is the most recent");
             assertEquals(List.of(key(id(11))), core.variantRoots("f"));
         }
         assertTrue(backend.roots.containsKey("f"), "the function's own root is not a variant");
         assertEquals(1, store.pinned.get(id(9)).get(), "the removed variant's pins stay for the release delay");
         // pins are released the release delay after a root is superseded: advance the ledger's clock past it
-        await(() -> {
+        Await.until(WAIT, () -> {
             nanos.addAndGet(SwapManagerCore.PIN_RELEASE_DELAY_NANOS);
             core.releaseStalePins();
             return store.pinned.get(id(9)).get() == 0;
@@ -173,14 +168,14 @@ class VariantRootsTest {
             assertEquals(3, idle.layerDirs().size());
         }
         core.defineFunction("f", "repo/f", List.of(desc(1, 10), desc(2, 10))); // same stack: variants stay
-        Thread.sleep(50);
+        core.awaitComposerIdle(); // retirements run on the composer thread
         assertEquals(2, core.variantRoots("f").size());
         core.defineFunction("f", "repo/f", List.of(desc(1, 10), desc(3, 10)));
-        await(() -> !backend.roots.containsKey(key(id(10))), "the idle variant removed");
+        Await.until(WAIT, () -> !backend.roots.containsKey(key(id(10))), "the idle variant removed");
         assertTrue(backend.roots.containsKey(key(id(9))), "the held variant stays while its invocation runs");
         assertEquals(3, held.layerDirs().size());
         held.close();
-        await(() -> !backend.roots.containsKey(key(id(9))), "the held variant removed after its invocation");
+        Await.until(WAIT, () -> !backend.roots.containsKey(key(id(9))), "the held variant removed after its invocation");
         InvocationPlan p = core.handleInvocation("f", Map.of("dataset", "a"));
         assertEquals(List.of(id(1), id(3), id(9)), p.layers(), "bindings survive the re-definition");
         try (RootLease l = core.enter(p)) {
@@ -194,7 +189,7 @@ class VariantRootsTest {
         allResident();
         core.enter(core.handleInvocation("f", Map.of("dataset", "a"))).close();
         core.bindDataLayer(new DataLayerBinding("f", "dataset", "a", "", "repo/data", List.of(desc(11, 100))));
-        await(() -> !backend.roots.containsKey(key(id(9))), "the old variant removed");
+        Await.until(WAIT, () -> !backend.roots.containsKey(key(id(9))), "the old variant removed");
         assertEquals(List.of(id(1), id(2), id(11)), core.handleInvocation("f", Map.of("dataset", "a")).layers());
         assertEquals(2, core.dataLayerBindings("f").size());
     }
@@ -206,7 +201,7 @@ class VariantRootsTest {
         RootLease running = core.enter(core.handleInvocation("f", Map.of("dataset", "a")));
         Fakes.Backend next = new Fakes.Backend("next");
         core.setBackend(next, "test");
-        await(() -> next.roots.containsKey(key(id(9))), "the variant composed on the new backend");
+        Await.until(WAIT, () -> next.roots.containsKey(key(id(9))), "the variant composed on the new backend");
         assertEquals(3, next.roots.get(key(id(9))).size());
         assertEquals(Path.of("/r", key(id(9)), "gen-1"), running.root(), "the running invocation keeps its tree");
         running.close();
@@ -221,18 +216,18 @@ class VariantRootsTest {
     void predictedDataLayersGetTheirVariantComposedAhead() throws Exception {
         start(true);
         allResident();
-        profiler.optional = Map.of(id(9), 0.9, id(10), 0.1);
+        profiler.setOptionalLayers(Map.of(id(9), 0.9, id(10), 0.1));
         core.handleInvocation("f", Map.of());
-        await(() -> backend.roots.containsKey(key(id(9))), "variant of the predicted data layer composed ahead");
+        Await.until(WAIT, () -> backend.roots.containsKey(key(id(9))), "variant of the predicted data layer composed ahead");
         assertFalse(backend.roots.containsKey(key(id(10))), "below the threshold: not composed");
         store.resident.remove(id(10));
         profiler.push(id(10), 0.8);
-        Thread.sleep(50);
+        core.awaitComposerIdle(); // a composition ahead would run on the composer thread
         assertFalse(backend.roots.containsKey(key(id(10))), "not resident yet: waits");
         assertEquals(List.of(id(10)), core.prefetch(id(10).toString()));
-        await(() -> store.pending.containsKey(id(10)), "the prefetch started");
+        Await.until(WAIT, () -> store.pending.containsKey(id(10)), "the prefetch started");
         store.complete(id(10));
-        await(() -> backend.roots.containsKey(key(id(10))), "composed once the predicted data layer is resident");
+        Await.until(WAIT, () -> backend.roots.containsKey(key(id(10))), "composed once the predicted data layer is resident");
         long before = composes(key(id(9)));
         try (RootLease l = core.enter(core.handleInvocation("f", Map.of("dataset", "a")))) {
             assertEquals(before, composes(key(id(9))), "the invocation reuses the root composed ahead");

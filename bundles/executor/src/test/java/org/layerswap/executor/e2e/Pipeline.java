@@ -19,7 +19,7 @@ import org.layerswap.profiler.engine.ProfilerSettings;
 import org.layerswap.source.oci.RegistryClient;
 import org.layerswap.source.oci.RegistryConfig;
 import org.layerswap.store.layers.FileLayerStore;
-import org.layerswap.store.layers.StoreConfig;
+import org.layerswap.store.layers.StoreSettings;
 import org.layerswap.swap.SwapManagerCore;
 import org.layerswap.swap.SwapSettings;
 
@@ -41,7 +41,7 @@ final class Pipeline implements AutoCloseable {
     Pipeline(Path dir, String registryUrl) throws IOException {
         this.dir = dir;
         source = new RegistryClient(RegistryConfig.of(registryUrl));
-        store = new FileLayerStore(StoreConfig.of(Files.createDirectories(dir.resolve("layers")), 8L << 30), source);
+        store = new FileLayerStore(StoreSettings.of(Files.createDirectories(dir.resolve("layers")), 8L << 30), source);
         backend = new OverlayBackend(Files.createDirectories(dir.resolve("fs")), 200);
         profiler = new ProfilerEngine(ProfilerSettings.defaults(), new HistogramPredictor());
         swap = new SwapManagerCore(SwapSettings.DEFAULT, profiler, store, backend, System::currentTimeMillis);

@@ -84,7 +84,7 @@ final class BlobDownloader {
 
     private final LayerSource source;
     private final StoreLayout layout;
-    private final StoreConfig config;
+    private final StoreSettings config;
     private final TokenBucket prefetchBucket;
     private final BooleanSupplier closing;
     private final Sleeper sleeper;
@@ -98,11 +98,11 @@ final class BlobDownloader {
      * @param config  {@code maxAttempts} and {@code retryBackoff} are used
      * @param closing true once the store closes: a running download stops with InterruptedException
      */
-    BlobDownloader(LayerSource source, StoreLayout layout, StoreConfig config, TokenBucket prefetchBucket, BooleanSupplier closing) {
+    BlobDownloader(LayerSource source, StoreLayout layout, StoreSettings config, TokenBucket prefetchBucket, BooleanSupplier closing) {
         this(source, layout, config, prefetchBucket, closing, d -> TimeUnit.MILLISECONDS.sleep(d.toMillis()));
     }
 
-    BlobDownloader(LayerSource source, StoreLayout layout, StoreConfig config, TokenBucket prefetchBucket, BooleanSupplier closing,
+    BlobDownloader(LayerSource source, StoreLayout layout, StoreSettings config, TokenBucket prefetchBucket, BooleanSupplier closing,
                    Sleeper sleeper) {
         this.source = source;
         this.layout = layout;

@@ -49,7 +49,7 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileLayerStore.class);
 
-    private final StoreConfig config;
+    private final StoreSettings config;
     private final LayerSource source;
     private final TarUnpacker unpacker;
     private final TokenBucket prefetchBucket;
@@ -68,11 +68,11 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
     private final AtomicLong unpackedBytesTotal = new AtomicLong();
 
     /** Opens (creating if needed) a store at {@code config.root()}, cleaning leftovers of a previous run. */
-    public FileLayerStore(StoreConfig config, LayerSource source) throws IOException {
+    public FileLayerStore(StoreSettings config, LayerSource source) throws IOException {
         this(config, source, new TarUnpacker(config.limits()));
     }
 
-    public FileLayerStore(StoreConfig config, LayerSource source, TarUnpacker unpacker) throws IOException {
+    public FileLayerStore(StoreSettings config, LayerSource source, TarUnpacker unpacker) throws IOException {
         this.config = config;
         this.source = source;
         this.unpacker = unpacker;

@@ -47,7 +47,7 @@ class BlobDownloaderTest {
     }
 
     BlobDownloader downloader(LayerSource source, TokenBucket bucket, boolean[] closing) {
-        return new BlobDownloader(source, layout, StoreConfig.of(dir, 1L << 30).withRetries(3, Duration.ofMillis(100)), bucket,
+        return new BlobDownloader(source, layout, StoreSettings.of(dir, 1L << 30).withRetries(3, Duration.ofMillis(100)), bucket,
                 () -> closing[0], slept::add);
     }
 

@@ -27,6 +27,7 @@ import org.layerswap.api.LayerDescriptor;
 import org.layerswap.api.LayerId;
 import org.layerswap.api.LayerLease;
 import org.layerswap.api.LayerStoreStats;
+import org.layerswap.testkit.Await;
 
 class FileLayerStoreTest {
 
@@ -42,7 +43,7 @@ class FileLayerStoreTest {
         return source.add(new Tars().file(name, 0644, data, 0, 0, 1_600_000_000L).gzip());
     }
 
-    FileLayerStore store(StoreConfig c) throws IOException {
+    FileLayerStore store(StoreSettings c) throws IOException {
         return new FileLayerStore(c, source);
     }
 
@@ -53,7 +54,7 @@ class FileLayerStoreTest {
     @Test
     void fetchVerifiesUnpacksAndCountsHitsAndMisses() throws Exception {
         LayerDescriptor l = layer("hello", 1000);
-        try (FileLayerStore s = store(StoreConfig.of(dir, 1L << 30))) {
+        try (FileLayerStore s = store(StoreSettings.of(dir, 1L << 30))) {
             Path p = get(s.fetch("r", l, FetchPriority.ON_DEMAND));
             assertEquals(dir.toAbsolutePath().resolve("layers/sha256/" + l.id().hex()), p);
             assertEquals(1000, Files.size(p.resolve("hello")));
@@ -75,7 +76,7 @@ class FileLayerStoreTest {
     void concurrentRequestsShareOneDownload() throws Exception {
         LayerDescriptor l = layer("shared", 200_000);
         source.delayPerChunkMillis.put(l.id(), 5);
-        try (FileLayerStore s = store(StoreConfig.of(dir, 1L << 30).withWorkers(4))) {
+        try (FileLayerStore s = store(StoreSettings.of(dir, 1L << 30).withWorkers(4))) {
             List<CompletableFuture<Path>> fs = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 fs.add(s.fetch("r", l, i % 2 == 0 ? FetchPriority.PREFETCH : FetchPriority.ON_DEMAND));
@@ -93,7 +94,7 @@ class FileLayerStoreTest {
     void corruptedBlobIsRefusedAndNeverStored() throws Exception {
         LayerDescriptor l = layer("c", 50_000);
         source.corruptNext.set(1);
-        try (FileLayerStore s = store(StoreConfig.of(dir, 1L << 30))) {
+        try (FileLayerStore s = store(StoreSettings.of(dir, 1L << 30))) {
             ExecutionException e = assertThrows(ExecutionException.class, () -> get(s.fetch("repo/x", l, FetchPriority.ON_DEMAND)));
             assertTrue(e.getCause().getMessage().contains("digest mismatch") && e.getCause().getMessage().contains(l.id().digest())
                     && e.getCause().getMessage().contains("repo/x"), e.getCause().getMessage());
@@ -112,7 +113,7 @@ class FileLayerStoreTest {
     @Test
     void hostileLayerFailsTheFetchAndLeavesNothing() throws Exception {
         LayerDescriptor l = source.add(new Tars().file("../../escape", "x").gzip());
-        try (FileLayerStore s = store(StoreConfig.of(dir.resolve("store"), 1L << 30))) {
+        try (FileLayerStore s = store(StoreSettings.of(dir.resolve("store"), 1L << 30))) {
             ExecutionException e = assertThrows(ExecutionException.class, () -> get(s.fetch("r", l, FetchPriority.ON_DEMAND)));
             assertTrue(e.getCause().getMessage().contains("'..'"), e.getCause().getMessage());
             assertFalse(s.isResident(l.id()));
@@ -129,9 +130,8 @@ class FileLayerStoreTest {
         LayerDescriptor b = layer("b", 100_000);
         LayerDescriptor c = layer("c", 100_000);
         // room for two unpacked layers (100 kB + one 4 KiB directory block each)
-        try (FileLayerStore s = store(StoreConfig.of(dir, 230_000))) {
+        try (FileLayerStore s = store(StoreSettings.of(dir, 230_000))) {
             get(s.fetch("r", a, FetchPriority.ON_DEMAND));
-            Thread.sleep(5);
             get(s.fetch("r", b, FetchPriority.ON_DEMAND));
             try (LayerLease lease = s.acquire(a.id())) {
                 assertFalse(s.evict(a.id()), "leased layer is not evictable");
@@ -155,7 +155,7 @@ class FileLayerStoreTest {
         LayerDescriptor next = layer("next", 100_000);
         LayerDescriptor meh = layer("meh", 100_000);
         Map<LayerId, Double> scores = new ConcurrentHashMap<>(Map.of(hot.id(), 0.9, cold.id(), 0.1, next.id(), 0.5, meh.id(), 0.05));
-        try (FileLayerStore s = store(StoreConfig.of(dir, 230_000).withWorkers(1))) {
+        try (FileLayerStore s = store(StoreSettings.of(dir, 230_000).withWorkers(1))) {
             s.setScoreHint(id -> scores.getOrDefault(id, 0.0));
             get(s.fetch("r", cold, FetchPriority.ON_DEMAND));
             get(s.fetch("r", hot, FetchPriority.ON_DEMAND)); // hot is most recently used, cold is LRU
@@ -184,13 +184,10 @@ class FileLayerStoreTest {
         }
         LayerDescriptor urgent = layer("urgent", 50_000);
         List<LayerId> completion = new CopyOnWriteArrayList<>();
-        try (FileLayerStore s = store(StoreConfig.of(dir, 1L << 30).withWorkers(1))) {
+        try (FileLayerStore s = store(StoreSettings.of(dir, 1L << 30).withWorkers(1))) {
             CompletableFuture<Path> running = s.fetch("r", slow, FetchPriority.PREFETCH);
             running.thenRun(() -> completion.add(slow.id()));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (s.stats().bytesPulled() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(5); // wait for the prefetch to be downloading
-            }
+            Await.until(Duration.ofSeconds(10), () -> s.stats().bytesPulled() > 0, "the prefetch to be downloading");
             for (LayerDescriptor q : queued) {
                 s.fetch("r", q, FetchPriority.PREFETCH).thenRun(() -> completion.add(q.id()));
             }
@@ -218,7 +215,7 @@ class FileLayerStoreTest {
         LayerDescriptor l = layer("wanted", 40_000);
         LayerDescriptor other = layer("other", 40_000);
         List<LayerId> order = new CopyOnWriteArrayList<>();
-        try (FileLayerStore s = store(StoreConfig.of(dir, 1L << 30).withWorkers(1))) {
+        try (FileLayerStore s = store(StoreSettings.of(dir, 1L << 30).withWorkers(1))) {
             s.fetch("r", blocker, FetchPriority.PREFETCH);
             s.fetch("r", other, FetchPriority.PREFETCH).thenRun(() -> order.add(other.id()));
             s.fetch("r", l, FetchPriority.PREFETCH).thenRun(() -> order.add(l.id()));
@@ -234,7 +231,7 @@ class FileLayerStoreTest {
     void prefetchIsBandwidthLimitedOnDemandIsNot() throws Exception {
         LayerDescriptor p = layer("p", 600_000);
         LayerDescriptor d = layer("d", 600_000);
-        try (FileLayerStore s = store(StoreConfig.of(dir, 1L << 30).withPrefetchBandwidth(400_000))) {
+        try (FileLayerStore s = store(StoreSettings.of(dir, 1L << 30).withPrefetchBandwidth(400_000))) {
             long t0 = System.nanoTime();
             get(s.fetch("r", p, FetchPriority.PREFETCH));
             long prefetchMs = (System.nanoTime() - t0) / 1_000_000;
@@ -251,7 +248,7 @@ class FileLayerStoreTest {
     void restartCleansLeftoversAndKeepsCommittedLayers() throws Exception {
         LayerDescriptor l = layer("keep", 10_000);
         Path layerDir;
-        try (FileLayerStore s = store(StoreConfig.of(dir, 1L << 30))) {
+        try (FileLayerStore s = store(StoreSettings.of(dir, 1L << 30))) {
             layerDir = get(s.fetch("r", l, FetchPriority.ON_DEMAND));
         }
         // a crash mid-download and mid-unpack leaves these behind
@@ -259,7 +256,7 @@ class FileLayerStoreTest {
         Files.createDirectories(dir.resolve("tmp/unpack-abc/usr"));
         Files.writeString(dir.resolve("meta/sha256/" + "cd".repeat(32) + ".properties"), "sizeBytes=1\n");
         Files.delete(dir.resolve("meta/sha256/" + l.id().hex() + ".properties"));
-        try (FileLayerStore s = store(StoreConfig.of(dir, 1L << 30))) {
+        try (FileLayerStore s = store(StoreSettings.of(dir, 1L << 30))) {
             assertTrue(s.isResident(l.id()));
             assertEquals(layerDir, s.path(l.id()).orElseThrow());
             try (Stream<Path> tmp = Files.list(dir.resolve("tmp"))) {
@@ -275,7 +272,7 @@ class FileLayerStoreTest {
     @Test
     void unknownBlobFailsWithTheLayerAndSourceNamed() throws Exception {
         LayerDescriptor ghost = new LayerDescriptor(LayerId.of("sha256:" + "e".repeat(64)), 10, null);
-        try (FileLayerStore s = store(StoreConfig.of(dir, 1L << 30).withRetries(2, Duration.ofMillis(10)))) {
+        try (FileLayerStore s = store(StoreSettings.of(dir, 1L << 30).withRetries(2, Duration.ofMillis(10)))) {
             ExecutionException e = assertThrows(ExecutionException.class, () -> get(s.fetch("r", ghost, FetchPriority.ON_DEMAND)));
             assertTrue(e.getCause().getMessage().contains(ghost.id().digest()) && e.getCause().getMessage().contains("fake"),
                     e.getCause().getMessage());

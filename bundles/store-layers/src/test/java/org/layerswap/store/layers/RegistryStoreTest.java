@@ -100,7 +100,7 @@ class RegistryStoreTest {
             RegistryClient c = client(registry.url());
             ImageManifest m = c.resolve(repo);
             assertEquals(3, m.layers().size());
-            try (FileLayerStore s = new FileLayerStore(StoreConfig.of(work.resolve("store-" + repo.hashCode()), 1L << 30), c)) {
+            try (FileLayerStore s = new FileLayerStore(StoreSettings.of(work.resolve("store-" + repo.hashCode()), 1L << 30), c)) {
                 List<Path> dirs = fetchAll(s, m);
                 Map<String, String> tree = LayerTrees.merged(dirs);
                 Map<String, String> want = new TreeMap<>(Map.of("usr", "d", "usr/lib", "d", "usr/lib/big.so", "f", "etc", "d",
@@ -129,7 +129,7 @@ class RegistryStoreTest {
         byte[] bad = original.clone();
         bad[bad.length / 3] ^= 0x01; // same size, one bit flipped, served as is by the registry
         Files.write(data, bad);
-        try (FileLayerStore s = new FileLayerStore(StoreConfig.of(work.resolve("store-corrupt"), 1L << 30), c)) {
+        try (FileLayerStore s = new FileLayerStore(StoreSettings.of(work.resolve("store-corrupt"), 1L << 30), c)) {
             ExecutionException e = assertThrows(ExecutionException.class,
                     () -> s.fetch(m.repository(), base, FetchPriority.ON_DEMAND).get(60, TimeUnit.SECONDS));
             assertTrue(e.getCause().getMessage().contains("digest mismatch") && e.getCause().getMessage().contains(base.id().digest()),
@@ -150,7 +150,7 @@ class RegistryStoreTest {
             ImageManifest m = c.resolve("functions/resume:1");
             proxy.cutsLeft.set(1); // the next blob GET is cut after half its bytes
             LayerDescriptor base = m.layers().get(0);
-            try (FileLayerStore s = new FileLayerStore(StoreConfig.of(work.resolve("store-resume"), 1L << 30)
+            try (FileLayerStore s = new FileLayerStore(StoreSettings.of(work.resolve("store-resume"), 1L << 30)
                     .withRetries(3, Duration.ofMillis(20)), c)) {
                 Path p = s.fetch(m.repository(), base, FetchPriority.ON_DEMAND).get(60, TimeUnit.SECONDS);
                 assertArrayEquals(bigFile, Files.readAllBytes(p.resolve("usr/lib/big.so")));
@@ -172,7 +172,7 @@ class RegistryStoreTest {
         int port = LocalRegistry.freePort();
         RegistryClient c = client("http://127.0.0.1:" + port);
         LayerDescriptor l = client(registry.url()).resolve("functions/fn:1").layers().get(1);
-        try (FileLayerStore s = new FileLayerStore(StoreConfig.of(work.resolve("store-down"), 1L << 30)
+        try (FileLayerStore s = new FileLayerStore(StoreSettings.of(work.resolve("store-down"), 1L << 30)
                 .withRetries(2, Duration.ofMillis(20)), c)) {
             ExecutionException e = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> assertThrows(ExecutionException.class,
                     () -> s.fetch("functions/fn", l, FetchPriority.ON_DEMAND).get(30, TimeUnit.SECONDS)));
@@ -187,7 +187,7 @@ class RegistryStoreTest {
     void layoutSourceFeedsTheStoreWithoutAServer() throws Exception {
         OciLayoutSource src = new OciLayoutSource(layout);
         ImageManifest m = src.resolve("fn:1");
-        try (FileLayerStore s = new FileLayerStore(StoreConfig.of(work.resolve("store-layout"), 1L << 30), src)) {
+        try (FileLayerStore s = new FileLayerStore(StoreSettings.of(work.resolve("store-layout"), 1L << 30), src)) {
             List<Path> dirs = fetchAll(s, m);
             assertTrue(LayerTrees.merged(dirs).containsKey("app/handler.py"));
         }

@@ -100,6 +100,10 @@ public class SwapManagerComponent implements SwapManager {
         @AttributeDefinition(description = "Variant roots (function layers + parameter-selected data layers) kept per function; "
                 + "least recently used idle ones are removed first")
         int maxVariantsPerFunction() default 8;
+
+        @AttributeDefinition(name = "Layer source filter",
+                description = "LDAP filter choosing the LayerSource for defineFunction: (name=oci) or (name=layout)")
+        String source_target() default "(name=*)";
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SwapManagerComponent.class);

@@ -17,8 +17,9 @@ import org.layerswap.api.LayerStore;
 import org.layerswap.api.LayerStoreStats;
 import org.layerswap.api.PredictionScore;
 import org.layerswap.api.ResidentLayer;
+import org.layerswap.api.config.DataPaths;
 import org.layerswap.store.layers.FileLayerStore;
-import org.layerswap.store.layers.StoreConfig;
+import org.layerswap.store.layers.StoreSettings;
 import org.layerswap.store.layers.UnpackLimits;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -44,7 +45,7 @@ public class LayerStoreComponent implements LayerStore {
 
     @ObjectClassDefinition(name = "LayerSwap layer store", description = "Content-addressed store of unpacked image layers")
     public @interface Config {
-        @AttributeDefinition(description = "Store directory; empty means ${karaf.data}/layers")
+        @AttributeDefinition(description = "Store directory; empty means ${karaf.data}/layers; relative paths resolve against ${karaf.data}")
         String rootDir() default "";
 
         @AttributeDefinition(description = "Disk budget for unpacked layers, bytes")
@@ -85,11 +86,10 @@ public class LayerStoreComponent implements LayerStore {
 
     @Activate
     void activate(Config c) throws IOException {
-        String root = c.rootDir() == null || c.rootDir().isBlank()
-                ? Path.of(System.getProperty("karaf.data", "data"), "layers").toString() : c.rootDir();
+        String root = DataPaths.resolve(c.rootDir(), "layers").toString();
         UnpackLimits limits = new UnpackLimits(c.maxEntryBytes(), c.maxLayerBytes(), UnpackLimits.DEFAULT.maxEntries(),
                 c.allowDeviceNodes(), c.allowAbsoluteSymlinks(), true);
-        store = new FileLayerStore(new StoreConfig(Path.of(root), c.budgetBytes(), c.prefetchBytesPerSecond(), c.workers(),
+        store = new FileLayerStore(new StoreSettings(Path.of(root), c.budgetBytes(), c.prefetchBytesPerSecond(), c.workers(),
                 c.maxAttempts(), Duration.ofMillis(200), limits, false), source);
         store.setScoreHint(this::score);
     }

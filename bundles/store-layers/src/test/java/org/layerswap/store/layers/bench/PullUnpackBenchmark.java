@@ -26,7 +26,7 @@ import org.layerswap.source.oci.RegistryClient;
 import org.layerswap.source.oci.RegistryConfig;
 import org.layerswap.source.oci.testing.LocalRegistry;
 import org.layerswap.store.layers.FileLayerStore;
-import org.layerswap.store.layers.StoreConfig;
+import org.layerswap.store.layers.StoreSettings;
 import org.layerswap.store.layers.TarUnpacker;
 import org.layerswap.store.layers.UnpackLimits;
 
@@ -111,7 +111,7 @@ public final class PullUnpackBenchmark {
 
                 // the store end to end: pull + verify + unpack + commit, all layers ON_DEMAND
                 Path root = work.resolve("store-" + r);
-                try (FileLayerStore store = new FileLayerStore(StoreConfig.of(root, 1L << 40), client)) {
+                try (FileLayerStore store = new FileLayerStore(StoreSettings.of(root, 1L << 40), client)) {
                     long e0 = System.nanoTime();
                     List<CompletableFuture<Path>> ps = new ArrayList<>();
                     for (LayerDescriptor l : m.layers()) {

@@ -16,10 +16,10 @@ import java.util.Objects;
  * @param limits                  what a layer tar may contain
  * @param keepBlobs               keep the compressed blob after unpacking
  */
-public record StoreConfig(Path root, long budgetBytes, long prefetchBytesPerSecond, int workers, int maxAttempts,
-                          Duration retryBackoff, UnpackLimits limits, boolean keepBlobs) {
+public record StoreSettings(Path root, long budgetBytes, long prefetchBytesPerSecond, int workers, int maxAttempts,
+                            Duration retryBackoff, UnpackLimits limits, boolean keepBlobs) {
 
-    public StoreConfig {
+    public StoreSettings {
         Objects.requireNonNull(root, "store root");
         if (budgetBytes <= 0) {
             throw new IllegalArgumentException("budgetBytes must be positive, got " + budgetBytes);
@@ -37,27 +37,27 @@ public record StoreConfig(Path root, long budgetBytes, long prefetchBytesPerSeco
         limits = Objects.requireNonNullElse(limits, UnpackLimits.DEFAULT);
     }
 
-    public static StoreConfig of(Path root, long budgetBytes) {
-        return new StoreConfig(root, budgetBytes, 0, 2, 4, Duration.ofMillis(200), UnpackLimits.DEFAULT, false);
+    public static StoreSettings of(Path root, long budgetBytes) {
+        return new StoreSettings(root, budgetBytes, 0, 2, 4, Duration.ofMillis(200), UnpackLimits.DEFAULT, false);
     }
 
-    public StoreConfig withPrefetchBandwidth(long bytesPerSecond) {
-        return new StoreConfig(root, budgetBytes, bytesPerSecond, workers, maxAttempts, retryBackoff, limits, keepBlobs);
+    public StoreSettings withPrefetchBandwidth(long bytesPerSecond) {
+        return new StoreSettings(root, budgetBytes, bytesPerSecond, workers, maxAttempts, retryBackoff, limits, keepBlobs);
     }
 
-    public StoreConfig withWorkers(int n) {
-        return new StoreConfig(root, budgetBytes, prefetchBytesPerSecond, n, maxAttempts, retryBackoff, limits, keepBlobs);
+    public StoreSettings withWorkers(int n) {
+        return new StoreSettings(root, budgetBytes, prefetchBytesPerSecond, n, maxAttempts, retryBackoff, limits, keepBlobs);
     }
 
-    public StoreConfig withRetries(int attempts, Duration backoff) {
-        return new StoreConfig(root, budgetBytes, prefetchBytesPerSecond, workers, attempts, backoff, limits, keepBlobs);
+    public StoreSettings withRetries(int attempts, Duration backoff) {
+        return new StoreSettings(root, budgetBytes, prefetchBytesPerSecond, workers, attempts, backoff, limits, keepBlobs);
     }
 
-    public StoreConfig withLimits(UnpackLimits l) {
-        return new StoreConfig(root, budgetBytes, prefetchBytesPerSecond, workers, maxAttempts, retryBackoff, l, keepBlobs);
+    public StoreSettings withLimits(UnpackLimits l) {
+        return new StoreSettings(root, budgetBytes, prefetchBytesPerSecond, workers, maxAttempts, retryBackoff, l, keepBlobs);
     }
 
-    public StoreConfig withKeepBlobs(boolean keep) {
-        return new StoreConfig(root, budgetBytes, prefetchBytesPerSecond, workers, maxAttempts, retryBackoff, limits, keep);
+    public StoreSettings withKeepBlobs(boolean keep) {
+        return new StoreSettings(root, budgetBytes, prefetchBytesPerSecond, workers, maxAttempts, retryBackoff, limits, keep);
     }
 }
