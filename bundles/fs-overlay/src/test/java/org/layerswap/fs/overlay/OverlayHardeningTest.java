@@ -19,6 +19,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.layerswap.api.RootLease;
+import org.layerswap.fs.common.GenerationalBackend;
 import org.layerswap.fs.common.MountTable;
 import org.layerswap.nativeio.NativeIO;
 
@@ -150,5 +151,27 @@ class OverlayHardeningTest extends OverlayTestBase {
             assertEquals("rwxr-xr-x", mode(inv.resolve("upper")), "the upper is the function's /: the top layer's mode");
             assertEquals("rwxr-xr-x", mode(l.root()), "an unprivileged function can still walk its /");
         }
+    }
+
+    @Test
+    void recoveryRemountsAnOlderMountWithoutNosuidAndDropsTheWritesInIt() throws IOException {
+        OverlayBackend older = backend(60_000);
+        Path base = layer("base", "etc/os", "base");
+        older.compose("f", List.of(base));
+        Path gen = older.root().resolve("f/gen-1");
+        NativeIO.get().umount2(gen.resolve("merged"), NativeIO.MNT_DETACH);
+        NativeIO.get().mount("overlay", gen.resolve("merged"), "overlay", 0, // as an earlier version mounted it: flags 0, writable
+                "lowerdir=" + base + ",upperdir=" + gen.resolve("upper") + ",workdir=" + gen.resolve("work"));
+        Files.writeString(older.stablePath("f").resolve("left-by-an-invocation"), "x");
+        older.abandon();
+
+        OverlayBackend fresh = backend(0);
+        GenerationalBackend.RecoveryReport r = fresh.recover();
+        assertEquals(List.of(), r.problems());
+        assertEquals(1, r.rebuilt(), r.toString());
+        MountTable.Mount m = mountAt(gen.resolve("merged"));
+        assertTrue(m.hasOption("nosuid") && m.hasOption("nodev") && m.hasOption("ro"), m.mountOptions());
+        assertFalse(Files.exists(fresh.stablePath("f").resolve("left-by-an-invocation")), "an upper is not carried over");
+        assertEquals("base", Files.readString(fresh.stablePath("f").resolve("etc/os")));
     }
 }
