@@ -44,7 +44,9 @@ final class BackendRecovery {
      * before an I/O error that ends recovery are known to the backend).
      */
     RecoveryReport run(Consumer<FunctionState> keep) throws IOException {
-        Files.createDirectories(root);
+        if (!Files.isDirectory(root)) {
+            GenerationLayout.ensurePrivateDirectory(root);
+        }
         MountTable mt = MountTable.read();
         for (Path fnDir : functionDirs()) {
             FunctionState st = recoverFunction(fnDir, mt);
@@ -117,6 +119,8 @@ final class BackendRecovery {
             }
             return null;
         }
+        Files.setPosixFilePermissions(fnDir, GenerationLayout.PRIVATE); // directories made before they were private
+        Files.setPosixFilePermissions(keep.dir(), GenerationLayout.PRIVATE);
         st.current = keep;
         st.nextGen = maxGen + 1;
         return st;

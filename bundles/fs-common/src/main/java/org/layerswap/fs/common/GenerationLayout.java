@@ -6,10 +6,13 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,7 +40,42 @@ public final class GenerationLayout {
     private static final Pattern CURRENT_TARGET = Pattern.compile("(gen-\\d+)/" + MERGED);
     private static final int MAX_DIR_NAME = 48;
 
+    /** rwx------: every directory a backend makes for itself (not the composed trees' own contents). */
+    public static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
+
     private GenerationLayout() {
+    }
+
+    /**
+     * Creates {@code dir} (it must not exist) with mode 0700, set explicitly so the umask does not
+     * matter: the backend's root, function, generation, upper and work directories are reachable by
+     * root alone, so no other host user reaches a function's tree or its writes through them.
+     */
+    public static Path createPrivateDirectory(Path dir) throws IOException {
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE));
+        Files.setPosixFilePermissions(dir, PRIVATE);
+        return dir;
+    }
+
+    /**
+     * Makes {@code dir} exist with mode 0700. Missing parents up to and including the backend root
+     * are created 0700 too; an existing backend root keeps its mode (it may be a directory the
+     * administrator shares): what is below it is private through the function directories.
+     */
+    public static Path ensurePrivateDirectory(Path dir) throws IOException {
+        Path parent = dir.getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            ensurePrivateDirectory(parent);
+        }
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                return createPrivateDirectory(dir);
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // created meanwhile: made private below
+            }
+        }
+        Files.setPosixFilePermissions(dir, PRIVATE);
+        return dir;
     }
 
     /**

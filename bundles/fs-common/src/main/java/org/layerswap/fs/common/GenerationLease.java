@@ -3,6 +3,7 @@ package org.layerswap.fs.common;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import org.layerswap.api.RootLease;
@@ -10,18 +11,26 @@ import org.layerswap.fs.common.GenerationalBackend.Generation;
 
 /**
  * A lease on one generation: it keeps the generation from being torn down until closed. Closing
- * twice counts once; the last lease of a retired generation hands it to {@code lastLeaseOfRetired}
- * (which schedules its teardown).
+ * twice counts once; closing first releases the invocation's own tree ({@code releaseRoot}, e.g. its
+ * per-invocation mount), then unpins; the last lease of a retired generation hands it to
+ * {@code lastLeaseOfRetired} (which schedules its teardown).
  */
 final class GenerationLease implements RootLease {
 
     private final Generation g;
+    private final Path root;
+    private final BiConsumer<Generation, Path> releaseRoot;
     private final Consumer<Generation> lastLeaseOfRetired;
     private final AtomicBoolean open = new AtomicBoolean(true);
 
-    /** Caller has already counted the lease ({@code g.refs}, {@code fn.leases}) under the function's monitor. */
-    GenerationLease(Generation g, Consumer<Generation> lastLeaseOfRetired) {
+    /**
+     * Caller has already counted the lease ({@code g.refs}, {@code fn.leases}) under the function's monitor.
+     * {@code releaseRoot} may be null (nothing to release).
+     */
+    GenerationLease(Generation g, Path root, BiConsumer<Generation, Path> releaseRoot, Consumer<Generation> lastLeaseOfRetired) {
         this.g = g;
+        this.root = root;
+        this.releaseRoot = releaseRoot;
         this.lastLeaseOfRetired = lastLeaseOfRetired;
     }
 
@@ -32,7 +41,7 @@ final class GenerationLease implements RootLease {
 
     @Override
     public Path root() {
-        return g.merged();
+        return root;
     }
 
     @Override
@@ -50,6 +59,9 @@ final class GenerationLease implements RootLease {
         if (!open.compareAndSet(true, false)) {
             return;
         }
+        if (releaseRoot != null) {
+            releaseRoot.accept(g, root); // before unpinning: the generation outlives the invocation's tree
+        }
         boolean reap;
         FunctionState st = g.fn;
         synchronized (st) {
@@ -64,6 +76,6 @@ final class GenerationLease implements RootLease {
 
     @Override
     public String toString() {
-        return "RootLease[" + g.functionId() + " gen " + g.number() + " " + g.merged() + "]";
+        return "RootLease[" + g.functionId() + " gen " + g.number() + " " + root + "]";
     }
 }

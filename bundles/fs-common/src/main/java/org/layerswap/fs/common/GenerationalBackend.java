@@ -185,7 +185,7 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
                     prev = st.current;
                 }
                 try {
-                    Files.createDirectory(g.dir);
+                    GenerationLayout.createPrivateDirectory(g.dir);
                     GenerationLayout.writeLayers(g.dir, dirs);
                     build(g, dirs, keepWrites ? prev : null);
                     currentLink.flip(st.dir, g.dir); // only a fully built generation is ever flipped in: current implies complete
@@ -205,17 +205,44 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
         }
     }
 
+    /**
+     * Pins the current generation (under the function's monitor), then asks the subclass for the
+     * invocation's own tree ({@link #openInvocation}, outside every lock so a mount does not hold up
+     * swaps). The lease releases that tree ({@link #closeInvocation}) before it unpins the generation,
+     * so a generation is never torn down under an invocation's tree.
+     */
     @Override
     public RootLease enter(String functionId) throws IOException {
+        Generation g = pin(functionId);
+        Path invocationRoot;
+        try {
+            invocationRoot = openInvocation(g);
+        } catch (IOException | RuntimeException e) {
+            new GenerationLease(g, g.merged(), null, this::lastLeaseClosed).close();
+            throw e;
+        }
+        return new GenerationLease(g, invocationRoot, this::closeInvocation, this::lastLeaseClosed);
+    }
+
+    /** The tree one invocation of {@code gen} runs in; by default the generation's own {@code merged/}, shared by its invocations. */
+    protected Path openInvocation(Generation gen) throws IOException {
+        return gen.merged();
+    }
+
+    /** Releases what {@link #openInvocation} made; must not throw (log instead). Called once per lease. */
+    protected void closeInvocation(Generation gen, Path invocationRoot) {
+        // the shared merged tree stays until the generation is torn down
+    }
+
+    private Generation pin(String functionId) throws IOException {
         FunctionState st = functions.get(functionId);
-        Generation g;
         if (st != null) {
             synchronized (st) {
-                g = st.current;
+                Generation g = st.current;
                 if (g != null && !st.removed) {
                     g.refs++;
                     st.leases++;
-                    return new GenerationLease(g, this::lastLeaseClosed);
+                    return g;
                 }
             }
         }
@@ -365,7 +392,7 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
             return functions.computeIfAbsent(functionId, id -> {
                 Path dir = root.resolve(GenerationLayout.dirName(id));
                 try {
-                    Files.createDirectories(dir);
+                    GenerationLayout.ensurePrivateDirectory(dir);
                     GenerationLayout.writeFunctionId(dir, id);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);

@@ -12,8 +12,14 @@ import java.util.List;
  */
 public final class MountTable {
 
-    /** One line of mountinfo. */
-    public record Mount(int id, int parentId, Path mountPoint, String fsType, String source, String superOptions) {
+    /** One line of mountinfo; {@code mountOptions} are the per-mount ones (field 6: rw/ro, nosuid, nodev, ...). */
+    public record Mount(int id, int parentId, Path mountPoint, String fsType, String source, String superOptions,
+                        String mountOptions) {
+
+        /** Whether the per-mount options list {@code option} (e.g. "nosuid"). */
+        public boolean hasOption(String option) {
+            return java.util.Arrays.asList(mountOptions.split(",")).contains(option);
+        }
     }
 
     public static final Path PROC_SELF_MOUNTINFO = Path.of("/proc/self/mountinfo");
@@ -54,7 +60,7 @@ public final class MountTable {
                 String source = dash + 2 < f.length ? unescape(f[dash + 2]) : "";
                 String superOpts = dash + 3 < f.length ? f[dash + 3] : "";
                 out.add(new Mount(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Path.of(unescape(f[4])).normalize(),
-                        fsType, source, superOpts));
+                        fsType, source, superOpts, f[5]));
             } catch (RuntimeException e) {
                 // malformed line: ignore
             }
@@ -91,6 +97,18 @@ public final class MountTable {
             }
         }
         return true;
+    }
+
+    /** The mount at {@code p} (the latest when several are stacked), if {@code p} is a mount point. */
+    public java.util.Optional<Mount> at(Path p) {
+        Path n = p.toAbsolutePath().normalize();
+        Mount found = null;
+        for (Mount m : mounts) {
+            if (m.mountPoint().equals(n)) {
+                found = m;
+            }
+        }
+        return java.util.Optional.ofNullable(found);
     }
 
     public List<Mount> mounts() {

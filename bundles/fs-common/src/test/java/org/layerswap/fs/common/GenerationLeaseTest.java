@@ -14,11 +14,12 @@ class GenerationLeaseTest {
     final FunctionState st = new FunctionState("fn", Path.of("/backend/fn"));
     final Generation g = new Generation(st, 4, st.dir.resolve("gen-4"), List.of(Path.of("/layers/a")));
     final List<Generation> handedBack = new ArrayList<>();
+    final List<String> released = new ArrayList<>();
 
     GenerationLease lease() {
         g.refs++;
         st.leases++;
-        return new GenerationLease(g, handedBack::add);
+        return new GenerationLease(g, g.merged(), null, handedBack::add);
     }
 
     @Test
@@ -52,6 +53,21 @@ class GenerationLeaseTest {
         b.close();
         assertEquals(List.of(), handedBack, "still leased by c");
         c.close();
+        assertEquals(List.of(g), handedBack);
+    }
+
+    @Test
+    void theInvocationsOwnTreeIsReleasedOnceAndBeforeTheGenerationIsUnpinned() {
+        st.retire(g, 0);
+        g.refs++;
+        st.leases++;
+        Path own = Path.of("/backend/fn/gen-4/inv-1/merged");
+        GenerationLease l = new GenerationLease(g, own, (gen, root) -> released.add(root + " refs=" + gen.refs), handedBack::add);
+        assertEquals(own, l.root());
+        assertEquals("RootLease[fn gen 4 " + own + "]", l.toString());
+        l.close();
+        l.close();
+        assertEquals(List.of(own + " refs=1"), released, "released while the generation was still pinned, once");
         assertEquals(List.of(g), handedBack);
     }
 }

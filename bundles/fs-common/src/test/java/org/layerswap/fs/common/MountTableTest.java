@@ -27,6 +27,11 @@ class MountTableTest {
         assertEquals(2, t.countUnder(Path.of("/srv/ls")));
         assertEquals(0, t.countUnder(Path.of("/srv/other")));
         assertEquals("a\\b", MountTable.unescape("a\\134b"));
+        MountTable.Mount m = t.at(Path.of("/srv/ls/fn/gen-1/merged")).orElseThrow();
+        assertEquals("rw,relatime", m.mountOptions());
+        assertTrue(m.hasOption("relatime"));
+        assertFalse(m.hasOption("nosuid"));
+        assertTrue(t.at(Path.of("/srv/ls")).isEmpty());
     }
 
     @Test

@@ -25,13 +25,21 @@ import org.layerswap.nativeio.NativeIO;
  * layers base first with OverlayFS semantics (a 0/0 character device deletes the lower entry, a
  * directory carrying {@code trusted.overlay.opaque=y} hides the lower directory's contents).
  *
- * <p>Regular files are hard-linked from the layer directory (no bytes duplicated) unless their path
- * starts with one of the {@code copyPrefixes} (directories a function is expected to write, e.g.
- * {@code tmp}, {@code var}), or {@code linkFiles} is false, or the link fails (another file system,
- * protected_hardlinks): those are copied. A hard link shares its inode with the store's layer file, so
- * a function that writes into a <em>linked</em> file would change the shared layer: OverlayFS-style
- * copy-up cannot be done transparently here. Functions that may write anywhere need
- * {@code linkFiles=false} (every file copied) or the overlay backend.
+ * <p>Isolation (a hostile function must not reach shared layers or other functions): by default every
+ * regular file is <em>copied</em> into the generation, so a function's writes stay in its own farm and
+ * never reach the store's layer tree or another function's root. Copies lose setuid/setgid bits (there
+ * is no {@code nosuid} mount to neutralise them, unlike the overlay backend) and device nodes of a layer
+ * are never recreated (only whiteouts are applied). The generation directory is 0700.
+ *
+ * <p>{@code linkFiles=true} is an opt-in, UNSAFE for untrusted functions: regular files are then
+ * hard-linked from the layer directory (no bytes duplicated) unless their path starts with one of the
+ * {@code copyPrefixes} (directories a function is expected to write, e.g. {@code tmp}, {@code var}),
+ * they carry setuid/setgid bits, or the link fails (another file system, protected_hardlinks): those
+ * are copied. A hard link shares its inode with the store's layer file, so a function that writes into
+ * a linked file changes the shared layer for every function using it.
+ *
+ * <p>Unlike the overlay backend the invocations of one generation share its farm: a write persists
+ * until the next swap (each compose builds a fresh farm, nothing is carried over).
  * The same stable-path flip as the overlay backend makes swaps atomic.
  */
 public class CopyBackend extends GenerationalBackend {
@@ -43,6 +51,10 @@ public class CopyBackend extends GenerationalBackend {
     private final AtomicLong linked = new AtomicLong();
     private final AtomicLong copied = new AtomicLong();
 
+    /**
+     * @param linkFiles    hard-link files from the store (UNSAFE for untrusted functions; see the class comment)
+     * @param copyPrefixes with {@code linkFiles}: path prefixes whose files are copied all the same
+     */
     public CopyBackend(Path root, long graceMillis, boolean linkFiles, List<String> copyPrefixes) {
         super(root, graceMillis);
         this.linkFiles = linkFiles;
@@ -158,11 +170,13 @@ public class CopyBackend extends GenerationalBackend {
                     Files.createSymbolicLink(dst, Files.readSymbolicLink(file));
                     owner(file, dst);
                 } else if (attrs.isRegularFile()) {
-                    if (!shouldCopy(rel) && tryLink(dst, file)) {
+                    if (!shouldCopy(rel) && !setIds(file) && tryLink(dst, file)) {
                         linked.incrementAndGet();
                     } else {
                         Files.copy(file, dst, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
                         owner(file, dst);
+                        // after the chown: rwx bits only, so no setuid/setgid bit survives the copy
+                        Files.setPosixFilePermissions(dst, Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
                         copied.incrementAndGet();
                     }
                 } else {
@@ -176,6 +190,11 @@ public class CopyBackend extends GenerationalBackend {
             FileTime t = Files.getLastModifiedTime(d[0], LinkOption.NOFOLLOW_LINKS);
             Files.setLastModifiedTime(d[1], t);
         }
+    }
+
+    /** Whether a file carries setuid or setgid bits (never linked: the bit would stay effective). */
+    private static boolean setIds(Path file) throws IOException {
+        return (((Number) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS)).intValue() & 06000) != 0;
     }
 
     private boolean tryLink(Path dst, Path src) {

@@ -70,7 +70,7 @@ class CopyBackendTest {
     }
 
     @Test
-    void mergesLayersLinkingReadOnlyFilesAndCopyingWritableOnes() throws IOException {
+    void withTheUnsafeLinkOptInReadOnlyFilesAreLinkedAndWritableOnesCopied() throws IOException {
         CopyBackend b = backend(true, "var", "/tmp");
         Path base = layer("base", "etc/os", "base", "bin/sh", "shell", "var/log/x", "log");
         Path app = layer("app", "etc/os", "app", "app/main", "v1");

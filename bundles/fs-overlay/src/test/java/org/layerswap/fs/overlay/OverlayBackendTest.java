@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,70 +14,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.layerswap.api.ComposedRoot;
 import org.layerswap.api.RootLease;
 import org.layerswap.fs.common.GenerationalBackend;
 import org.layerswap.fs.common.MountTable;
-import org.layerswap.fs.common.Trees;
 import org.layerswap.nativeio.NativeIO;
 import org.layerswap.testkit.Await;
 
-/** Real OverlayFS mounts: runs only as root on a kernel with overlay support (skipped otherwise, with the reason). */
-class OverlayBackendTest {
-
-    private Path dir;
-    private Path root;
-    private Path layers;
-    private final List<OverlayBackend> backends = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() throws IOException {
-        dir = Files.createTempDirectory("lsov");
-        root = dir.resolve("r");
-        layers = Files.createDirectories(dir.resolve("layers"));
-        OverlayBackend probe = backend(0);
-        assumeTrue(probe.isAvailable(), "overlay tests need root and overlay support: " + probe.unavailableReason());
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        for (OverlayBackend b : backends) {
-            b.close();
-        }
-        List<MountTable.Mount> left = MountTable.read().under(dir);
-        for (MountTable.Mount m : left) { // clean up before failing so nothing leaks out of the test
-            NativeIO.get().umount2(m.mountPoint(), NativeIO.MNT_DETACH);
-        }
-        Trees.deleteTree(dir);
-        assertEquals(List.of(), left, "mounts leaked under " + dir);
-    }
-
-    private OverlayBackend backend(long grace) {
-        OverlayBackend b = new OverlayBackend(root, grace);
-        backends.add(b);
-        return b;
-    }
-
-    private Path layer(String name, String... fileAndContent) throws IOException {
-        Path l = Files.createDirectories(layers.resolve(name));
-        for (int i = 0; i < fileAndContent.length; i += 2) {
-            Path f = l.resolve(fileAndContent[i]);
-            Files.createDirectories(f.getParent());
-            Files.writeString(f, fileAndContent[i + 1]);
-        }
-        return l;
-    }
-
-    private int mountsUnderRoot() throws IOException {
-        return MountTable.read().countUnder(root);
-    }
+/** Real OverlayFS mounts (see {@link OverlayTestBase}): composition, swaps, leases, recovery. */
+class OverlayBackendTest extends OverlayTestBase {
 
     @Test
     void composesAndKeepsFunctionsWritesApart() throws IOException {
@@ -92,17 +42,21 @@ class OverlayBackendTest {
         assertEquals(2, mountsUnderRoot());
         assertTrue(MountTable.read().isMountPoint(b.root().resolve("f1/gen-1/merged"), "overlay"));
         Path s1 = b.stablePath("f1");
-        Path s2 = b.stablePath("f2");
         assertEquals("app-os", Files.readString(s1.resolve("etc/os")), "the top layer wins");
         assertEquals("shell", Files.readString(s1.resolve("bin/sh")));
-        Files.writeString(s1.resolve("app/main"), "patched by f1");
-        Files.writeString(s1.resolve("new-file"), "f1 only");
-        assertEquals("patched by f1", Files.readString(s1.resolve("app/main")));
-        assertEquals("v1", Files.readString(s2.resolve("app/main")), "f2 does not see f1's write");
-        assertFalse(Files.exists(s2.resolve("new-file")));
-        assertEquals("v1", Files.readString(app.resolve("app/main")), "the shared layer is untouched");
-        assertFalse(Files.exists(app.resolve("new-file")));
-        assertTrue(Files.exists(b.root().resolve("f1/gen-1/upper/new-file")), "writes land in f1's own upper dir");
+        try (RootLease l1 = b.enter("f1"); RootLease l2 = b.enter("f2")) {
+            Files.writeString(l1.root().resolve("app/main"), "patched by f1");
+            Files.writeString(l1.root().resolve("new-file"), "f1 only");
+            assertEquals("patched by f1", Files.readString(l1.root().resolve("app/main")));
+            assertEquals("v1", Files.readString(l2.root().resolve("app/main")), "f2 does not see f1's write");
+            assertFalse(Files.exists(l2.root().resolve("new-file")));
+            assertEquals("v1", Files.readString(s1.resolve("app/main")), "nor does f1's generation tree");
+            assertEquals("v1", Files.readString(app.resolve("app/main")), "the shared layer is untouched");
+            assertFalse(Files.exists(app.resolve("new-file")));
+            assertTrue(Files.exists(l1.root().resolveSibling("upper").resolve("new-file")), "writes land in the invocation's own upper dir");
+            assertEquals(4, mountsUnderRoot(), "two generations and two invocations");
+        }
+        assertEquals(2, mountsUnderRoot(), "invocation overlays are unmounted with their lease");
         assertTrue(b.remove("f1"));
         assertEquals(1, mountsUnderRoot());
         assertFalse(Files.exists(b.root().resolve("f1")));
@@ -144,7 +98,7 @@ class OverlayBackendTest {
         assertEquals("2", Files.readString(b.stablePath("f").resolve("ver")));
         b.reapNow();
         assertEquals("1", Files.readString(lease.root().resolve("ver")), "a running invocation keeps its tree");
-        assertEquals(2, mountsUnderRoot());
+        assertEquals(3, mountsUnderRoot(), "two generations and the invocation's own overlay");
         lease.close();
         lease.close(); // idempotent
         b.reapNow();
@@ -154,13 +108,19 @@ class OverlayBackendTest {
     }
 
     @Test
-    void copyOnWriteUpdateCarriesTheFunctionsWrites() throws IOException {
-        OverlayBackend b = backend(0);
+    void copyOnWriteUpdateCarriesTheWritesOfAFunctionWithAPersistentUpper() throws IOException {
+        OverlayBackend b = backend(0, Set.of("f"));
         Path v1 = layer("v1", "ver", "1", "cfg/a", "a");
         Path v2 = layer("v2", "ver", "2", "cfg/a", "a");
         b.compose("f", List.of(v1));
-        Files.writeString(b.stablePath("f").resolve("state"), "mine");
-        Files.delete(b.stablePath("f").resolve("cfg/a")); // a whiteout in the upper dir
+        try (RootLease l = b.enter("f")) {
+            assertEquals(b.root().resolve("f/gen-1/merged"), l.root(), "the invocations share the generation's tree");
+            Files.writeString(l.root().resolve("state"), "mine");
+            Files.delete(l.root().resolve("cfg/a")); // a whiteout in the upper dir
+        }
+        try (RootLease l = b.enter("f")) {
+            assertEquals("mine", Files.readString(l.root().resolve("state")), "opted in: the write outlives the invocation");
+        }
         b.composeKeepingWrites("f", List.of(v2));
         assertEquals("2", Files.readString(b.stablePath("f").resolve("ver")));
         assertEquals("mine", Files.readString(b.stablePath("f").resolve("state")));
@@ -297,13 +257,14 @@ class OverlayBackendTest {
 
     @Test
     void recoveryAfterAbandonedInstanceKeepsCurrentAndCleansTheRest() throws IOException {
-        OverlayBackend crashed = backend(60_000);
+        OverlayBackend crashed = backend(60_000, Set.of("g"));
         Path v1 = layer("v1", "ver", "1");
         Path v2 = layer("v2", "ver", "2");
         crashed.compose("f", List.of(v1));
         crashed.compose("g", List.of(v1));
         RootLease held = crashed.enter("f");
-        crashed.compose("f", List.of(v2)); // gen-1 of f still leased and mounted
+        crashed.compose("f", List.of(v2)); // gen-1 of f still leased and mounted, with held's own overlay
+        RootLease heldOnCurrent = crashed.enter("f"); // an invocation overlay in the generation recovery keeps
         Files.writeString(crashed.stablePath("g").resolve("state"), "kept");
         // a half-built generation as a crash mid-compose leaves it: mounted but never flipped in
         Path half = Files.createDirectories(crashed.root().resolve("g/gen-7"));
@@ -314,9 +275,9 @@ class OverlayBackendTest {
                 "lowerdir=" + v2 + ",upperdir=" + half.resolve("upper") + ",workdir=" + half.resolve("work"));
         NativeIO.get().umount2(crashed.root().resolve("g/gen-1/merged"), NativeIO.MNT_DETACH); // as after a reboot
         crashed.abandon();
-        assertEquals(3, mountsUnderRoot());
+        assertEquals(5, mountsUnderRoot());
 
-        OverlayBackend fresh = backend(0);
+        OverlayBackend fresh = backend(0, Set.of("g"));
         GenerationalBackend.RecoveryReport r = fresh.recover();
         assertEquals(List.of(), r.problems());
         assertEquals(1, r.adopted(), r.toString());
@@ -326,9 +287,11 @@ class OverlayBackendTest {
         assertEquals("kept", Files.readString(fresh.stablePath("g").resolve("state")), "re-mounted with its upper dir");
         assertFalse(Files.exists(fresh.root().resolve("g/gen-7")));
         assertFalse(Files.exists(fresh.root().resolve("f/gen-1")));
+        assertFalse(Files.exists(heldOnCurrent.root().getParent()), "a crashed invocation's overlay and writes are gone");
         assertEquals(2, fresh.composed("f").orElseThrow().generation());
         assertEquals(3, fresh.compose("f", List.of(v1)).generation(), "generation numbers continue");
         held.close(); // a lease of the dead instance is harmless
+        heldOnCurrent.close();
     }
 
     @Test

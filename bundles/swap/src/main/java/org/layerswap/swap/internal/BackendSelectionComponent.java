@@ -54,11 +54,16 @@ public class BackendSelectionComponent {
         @AttributeDefinition(description = "Both: milliseconds a retired generation without leases stays before teardown")
         long graceMillis() default 1000;
 
-        @AttributeDefinition(description = "copy: hard-link read-only files from the layer store (false: copy every file)")
-        boolean linkFiles() default true;
+        @AttributeDefinition(description = "copy: UNSAFE for untrusted functions: hard-link files from the layer store, so a write "
+                + "to a linked file changes the shared layer for every function (false: copy every file)")
+        boolean linkFiles() default false;
 
-        @AttributeDefinition(description = "copy: comma-separated path prefixes whose files are always copied (functions write there)")
+        @AttributeDefinition(description = "copy, with linkFiles: comma-separated path prefixes whose files are copied all the same")
         String copyPrefixes() default "tmp,var,run,root,home";
+
+        @AttributeDefinition(description = "overlay: comma-separated function ids whose invocations share a writable upper per "
+                + "generation, carried over by copy-on-write swaps; every other function gets a fresh upper per invocation")
+        String persistentUpperFunctions() default "";
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(BackendSelectionComponent.class);

@@ -13,7 +13,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 
-/** DS adapter publishing the portable hard-link/copy farm backend ({@code name=copy}). */
+/** DS adapter publishing the portable copy farm backend ({@code name=copy}; hard links only with the unsafe linkFiles opt-in). */
 @Component(service = FilesystemBackend.class, configurationPid = "org.layerswap.fs",
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
         property = {"name=copy", "service.ranking:Integer=100"})
@@ -27,10 +27,13 @@ public class CopyBackendComponent extends BackendComponentSupport<CopyBackend> {
         /** Milliseconds a retired generation without leases stays before deletion */
         long graceMillis() default 1000;
 
-        /** Hard-link read-only files from the layer store (false: copy every file) */
-        boolean linkFiles() default true;
+        /**
+         * UNSAFE for untrusted functions: hard-link files from the layer store instead of copying them, so a function
+         * that writes a linked file changes the shared layer for every function (default false: copy every file)
+         */
+        boolean linkFiles() default false;
 
-        /** Comma-separated path prefixes whose files are always copied (functions write there) */
+        /** With linkFiles: comma-separated path prefixes whose files are copied all the same (functions write there) */
         String copyPrefixes() default "tmp,var,run,root,home";
     }
 

@@ -1,6 +1,9 @@
 package org.layerswap.fs.overlay.internal;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.layerswap.fs.overlay.OverlayBackend;
 import org.layerswap.api.FilesystemBackend;
@@ -25,12 +28,18 @@ public class OverlayBackendComponent extends BackendComponentSupport<OverlayBack
 
         /** Milliseconds a retired generation without leases stays mounted before teardown */
         long graceMillis() default 1000;
+
+        /**
+         * Comma-separated function ids whose invocations share one writable upper per generation, carried over by
+         * copy-on-write swaps; every other function gets a fresh upper per invocation, discarded afterwards
+         */
+        String persistentUpperFunctions() default "";
     }
 
     @Activate
     void activate(Config config) {
         Path dir = DataPaths.resolve(config.overlayRoot(), "fs/overlay");
-        start(new OverlayBackend(dir, config.graceMillis()), settings(config));
+        start(new OverlayBackend(dir, config.graceMillis(), ids(config.persistentUpperFunctions())), settings(config));
     }
 
     /** Switching {@code backend} (same PID) must not rebuild this backend under running invocations. */
@@ -45,6 +54,10 @@ public class OverlayBackendComponent extends BackendComponentSupport<OverlayBack
     }
 
     private static String settings(Config c) {
-        return c.overlayRoot() + "|" + c.graceMillis();
+        return c.overlayRoot() + "|" + c.graceMillis() + "|" + new java.util.TreeSet<>(ids(c.persistentUpperFunctions()));
+    }
+
+    static Set<String> ids(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
     }
 }
