@@ -247,13 +247,18 @@ public final class BubblewrapSandbox implements AutoCloseable {
     }
 
     Capture capture(InputStream in, AtomicLong firstByte) throws IOException {
+        return capture(in, firstByte, settings.maxOutputBytes());
+    }
+
+    /** Reads a stream to its end, keeping its first {@code limit} bytes. */
+    static Capture capture(InputStream in, AtomicLong firstByte, int limit) throws IOException {
         ByteArrayOutputStream kept = new ByteArrayOutputStream();
         boolean truncated = false;
         byte[] buf = new byte[8192];
         try (in) {
             for (int n; (n = in.read(buf)) > 0; ) {
                 firstByte.compareAndSet(-1, System.nanoTime());
-                int room = settings.maxOutputBytes() - kept.size();
+                int room = limit - kept.size();
                 if (n > room) {
                     truncated = true; // keep draining so the function never blocks on a full pipe
                 }

@@ -79,7 +79,7 @@ final class SandboxProbe {
             return "cannot start " + s.bwrap() + ": " + e.getMessage();
         }
         p.getOutputStream().close();
-        Future<BubblewrapSandbox.Capture> out = pumps.submit(() -> sandbox.capture(p.getInputStream(), new AtomicLong()));
+        Future<BubblewrapSandbox.Capture> out = pumps.submit(() -> BubblewrapSandbox.capture(p.getInputStream(), new AtomicLong(), 4096));
         boolean exited;
         try {
             exited = p.waitFor(s.probeTimeoutMillis(), TimeUnit.MILLISECONDS);
