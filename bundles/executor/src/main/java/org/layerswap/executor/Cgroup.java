@@ -7,6 +7,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +33,7 @@ public final class Cgroup implements AutoCloseable {
 
     Cgroup(Cgroups.Version version, Map<String, Path> dirs) {
         this.version = version;
-        this.dirs = Map.copyOf(dirs);
+        this.dirs = Collections.unmodifiableMap(new LinkedHashMap<>(dirs)); // in creation order: memory, pids, cpu
     }
 
     /** The files a process writes its pid into to join this group (one per hierarchy). */

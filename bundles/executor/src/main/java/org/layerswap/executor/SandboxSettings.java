@@ -75,11 +75,13 @@ public record SandboxSettings(Path bwrap, boolean isolateNetwork, long timeoutMi
     }
 
     /**
-     * Parses {@code id=spec} entries, e.g. {@code thumbnail=memory=512m,pids=64} (the first '=' ends the id).
+     * Parses {@code id=spec} entries, e.g. {@code thumbnail=memory=512m,pids=64} (the first '=' ends the id);
+     * an entry may hold several separated by ';' (a plain .cfg value is one string).
      */
     public static Map<String, String> parseFunctionLimits(String[] entries) {
         Map<String, String> m = new LinkedHashMap<>();
-        for (String entry : entries == null ? new String[0] : entries) {
+        for (String entry : java.util.Arrays.stream(entries == null ? new String[0] : entries)
+                .flatMap(e -> java.util.Arrays.stream(e.split(";"))).toList()) {
             if (entry.isBlank()) {
                 continue;
             }

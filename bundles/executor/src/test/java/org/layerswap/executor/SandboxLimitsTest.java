@@ -33,7 +33,8 @@ class SandboxLimitsTest {
 
     @Test
     void perFunctionLimitsAreCheckedWhenConfiguredAndRootIsRefused() {
-        Map<String, String> m = SandboxSettings.parseFunctionLimits(new String[] {"thumb=memory=512m,pids=64", " "});
+        Map<String, String> m = SandboxSettings.parseFunctionLimits(new String[] {"thumb=memory=512m,pids=64;resize=pids=32", " "});
+        assertEquals(Map.of("thumb", "memory=512m,pids=64", "resize", "pids=32"), m);
         SandboxSettings s = SandboxSettings.defaults().withLimits(SandboxLimits.defaults(), m);
         assertEquals(64, s.limitsFor("thumb").pids());
         assertEquals(128, s.limitsFor("other").pids());
