@@ -28,7 +28,11 @@ public record ExecutionResult(long id, String functionId, Map<String, String> pa
         /** Killed after the executor's timeout. */
         TIMED_OUT,
         /** Never ran: unknown function, layers not resident in time, no root, no sandbox runtime. */
-        NOT_RUN
+        NOT_RUN,
+        /** Ended by its memory limit (the kernel's OOM killer ran in its cgroup). Since 1.1. */
+        OUT_OF_MEMORY,
+        /** Ended because it reached its process/thread limit (a fork was refused in its cgroup). Since 1.1. */
+        PIDS_EXHAUSTED
     }
 
     public ExecutionResult {

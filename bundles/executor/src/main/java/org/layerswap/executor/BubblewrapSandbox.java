@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,93 +25,117 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.layerswap.api.ImageConfig;
 
 /**
- * Runs an image's entrypoint with a composed root filesystem as {@code /}, isolated by bubblewrap.
+ * Runs an image's entrypoint with a composed root filesystem as {@code /}, isolated by bubblewrap, as an
+ * unprivileged user without capabilities, under a seccomp filter and inside its own cgroup.
  *
  * <p>Why bubblewrap rather than an OCI runtime (crun/runc): the root is already composed and pinned by the
  * swap manager, so all that is left is namespaces plus a handful of mounts. bubblewrap does exactly that from
  * its command line, with no per-invocation bundle directory or config.json to write and no container state
- * to clean up (crun keeps state under /run until {@code delete}); {@code --die-with-parent} and a private PID
- * namespace mean killing the bwrap process kills the whole function. A sandbox starts in about 3 ms.
+ * to clean up; {@code --die-with-parent} and a private PID namespace mean killing the bwrap process kills the
+ * whole function. A sandbox starts in a few ms.
  *
- * <p>Inside: the root is bind-mounted read-write (writes land in the function's private upper layer), fresh
- * {@code /proc}, a minimal {@code /dev}, a tmpfs {@code /tmp}; every namespace unshared (the network too unless
- * configured otherwise); the environment is exactly the image's plus the invocation's parameters as
- * {@code LS_PARAM_<NAME>} variables and as a JSON object on stdin.
+ * <p>Inside (the appliance runs as root, so each of these stands between a hostile image and the host):
+ * <ul>
+ *   <li>a new user namespace ({@code --unshare-user}, required: see {@link SandboxProbe}) in which the function
+ *       runs as {@link SandboxSettings#uid()}/{@link SandboxSettings#gid()} (default 65534) with every
+ *       capability dropped ({@code --cap-drop ALL}), and cannot make further user namespaces
+ *       ({@code --disable-userns} and the seccomp filter);</li>
+ *   <li>new pid, ipc, uts, cgroup and (unless configured otherwise) network namespaces; {@code --new-session}
+ *       (no TIOCSTI into the caller's terminal); {@code --die-with-parent};</li>
+ *   <li>the {@link SeccompFilter} ({@code --seccomp}): mount, ptrace, keyctl, bpf, userfaultfd, module loading,
+ *       new namespaces and other escape syscalls fail with EPERM; foreign architectures are killed;</li>
+ *   <li>its own {@link Cgroup} with memory, pids and CPU limits ({@link SandboxLimits}), joined by the
+ *       launcher before bubblewrap starts ({@link SandboxProcess}); a run that hits the memory or pids limit is
+ *       ended and reported as such; the group is removed after every run;</li>
+ *   <li>the root bind-mounted read-write (writes land in the function's private upper layer), fresh
+ *       {@code /proc}, a minimal {@code /dev}, a size-limited tmpfs {@code /tmp}; the environment is exactly the
+ *       image's plus the invocation's parameters as {@code LS_PARAM_<NAME>} variables and as a JSON object on
+ *       stdin (written by its own thread, within the timeout).</li>
+ * </ul>
  */
 public final class BubblewrapSandbox implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How often a running sandbox's cgroup is checked for a limit hit. */
+    private static final long POLL_MILLIS = 20;
 
-    private final SandboxSettings settings;
+    private volatile SandboxSettings settings;
+    private final Cgroups cgroups;
+    private final AtomicLong runs = new AtomicLong();
     private final ExecutorService pumps = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "layerswap-exec-output");
+        Thread t = new Thread(r, "layerswap-exec-io");
         t.setDaemon(true);
         return t;
     });
+    private Path filterDir;
+    private Path filter;
 
     public BubblewrapSandbox(SandboxSettings settings) {
+        this(settings, Cgroups.host());
+    }
+
+    public BubblewrapSandbox(SandboxSettings settings, Cgroups cgroups) {
         this.settings = settings;
+        this.cgroups = cgroups;
     }
 
     public SandboxSettings settings() {
         return settings;
     }
 
-    /** "" when bubblewrap can run sandboxes here, else why not (what to install or enable). */
-    public String unavailableReason() {
-        if (!Files.isExecutable(settings.bwrap())) {
-            return settings.bwrap() + " is missing: install Debian's bubblewrap package (apt-get install bubblewrap)";
+    /** New settings for the runs that start from now on (runs in progress keep theirs). */
+    public void update(SandboxSettings newSettings) {
+        this.settings = java.util.Objects.requireNonNull(newSettings);
+    }
+
+    /** The seccomp program in a root-only file (the launcher opens it as fd 3), written once. */
+    synchronized Path seccompFilter() throws IOException {
+        if (filter == null) {
+            filterDir = Files.createTempDirectory("layerswap-sandbox-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            filter = Files.write(filterDir.resolve("seccomp.bpf"), SeccompFilter.program());
         }
-        try {
-            Process p = new ProcessBuilder(probeCommand()).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readNBytes(4096), StandardCharsets.UTF_8).trim();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return "bubblewrap did not finish a trivial sandbox within 10 s";
-            }
-            return p.exitValue() == 0 ? "" : "bubblewrap cannot create namespaces here (exit " + p.exitValue() + "): " + out;
-        } catch (IOException e) {
-            return "cannot start " + settings.bwrap() + ": " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted while probing bubblewrap";
-        }
+        return filter;
     }
 
     /**
-     * A trivial sandbox over the host's /usr only: binding all of / would copy every host mount, and one that
-     * vanishes meanwhile (another function's superseded root) fails the probe for no real reason.
+     * "" when sandboxes can run here, else why not (what to install or which kernel setting to change). Runs a
+     * trivial sandbox with every restriction a function gets, within {@link SandboxSettings#probeTimeoutMillis()}.
      */
-    private List<String> probeCommand() {
-        List<String> argv = new ArrayList<>(List.of(settings.bwrap().toString(), "--unshare-all", "--die-with-parent",
-                "--ro-bind", "/usr", "/usr"));
-        for (String d : List.of("/bin", "/lib", "/lib64", "/sbin")) {
-            Path p = Path.of(d);
-            try {
-                if (Files.isSymbolicLink(p)) {
-                    argv.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), d));
-                } else if (Files.isDirectory(p)) {
-                    argv.addAll(List.of("--ro-bind", d, d));
-                }
-            } catch (IOException e) {
-                // unreadable link: the probe then says what failed
-            }
+    public String unavailableReason() {
+        return new SandboxProbe(this, cgroups, pumps).unavailableReason();
+    }
+
+    Cgroups cgroups() {
+        return cgroups;
+    }
+
+    /** A name for one run's cgroup, unique on this host while this JVM lives. */
+    String cgroupName(String kind) {
+        return kind + "-" + ProcessHandle.current().pid() + "-" + runs.incrementAndGet();
+    }
+
+    /** What every sandbox gets, whatever it runs: namespaces, uid/gid, capabilities, seccomp. */
+    List<String> isolation() {
+        List<String> argv = new ArrayList<>(List.of("--unshare-user", "--uid", Integer.toString(settings.uid()),
+                "--gid", Integer.toString(settings.gid()), "--disable-userns", "--unshare-pid", "--unshare-ipc",
+                "--unshare-uts", "--unshare-cgroup"));
+        if (settings.isolateNetwork()) {
+            argv.add("--unshare-net");
         }
-        argv.addAll(List.of("--", "/usr/bin/true"));
+        argv.addAll(List.of("--cap-drop", "ALL", "--die-with-parent", "--new-session",
+                "--seccomp", Integer.toString(SandboxProcess.SECCOMP_FD)));
         return argv;
     }
 
-    /** The command line for one execution (visible for tests). */
+    /** The bubblewrap command line for one execution (visible for tests). */
     public List<String> command(String functionId, Path root, ImageConfig config, Map<String, String> params) {
         List<String> argv = new ArrayList<>();
         argv.add(settings.bwrap().toString());
-        argv.addAll(List.of("--bind", root.toString(), "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-                "--unshare-all"));
-        if (!settings.isolateNetwork()) {
-            argv.add("--share-net");
-        }
-        argv.addAll(List.of("--die-with-parent", "--new-session", "--hostname", hostname(functionId), "--clearenv"));
+        argv.addAll(List.of("--bind", root.toString(), "/", "--proc", "/proc", "--dev", "/dev",
+                "--size", Long.toString(settings.limitsFor(functionId).tmpfsBytes()), "--tmpfs", "/tmp"));
+        argv.addAll(isolation());
+        argv.addAll(List.of("--hostname", hostname(functionId), "--clearenv"));
         for (Map.Entry<String, String> e : environment(functionId, config, params).entrySet()) {
             argv.addAll(List.of("--setenv", e.getKey(), e.getValue()));
         }
@@ -151,53 +176,89 @@ public final class BubblewrapSandbox implements AutoCloseable {
         return h.isEmpty() ? "function" : h.substring(0, Math.min(63, h.length()));
     }
 
-    /** Runs one execution and waits for it, at most the configured timeout. Never throws for the function's failures. */
+    /**
+     * Runs one execution in its own cgroup and waits for it: at most the configured timeout, less when it hits a
+     * cgroup limit. Never throws for the function's failures; the cgroup is gone when this returns.
+     */
     public SandboxRun run(String functionId, Path root, ImageConfig config, Map<String, String> params) {
         if (config.entrypoint().isEmpty() && config.cmd().isEmpty()) {
-            return new SandboxRun(-1, false, "", "", false, 0, 0,
-                    "the image of " + functionId + " has neither an entrypoint nor a cmd: nothing to run");
+            return SandboxRun.notStarted("the image of " + functionId + " has neither an entrypoint nor a cmd: nothing to run");
         }
+        SandboxSettings s = settings;
+        try (Cgroup cgroup = cgroups.create(cgroupName("run"), s.limitsFor(functionId))) {
+            return run(cgroup, command(functionId, root, config, params), params, s.timeoutMillis());
+        } catch (IOException e) {
+            return SandboxRun.notStarted("cannot create the sandbox's cgroup: " + e.getMessage());
+        }
+    }
+
+    private SandboxRun run(Cgroup cgroup, List<String> bwrapArgv, Map<String, String> params, long timeoutMillis)
+            throws IOException {
         long t0 = System.nanoTime();
         Process p;
         try {
-            p = new ProcessBuilder(command(functionId, root, config, params)).start();
+            p = new ProcessBuilder(SandboxProcess.launcher(seccompFilter(), cgroup.procsFiles(), bwrapArgv)).start();
         } catch (IOException e) {
-            return new SandboxRun(-1, false, "", "", false, 0, 0, "cannot start " + settings.bwrap() + ": " + e.getMessage());
+            return SandboxRun.notStarted("cannot start " + settings.bwrap() + ": " + e.getMessage());
         }
         AtomicLong firstByte = new AtomicLong(-1);
         Future<Capture> out = pumps.submit(() -> capture(p.getInputStream(), firstByte));
         Future<Capture> err = pumps.submit(() -> capture(p.getErrorStream(), firstByte));
-        writeParams(p.getOutputStream(), params);
-        boolean exited;
-        try {
-            exited = p.waitFor(settings.timeoutMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            exited = false;
-        }
+        // its own thread: a function that never reads stdin must not hold this slot past the timeout
+        pumps.submit(() -> writeParams(p.getOutputStream(), params));
+        Ended ended = await(p, cgroup, t0 + timeoutMillis * 1_000_000);
         long end = System.nanoTime();
-        if (!exited) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+        if (ended != Ended.EXITED) {
+            p.destroyForcibly(); // bwrap's death takes its pid namespace with it (--die-with-parent)
+            cgroup.killAll();
         }
+        Cgroup.LimitHit limit = cgroup.limitHit(); // also after an exit: the OOM killer may have ended it
         Capture o = collect(out);
         Capture e = collect(err);
         long first = firstByte.get() < 0 ? end : Math.min(firstByte.get(), end);
-        return new SandboxRun(exited ? p.exitValue() : -1, !exited, o.text(), e.text(), o.truncated() || e.truncated(),
-                (first - t0) / 1000, (end - first) / 1000, "");
+        return new SandboxRun(ended == Ended.EXITED ? p.exitValue() : -1, ended == Ended.TIMED_OUT, o.text(), e.text(),
+                o.truncated() || e.truncated(), (first - t0) / 1000, (end - first) / 1000, "", limit);
     }
 
-    private record Capture(String text, boolean truncated) {
+    private enum Ended { EXITED, TIMED_OUT, LIMIT }
+
+    /** Waits for the exit, the deadline or a cgroup limit hit, whichever comes first. */
+    private static Ended await(Process p, Cgroup cgroup, long deadlineNanos) {
+        try {
+            while (true) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return p.isAlive() ? Ended.TIMED_OUT : Ended.EXITED;
+                }
+                if (p.waitFor(Math.min(left, POLL_MILLIS * 1_000_000), TimeUnit.NANOSECONDS)) {
+                    return Ended.EXITED;
+                }
+                if (cgroup.limitHit() != Cgroup.LimitHit.NONE) {
+                    return Ended.LIMIT;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Ended.TIMED_OUT;
+        }
     }
 
-    private Capture capture(InputStream in, AtomicLong firstByte) throws IOException {
+    record Capture(String text, boolean truncated) {
+    }
+
+    Capture capture(InputStream in, AtomicLong firstByte) throws IOException {
+        return capture(in, firstByte, settings.maxOutputBytes());
+    }
+
+    /** Reads a stream to its end, keeping its first {@code limit} bytes. */
+    static Capture capture(InputStream in, AtomicLong firstByte, int limit) throws IOException {
         ByteArrayOutputStream kept = new ByteArrayOutputStream();
         boolean truncated = false;
         byte[] buf = new byte[8192];
         try (in) {
             for (int n; (n = in.read(buf)) > 0; ) {
                 firstByte.compareAndSet(-1, System.nanoTime());
-                int room = settings.maxOutputBytes() - kept.size();
+                int room = limit - kept.size();
                 if (n > room) {
                     truncated = true; // keep draining so the function never blocks on a full pipe
                 }
@@ -207,7 +268,7 @@ public final class BubblewrapSandbox implements AutoCloseable {
         return new Capture(kept.toString(StandardCharsets.UTF_8), truncated);
     }
 
-    private static Capture collect(Future<Capture> f) {
+    static Capture collect(Future<Capture> f) {
         try {
             return f.get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -227,7 +288,15 @@ public final class BubblewrapSandbox implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         pumps.shutdownNow();
+        try {
+            if (filter != null) {
+                Files.deleteIfExists(filter);
+                Files.deleteIfExists(filterDir);
+            }
+        } catch (IOException e) {
+            // a leftover root-only temporary file: harmless
+        }
     }
 }

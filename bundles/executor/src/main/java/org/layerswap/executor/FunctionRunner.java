@@ -69,6 +69,23 @@ public final class FunctionRunner implements FunctionExecutor {
         }
     }
 
+    /** Probes the sandbox again (after its settings changed); returns the new {@link #unavailableReason()}. */
+    public String reprobe() {
+        unavailable = sandbox.unavailableReason();
+        if (!unavailable.isEmpty()) {
+            LOG.warn("functions cannot run on this machine: {}", unavailable);
+        }
+        return unavailable;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    BubblewrapSandbox sandbox() {
+        return sandbox;
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -112,11 +129,19 @@ public final class FunctionRunner implements FunctionExecutor {
             SandboxRun run = sandbox.run(functionId, lease.root(), def.config(), params);
             ColdStart cs = new ColdStart(decisionMicros, lease.layerWaitMicros(), lease.mountMicros(), run.processStartMicros(),
                     run.executionMicros());
+            SandboxLimits limits = sandbox.settings().limitsFor(functionId);
             Status status = !run.error().isEmpty() ? Status.NOT_RUN
+                    : run.limit() == Cgroup.LimitHit.MEMORY ? Status.OUT_OF_MEMORY
+                    : run.limit() == Cgroup.LimitHit.PIDS ? Status.PIDS_EXHAUSTED
                     : run.timedOut() ? Status.TIMED_OUT : run.exitCode() == 0 ? Status.SUCCEEDED : Status.FAILED;
-            String detail = !run.error().isEmpty() ? run.error()
-                    : run.timedOut() ? "killed after the " + sandbox.settings().timeoutMillis() + " ms timeout"
-                    : run.exitCode() != 0 ? "exited with status " + run.exitCode() : "";
+            String detail = switch (status) {
+                case NOT_RUN -> run.error();
+                case OUT_OF_MEMORY -> "ended by its memory limit of " + limits.memoryBytes() / SandboxLimits.MB + " MB (OOM kill)";
+                case PIDS_EXHAUSTED -> "ended on reaching its limit of " + limits.pids() + " processes";
+                case TIMED_OUT -> "killed after the " + sandbox.settings().timeoutMillis() + " ms timeout";
+                case FAILED -> "exited with status " + run.exitCode();
+                case SUCCEEDED -> "";
+            };
             return finish(new ExecutionResult(id, functionId, params, started, status, run.exitCode(), run.stdout(), run.stderr(),
                     run.truncated(), cs, plan.missing(), lease.generation(), plan.arm(), detail), plan);
         } catch (IOException | RuntimeException e) {

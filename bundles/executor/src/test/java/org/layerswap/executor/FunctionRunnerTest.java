@@ -196,4 +196,31 @@ class FunctionRunnerTest {
         assertEquals(ExecutionResult.Status.NOT_RUN, r.status());
         assertTrue(r.detail().contains("install Debian's bubblewrap"), r.detail());
     }
+
+    @Test
+    void aFunctionOverItsLimitsEndsAsOomOrPidsAndTheNextRunsNormally() throws IOException {
+        Path root = TestRoots.busyboxRoot(dir.resolve("root"));
+        TestRoots.script(root, """
+                case "$LS_PARAM_MODE" in
+                  bomb) f() { f | f & }; f; wait ;;
+                  hog) a=$(yes 0123456789abcdef | head -c 200000000); echo ${#a} ;;
+                  *) echo fine ;;
+                esac
+                """);
+        OneRootSwapManager swap = new OneRootSwapManager(root);
+        SandboxSettings settings = new SandboxSettings(TestRoots.BWRAP, true, 20_000, 1024)
+                .withLimits(SandboxLimits.defaults(), Map.of("fn", "pids=16,memory=32m"));
+        FunctionRunner runner = new FunctionRunner(swap, () -> feedback, new BubblewrapSandbox(settings),
+                new FunctionRunner.Limits(1_000, 2, 10));
+        ExecutionResult bomb = runner.execute("fn", Map.of("mode", "bomb"));
+        assertEquals(ExecutionResult.Status.PIDS_EXHAUSTED, bomb.status(), bomb.toString());
+        assertEquals("ended on reaching its limit of 16 processes", bomb.detail());
+        ExecutionResult hog = runner.execute("fn", Map.of("mode", "hog"));
+        assertEquals(ExecutionResult.Status.OUT_OF_MEMORY, hog.status(), hog.toString());
+        assertEquals("ended by its memory limit of 32 MB (OOM kill)", hog.detail());
+        ExecutionResult fine = runner.execute("fn", Map.of());
+        assertEquals(ExecutionResult.Status.SUCCEEDED, fine.status(), fine.toString());
+        assertTrue(outcomes.get(0).error() && outcomes.get(1).error(), "the feedback loop counts limit hits as errors");
+        assertEquals(0, swap.leasesOpen);
+    }
 }

@@ -27,7 +27,7 @@ final class TestRoots {
         Files.createDirectories(dir.resolve("bin"));
         Files.createDirectories(dir.resolve("fn"));
         Files.copy(BUSYBOX, dir.resolve("bin/busybox"));
-        for (String applet : List.of("sh", "cat", "echo", "env", "sleep", "hostname", "head", "wc", "yes", "ls", "ps", "id")) {
+        for (String applet : List.of("sh", "cat", "echo", "env", "sleep", "hostname", "head", "wc", "yes", "ls", "ps", "id", "grep", "mount", "mknod", "unshare", "tr")) {
             Files.createSymbolicLink(dir.resolve("bin/" + applet), Path.of("busybox"));
         }
         return dir;

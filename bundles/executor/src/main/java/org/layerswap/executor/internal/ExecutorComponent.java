@@ -10,10 +10,12 @@ import org.layerswap.api.FunctionExecutor;
 import org.layerswap.api.SwapManager;
 import org.layerswap.executor.BubblewrapSandbox;
 import org.layerswap.executor.FunctionRunner;
+import org.layerswap.executor.SandboxLimits;
 import org.layerswap.executor.SandboxSettings;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -21,7 +23,11 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** The function executor service (bubblewrap sandboxes); a configuration change restarts it. */
+/**
+ * The function executor service (bubblewrap sandboxes). A configuration change applies to executions started
+ * after it (sandbox settings and limits re-probed in place; a new slot count or history size makes a new runner,
+ * whose history starts empty).
+ */
 @Component(configurationPid = ExecutorComponent.PID, service = FunctionExecutor.class,
         property = {"name=" + FunctionRunner.NAME})
 @Designate(ocd = ExecutorComponent.Config.class)
@@ -52,6 +58,31 @@ public class ExecutorComponent implements FunctionExecutor {
 
         @AttributeDefinition(description = "Executions kept in the history")
         int historySize() default 500;
+
+        @AttributeDefinition(description = "The uid functions run as inside their user namespace (never 0)")
+        int uid() default SandboxSettings.NOBODY;
+
+        @AttributeDefinition(description = "The gid functions run as inside their user namespace (never 0)")
+        int gid() default SandboxSettings.NOBODY;
+
+        @AttributeDefinition(description = "How long the activation probe (a trivial sandbox) may take, ms")
+        long probeTimeoutMillis() default 10_000;
+
+        @AttributeDefinition(description = "Memory limit of one sandbox (its cgroup), MB; tmpfs pages count")
+        long memoryMb() default 256;
+
+        @AttributeDefinition(description = "Processes and threads one sandbox may have at once (its cgroup's pids.max)")
+        int pids() default 128;
+
+        @AttributeDefinition(description = "CPU bandwidth of one sandbox in cores (a CFS quota)")
+        double cpus() default 1.0;
+
+        @AttributeDefinition(description = "Size of a sandbox's /tmp (tmpfs), MB")
+        long tmpfsMb() default 64;
+
+        @AttributeDefinition(description = "Per-function overrides: <function id>=<limits>, "
+                + "e.g. thumbnail=memory=512m,pids=64,cpus=0.5,tmpfs=16m")
+        String[] functionLimits() default {};
     }
 
     @Reference
@@ -61,14 +92,32 @@ public class ExecutorComponent implements FunctionExecutor {
     volatile FeedbackLoop feedback;
 
     private BubblewrapSandbox sandbox;
-    private FunctionRunner runner;
+    private volatile FunctionRunner runner;
+
+    static SandboxSettings settings(Config c) {
+        SandboxLimits limits = new SandboxLimits(c.memoryMb() * SandboxLimits.MB, c.pids(), c.cpus(), c.tmpfsMb() * SandboxLimits.MB);
+        return new SandboxSettings(Path.of(c.bwrap()), c.isolateNetwork(), c.timeoutMillis(), c.maxOutputBytes(), c.uid(), c.gid(),
+                c.probeTimeoutMillis(), limits, SandboxSettings.parseFunctionLimits(c.functionLimits()));
+    }
+
+    static FunctionRunner.Limits limits(Config c) {
+        return new FunctionRunner.Limits(c.layerTimeoutMillis(), c.maxConcurrent(), c.historySize());
+    }
 
     @Activate
     void activate(Config c) {
-        sandbox = new BubblewrapSandbox(new SandboxSettings(Path.of(c.bwrap()), c.isolateNetwork(), c.timeoutMillis(),
-                c.maxOutputBytes()));
-        runner = new FunctionRunner(swapManager, () -> feedback, sandbox,
-                new FunctionRunner.Limits(c.layerTimeoutMillis(), c.maxConcurrent(), c.historySize()));
+        sandbox = new BubblewrapSandbox(settings(c));
+        runner = new FunctionRunner(swapManager, () -> feedback, sandbox, limits(c));
+    }
+
+    @Modified
+    void modified(Config c) {
+        sandbox.update(settings(c));
+        if (!limits(c).equals(runner.limits())) {
+            runner = new FunctionRunner(swapManager, () -> feedback, sandbox, limits(c)); // probes on construction
+        } else {
+            runner.reprobe();
+        }
     }
 
     @Deactivate
