@@ -69,8 +69,16 @@ public class LayerStoreComponent implements LayerStore {
         @AttributeDefinition(description = "Largest regular file in a layer, bytes")
         long maxEntryBytes() default 8L * 1024 * 1024 * 1024;
 
-        @AttributeDefinition(description = "Largest unpacked layer, bytes")
+        @AttributeDefinition(description = "Largest unpacked layer, bytes (never more than budgetBytes)")
         long maxLayerBytes() default 32L * 1024 * 1024 * 1024;
+
+        @AttributeDefinition(description = "Keep setuid/setgid bits of layer files (default: stripped; function roots are "
+                + "mounted nosuid all the same)")
+        boolean keepSetuidBits() default false;
+
+        @AttributeDefinition(description = "Refuse a layer while unpacking when less than this many bytes would stay free "
+                + "on the store's filesystem")
+        long minFreeBytes() default UnpackLimits.DEFAULT_MIN_FREE_BYTES;
 
         @AttributeDefinition(name = "Layer source filter", description = "LDAP filter selecting the LayerSource, e.g. (name=oci)")
         String source_target() default "(name=*)";
@@ -87,11 +95,20 @@ public class LayerStoreComponent implements LayerStore {
     @Activate
     void activate(Config c) throws IOException {
         String root = DataPaths.resolve(c.rootDir(), "layers").toString();
-        UnpackLimits limits = new UnpackLimits(c.maxEntryBytes(), c.maxLayerBytes(), UnpackLimits.DEFAULT.maxEntries(),
-                c.allowDeviceNodes(), c.allowAbsoluteSymlinks(), true);
+        UnpackLimits limits = limits(c);
         store = new FileLayerStore(new StoreSettings(Path.of(root), c.budgetBytes(), c.prefetchBytesPerSecond(), c.workers(),
                 c.maxAttempts(), Duration.ofMillis(200), limits, false), source);
         store.setScoreHint(this::score);
+    }
+
+    /**
+     * The unpack limits of {@code c}. Invariant: no single layer may unpack to more than the store's budget, so a
+     * decompression bomb is refused at the budget even when {@code maxLayerBytes} is set higher.
+     */
+    static UnpackLimits limits(Config c) {
+        long layer = Math.min(c.maxLayerBytes(), c.budgetBytes());
+        return new UnpackLimits(Math.min(c.maxEntryBytes(), layer), layer, UnpackLimits.DEFAULT.maxEntries(),
+                c.allowDeviceNodes(), c.allowAbsoluteSymlinks(), true, c.keepSetuidBits(), c.minFreeBytes());
     }
 
     @Deactivate
