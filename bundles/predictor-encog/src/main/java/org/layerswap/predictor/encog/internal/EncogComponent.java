@@ -45,7 +45,7 @@ public class EncogComponent implements Predictor {
         @AttributeDefinition(description = "Hidden neurons")
         int hiddenNeurons() default 8;
 
-        @AttributeDefinition(description = "A training round every this many minutes of event time (the same schedule a replay uses)")
+        @AttributeDefinition(min = "1", description = "A training round every this many minutes of event time (the same schedule a replay uses)")
         int trainIntervalMinutes() default 60;
 
         @AttributeDefinition(description = "Network shape: FEED_FORWARD over lag features, or ELMAN (recurrent) over the per-minute sequence")
