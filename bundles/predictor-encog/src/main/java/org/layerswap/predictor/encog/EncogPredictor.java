@@ -15,6 +15,9 @@ import org.layerswap.api.InvocationEvent;
 import org.layerswap.api.Predictor;
 import org.layerswap.api.ProfileView;
 import org.layerswap.api.StateStore;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +50,27 @@ public class EncogPredictor implements Predictor, AutoCloseable {
     /** StateStore key of the published network. */
     public static final String STATE_KEY = "predictor.encog.network";
     private static final Logger LOG = LoggerFactory.getLogger(EncogPredictor.class);
+
+    /** The service's typed configuration (PID org.layerswap.predictor.encog), read by internal.EncogComponent. */
+    @ObjectClassDefinition(name = "LayerSwap Encog predictor",
+            description = "Neural predictor trained in the background on the trace-time schedule")
+    public @interface Config {
+        @AttributeDefinition(description = "Bounded queue between the ingest path and the trainer")
+        int queueCapacity() default 65_536;
+
+        @AttributeDefinition(description = "One training sample every this many events")
+        int sampleEvery() default 4;
+
+        @AttributeDefinition(description = "Hidden neurons")
+        int hiddenNeurons() default 8;
+
+        @AttributeDefinition(min = "1", description = "A training round every this many minutes of event time (the same schedule a replay uses)")
+        int trainIntervalMinutes() default 60;
+
+        @AttributeDefinition(description = "Network shape: FEED_FORWARD over lag features, or ELMAN (recurrent) over the per-minute sequence",
+                options = {@Option(label = "Feed-forward", value = "FEED_FORWARD"), @Option(label = "Elman", value = "ELMAN")})
+        String networkType() default "FEED_FORWARD";
+    }
 
     /** What the trainer has achieved so far; {@code idle}: every enqueued item has been handled (or dropped). */
     public record Status(boolean networkActive, long labelledSamples, long trainings, double validationBrier,

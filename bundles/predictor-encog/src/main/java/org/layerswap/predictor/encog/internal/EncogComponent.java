@@ -15,9 +15,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,29 +26,10 @@ import org.slf4j.LoggerFactory;
  */
 @Component(service = Predictor.class, configurationPid = "org.layerswap.predictor.encog",
         property = {Predictor.NAME_PROPERTY + "=" + EncogPredictor.NAME, "service.ranking:Integer=50"})
-@Designate(ocd = EncogComponent.Config.class)
+@Designate(ocd = EncogPredictor.Config.class)
 public class EncogComponent implements Predictor {
 
     private static final Logger LOG = LoggerFactory.getLogger(EncogComponent.class);
-
-    @ObjectClassDefinition(name = "LayerSwap Encog predictor",
-            description = "Neural predictor trained in the background on the trace-time schedule")
-    public @interface Config {
-        @AttributeDefinition(description = "Bounded queue between the ingest path and the trainer")
-        int queueCapacity() default 65_536;
-
-        @AttributeDefinition(description = "One training sample every this many events")
-        int sampleEvery() default 4;
-
-        @AttributeDefinition(description = "Hidden neurons")
-        int hiddenNeurons() default 8;
-
-        @AttributeDefinition(min = "1", description = "A training round every this many minutes of event time (the same schedule a replay uses)")
-        int trainIntervalMinutes() default 60;
-
-        @AttributeDefinition(description = "Network shape: FEED_FORWARD over lag features, or ELMAN (recurrent) over the per-minute sequence")
-        NetworkKind networkType() default NetworkKind.FEED_FORWARD;
-    }
 
     private final EncogPredictor predictor = new EncogPredictor(EncogSettings.defaults().withBackground(false));
 
@@ -65,19 +44,19 @@ public class EncogComponent implements Predictor {
     }
 
     @Activate
-    void activate(Config c) {
+    void activate(EncogPredictor.Config c) {
         predictor.reconfigure(settings(c));
         LOG.info("Encog predictor active ({} network; histogram-hazard fallback until the network beats it)", c.networkType());
     }
 
     @Modified
-    void modified(Config c) {
+    void modified(EncogPredictor.Config c) {
         predictor.reconfigure(settings(c));
         LOG.info("Encog predictor reconfigured ({} network, a round every {} min of event time)", c.networkType(),
                 c.trainIntervalMinutes());
     }
 
-    static EncogSettings settings(Config c) {
+    static EncogSettings settings(EncogPredictor.Config c) {
         EncogSettings d = EncogSettings.defaults();
         if (c.trainIntervalMinutes() <= 0) {
             throw new IllegalArgumentException("trainIntervalMinutes must be > 0, got " + c.trainIntervalMinutes());
@@ -85,7 +64,7 @@ public class EncogComponent implements Predictor {
         return new EncogSettings(c.queueCapacity(), c.sampleEvery(), c.trainIntervalMinutes() * 60_000L, d.minNewSamples(),
                 d.minSamples(),
                 d.maxSamples(), c.hiddenNeurons(), d.epochs(), d.requiredImprovement(), EncogSettings.Training.BACKGROUND,
-                c.networkType(), d.seed());
+                NetworkKind.parse(c.networkType()), d.seed());
     }
 
     @Deactivate

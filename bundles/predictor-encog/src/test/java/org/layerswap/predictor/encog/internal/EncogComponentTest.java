@@ -18,11 +18,15 @@ import org.layerswap.profiler.engine.ProfilerSettings;
 
 class EncogComponentTest {
 
-    static EncogComponent.Config config(NetworkKind kind, int intervalMinutes) {
-        return new EncogComponent.Config() {
+    static EncogPredictor.Config config(NetworkKind kind, int intervalMinutes) {
+        return config(kind.name(), intervalMinutes);
+    }
+
+    static EncogPredictor.Config config(String kind, int intervalMinutes) {
+        return new EncogPredictor.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
-                return EncogComponent.Config.class;
+                return EncogPredictor.Config.class;
             }
 
             @Override
@@ -46,7 +50,7 @@ class EncogComponentTest {
             }
 
             @Override
-            public NetworkKind networkType() {
+            public String networkType() {
                 return kind;
             }
         };
@@ -61,6 +65,9 @@ class EncogComponentTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> EncogComponent.settings(config(NetworkKind.ELMAN, 0)));
         assertTrue(e.getMessage().contains("trainIntervalMinutes"), e.getMessage());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> EncogComponent.settings(config("jordan", 60)));
+        assertTrue(bad.getMessage().contains("'jordan'"), bad.getMessage());
     }
 
     @Test
