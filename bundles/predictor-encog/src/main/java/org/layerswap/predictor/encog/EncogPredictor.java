@@ -1,68 +1,59 @@
 package org.layerswap.predictor.encog;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.encog.engine.network.activation.ActivationSigmoid;
-import org.encog.ml.data.basic.BasicMLDataSet;
-import org.encog.neural.networks.BasicNetwork;
-import org.encog.neural.networks.layers.BasicLayer;
-import org.encog.neural.networks.training.propagation.resilient.RPROPType;
-import org.encog.neural.networks.training.propagation.resilient.ResilientPropagation;
 import org.layerswap.api.FunctionProfile;
 import org.layerswap.api.InvocationEvent;
 import org.layerswap.api.Predictor;
 import org.layerswap.api.ProfileView;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
+import org.layerswap.api.StateStore;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A feed-forward Encog network over per-function lag features (see {@link Features}), trained online in
- * the background, with the histogram-hazard estimate as fallback.
+ * An Encog network (feed-forward over lag features, or Elman over the minute sequence: {@link NetworkKind})
+ * trained online in trace time, with the histogram-hazard estimate as fallback. Plain Java; the OSGi
+ * service is {@code internal.EncogComponent}.
  *
- * <p><b>Path of an event.</b> {@link #observe} runs on the profiler's ingest path and only enqueues, into a
- * bounded queue that drops its oldest item when full: a mark (function, time) for every event and, every
- * {@code sampleEvery} events, a feature vector of a random known function at the event's time. The
- * trainer (a daemon thread, or {@link #trainNow()} in manual mode) labels each sample once its window
- * has passed ("did the function run in (t, t+window]?", from the marks), keeps the newest samples, and
- * every {@code trainEvery} new labels runs RPROP epochs warm-started from the previous weights. The
- * newest fifth of the samples is held out: the network is published only while its held-out Brier score beats the
- * fallback's on the same samples; otherwise (and until the first training) {@link #probability} returns
- * the histogram-hazard estimate, exactly as the histogram predictor would.
+ * <p><b>Path of an event.</b> {@link #observe} enqueues, into a bounded queue that drops its oldest item
+ * when full, a mark (function, time) for every event and, every {@code sampleEvery} events, a feature
+ * sample of a random known function at the event's time. The trainer drains the queue in order: marks
+ * label samples ({@link SampleBuffer}) and feed the {@link TraceTimeTrigger}; when a mark's timestamp
+ * reaches the next boundary ({@code trainIntervalMillis} of trace time) a round runs right there
+ * ({@link NetworkTrainer}), on exactly the samples labelled by then. The network is published only while
+ * its held-out Brier score beats the fallback's; otherwise (and until the first round) {@link #probability}
+ * returns the histogram hazard, exactly as the histogram predictor would.
  *
- * <p><b>Why feed-forward over lags rather than Elman/Jordan.</b> A recurrent network carries hidden state
- * per sequence: one state per function, advanced on every event, would make {@code probability()}
- * depend on state outside the ProfileView (lost on a predictor swap or restart, and not a pure function
- * of the profile), and would need sequential truncated-BPTT-style training per function. The profiler
- * already summarises history (idle-time histogram, per-minute counts, hour-of-day, co-occurrence): lag
- * features of those make the temporal context explicit, so one small shared network (11-8-1, ~100
- * weights) learns across all functions, trains in shuffled mini-batches in the background, and costs a
- * few hundred floating-point operations per call. See docs/predictors.md.
+ * <p><b>One code path, three drivers</b> ({@link EncogSettings.Training}): a daemon thread drains
+ * (live: ingest never waits), observe() drains inline (replay: what is measured is what live would do on
+ * the same schedule, and the same trace gives the same scores), or only {@link #trainNow()} does (tests).
+ * No mode reads the wall clock.
+ *
+ * <p><b>Persistence.</b> With a {@link StateStore} ({@link #setStateStore}), every published network is
+ * saved under {@value #STATE_KEY} by the trainer, and restored (served at once, training warm-started
+ * from it) when the store is set while no network is in use.
  */
-@Component(service = Predictor.class, configurationPid = "org.layerswap.predictor.encog",
-        property = {Predictor.NAME_PROPERTY + "=" + EncogPredictor.NAME, "service.ranking:Integer=50"})
-@Designate(ocd = EncogPredictor.Config.class)
 public class EncogPredictor implements Predictor, AutoCloseable {
 
     public static final String NAME = "encog";
+    /** StateStore key of the published network. */
+    public static final String STATE_KEY = "predictor.encog.network";
     private static final Logger LOG = LoggerFactory.getLogger(EncogPredictor.class);
 
-    @ObjectClassDefinition(name = "LayerSwap Encog predictor", description = "Neural predictor trained in the background")
+    /** The service's typed configuration (PID org.layerswap.predictor.encog), read by internal.EncogComponent. */
+    @ObjectClassDefinition(name = "LayerSwap Encog predictor",
+            description = "Neural predictor trained in the background on the trace-time schedule")
     public @interface Config {
         @AttributeDefinition(description = "Bounded queue between the ingest path and the trainer")
         int queueCapacity() default 65_536;
@@ -72,11 +63,19 @@ public class EncogPredictor implements Predictor, AutoCloseable {
 
         @AttributeDefinition(description = "Hidden neurons")
         int hiddenNeurons() default 8;
+
+        @AttributeDefinition(min = "1", description = "A training round every this many minutes of event time (the same schedule a replay uses)")
+        int trainIntervalMinutes() default 60;
+
+        @AttributeDefinition(description = "Network shape: FEED_FORWARD over lag features, or ELMAN (recurrent) over the per-minute sequence",
+                options = {@Option(label = "Feed-forward", value = "FEED_FORWARD"), @Option(label = "Elman", value = "ELMAN")})
+        String networkType() default "FEED_FORWARD";
     }
 
-    /** What the trainer has achieved so far. */
+    /** What the trainer has achieved so far; {@code idle}: every enqueued item has been handled (or dropped). */
     public record Status(boolean networkActive, long labelledSamples, long trainings, double validationBrier,
-                         double fallbackBrier, long dropped, long queued, long trainedWindowMillis) {
+                         double fallbackBrier, long dropped, long queued, long trainedWindowMillis,
+                         NetworkKind network, NetworkKind activeNetwork, boolean idle) {
     }
 
     private record Mark(String function, long time) {
@@ -85,30 +84,11 @@ public class EncogPredictor implements Predictor, AutoCloseable {
     private record Sample(String function, long time, long window, double[] x) {
     }
 
-    private static final class Pending {
-        final Sample sample;
-        boolean positive;
-
-        Pending(Sample sample) {
-            this.sample = sample;
-        }
-    }
-
-    /** A published network: immutable once published; compute() is serialised per model. */
-    private record Model(BasicNetwork network, long windowMillis) {
-        double predict(double[] x) {
-            double[] out = new double[1];
-            synchronized (this) {
-                network.compute(x, out);
-            }
-            return out[0];
-        }
-    }
-
-    private volatile EncogSettings settings = EncogSettings.defaults();
+    private volatile EncogSettings settings;
     private volatile ArrayBlockingQueue<Object> queue;
-    private volatile Model model;
-    private volatile Thread worker;
+    private volatile PublishedModel model;
+    private volatile StateStore stateStore;
+    private Thread worker;
     private volatile boolean running;
 
     // observe-side state (guarded by observeLock)
@@ -120,60 +100,64 @@ public class EncogPredictor implements Predictor, AutoCloseable {
 
     // trainer-side state (guarded by trainLock)
     private final Object trainLock = new Object();
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    private final Map<String, ArrayDeque<Pending>> pendingByFunction = new HashMap<>();
-    private long latest = Long.MIN_VALUE;
-    private double[][] xs;
-    private double[] ys;
-    private int size;
-    private int head;
-    private long labelled;
-    private long sinceTraining;
-    private BasicNetwork candidate;
-    private long candidateWindow = -1;
+    private SampleBuffer buffer;
+    private TraceTimeTrigger trigger;
+    private final NetworkTrainer trainer = new NetworkTrainer();
+    private long labelledAtLastRound;
 
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong trainings = new AtomicLong();
+    private volatile long labelled;
+    // idle (nothing queued or being handled) iff enqueued == handled + dropped
+    private final AtomicLong enqueued = new AtomicLong();
+    private final AtomicLong handled = new AtomicLong();
+    private volatile long bufferWindow = -1;
     private volatile double validationBrier = Double.NaN;
     private volatile double fallbackBrier = Double.NaN;
 
-    /** For Declarative Services: configured and started by {@link #activate(Config)}. */
+    /** The replay's form: defaults trained inline in trace time ({@link EncogSettings#replay()}). */
     public EncogPredictor() {
-        this(EncogSettings.defaults().withBackground(false));
+        this(EncogSettings.replay());
     }
 
-    /** Plain Java: starts the background trainer when {@code settings.background()}; {@link #close()} stops it. */
+    /** Starts the background trainer when {@code settings.training()} is BACKGROUND; {@link #close()} stops it. */
     public EncogPredictor(EncogSettings settings) {
-        configure(settings);
+        this.settings = settings;
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.sampling = new Random(settings.seed());
+        this.buffer = new SampleBuffer(settings.maxSamples());
+        this.trigger = new TraceTimeTrigger(settings.trainIntervalMillis());
+        startIfBackground();
     }
 
-    private void configure(EncogSettings s) {
-        this.settings = s;
-        this.queue = new ArrayBlockingQueue<>(s.queueCapacity());
-        this.sampling = new Random(s.seed());
-        synchronized (trainLock) {
-            xs = new double[s.maxSamples()][];
-            ys = new double[s.maxSamples()];
-            size = 0;
-            head = 0;
-        }
-        if (s.background()) {
-            start();
-        }
-    }
-
-    @Activate
-    void activate(Config c) {
+    /**
+     * Applies new settings while serving: the published network keeps answering until a round publishes
+     * one of the new kind; labelled samples, the queue and the schedule are kept unless their size or
+     * interval changed.
+     */
+    public void reconfigure(EncogSettings next) {
         stop();
-        EncogSettings d = EncogSettings.defaults();
-        configure(new EncogSettings(c.queueCapacity(), c.sampleEvery(), d.trainEvery(), d.minSamples(), d.maxSamples(),
-                c.hiddenNeurons(), d.epochs(), d.requiredImprovement(), true, d.seed()));
-        LOG.info("Encog predictor active (untrained: histogram-hazard fallback until the network beats it)");
+        synchronized (trainLock) {
+            EncogSettings old = settings;
+            if (next.queueCapacity() != old.queueCapacity()) {
+                ArrayBlockingQueue<Object> q = new ArrayBlockingQueue<>(next.queueCapacity());
+                queue.drainTo(q, next.queueCapacity());
+                dropped.addAndGet(queue.size()); // did not fit the smaller queue
+                queue = q;
+            }
+            if (next.maxSamples() != old.maxSamples()) {
+                buffer = new SampleBuffer(next.maxSamples());
+            }
+            if (next.trainIntervalMillis() != old.trainIntervalMillis()) {
+                trigger = new TraceTimeTrigger(next.trainIntervalMillis());
+            }
+            settings = next;
+        }
+        startIfBackground();
     }
 
-    @Deactivate
-    void deactivate() {
-        close();
+    public EncogSettings settings() {
+        return settings;
     }
 
     @Override
@@ -181,8 +165,8 @@ public class EncogPredictor implements Predictor, AutoCloseable {
         stop();
     }
 
-    private synchronized void start() {
-        if (running) {
+    private synchronized void startIfBackground() {
+        if (running || settings.training() != EncogSettings.Training.BACKGROUND) {
             return;
         }
         running = true;
@@ -200,7 +184,7 @@ public class EncogPredictor implements Predictor, AutoCloseable {
         if (t != null) {
             t.interrupt();
             try {
-                t.join(5_000);
+                t.join(30_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -223,14 +207,11 @@ public class EncogPredictor implements Predictor, AutoCloseable {
         if (windowMillis != trainedWindow) {
             trainedWindow = windowMillis; // samples are labelled for the window the profiler asks about
         }
-        double[] x = new double[Features.COUNT];
+        PublishedModel m = model;
+        boolean useNet = m != null && m.windowMillis() == windowMillis;
+        double[] x = new double[useNet ? m.sampleLength() : Features.COUNT];
         Features.compute(view, p, nowMillis, windowMillis, x);
-        Model m = model;
-        if (m == null || m.windowMillis() != windowMillis) {
-            return x[Features.HAZARD];
-        }
-        double y = m.predict(x);
-        return y >= 0 ? (y <= 1 ? y : 1.0) : 0.0;
+        return useNet ? m.predict(x) : x[Features.HAZARD];
     }
 
     /** The estimate used while the network is absent or not better: the histogram hazard. */
@@ -244,7 +225,7 @@ public class EncogPredictor implements Predictor, AutoCloseable {
         return x[Features.HAZARD];
     }
 
-    // ------------------------------------------------------------------ ingest path: enqueue only
+    // ------------------------------------------------------------------ ingest path
 
     @Override
     public void observe(InvocationEvent event, ProfileView view) {
@@ -265,10 +246,13 @@ public class EncogPredictor implements Predictor, AutoCloseable {
                 // observe() is not told the profiler's window: samples use the window of the latest
                 // probability() call (see trainedWindow)
                 long w = trainedWindow;
-                double[] x = new double[Features.COUNT];
+                double[] x = new double[Features.SAMPLE];
                 Features.compute(view, p, event.timestampMillis(), w, x);
                 offer(q, new Sample(sampleFn, event.timestampMillis(), w, x));
             }
+        }
+        if (settings.training() == EncogSettings.Training.INLINE) {
+            drain();
         }
     }
 
@@ -289,26 +273,21 @@ public class EncogPredictor implements Predictor, AutoCloseable {
                 dropped.incrementAndGet();
             }
         }
+        enqueued.incrementAndGet();
     }
 
-    // ------------------------------------------------------------------ trainer
+    // ------------------------------------------------------------------ trainer (every mode)
 
     private void runTrainer() {
         while (running) {
             try {
                 Object first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                synchronized (trainLock) {
-                    handle(first);
-                    Object next;
-                    int n = 0;
-                    while (n++ < 100_000 && (next = queue.poll()) != null) {
-                        handle(next);
+                if (first != null) {
+                    synchronized (trainLock) {
+                        handle(first);
                     }
+                    drain();
                 }
-                maybeTrain();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -317,150 +296,114 @@ public class EncogPredictor implements Predictor, AutoCloseable {
         }
     }
 
-    /** Manual mode (and tests): labels everything queued and trains if enough new samples arrived. */
+    /** Manual mode (and tests): processes everything queued, running the rounds that fall due on the way. */
     public void trainNow() {
+        drain();
+    }
+
+    private void drain() {
         synchronized (trainLock) {
             Object item;
             while ((item = queue.poll()) != null) {
                 handle(item);
             }
+            labelled = buffer.labelled();
+            bufferWindow = buffer.window();
         }
-        maybeTrain();
     }
 
     private void handle(Object item) {
-        if (item instanceof Mark m) {
-            if (m.time() > latest) {
-                latest = m.time();
-            }
-            ArrayDeque<Pending> mine = pendingByFunction.get(m.function());
-            if (mine != null) {
-                for (Pending p : mine) {
-                    if (p.sample.time() < m.time() && m.time() <= p.sample.time() + p.sample.window()) {
-                        p.positive = true;
-                    }
+        try {
+            if (item instanceof Mark m) {
+                buffer.mark(m.function(), m.time());
+                if (trigger.due(m.time())) {
+                    trainRound(m.time());
                 }
+            } else if (item instanceof Sample s) {
+                buffer.add(s.function(), s.time(), s.window(), s.x());
             }
-            while (!pending.isEmpty() && pending.peekFirst().sample.time() + pending.peekFirst().sample.window() < latest) {
-                Pending done = pending.pollFirst();
-                ArrayDeque<Pending> d = pendingByFunction.get(done.sample.function());
-                if (d != null) {
-                    d.remove(done);
-                    if (d.isEmpty()) {
-                        pendingByFunction.remove(done.sample.function());
-                    }
-                }
-                addLabelled(done);
-            }
-        } else if (item instanceof Sample s) {
-            Pending p = new Pending(s);
-            pending.addLast(p);
-            pendingByFunction.computeIfAbsent(s.function(), k -> new ArrayDeque<>()).addLast(p);
+        } finally {
+            handled.incrementAndGet();
         }
     }
 
-    private void addLabelled(Pending p) {
-        if (p.sample.window() != candidateWindow) {
-            // a new window: what was learned for the old one does not apply
-            size = 0;
-            head = 0;
-            candidate = null;
-            candidateWindow = p.sample.window();
-            sinceTraining = 0;
-        }
-        xs[head] = p.sample.x();
-        ys[head] = p.positive ? 1.0 : 0.0;
-        head = (head + 1) % xs.length;
-        size = Math.min(size + 1, xs.length);
-        labelled++;
-        sinceTraining++;
-    }
-
-    private final Object roundLock = new Object();
-
-    private void maybeTrain() {
-        synchronized (roundLock) {
-            trainRound();
-        }
-    }
-
-    private void trainRound() {
-        double[][] trainX;
-        double[][] trainY;
-        double[][] validX;
-        double[] validY;
-        long window;
+    private void trainRound(long traceMillis) {
         EncogSettings s = settings;
-        synchronized (trainLock) {
-            if (size < s.minSamples() || sinceTraining < s.trainEvery()) {
-                return;
-            }
-            sinceTraining = 0;
-            int nValid = size / 5;
-            trainX = new double[size - nValid][];
-            trainY = new double[size - nValid][];
-            validX = new double[nValid][];
-            validY = new double[nValid];
-            // out-of-time validation: the newest fifth is held out (interleaved hold-outs share moments
-            // with training samples and would not reveal overfitting)
-            int oldest = size < xs.length ? 0 : head;
-            for (int i = 0, t = 0, v = 0; i < size; i++) {
-                int k = (oldest + i) % xs.length;
-                if (i >= size - nValid) {
-                    validX[v] = xs[k];
-                    validY[v++] = ys[k];
-                } else {
-                    trainX[t] = xs[k];
-                    trainY[t++] = new double[] {ys[k]};
+        if (buffer.size() < s.minSamples() || buffer.labelled() - labelledAtLastRound < s.minNewSamples()) {
+            return;
+        }
+        labelledAtLastRound = buffer.labelled();
+        NetworkTrainer.Outcome o = trainer.round(buffer.labelledSamples(), s, traceMillis);
+        validationBrier = o.validationBrier();
+        fallbackBrier = o.fallbackBrier();
+        trainings.incrementAndGet();
+        PublishedModel previous = model;
+        model = o.published();
+        if ((previous == null) != (o.published() == null)) {
+            LOG.info("Encog {} network {} (held-out Brier {} vs fallback {} on {} samples, trace time {})", s.network(),
+                    o.published() != null ? "now in use" : "not better than the fallback: using the histogram estimate",
+                    String.format("%.4f", o.validationBrier()), String.format("%.4f", o.fallbackBrier()),
+                    o.validationSamples(), traceMillis);
+        }
+        if (o.published() != null) {
+            save(o.published());
+        }
+    }
+
+    // ------------------------------------------------------------------ persistence
+
+    /** Sets (or, with null, clears) the store; restores its network when none is in use yet. */
+    public void setStateStore(StateStore store) {
+        stateStore = store;
+        if (store != null && model == null) {
+            restore(store);
+        }
+    }
+
+    private void save(PublishedModel m) {
+        StateStore store = stateStore;
+        if (store == null) {
+            return;
+        }
+        try {
+            store.saveState(STATE_KEY, ModelCodec.encode(m));
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot save the Encog network under {}: {}", STATE_KEY, e.toString());
+        }
+    }
+
+    private void restore(StateStore store) {
+        Optional<byte[]> bytes;
+        try {
+            bytes = store.loadState(STATE_KEY);
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot load the Encog network from {}: {}", STATE_KEY, e.toString());
+            return;
+        }
+        if (bytes.isEmpty()) {
+            return;
+        }
+        try {
+            PublishedModel m = ModelCodec.decode(bytes.get());
+            synchronized (trainLock) {
+                if (model == null) {
+                    trainer.warmStart(m, settings);
+                    validationBrier = m.validationBrier();
+                    fallbackBrier = m.fallbackBrier();
+                    model = m;
+                    LOG.info("Encog {} network restored from {} (held-out Brier {} vs fallback {})", m.kind(), STATE_KEY,
+                            String.format("%.4f", m.validationBrier()), String.format("%.4f", m.fallbackBrier()));
                 }
             }
-            window = candidateWindow;
-            if (candidate == null) {
-                candidate = new BasicNetwork();
-                candidate.addLayer(new BasicLayer(null, true, Features.COUNT));
-                candidate.addLayer(new BasicLayer(new ActivationSigmoid(), true, s.hiddenNeurons()));
-                candidate.addLayer(new BasicLayer(new ActivationSigmoid(), false, 1));
-                candidate.getStructure().finalizeStructure();
-                candidate.reset((int) s.seed());
-            }
-        }
-        BasicNetwork net = candidate;
-        ResilientPropagation train = new ResilientPropagation(net, new BasicMLDataSet(trainX, trainY));
-        train.setRPROPType(RPROPType.iRPROPp);
-        train.setThreadCount(1);
-        for (int e = 0; e < s.epochs(); e++) {
-            train.iteration();
-        }
-        train.finishTraining();
-        double netSum = 0;
-        double fbSum = 0;
-        double[] out = new double[1];
-        for (int i = 0; i < validX.length; i++) {
-            net.compute(validX[i], out);
-            netSum += (out[0] - validY[i]) * (out[0] - validY[i]);
-            double fb = validX[i][Features.HAZARD];
-            fbSum += (fb - validY[i]) * (fb - validY[i]);
-        }
-        double netBrier = netSum / validX.length;
-        double fbBrier = fbSum / validX.length;
-        validationBrier = netBrier;
-        fallbackBrier = fbBrier;
-        trainings.incrementAndGet();
-        boolean better = netBrier < (1.0 - s.requiredImprovement()) * fbBrier;
-        Model previous = model;
-        model = better ? new Model((BasicNetwork) net.clone(), window) : null;
-        if ((previous == null) == better) {
-            LOG.info("Encog network {} (held-out Brier {} vs fallback {} on {} samples)",
-                    better ? "now in use" : "not better than the fallback: using the histogram estimate",
-                    String.format("%.4f", netBrier), String.format("%.4f", fbBrier), validX.length);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Ignoring the stored Encog network ({}); training from scratch", e.getMessage());
         }
     }
 
     public Status status() {
-        Model m = model;
-        synchronized (trainLock) {
-            return new Status(m != null, labelled, trainings.get(), validationBrier, fallbackBrier, dropped.get(),
-                    queue.size(), candidateWindow);
-        }
+        PublishedModel m = model;
+        return new Status(m != null, labelled, trainings.get(), validationBrier, fallbackBrier, dropped.get(),
+                queue.size(), bufferWindow, settings.network(), m == null ? null : m.kind(),
+                enqueued.get() - dropped.get() - handled.get() == 0);
     }
 }

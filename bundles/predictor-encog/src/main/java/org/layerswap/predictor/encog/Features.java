@@ -11,11 +11,19 @@ import org.layerswap.profiler.engine.FunctionStats;
  * The network's input: lag features of one function at one moment, all scaled to about [0, 1].
  * Feature 0 is the histogram-hazard estimate itself, which is also the fallback: the network learns a
  * correction of the baseline rather than the whole arrival process from scratch.
+ *
+ * <p>A sample is {@link #SAMPLE} values: the {@link #COUNT} lag features, then the function's per-minute
+ * invocation counts over the last {@link #STEPS} minutes (log-scaled, oldest first, the current partial
+ * minute last). The feed-forward network reads the lag features; the Elman network reads the minute
+ * sequence one step at a time, each step together with the lag features (see {@link NetworkKind}).
  */
 final class Features {
 
     static final int COUNT = 11;
     static final int HAZARD = 0;
+    /** Minutes of per-minute counts in a sample (the recurrent network's sequence length). */
+    static final int STEPS = 12;
+    static final int SAMPLE = COUNT + STEPS;
 
     private Features() {
     }
@@ -35,6 +43,27 @@ final class Features {
         // the baseline in logit space: lets the sigmoid output reproduce it with a near-linear path
         double h = Math.min(0.999, Math.max(0.001, x[HAZARD]));
         x[10] = Math.log(h / (1 - h)) / 7.0;
+        if (x.length >= SAMPLE) {
+            minuteSequence(p, now, x);
+        }
+    }
+
+    /** x[COUNT + i] = log1p(count of minute (now's minute - STEPS + 1 + i)) / 5, for i in [0, STEPS). */
+    private static void minuteSequence(FunctionProfile p, long now, double[] x) {
+        if (p instanceof FunctionStats s) {
+            int through = 0; // invocations in the last k minutes, for k = 0..STEPS
+            for (int k = 1; k <= STEPS; k++) {
+                int total = s.countLastMinutes(now, k);
+                x[SAMPLE - k] = Math.log1p(total - through) / 5.0;
+                through = total;
+            }
+            return;
+        }
+        int[] counts = p.recentMinuteCounts(now);
+        for (int k = 1; k <= STEPS; k++) {
+            int i = counts.length - k;
+            x[SAMPLE - k] = Math.log1p(i >= 0 ? counts[i] : 0) / 5.0;
+        }
     }
 
     private static int lastMinutes(FunctionProfile p, long now, int minutes) {

@@ -106,20 +106,8 @@ class EncogPredictorTest {
                 .chain("a", "b", 0.03, 0.9, 5_000, 40_000);
     }
 
-    /** Office hours: busy 08:00-18:00 UTC, nearly silent at night; plus a timer. */
     static SyntheticTrace diurnal(long seed, long start, long end) {
-        SyntheticTrace t = new SyntheticTrace(seed, start, end).timer("timer10", 10 * MIN, 0, 5_000);
-        java.util.Random r = t.random();
-        double time = start;
-        while (time < end) {
-            int hour = (int) ((long) time / (60 * MIN) % 24);
-            double rate = hour >= 8 && hour < 18 ? 0.3 : 0.002;
-            time += -Math.log(1 - r.nextDouble()) / 0.3 * 60_000.0; // thinning of a 0.3/min process
-            if (time < end && r.nextDouble() < rate / 0.3) {
-                t.add("office", (long) time, java.util.Map.of());
-            }
-        }
-        return t;
+        return TestTraces.diurnal(seed, start, end);
     }
 
     @Test
@@ -146,6 +134,83 @@ class EncogPredictorTest {
         assertTrue(encog.status().networkActive(), encog.status().toString());
         assertTrue(ee.perFunction.get("office").brier() < he.perFunction.get("office").brier(),
                 "office: encog " + ee.perFunction.get("office") + " vs histogram " + he.perFunction.get("office"));
+    }
+
+    static EncogSettings inline(NetworkKind kind) {
+        return EncogSettings.replay().withSampleEvery(1).withNetwork(kind);
+    }
+
+    /** Records the events and returns the engine's probabilities for every function at 12 later moments. */
+    static double[] recordAndScore(ProfilerEngine e, List<InvocationEvent> events, List<String> fns) {
+        events.forEach(e::record);
+        return score(e, events.get(events.size() - 1).timestampMillis(), fns);
+    }
+
+    static double[] score(ProfilerEngine e, long end, List<String> fns) {
+        double[] out = new double[12 * fns.size()];
+        for (int i = 0; i < 12; i++) {
+            for (int f = 0; f < fns.size(); f++) {
+                out[i * fns.size() + f] = e.functionProbability(fns.get(f), end + i * 2 * MIN);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void trainingInTraceTimeIsDeterministicSoTwoReplaysScoreTheSame() {
+        List<InvocationEvent> events = diurnal(21, 0, 6 * DAY).events();
+        List<String> fns = List.of("office", "timer10");
+        for (NetworkKind kind : NetworkKind.values()) {
+            EncogPredictor a = new EncogPredictor(inline(kind));
+            EncogPredictor b = new EncogPredictor(inline(kind));
+            double[] sa = recordAndScore(new ProfilerEngine(ProfilerSettings.defaults(), a), events, fns);
+            double[] sb = recordAndScore(new ProfilerEngine(ProfilerSettings.defaults(), b), events, fns);
+            assertTrue(a.status().trainings() > 0, a.status().toString());
+            assertEquals(a.status(), b.status());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(sa, sb, 0.0, kind.toString());
+        }
+    }
+
+    @Test
+    void roundsAreTriggeredByTheEventsTimestampsNotByTheWallClock() {
+        EncogPredictor encog = new EncogPredictor(EncogSettings.replay().withSampleEvery(1)
+                .withSchedule(30 * MIN, 100, 100, 20));
+        ProfilerEngine e = new ProfilerEngine(ProfilerSettings.defaults(), encog);
+        // 3,000 events within 29 minutes of trace time: many labelled samples, but no boundary reached
+        for (int i = 0; i < 3_000; i++) {
+            e.record(InvocationEvent.of("f" + (i % 5), i * (29 * MIN) / 3_000));
+        }
+        assertTrue(encog.status().labelledSamples() >= 100, encog.status().toString());
+        assertEquals(0, encog.status().trainings(), "no round before 30 min of trace time");
+        e.record(InvocationEvent.of("f0", 30 * MIN)); // the boundary: the round runs inline, at once
+        assertEquals(1, encog.status().trainings());
+        // 3 h more of trace time delivered in milliseconds of wall time: one round per 30 min of trace time
+        for (int i = 1; i <= 3_000; i++) {
+            e.record(InvocationEvent.of("f" + (i % 5), 30 * MIN + i * (180 * MIN) / 3_000));
+        }
+        assertEquals(7, encog.status().trainings());
+    }
+
+    @Test
+    void theBackgroundTrainerRunsTheSameRoundsAsTheInlineOne() throws Exception {
+        List<InvocationEvent> events = diurnal(21, 0, 6 * DAY).events();
+        List<String> fns = List.of("office", "timer10");
+        EncogPredictor inline = new EncogPredictor(inline(NetworkKind.FEED_FORWARD));
+        double[] expected = recordAndScore(new ProfilerEngine(ProfilerSettings.defaults(), inline), events, fns);
+        EncogPredictor background = new EncogPredictor(inline(NetworkKind.FEED_FORWARD)
+                .withTraining(EncogSettings.Training.BACKGROUND));
+        try {
+            ProfilerEngine e = new ProfilerEngine(ProfilerSettings.defaults(), background);
+            events.forEach(e::record);
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (!background.status().idle() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(inline.status(), background.status()); // same rounds, same held-out scores
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected, score(e, events.get(events.size() - 1).timestampMillis(), fns), 0.0);
+        } finally {
+            background.close();
+        }
     }
 
     @Test
