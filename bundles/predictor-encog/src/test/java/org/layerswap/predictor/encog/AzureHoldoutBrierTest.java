@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.layerswap.api.InvocationEvent;
 import org.layerswap.api.Predictor;
@@ -27,9 +28,11 @@ import org.layerswap.workload.Traces;
  * "runs within the next 5 min" over the last 12 h. The histogram predictor (the fallback) is scored on the
  * same checkpoints. Skipped, saying so, when the shared trace is absent.
  *
- * <p>Run: {@code mvn -B -o -q -f bundles/pom.xml -pl predictor-encog -am test -Dtest=AzureHoldoutBrierTest
- * -Dsurefire.failIfNoSpecifiedTests=false}
+ * <p>An evaluation (about 7 minutes, mostly Elman training), not part of the default test run. Run:
+ * {@code mvn -B -o -q -f bundles/pom.xml -pl predictor-encog -am test -DexcludedGroups= -Dgroups=evaluation
+ * -Dtest=AzureHoldoutBrierTest -Dsurefire.failIfNoSpecifiedTests=false}
  */
+@Tag("evaluation")
 class AzureHoldoutBrierTest {
 
     static final Path TRACE = Path.of("../../../shared/data/azure2019-1350-invocations.csv");
