@@ -9,7 +9,8 @@ import java.util.Arrays;
  *   P0      = lower quartile of the gaps             a beat; missed beats only add multiples above it
  *   matched = gaps g with |g/P0 - round(g/P0)| &lt; 1/4  (round(g/P0) &gt;= 1 beats each)
  *   period  = sum(matched g) / sum(round(g/P0))      least squares over the matched beats
- *   phase   = mean over t of (t - n(t) * period)      n(t) = round((t - t0) / period), reduced mod period
+ *   n(t)    = round((t - t0) / period)                beat number of each time
+ *   period, phase = least squares fit of t = phase + n(t) * period; phase reduced mod period
  *   confidence = share of gaps matched               1 for a clean timer, low for Poisson-like arrivals
  * </pre>
  */
@@ -61,21 +62,27 @@ public final class PeriodEstimator {
         if (matched == 0) {
             return null;
         }
-        double period = sumG / sumK;
-        // phase: circular mean of t mod period (robust to the wrap-around at 0/period)
-        double sx = 0;
-        double sy = 0;
+        double period0 = sumG / sumK;
+        // beat numbers from the first time, then least squares t = phase + n * period over all times
+        double sn = 0;
+        double st = 0;
+        double snn = 0;
+        double snt = 0;
+        long t0 = times[0];
         for (long t : times) {
-            double a = 2 * Math.PI * Math.floorMod(t, Math.max(1, Math.round(period))) / period;
-            sx += Math.cos(a);
-            sy += Math.sin(a);
+            double n = Math.rint((t - t0) / period0);
+            double x = t - t0;
+            sn += n;
+            st += x;
+            snn += n * n;
+            snt += n * x;
         }
-        double ang = Math.atan2(sy, sx);
-        if (ang < 0) {
-            ang += 2 * Math.PI;
-        }
+        int m = times.length;
+        double den = m * snn - sn * sn;
+        double period = den > 0 ? (m * snt - sn * st) / den : period0;
+        double intercept = (st - period * sn) / m;
         long p = Math.max(1, Math.round(period));
-        long phase = Math.floorMod(Math.round(ang / (2 * Math.PI) * period), p);
+        long phase = Math.floorMod(t0 + Math.round(intercept), p);
         return new Period(p, phase, (double) matched / gaps.length);
     }
 }

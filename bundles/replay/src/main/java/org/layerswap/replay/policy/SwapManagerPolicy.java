@@ -15,6 +15,7 @@ import org.layerswap.replay.ReplayPolicy;
 import org.layerswap.swap.CostModel;
 import org.layerswap.swap.JustInTimePrefetchPlanner;
 import org.layerswap.swap.NextUseEvictionPlanner;
+import org.layerswap.swap.PrefetchCredit;
 import org.layerswap.swap.SwapSettings;
 
 /**
@@ -34,8 +35,9 @@ import org.layerswap.swap.SwapSettings;
 public final class SwapManagerPolicy extends ReplayPolicy {
 
     /** Quantile of the conditional next-use distribution a prefetch is timed for. */
-    static final double EARLY_QUANTILE = Double.parseDouble(System.getProperty("ls.q", "0.1"));
-    static final double EVICT_QUANTILE = Double.parseDouble(System.getProperty("ls.evq", "0.5"));
+    static final double EARLY_QUANTILE = 0.1;
+    /** Quantile of the conditional next-use distribution the eviction order compares (the median). */
+    static final double EVICT_QUANTILE = 0.5;
 
     private final String name;
     private final Supplier<? extends BehavioralProfiler> factory;
@@ -68,7 +70,9 @@ public final class SwapManagerPolicy extends ReplayPolicy {
     private LayerId[] ids;
     /** Prefetched and not used yet. */
     private boolean[] fresh;
-    static final boolean PROTECT = Boolean.getBoolean("ls.protect");
+    /** The function a layer was last prefetched for. */
+    private int[] owner;
+    private PrefetchCredit credit;
 
     public SwapManagerPolicy(String name, Supplier<? extends BehavioralProfiler> factory, SwapSettings settings,
                              long decisionIntervalMillis, long calibrationIntervalMillis) {
@@ -134,13 +138,16 @@ public final class SwapManagerPolicy extends ReplayPolicy {
         Arrays.fill(residentPos, -1);
         ids = new LayerId[nl];
         fresh = new boolean[nl];
+        owner = new int[nl];
+        credit = new PrefetchCredit(nf);
         for (int l = 0; l < nl; l++) {
             ids[l] = tab.layer(l).id();
             fetchMs[l] = node.config().fetchMillis(tab.layerSize(l));
         }
     }
 
-    static final boolean DEBUG = Boolean.getBoolean("layerswap.debug");
+    /** Diagnostic: {@code -Dlayerswap.replay.missSources=true} prints where the critical-path invocations came from. */
+    static final boolean DEBUG = Boolean.getBoolean("layerswap.replay.missSources");
     private final long[] dbg = new long[12];
 
     @Override
@@ -191,7 +198,10 @@ public final class SwapManagerPolicy extends ReplayPolicy {
     @Override
     public void onAccess(int layer, int event, int pos, long t) {
         lastUse[layer] = t;
-        fresh[layer] = false;
+        if (fresh[layer]) {
+            fresh[layer] = false;
+            credit.used(owner[layer], tab.layerSize(layer));
+        }
     }
 
     @Override
@@ -206,6 +216,10 @@ public final class SwapManagerPolicy extends ReplayPolicy {
 
     @Override
     public void onEvict(int layer) {
+        if (fresh[layer]) {
+            fresh[layer] = false;
+            credit.wasted(owner[layer], tab.layerSize(layer));
+        }
         int p = residentPos[layer];
         if (p >= 0) {
             int last = residentList[--residentCount];
@@ -257,7 +271,7 @@ public final class SwapManagerPolicy extends ReplayPolicy {
                 if (e.getValue() >= settings.threshold()) {
                     int l = tab.layerIndex(e.getKey());
                     if (l >= 0) {
-                        tryPrefetch(l, med[f], t);
+                        tryPrefetch(l, f, med[f], t);
                     }
                 }
             }
@@ -343,14 +357,14 @@ public final class SwapManagerPolicy extends ReplayPolicy {
                 continue;
             }
             for (int l : ls) {
-                tryPrefetch(l, med[f], now);
+                tryPrefetch(l, f, med[f], now);
             }
         }
     }
 
     /** Starts a prefetch of {@code l} (needed around {@code needAt}) if a slot is free and Belady's admission allows it. */
-    private boolean tryPrefetch(int l, long needAt, long now) {
-        if (l < 0 || node.resident(l) || node.queued(l)) {
+    private boolean tryPrefetch(int l, int f, long needAt, long now) {
+        if (l < 0 || node.resident(l) || node.queued(l) || !credit.allows(f)) {
             return false;
         }
         int k = 0;
@@ -379,19 +393,20 @@ public final class SwapManagerPolicy extends ReplayPolicy {
                 running = Arrays.copyOf(running, runningCount * 2);
             }
             running[runningCount++] = l;
+            owner[l] = f;
             return true;
         }
         return false;
     }
 
-    static final boolean ADM = !Boolean.getBoolean("ls.noadm");
-
+    /** Whether a prefetch of {@code incoming} (needed at {@code needAt}) may displace resident {@code v}. */
     private boolean admits(int v, int incoming, long needAt, long now) {
-        long n = next[v] <= now ? now + Math.max(0, now - lastUse[v]) : next[v];
-        if (ADM) {
-            return evictor.key(n, now, tab.layerSize(v)) > evictor.key(needAt, now, tab.layerSize(incoming));
-        }
-        return NextUseEvictionPlanner.mayEvictForPrefetch(n, needAt);
+        return evictor.admits(nextOf(v, now), tab.layerSize(v), needAt, tab.layerSize(incoming), now);
+    }
+
+    /** A layer's predicted next use; once passed unused, an LRU-like guess (now + time since its last use). */
+    private long nextOf(int l, long now) {
+        return next[l] <= now ? now + Math.max(0, now - lastUse[l]) : next[l];
     }
 
     @Override
@@ -401,11 +416,10 @@ public final class SwapManagerPolicy extends ReplayPolicy {
         double bestKey = -1;
         for (int i = 0; i < residentCount; i++) {
             int l = residentList[i];
-            if (node.pinned(l) || (PROTECT && fresh[l] && next[l] > now)) {
+            if (node.pinned(l)) {
                 continue;
             }
-            long n = next[l] <= now ? now + Math.max(0, now - lastUse[l]) : next[l];
-            double key = evictor.key(n, now, tab.layerSize(l));
+            double key = evictor.key(nextOf(l, now), now, tab.layerSize(l));
             if (key > bestKey || (key == bestKey && lastUse[l] < lastUse[best])) {
                 best = l;
                 bestKey = key;
@@ -415,7 +429,6 @@ public final class SwapManagerPolicy extends ReplayPolicy {
             return -1;
         }
         if (forPrefetch && incoming >= 0) {
-            long n = next[best] <= now ? now + Math.max(0, now - lastUse[best]) : next[best];
             if (!admits(best, incoming, next[incoming], now)) {
                 return -1;
             }
