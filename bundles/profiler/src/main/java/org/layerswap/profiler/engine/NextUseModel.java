@@ -155,18 +155,9 @@ public final class NextUseModel {
             return 0;
         }
         long age = Math.max(0, now - last[f]);
-        long[] a;
-        int base;
-        int n;
-        if (count[f] >= MIN_OWN_GAPS) {
-            a = sorted;
-            base = f * GAPS;
-            n = count[f];
-        } else {
-            a = poolSorted;
-            base = 0;
-            n = poolCount;
-        }
+        long[] a = gaps(f);
+        int base = gapsBase(f);
+        int n = gapsCount(f);
         int from = upper(a, base, n, age);
         if (from >= n) {
             return 0;
@@ -177,24 +168,28 @@ public final class NextUseModel {
 
     /** Quantile {@code q} of the learned gaps longer than {@code age}, or -1 when there is none. */
     long conditionalGap(int f, long age, double q) {
-        long[] a;
-        int base;
-        int n;
-        if (count[f] >= MIN_OWN_GAPS) {
-            a = sorted;
-            base = f * GAPS;
-            n = count[f];
-        } else {
-            a = poolSorted;
-            base = 0;
-            n = poolCount;
-        }
+        long[] a = gaps(f);
+        int base = gapsBase(f);
+        int n = gapsCount(f);
         int from = upper(a, base, n, age);
         if (from >= n) {
             return -1;
         }
         int k = from + (int) Math.floor(q * (n - 1 - from));
         return a[base + k];
+    }
+
+    /** The sorted gaps {@code f}'s predictions read: its own, or the pooled prior while it has too few. */
+    private long[] gaps(int f) {
+        return count[f] >= MIN_OWN_GAPS ? sorted : poolSorted;
+    }
+
+    private int gapsBase(int f) {
+        return count[f] >= MIN_OWN_GAPS ? f * GAPS : 0;
+    }
+
+    private int gapsCount(int f) {
+        return count[f] >= MIN_OWN_GAPS ? count[f] : poolCount;
     }
 
     /** First position in {@code a[base, base+n)} whose value is &gt; {@code v}, relative to base. */
