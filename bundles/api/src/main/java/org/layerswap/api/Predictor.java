@@ -24,4 +24,14 @@ public interface Predictor {
      */
     default void observe(InvocationEvent event, ProfileView view) {
     }
+
+    /**
+     * When {@code functionId} is predicted to run next, or null when this predictor does not say
+     * (the default). Additive: the swap manager's next-use eviction and just-in-time prefetch use it
+     * when present and the profiler's own next-use model otherwise. Same rules as
+     * {@link #probability}: fast, thread-safe, no side effects.
+     */
+    default NextUse nextUse(ProfileView view, String functionId, long nowMillis) {
+        return null;
+    }
 }

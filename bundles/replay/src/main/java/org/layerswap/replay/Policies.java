@@ -12,6 +12,7 @@ import org.layerswap.replay.policy.InfiniteCacheOracle;
 import org.layerswap.replay.policy.KeepAlivePolicy;
 import org.layerswap.replay.policy.LruPolicy;
 import org.layerswap.replay.policy.PredictivePolicy;
+import org.layerswap.replay.policy.SwapManagerPolicy;
 
 /**
  * The standard policy set and its sweeps. Names: {@code lru}, {@code keepalive-<dur>} (e.g.
@@ -227,8 +228,9 @@ public final class Policies {
                         for (double th : new double[] {0.1, 0.2, 0.3, 0.5, 0.7, 0.9}) {
                             PolicySpec base = p;
                             out.add(new PolicySpec(p.family() + "@" + th, p.family(), th, () -> {
-                                PredictivePolicy proto = (PredictivePolicy) base.factory().get();
-                                return proto.withThreshold(th);
+                                ReplayPolicy proto = base.factory().get();
+                                return proto instanceof SwapManagerPolicy s ? s.withThreshold(th)
+                                        : ((PredictivePolicy) proto).withThreshold(th);
                             }));
                         }
                     }

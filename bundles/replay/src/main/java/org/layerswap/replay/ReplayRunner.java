@@ -56,9 +56,19 @@ public final class ReplayRunner {
                 model = model.withAppMemory(meta.appMemoryMb());
             }
         }
-        LayerResolver resolver = cfg.layerMapping() == null ? model : LayerMappingFile.read(cfg.layerMapping(), model);
+        LayerMappingFile mapping = cfg.layerMapping() == null ? null : LayerMappingFile.read(cfg.layerMapping(), model);
+        LayerResolver resolver = mapping == null ? model : mapping;
         InvocationStream stream = Traces.open(spec, cfg.traceSeed());
-        return EventTable.build(stream, resolver, progress);
+        EventTable tab = EventTable.build(stream, resolver, progress);
+        if (mapping != null) {
+            List<String> fns = new ArrayList<>(tab.functionCount());
+            for (int f = 0; f < tab.functionCount(); f++) {
+                fns.add(tab.functionId(f));
+            }
+            int matched = mapping.requireMatches(fns);
+            progress.progress("layer mapping matched " + matched + " of " + fns.size() + " functions", 1.0);
+        }
+        return tab;
     }
 
     public static ReplayResult replay(ReplayConfig cfg, EventTable tab, long loadMillis, ProgressListener progress) {

@@ -24,31 +24,33 @@ class SwapManagerPolicyTest {
     static final NodeConfig NODE = new NodeConfig(150 * MB, 100e6, 20, 200e6);
 
     /**
-     * The swap manager's planners in the main replay. Base layer S (100 MB) is shared by f=[S,F] and
-     * h=[S,H] (10 MB each); g=[G] (30 MB) follows f 10 s later; budget 150 MB; rounds 20 min apart:
-     * f at 0, g at +10 s, h at +60 s. Round 1: f fetches S and F on the critical path (110 MB); the
-     * test profiler then scores G 0.9 (nothing else), the PrefetchPlanner ranks it and the manager
-     * starts it (140 MB, no eviction); g hits the prefetched G; h fetches H on the critical path
-     * (150 MB, exactly the budget). Later rounds hit everything. Critical-path invocations: 2 of 30;
-     * prefetches used: 1. (The eviction order under pressure is hand-computed in the swap bundle's
-     * PlannerTest.)
+     * The swap manager's next-use planners in the main replay. Two timers whose layers do not fit
+     * together: f=[A] every 10 min from 0 and g=[B] every 10 min from 5 min, 100 MB each, budget 150 MB. LRU evicts one for the other and misses every invocation. The swap
+     * manager learns both periods from the gaps, evicts the layer needed furthest away (the other
+     * timer's, 5 min later) and prefetches each stack just before its tick: after the first rounds
+     * (warm-up 30 min) no invocation fetches on the critical path, and all measured ticks but the
+     * first (whose prefetch completed before the warm-up ended) use a prefetch counted in the results.
      */
     @Test
-    void swapManagerPolicyPrefetchesThroughThePlanner() {
+    void swapManagerPolicyPrefetchesEachTimerJustBeforeItsTick() {
+        LayerDescriptor a = Fixtures.layer('e', 100 * MB);
+        LayerDescriptor b = Fixtures.layer('f', 100 * MB);
         List<InvocationEvent> ev = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            long t = i * 1_200_000L;
-            ev.add(InvocationEvent.of("f", t));
-            ev.add(InvocationEvent.of("g", t + 10_000));
-            ev.add(InvocationEvent.of("h", t + 60_000));
+            ev.add(InvocationEvent.of("f", i * 600_000L));
+            ev.add(InvocationEvent.of("g", i * 600_000L + 300_000L));
         }
-        EventTable tab = EventTable.of(ev, Fixtures.resolver(
-                Map.of("f", List.of(S, F), "g", List.of(G), "h", List.of(S, H)), Map.of()));
-        PolicySpec spec = Policies.swapManager("test", () -> new TestProfiler(Map.of("f", "g"), 60_000), 0.5, 1000, 15 * 60_000L);
+        EventTable tab = EventTable.of(ev, Fixtures.resolver(Map.of("f", List.of(a), "g", List.of(b)), Map.of()));
+        PolicySpec spec = Policies.swapManager("test", () -> new TestProfiler(Map.of(), 60_000), 0.5, 1000, 15 * 60_000L);
         assertEquals("swap-manager-test@0.5", spec.name());
-        PolicyResult r = ReplayRunner.replayAll(tab, NODE, 0, List.of(spec), 1, ProgressListener.NONE).get(0);
-        assertEquals(2, r.criticalPathInvocations());
-        assertEquals(1, r.prefetchesUsed(), "G prefetched once, then it stays resident");
+        long warmup = 30 * 60_000L;
+        PolicyResult r = ReplayRunner.replayAll(tab, NODE, warmup, List.of(spec), 1,
+                ProgressListener.NONE).get(0);
+        PolicyResult lru = ReplayRunner.replayAll(tab, NODE, warmup, List.of(Policies.byName("lru", 1000)), 1,
+                ProgressListener.NONE).get(0);
+        assertEquals(14, lru.criticalPathInvocations(), "LRU: each timer evicts the other's layer");
+        assertEquals(0, r.criticalPathInvocations(), "every measured tick hits a just-in-time prefetch");
+        assertTrue(r.prefetchesUsed() >= 13, "prefetches used: " + r.prefetchesUsed());
     }
 
     @Test

@@ -84,6 +84,30 @@ public final class LayerMappingFile implements LayerResolver {
         return new LayerMappingFile(path, fallback);
     }
 
+    /**
+     * The replay's guard against a mapping written for another trace (issue 13): how many of
+     * {@code traceFunctions} the file lists; refuses with a clear error when it lists none of them
+     * (every function would silently fall back to the synthetic layer model).
+     *
+     * @return the number of trace functions the file lists
+     */
+    public int requireMatches(java.util.Collection<String> traceFunctions) {
+        int matched = 0;
+        for (String f : traceFunctions) {
+            if (stacks.containsKey(f) || optional.containsKey(f)) {
+                matched++;
+            }
+        }
+        if (matched == 0 && !traceFunctions.isEmpty()) {
+            String example = stacks.isEmpty() ? "(none)" : stacks.keySet().iterator().next();
+            throw new IllegalArgumentException("layer mapping " + report.source() + " matches none of the trace's "
+                    + traceFunctions.size() + " functions (the file lists " + stacks.size() + " functions, e.g. '" + example
+                    + "'; the trace's ids look like '" + traceFunctions.iterator().next()
+                    + "'; Azure 2019 ids are HashApp/HashFunction)");
+        }
+        return matched;
+    }
+
     public ReadReport report() {
         return report;
     }

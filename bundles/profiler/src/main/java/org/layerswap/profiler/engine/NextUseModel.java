@@ -1,0 +1,253 @@
+package org.layerswap.profiler.engine;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.layerswap.api.NextUse;
+
+/**
+ * Per-function next-use model, learned online from inter-arrival times alone (no constant fitted to a
+ * trace): for each function the last {@value #GAPS} idle gaps are kept sorted, and the next use is
+ * read from the gaps <em>longer than the current idle time</em> (the conditional, "hazard" view of the
+ * hybrid histogram's idle-time distribution):
+ * <pre>
+ *   age      = now - lastSeen
+ *   G(age)   = learned gaps &gt; age                      (sorted)
+ *   median   = lastSeen + G(age)[q = 0.5]               eviction compares these
+ *   earliest = lastSeen + G(age)[q = qLow]              a prefetch ready by then is rarely late
+ *   P(use in (now, now + h]) = |G(age) &lt;= age + h| / |G(age)|
+ *   G(age) empty (overdue): median = earliest = now + age   (LRU-like guess)
+ * </pre>
+ * A timer's gaps cluster at its period (and at multiples after missed beats), so the conditional
+ * quantiles follow the next beat, and after a missed beat the one after it (see
+ * {@link PeriodEstimator} for the explicit period and phase). Functions with fewer than
+ * {@value #MIN_OWN_GAPS} own gaps borrow a pooled prior: the first gaps of every function seen so far.
+ *
+ * <p>Cost: {@link #observe} is O({@value #GAPS}) (two shifts in a small sorted array), the queries are
+ * O(log {@value #GAPS}). Not thread-safe: one writer (the ingest path) and reads on the same thread,
+ * or external synchronisation.
+ */
+public final class NextUseModel {
+
+    /** Gaps kept per function: recent enough to follow a changing rate, enough for quantiles. */
+    public static final int GAPS = 32;
+    /** Below this many own gaps a function's next use comes from the pooled prior. */
+    public static final int MIN_OWN_GAPS = 2;
+    private static final int POOL = 512;
+
+    private final Map<String, Integer> index = new HashMap<>();
+    private long[] last = new long[0];
+    private int[] count = new int[0];
+    private int[] head = new int[0];
+    private long[] ring = new long[0];
+    private long[] sorted = new long[0];
+    private int functions;
+    private final long[] poolRing = new long[POOL];
+    private final long[] poolSorted = new long[POOL];
+    private int poolCount;
+    private int poolHead;
+
+    /** The dense index of {@code functionId}, created on first use. */
+    public int index(String functionId) {
+        Integer i = index.get(functionId);
+        if (i != null) {
+            return i;
+        }
+        int f = functions;
+        ensure(f);
+        index.put(functionId, f);
+        return f;
+    }
+
+    /** The dense index of {@code functionId}, or -1 when never observed. */
+    public int indexOf(String functionId) {
+        Integer i = index.get(functionId);
+        return i == null ? -1 : i;
+    }
+
+    /** Records an invocation; the one-line ingest hook: {@code nextUse.observe(event.functionId(), event.timestampMillis())}. */
+    public void observe(String functionId, long tMillis) {
+        observe(index(functionId), tMillis);
+    }
+
+    /** Records an invocation of dense function {@code f} at {@code tMillis} (out-of-order events are clamped). */
+    public void observe(int f, long tMillis) {
+        ensure(f);
+        if (last[f] == Long.MIN_VALUE) {
+            last[f] = tMillis;
+            return;
+        }
+        long gap = Math.max(0, tMillis - last[f]);
+        last[f] = Math.max(last[f], tMillis);
+        int base = f * GAPS;
+        if (count[f] < MIN_OWN_GAPS) {
+            addPooled(gap);
+        }
+        if (count[f] < GAPS) {
+            ring[base + count[f]] = gap;
+            insert(sorted, base, count[f], gap);
+            count[f]++;
+        } else {
+            int h = head[f];
+            long old = ring[base + h];
+            ring[base + h] = gap;
+            head[f] = (h + 1) % GAPS;
+            remove(sorted, base, GAPS, old);
+            insert(sorted, base, GAPS - 1, gap);
+        }
+    }
+
+    public int functionCount() {
+        return functions;
+    }
+
+    /** Last invocation of {@code f}, or {@code Long.MIN_VALUE} when never seen. */
+    public long lastSeen(int f) {
+        return f < functions ? last[f] : Long.MIN_VALUE;
+    }
+
+    /** Gaps learned for {@code f} (own, not pooled). */
+    public int gapCount(int f) {
+        return f < functions ? count[f] : 0;
+    }
+
+    /** Next use of {@code f} at {@code now} (see the class comment), or null when never seen. */
+    public NextUse nextUse(int f, long now, double qLow) {
+        if (f >= functions || last[f] == Long.MIN_VALUE) {
+            return null;
+        }
+        long age = Math.max(0, now - last[f]);
+        long med = conditionalGap(f, age, 0.5);
+        if (med < 0) {
+            return new NextUse(now + age, now + age, true);
+        }
+        long low = conditionalGap(f, age, qLow);
+        return new NextUse(last[f] + low, last[f] + med, false);
+    }
+
+    /** Median next use of {@code f} (allocation-free {@link #nextUse}); {@code Long.MAX_VALUE} when never seen. */
+    public long medianNextUse(int f, long now) {
+        return nextUseAt(f, now, 0.5);
+    }
+
+    /** Quantile {@code q} of the next use of {@code f}, absolute ms; overdue gives now + age. */
+    public long nextUseAt(int f, long now, double q) {
+        if (f >= functions || last[f] == Long.MIN_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        long age = Math.max(0, now - last[f]);
+        long g = conditionalGap(f, age, q);
+        return g < 0 ? now + age : last[f] + g;
+    }
+
+    /** Whether {@code f} has been idle longer than every gap it has shown (its prediction is a guess). */
+    public boolean nextUseOverdueAt(int f, long now) {
+        if (f >= functions || last[f] == Long.MIN_VALUE) {
+            return true;
+        }
+        return conditionalGap(f, Math.max(0, now - last[f]), 0.5) < 0;
+    }
+
+    /** P(next use of {@code f} in (now, now + horizon] | idle since its last use); 0 when overdue or unseen. */
+    public double probabilityWithin(int f, long now, long horizonMillis) {
+        if (f >= functions || last[f] == Long.MIN_VALUE) {
+            return 0;
+        }
+        long age = Math.max(0, now - last[f]);
+        long[] a = gaps(f);
+        int base = gapsBase(f);
+        int n = gapsCount(f);
+        int from = upper(a, base, n, age);
+        if (from >= n) {
+            return 0;
+        }
+        int to = upper(a, base, n, age + horizonMillis);
+        return (double) (to - from) / (n - from);
+    }
+
+    /** Quantile {@code q} of the learned gaps longer than {@code age}, or -1 when there is none. */
+    long conditionalGap(int f, long age, double q) {
+        long[] a = gaps(f);
+        int base = gapsBase(f);
+        int n = gapsCount(f);
+        int from = upper(a, base, n, age);
+        if (from >= n) {
+            return -1;
+        }
+        int k = from + (int) Math.floor(q * (n - 1 - from));
+        return a[base + k];
+    }
+
+    /** The sorted gaps {@code f}'s predictions read: its own, or the pooled prior while it has too few. */
+    private long[] gaps(int f) {
+        return count[f] >= MIN_OWN_GAPS ? sorted : poolSorted;
+    }
+
+    private int gapsBase(int f) {
+        return count[f] >= MIN_OWN_GAPS ? f * GAPS : 0;
+    }
+
+    private int gapsCount(int f) {
+        return count[f] >= MIN_OWN_GAPS ? count[f] : poolCount;
+    }
+
+    /** First position in {@code a[base, base+n)} whose value is &gt; {@code v}, relative to base. */
+    private static int upper(long[] a, int base, int n, long v) {
+        int lo = 0;
+        int hi = n;
+        while (lo < hi) {
+            int m = (lo + hi) >>> 1;
+            if (a[base + m] <= v) {
+                lo = m + 1;
+            } else {
+                hi = m;
+            }
+        }
+        return lo;
+    }
+
+    private void addPooled(long gap) {
+        if (poolCount < POOL) {
+            poolRing[poolCount] = gap;
+            insert(poolSorted, 0, poolCount, gap);
+            poolCount++;
+        } else {
+            long old = poolRing[poolHead];
+            poolRing[poolHead] = gap;
+            poolHead = (poolHead + 1) % POOL;
+            remove(poolSorted, 0, POOL, old);
+            insert(poolSorted, 0, POOL - 1, gap);
+        }
+    }
+
+    /** Inserts {@code v} into the sorted {@code a[base, base+n)} (capacity n+1). */
+    private static void insert(long[] a, int base, int n, long v) {
+        int p = upper(a, base, n, v);
+        System.arraycopy(a, base + p, a, base + p + 1, n - p);
+        a[base + p] = v;
+    }
+
+    /** Removes one {@code v} from the sorted {@code a[base, base+n)}. */
+    private static void remove(long[] a, int base, int n, long v) {
+        int p = upper(a, base, n, v) - 1; // last position holding v
+        System.arraycopy(a, base + p + 1, a, base + p, n - p - 1);
+    }
+
+    private void ensure(int f) {
+        if (f < functions) {
+            return;
+        }
+        int cap = last.length;
+        if (f >= cap) {
+            int n = Math.max(f + 1, Math.max(16, cap * 2));
+            last = Arrays.copyOf(last, n);
+            Arrays.fill(last, cap, n, Long.MIN_VALUE);
+            count = Arrays.copyOf(count, n);
+            head = Arrays.copyOf(head, n);
+            ring = Arrays.copyOf(ring, n * GAPS);
+            sorted = Arrays.copyOf(sorted, n * GAPS);
+        }
+        functions = f + 1;
+    }
+}

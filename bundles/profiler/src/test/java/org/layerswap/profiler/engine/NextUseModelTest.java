@@ -1,0 +1,89 @@
+package org.layerswap.profiler.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.layerswap.api.NextUse;
+
+class NextUseModelTest {
+
+    /** A 7-min timer with ±20 s jitter, 10 % missed beats, phase 95 s: the estimator recovers both. */
+    @Test
+    void periodDetectionRecoversANoisyTimersPeriodAndPhase() {
+        Random rnd = new Random(42);
+        long period = 420_000;
+        long phase = 95_000;
+        List<Long> times = new ArrayList<>();
+        for (int k = 0; k < 200; k++) {
+            if (rnd.nextDouble() < 0.1) {
+                continue; // missed beat
+            }
+            times.add(phase + k * period + (long) ((rnd.nextDouble() * 2 - 1) * 20_000));
+        }
+        long[] t = times.stream().mapToLong(Long::longValue).toArray();
+        PeriodEstimator.Period p = PeriodEstimator.estimate(t);
+        assertNotNull(p);
+        assertEquals(period, p.periodMillis(), 1_000, "period");
+        assertEquals(phase, p.phaseMillis(), 5_000, "phase");
+        assertTrue(p.confidence() > 0.95, "confidence " + p.confidence());
+        assertEquals(phase + 300 * period, p.nextBeatAfter(phase + 299 * period + 60_000), 10_000, "the beat after the 299th");
+    }
+
+    @Test
+    void poissonArrivalsHaveLowPeriodConfidence() {
+        Random rnd = new Random(7);
+        long[] t = new long[300];
+        long now = 0;
+        for (int i = 0; i < t.length; i++) {
+            now += (long) (-Math.log(1 - rnd.nextDouble()) * 600_000);
+            t[i] = now;
+        }
+        PeriodEstimator.Period p = PeriodEstimator.estimate(t);
+        assertTrue(p == null || p.confidence() < 0.6, "confidence " + (p == null ? "n/a" : p.confidence()));
+    }
+
+    /**
+     * Gaps 60 s (x20) then a missed beat (120 s): just after a tick the median next use is one period on;
+     * once 90 s idle (past every 60-s gap) the model moves to the next beat after the missed one.
+     */
+    @Test
+    void conditionalNextUseFollowsTheNextBeatAndSkipsAMissedOne() {
+        NextUseModel m = new NextUseModel();
+        long t = 0;
+        for (int i = 0; i < 20; i++) {
+            m.observe("timer", t);
+            t += 60_000;
+        }
+        m.observe("timer", t + 60_000); // a missed beat: gap 120 s
+        long last = t + 60_000;
+        int f = m.indexOf("timer");
+        NextUse soon = m.nextUse(f, last + 1_000, 0.1);
+        assertEquals(last + 60_000, soon.medianMillis());
+        assertEquals(last + 60_000, soon.earliestMillis());
+        NextUse after = m.nextUse(f, last + 90_000, 0.1);
+        assertEquals(last + 120_000, after.medianMillis());
+        assertEquals(1.0, m.probabilityWithin(f, last + 90_000, 30_000), 1e-9);
+        NextUse overdue = m.nextUse(f, last + 200_000, 0.1);
+        assertTrue(overdue.overdue());
+        assertEquals(last + 400_000, overdue.medianMillis(), "overdue: now + idle time");
+    }
+
+    @Test
+    void aFunctionWithTooFewGapsBorrowsThePooledFirstGaps() {
+        NextUseModel m = new NextUseModel();
+        for (String fn : List.of("a", "b", "c")) {
+            m.observe(fn, 0);
+            m.observe(fn, 300_000);
+        }
+        m.observe("new", 1_000_000);
+        int f = m.indexOf("new");
+        assertEquals(0, m.gapCount(f));
+        assertEquals(1_300_000, m.medianNextUse(f, 1_000_000));
+        assertEquals(-1, m.indexOf("never"));
+    }
+}
