@@ -1,5 +1,6 @@
 package org.layerswap.executor;
 
+import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.layerswap.testkit.Await;
 import org.junit.jupiter.api.io.TempDir;
 import org.layerswap.api.ImageConfig;
 
@@ -72,11 +74,7 @@ class BubblewrapSandboxTest {
         assertTrue(r.timedOut(), r.toString());
         assertEquals(-1, r.exitCode());
         assertEquals("started\n", r.stdout());
-        long deadline = System.currentTimeMillis() + 5000;
-        while (sleepersAlive() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
-        assertFalse(sleepersAlive(), "the function's processes outlived the timeout");
+        Await.until(Duration.ofSeconds(5), () -> !sleepersAlive(), "the function's processes to end with the timeout");
     }
 
     private static boolean sleepersAlive() {

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.layerswap.testkit.Await;
 import org.layerswap.api.InvocationEvent;
 import org.layerswap.predictor.histogram.HistogramPredictor;
 import org.layerswap.profiler.engine.ProfilerEngine;
@@ -202,10 +204,8 @@ class EncogPredictorTest {
         try {
             ProfilerEngine e = new ProfilerEngine(ProfilerSettings.defaults(), background);
             events.forEach(e::record);
-            long deadline = System.nanoTime() + 120_000_000_000L;
-            while (!background.status().idle() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            Await.until(Duration.ofMinutes(2), () -> background.status().idle(),
+                    () -> "the background trainer to drain its queue: " + background.status());
             assertEquals(inline.status(), background.status()); // same rounds, same held-out scores
             org.junit.jupiter.api.Assertions.assertArrayEquals(expected, score(e, events.get(events.size() - 1).timestampMillis(), fns), 0.0);
         } finally {
@@ -219,11 +219,8 @@ class EncogPredictorTest {
         try {
             ProfilerEngine e = new ProfilerEngine(ProfilerSettings.defaults(), encog);
             mixed(5, 2).events().forEach(e::record);
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (encog.status().trainings() == 0 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(100);
-            }
-            assertTrue(encog.status().trainings() > 0, "background trainer ran: " + encog.status());
+            Await.until(Duration.ofSeconds(60), () -> encog.status().trainings() > 0,
+                    () -> "a background training round: " + encog.status());
         } finally {
             encog.close();
         }

@@ -1,5 +1,6 @@
 package org.layerswap.predictor.encog.internal;
 
+import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +10,7 @@ import java.lang.annotation.Annotation;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.layerswap.testkit.Await;
 import org.layerswap.api.InvocationEvent;
 import org.layerswap.predictor.encog.EncogPredictor;
 import org.layerswap.predictor.encog.EncogSettings;
@@ -106,14 +108,7 @@ class EncogComponentTest {
         }
     }
 
-    private static void awaitDrained(EncogPredictor p) throws InterruptedException {
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (p.status().idle()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the background trainer did not drain its queue: " + p.status());
+    private static void awaitDrained(EncogPredictor p) {
+        Await.until(Duration.ofMinutes(2), () -> p.status().idle(), () -> "the background trainer to drain its queue: " + p.status());
     }
 }
