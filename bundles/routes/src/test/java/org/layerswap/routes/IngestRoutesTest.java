@@ -56,7 +56,8 @@ class IngestRoutesTest extends CamelTestSupport {
 
     private HttpResponse<String> post(String body, String contentType) throws Exception {
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ingest"))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", contentType).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", contentType)
+                .header("Authorization", "Bearer " + routes.edge().token()).build();
         return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -131,12 +132,15 @@ class IngestRoutesTest extends CamelTestSupport {
     }
 
     @Test
-    void httpTakesTheBodyAsIsWhateverTheContentType() throws Exception {
-        // what curl --data-binary sends by default
-        HttpResponse<String> r = post(ok(1) + "\nbad=line\n" + ok(3), "application/x-www-form-urlencoded");
-        assertEquals(200, r.statusCode(), r.body());
-        assertTrue(r.body().startsWith("{\"accepted\":2,\"rejected\":1,\"errors\":[{\"line\":2,"), r.body());
-        assertTrue(TestSupport.await(() -> profiler.records.get() == 2, 10_000));
+    void httpRefusesTheMediaTypesABrowserSendsWithoutAPreflight() throws Exception {
+        for (String type : List.of("application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x")) {
+            HttpResponse<String> r = post(ok(1) + "\n" + ok(3), type);
+            assertEquals(415, r.statusCode(), type + ": " + r.body());
+            assertTrue(r.body().contains("Content-Type must be one of application/json, application/x-ndjson"), r.body());
+        }
+        assertEquals(200, post(ok(1), "application/json; charset=utf-8").statusCode());
+        assertTrue(TestSupport.await(() -> profiler.records.get() == 1, 10_000));
+        assertEquals(1, profiler.records.get(), "no refused request reached the profiler");
     }
 
     @Test
