@@ -32,7 +32,7 @@ public final class EventValidator {
         if (bad >= 0) {
             return "function id has a control or unprintable character at index " + bad;
         }
-        if (id.isBlank()) {
+        if (id.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c))) {
             return "function id is blank";
         }
         String tenant = e.tenant();

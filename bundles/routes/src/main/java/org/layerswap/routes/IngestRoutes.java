@@ -141,6 +141,8 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest {
                     // multipart store) the body as form data before the guard has looked at the request
                     + "&mapHttpMessageHeaders=false&enableMultipartFilter=false")
                     .routeId("ingest-http")
+                    // stream caching would copy the whole body before the guard runs
+                    .noStreamCaching()
                     .process(this::httpBatch);
         }
 
