@@ -90,7 +90,8 @@ final class BoundedLines implements AutoCloseable {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, (int) Math.min(len, max - count + 1));
+            long room = max - count; // >= 0: count never passes max without throwing
+            int n = super.read(b, off, room >= len ? len : (int) room + 1);
             if (n > 0 && (count += n) > max) {
                 throw new TooLarge(max);
             }
