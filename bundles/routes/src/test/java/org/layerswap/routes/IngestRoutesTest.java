@@ -187,6 +187,20 @@ class IngestRoutesTest extends CamelTestSupport {
     }
 
     @Test
+    void serviceEntryDeadLettersAndRefusesAnEventTheEdgeRulesRefuse() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> routes.ingest(InvocationEvent.of("x".repeat(300), Fakes.BASE)));
+        assertTrue(e.getMessage().contains("function id of 300 characters exceeds 256"), e.getMessage());
+        long farFuture = System.currentTimeMillis() + 86_400_000L;
+        assertThrows(IllegalArgumentException.class, () -> routes.ingest(InvocationEvent.of("f", farFuture)));
+        List<DeadLetterRow> dl = persistence.deadLetters();
+        assertEquals(2, dl.size());
+        assertTrue(dl.get(1).reason().contains("ahead of the clock"), dl.get(1).reason());
+        assertEquals(2, routes.stats().bySource().get(IngestRoutes.SOURCE_SERVICE).rejected());
+        assertEquals(0, profiler.records.get());
+    }
+
+    @Test
     void timersRescoreAndApplyRetention() throws Exception {
         assertTrue(TestSupport.await(() -> profiler.rescores.get() >= 1 && persistence.retentionRuns.get() >= 1, 10_000));
         assertTrue(context.getRoutes().stream().map(r -> r.getRouteId()).toList()
