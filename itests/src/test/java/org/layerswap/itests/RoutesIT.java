@@ -99,7 +99,9 @@ public class RoutesIT extends ApplianceTestSupport {
 
     @Test
     public void ingestCommandFeedsAFileThroughTheRoute() throws Exception {
-        Path log = Files.createTempFile("itest-ingest", ".csv");
+        // the command reads only from the traces directory (the appliance runs as root)
+        Path traces = Files.createDirectories(Path.of(System.getProperty("karaf.data"), "traces"));
+        Path log = Files.createTempFile(traces, "itest-ingest", ".csv");
         long now = System.currentTimeMillis();
         Files.write(log, List.of("function,timestamp,tenant,params", "cmd-fn," + now + ",t1,", "cmd-fn,not-a-time,t1,",
                 "cmd-fn," + (now + 1) + ",t2,size=large"), StandardCharsets.UTF_8);
@@ -107,8 +109,12 @@ public class RoutesIT extends ApplianceTestSupport {
         assertTrue(out, out.contains("committed: 2 accepted, 1 rejected (dead letters)"));
         assertTrue("the operator's file must stay where it was", Files.isRegularFile(log));
         String missing = executeCommand("layerswap:ingest /no/such/file.jsonl");
-        assertTrue(missing, missing.contains("Error: no such file: /no/such/file.jsonl"));
-        String wrongKind = executeCommand("layerswap:ingest " + Files.createTempFile("itest", ".txt"));
+        assertTrue(missing, missing.contains("Error: trace file '/no/such/file.jsonl' is outside the traces directory"));
+        String shadow = executeCommand("layerswap:ingest /etc/shadow");
+        assertTrue(shadow, shadow.contains("is outside the traces directory") && !shadow.contains("root:"));
+        String replayShadow = executeCommand("layerswap:replay azure2021:/etc/shadow");
+        assertTrue(replayShadow, replayShadow.contains("is outside the traces directory") && !replayShadow.contains("root:"));
+        String wrongKind = executeCommand("layerswap:ingest " + Files.createTempFile(traces, "itest", ".txt"));
         assertTrue(wrongKind, wrongKind.contains("is not a .jsonl, .json or .csv invocation log"));
     }
 
@@ -125,6 +131,9 @@ public class RoutesIT extends ApplianceTestSupport {
         c.setConnectTimeout(5000);
         c.setReadTimeout(30_000);
         c.setRequestProperty("Content-Type", "application/x-ndjson");
+        // the token the routes generated at first start (docs/security.md)
+        String token = Files.readString(Path.of(System.getProperty("karaf.data"), "security", "ingest.token")).trim();
+        c.setRequestProperty("Authorization", "Bearer " + token);
         c.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
         assertEquals(200, c.getResponseCode());
         String reply = new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

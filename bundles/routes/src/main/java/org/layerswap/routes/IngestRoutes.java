@@ -3,8 +3,10 @@ package org.layerswap.routes;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +14,12 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import javax.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.http.common.HttpMessage;
 import org.layerswap.api.BehavioralProfiler;
 import org.layerswap.api.InvocationEvent;
 import org.layerswap.persistence.api.DeadLetterRow;
@@ -41,10 +45,14 @@ import org.slf4j.LoggerFactory;
  *       Blank lines and the CSV header are skipped (counted in {@code skipped}), not dead-lettered, as
  *       {@code InvocationLog.read} does. Azure 2019/2021 trace files are not routed (they are multi-file,
  *       per-minute count tables, not per-line events): other file names stay in the folder untouched.</li>
- *   <li>{@code ingest-http}: POST of JSON lines on 127.0.0.1; replies
+ *   <li>{@code ingest-http}: POST of JSON lines on 127.0.0.1, admitted by {@link HttpGuard} (bearer token, Host,
+ *       Origin, media type, declared length) before a byte of the body is read, then streamed through
+ *       {@link BoundedLines} (body and line caps: nothing is buffered whole); replies
  *       {@code {"accepted":n,"rejected":m,"errors":[{"line":k,"reason":"..."}]}} (at most 100 errors listed),
- *       200, or 400 when no line was accepted.</li>
+ *       200, 400 when no line was accepted, 413 when the body passed its cap (the lines before it stay accepted).</li>
  *   <li>{@link InvocationIngest#ingest}: the in-process entry.</li>
+ *   <li>Every parsed event of every source passes {@link EventValidator} (id, tenant, params, clock skew); a refused
+ *       one is dead-lettered with its reason and never reaches the queue.</li>
  *   <li>{@code ingest-events}: the bounded queue {@code seda:events} (producers block when it is full) with one
  *       consumer calling {@link BehavioralProfiler#record} and {@link PersistenceService#recordInvocation}.</li>
  *   <li>{@code rescore} and {@code retention} timers.</li>
@@ -66,14 +74,31 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest {
     private static final String EVENT = "event";
 
     private final RoutesSettings settings;
+    private final EdgeSettings edge;
+    private final EventValidator validator;
+    private final HttpGuard guard;
+    private final Clock clock;
     private final BehavioralProfiler profiler;
     private final IngestCounters counters = new IngestCounters();
     private volatile PersistenceService persistence;
     private volatile ProducerTemplate producer;
 
+    /** With the default edge rules, a fresh random token ({@link #edge()}) and the system clock. */
     public IngestRoutes(RoutesSettings settings, BehavioralProfiler profiler) {
+        this(settings, EdgeSettings.defaults(IngestToken.generate()), profiler, Clock.systemUTC());
+    }
+
+    public IngestRoutes(RoutesSettings settings, EdgeSettings edge, BehavioralProfiler profiler, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.edge = Objects.requireNonNull(edge, "edge");
         this.profiler = Objects.requireNonNull(profiler, "profiler");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.validator = new EventValidator(edge, clock);
+        this.guard = new HttpGuard(edge);
+    }
+
+    public EdgeSettings edge() {
+        return edge;
     }
 
     /** Sets or clears (null) the optional persistence service; takes effect for the next row. */
@@ -110,10 +135,14 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest {
 
         if (settings.httpPort() > 0) {
             from("jetty:http://127.0.0.1:{{httpPort}}{{httpPath}}?httpMethodRestrict=POST"
-                    // curl --data-binary sends application/x-www-form-urlencoded: keep the body as is
-                    + "&mapHttpMessageFormUrlEncodedBody=false")
+                    // the body stays the request's input stream: read line by line under the caps, never cached whole
+                    + "&disableStreamCache=true&mapHttpMessageFormUrlEncodedBody=false"
+                    // no header/parameter mapping and no multipart parsing: either would make Jetty read (and for
+                    // multipart store) the body as form data before the guard has looked at the request
+                    + "&mapHttpMessageHeaders=false&enableMultipartFilter=false")
                     .routeId("ingest-http")
-                    .convertBodyTo(String.class, "UTF-8")
+                    // stream caching would copy the whole body before the guard runs
+                    .noStreamCaching()
                     .process(this::httpBatch);
         }
 
@@ -140,6 +169,12 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest {
         ProducerTemplate p = producer;
         if (p == null || !getContext().getStatus().isStarted()) {
             throw new IllegalStateException("ingestion routes are not running");
+        }
+        String refusal = validator.refusal(event);
+        if (refusal != null) {
+            counters.rejected(SOURCE_SERVICE);
+            deadLetter(SOURCE_SERVICE, -1, String.valueOf(event), refusal);
+            throw new IllegalArgumentException("invocation event refused (dead-lettered): " + refusal);
         }
         counters.accepted(SOURCE_SERVICE);
         counters.enqueued.incrementAndGet();
@@ -183,6 +218,10 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest {
         }
         try {
             InvocationEvent e = InvocationLog.parseLine(raw, format);
+            String refusal = validator.refusal(e);
+            if (refusal != null) {
+                throw new IllegalArgumentException(refusal);
+            }
             tally.accepted++;
             counters.accepted(counterSource);
             return e;
@@ -204,7 +243,7 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest {
             LOG.debug("dead letter {} line {}: {}", source, lineNo, reason);
         }
         PersistenceService p = persistence;
-        if (p != null && !p.recordDeadLetter(new DeadLetterRow(0, System.currentTimeMillis(), source, lineNo,
+        if (p != null && !p.recordDeadLetter(new DeadLetterRow(0, clock.millis(), source, lineNo,
                 cap(raw, settings.maxPayloadChars()), reason))) {
             counters.persistDropped.increment();
         }
@@ -280,37 +319,85 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest {
 
     // ---- HTTP -----------------------------------------------------------------------------------------
 
-    private void httpBatch(Exchange ex) {
-        String body = ex.getIn().getBody(String.class);
+    private void httpBatch(Exchange ex) throws IOException {
+        HttpMessage in = ex.getIn(HttpMessage.class);
+        HttpServletRequest request = in.getRequest();
+        long length = request.getContentLengthLong();
+        HttpGuard.Refusal refused = guard.check(request.getHeader("Host"), request.getHeader("Origin"),
+                request.getHeader("Authorization"), request.getContentType(), length < 0 ? null : length);
         Tally t = new Tally(SOURCE_HTTP);
-        ProducerTemplate p = producer;
-        if (body != null) {
-            int start = 0;
-            long lineNo = 0;
-            while (start <= body.length()) {
-                int nl = body.indexOf('\n', start);
-                int end = nl < 0 ? body.length() : nl;
-                lineNo++;
-                InvocationEvent e = line(body.substring(start, end), lineNo, Format.JSONL, t, SOURCE_HTTP);
-                if (e != null) {
-                    counters.enqueued.incrementAndGet();
-                    p.sendBody(EVENTS, e);
-                }
-                if (nl < 0) {
-                    break;
-                }
-                start = nl + 1;
+        int status;
+        String message = null;
+        if (refused != null) {
+            status = refused.status();
+            message = refused.message();
+            LOG.debug("HTTP request refused: {} {}", status, message);
+        } else {
+            try (InputStream body = in.getBody(InputStream.class)) {
+                ingestLines(body, t);
+                status = t.accepted > 0 ? 200 : 400;
+            } catch (BoundedLines.TooLarge tooLarge) {
+                    status = 413;
+                message = tooLarge.getMessage() + "; the " + t.accepted + " lines accepted before it are kept";
             }
         }
         if (t.rejected > 0) {
             LOG.debug("HTTP batch: {} accepted, {} rejected", t.accepted, t.rejected);
         }
-        ex.getMessage().setBody(reply(t));
+        // nothing of the request (headers, form "parameters" parsed from a body) is reflected into the response
+        ex.getMessage().getHeaders().clear();
+        ex.getMessage().setBody(reply(t, message));
         ex.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
-        ex.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, t.accepted > 0 ? 200 : 400);
+        ex.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        if (status == 401) {
+            ex.getMessage().setHeader("WWW-Authenticate", "Bearer realm=\"layerswap-ingest\"");
+        }
+        if (status >= 400 && status != 400) {
+            // the body was not (fully) read: end the connection rather than let its rest parse as a next request
+            in.getResponse().setHeader("Connection", "close");
+        }
+    }
+
+    /**
+     * The streaming path of the HTTP route (also the entry of the hostile-ingest tests): reads JSON lines from
+     * {@code body} under {@code maxBodyBytes}/{@code maxLineChars}, enqueues each valid event and dead-letters every
+     * other line with its reason, counting into {@code t}.
+     *
+     * @throws BoundedLines.TooLarge past the body cap (the lines before it are handled)
+     */
+    void ingestLines(InputStream body, Tally t) throws IOException {
+        ProducerTemplate p = producer;
+        if (body == null) {
+            return;
+        }
+        BoundedLines lines = new BoundedLines(body, edge.maxBodyBytes(), edge.maxLineChars());
+        for (String raw = lines.next(); raw != null; raw = lines.next()) {
+            InvocationEvent e;
+            if (lines.overflowed()) {
+                String reason = "line longer than maxLineChars " + edge.maxLineChars();
+                t.rejected++;
+                counters.rejected(t.source);
+                if (t.errorLines.size() < MAX_HTTP_ERRORS) {
+                    t.errorLines.add(new long[] {lines.lineNo()});
+                    t.errorReasons.add(reason);
+                }
+                deadLetter(t.source, lines.lineNo(), raw, reason);
+                e = null;
+            } else {
+                e = line(raw, lines.lineNo(), Format.JSONL, t, t.source);
+            }
+            if (e != null) {
+                counters.enqueued.incrementAndGet();
+                p.sendBody(EVENTS, e);
+            }
+        }
     }
 
     static String reply(Tally t) {
+        return reply(t, null);
+    }
+
+    static String reply(Tally t, String message) {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(w)) {
             g.writeStartObject();
@@ -324,7 +411,9 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest {
                 g.writeEndObject();
             }
             g.writeEndArray();
-            if (t.accepted == 0 && t.rejected == 0) {
+            if (message != null) {
+                g.writeStringField("message", message);
+            } else if (t.accepted == 0 && t.rejected == 0) {
                 g.writeStringField("message", "no invocation lines in the request body");
             }
             g.writeEndObject();

@@ -59,7 +59,8 @@ class IngestRoutesTest extends CamelTestSupport {
 
     private HttpResponse<String> post(String body, String contentType) throws Exception {
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ingest"))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", contentType).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", contentType)
+                .header("Authorization", "Bearer " + routes.edge().token()).build();
         return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -134,12 +135,15 @@ class IngestRoutesTest extends CamelTestSupport {
     }
 
     @Test
-    void httpTakesTheBodyAsIsWhateverTheContentType() throws Exception {
-        // what curl --data-binary sends by default
-        HttpResponse<String> r = post(ok(1) + "\nbad=line\n" + ok(3), "application/x-www-form-urlencoded");
-        assertEquals(200, r.statusCode(), r.body());
-        assertTrue(r.body().startsWith("{\"accepted\":2,\"rejected\":1,\"errors\":[{\"line\":2,"), r.body());
-        Await.until(Duration.ofSeconds(10), () -> profiler.recorded() == 2, "2 events recorded");
+    void httpRefusesTheMediaTypesABrowserSendsWithoutAPreflight() throws Exception {
+        for (String type : List.of("application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x")) {
+            HttpResponse<String> r = post(ok(1) + "\n" + ok(3), type);
+            assertEquals(415, r.statusCode(), type + ": " + r.body());
+            assertTrue(r.body().contains("Content-Type must be one of application/json, application/x-ndjson"), r.body());
+        }
+        assertEquals(200, post(ok(1), "application/json; charset=utf-8").statusCode());
+        Await.until(Duration.ofSeconds(10), () -> profiler.recorded() == 1, "the accepted event recorded");
+        assertEquals(1, profiler.recorded(), "no refused request reached the profiler");
     }
 
     @Test
@@ -183,6 +187,20 @@ class IngestRoutesTest extends CamelTestSupport {
         assertEquals(threads * perThread, s.bySource().get(IngestRoutes.SOURCE_SERVICE).accepted());
         assertEquals(0, s.queueDepth());
         assertThrows(IllegalArgumentException.class, () -> routes.ingest(null));
+    }
+
+    @Test
+    void serviceEntryDeadLettersAndRefusesAnEventTheEdgeRulesRefuse() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> routes.ingest(InvocationEvent.of("x".repeat(300), Fakes.BASE)));
+        assertTrue(e.getMessage().contains("function id of 300 characters exceeds 256"), e.getMessage());
+        long farFuture = System.currentTimeMillis() + 86_400_000L;
+        assertThrows(IllegalArgumentException.class, () -> routes.ingest(InvocationEvent.of("f", farFuture)));
+        List<DeadLetterRow> dl = persistence.deadLetters();
+        assertEquals(2, dl.size());
+        assertTrue(dl.get(1).reason().contains("ahead of the clock"), dl.get(1).reason());
+        assertEquals(2, routes.stats().bySource().get(IngestRoutes.SOURCE_SERVICE).rejected());
+        assertEquals(0, profiler.recorded());
     }
 
     @Test

@@ -16,11 +16,14 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.completers.FileCompleter;
 import org.layerswap.routes.api.IngestStats;
 import org.layerswap.routes.api.InvocationIngest;
+import org.layerswap.workload.TraceDirectory;
 
 /**
  * Ingests an invocation log (JSON lines or CSV) through the drop-folder route, so it gets exactly
  * the route's treatment: bad lines dead-lettered with their numbers, the copy moved to .done only
- * after its records are committed. The original file is left where it is.
+ * after its records are committed. The original file is left where it is. Like traces, the file must lie in the
+ * traces directory ({@link TraceDirectory}, {@code ${karaf.data}/traces}; real path, links out refused): the
+ * appliance runs as root and must not copy arbitrary host files into its pipeline.
  */
 @Command(scope = "layerswap", name = "ingest", description = "Ingests an invocation log file (.jsonl/.json/.csv) through the ingestion routes")
 @Service
@@ -29,7 +32,7 @@ public class IngestCommand implements Action {
     @Reference(optional = true)
     InvocationIngest ingest;
 
-    @Argument(index = 0, name = "file", required = true, description = "Path of a .jsonl, .json or .csv invocation log")
+    @Argument(index = 0, name = "file", required = true, description = "A .jsonl, .json or .csv invocation log inside ${karaf.data}/traces (name or path)")
     @Completion(FileCompleter.class)
     String file;
 
@@ -42,12 +45,14 @@ public class IngestCommand implements Action {
             System.err.println("Error: the ingestion routes are not running (feature layerswap-routes)");
             return null;
         }
-        Path source = Path.of(file).toAbsolutePath();
-        String name = source.getFileName().toString();
-        if (!Files.isRegularFile(source)) {
-            System.err.println("Error: no such file: " + source);
+        Path source;
+        try {
+            source = TraceDirectory.ofSystem().resolve(file);
+        } catch (IllegalArgumentException e) {
+            System.err.println("Error: " + TraceDirectory.sanitize(e.getMessage()));
             return null;
         }
+        String name = source.getFileName().toString();
         if (!(name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".csv"))) {
             System.err.println("Error: '" + name + "' is not a .jsonl, .json or .csv invocation log");
             return null;

@@ -14,17 +14,22 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
 import org.layerswap.replay.ReplayMain;
+import org.layerswap.workload.ReportFolders;
+import org.layerswap.workload.TraceDirectory;
 
 /**
  * Replays a trace through the evaluator (baselines, oracles, predictors) with progress, and
  * writes the Markdown/CSV/PNG report. Same engine and options as the standalone replay CLI.
+ * Trace files are read only from the traces directory ({@link TraceDirectory}, {@code ${karaf.data}/traces}): the
+ * appliance runs as root. Reports written to the default location are pruned to the newest
+ * {@code layerswap.replay.keepReports}.
  */
 @Command(scope = "layerswap", name = "replay", description = "Replays a trace against every policy and writes a report")
 @Service
 public class ReplayCommand implements Action {
 
     @Argument(index = 0, name = "trace", required = true, description = "synthetic:days=1,functions=100,seed=1 | azure2019:<csv> | "
-            + "azure2021:<csv> | jsonl:<file> | csv:<file>")
+            + "azure2021:<csv> | jsonl:<file> | csv:<file> (files inside ${karaf.data}/traces, by name or path)")
     @Completion(value = StringsCompleter.class, values = {"synthetic:days=1,functions=100,seed=1", "azure2019:", "azure2021:", "jsonl:", "csv:"})
     String trace;
 
@@ -57,7 +62,14 @@ public class ReplayCommand implements Action {
 
     @Override
     public Object execute() {
-        List<String> args = new ArrayList<>(List.of("--trace", trace));
+        String confined;
+        try {
+            confined = TraceDirectory.ofSystem().confine(trace);
+        } catch (IllegalArgumentException e) {
+            System.err.println("Error: " + TraceDirectory.sanitize(e.getMessage()));
+            return null;
+        }
+        List<String> args = new ArrayList<>(List.of("--trace", confined));
         add(args, "--budget", budget);
         add(args, "--bandwidth", bandwidth);
         add(args, "--rtt", rtt);
@@ -70,11 +82,15 @@ public class ReplayCommand implements Action {
         if (noCharts) {
             args.add("--no-charts");
         }
-        String dir = out != null ? out : Path.of(System.getProperty("karaf.data", "."), "replay",
-                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).toString();
+        Path reports = Path.of(System.getProperty("karaf.data", "."), "replay");
+        String dir = out != null ? out : reports.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).toString();
         args.add("--out");
         args.add(dir);
-        return Operator.attempt(() -> ReplayMain.run(args.toArray(new String[0]), System.out, System.err));
+        Object result = Operator.attempt(() -> ReplayMain.run(args.toArray(new String[0]), System.out, System.err));
+        if (out == null) {
+            Operator.attempt(() -> ReportFolders.prune(reports, ReportFolders.keepFromSystem()));
+        }
+        return result;
     }
 
     private static void add(List<String> args, String option, String value) {

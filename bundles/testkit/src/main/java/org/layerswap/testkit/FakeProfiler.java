@@ -48,6 +48,8 @@ public class FakeProfiler implements BehavioralProfiler {
     private volatile Map<LayerId, Double> optionalLayers = Map.of();
     private volatile Consumer<InvocationEvent> beforeRecord = e -> { };
     private volatile long now;
+    private volatile boolean keepEvents = true;
+    private final java.util.concurrent.atomic.AtomicInteger recorded = new java.util.concurrent.atomic.AtomicInteger();
 
     /** A profiler with a 60 s prediction window. */
     public FakeProfiler() {
@@ -61,6 +63,15 @@ public class FakeProfiler implements BehavioralProfiler {
     /** Declares {@code follower.get(f)} as the function that runs after each {@code f}; returns this. */
     public FakeProfiler withFollowers(Map<String, String> follower) {
         followerOf.putAll(follower);
+        return this;
+    }
+
+    /**
+     * Counts recorded events without keeping them (nor their functions' last-seen times), for tests that push
+     * millions of events and bound the heap; {@link #events()} then stays empty. Returns this.
+     */
+    public FakeProfiler countingOnly() {
+        keepEvents = false;
         return this;
     }
 
@@ -85,6 +96,10 @@ public class FakeProfiler implements BehavioralProfiler {
     @Override
     public void record(InvocationEvent event) {
         beforeRecord.accept(event);
+        recorded.incrementAndGet();
+        if (!keepEvents) {
+            return;
+        }
         synchronized (this) {
             events.add(event);
             lastSeen.merge(event.functionId(), event.timestampMillis(), Math::max);
@@ -113,8 +128,9 @@ public class FakeProfiler implements BehavioralProfiler {
         return new ArrayList<>(events);
     }
 
-    public synchronized int recorded() {
-        return events.size();
+    /** How many events were recorded (kept or, after {@link #countingOnly()}, only counted). */
+    public int recorded() {
+        return recorded.get();
     }
 
     /** The layers of every {@link #recordLayerAccess} call, in order (a copy). */

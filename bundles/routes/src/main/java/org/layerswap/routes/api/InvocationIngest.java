@@ -11,7 +11,9 @@ public interface InvocationIngest {
     /**
      * Hands one event to the events queue. Blocks while the queue is full (back-pressure); never drops.
      *
-     * @throws IllegalArgumentException when {@code event} is null
+     * @throws IllegalArgumentException when {@code event} is null, or refused by the edge rules (function id length and
+     *                                  charset, tenant and parameter bounds, timestamp too far ahead of the clock); a
+     *                                  refused event is dead-lettered with its reason before this is thrown
      * @throws IllegalStateException    when the routes are not running
      */
     void ingest(InvocationEvent event);

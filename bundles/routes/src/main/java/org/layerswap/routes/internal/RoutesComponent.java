@@ -7,7 +7,9 @@ import org.layerswap.api.BehavioralProfiler;
 import org.layerswap.api.InvocationEvent;
 import org.layerswap.api.config.DataPaths;
 import org.layerswap.persistence.api.PersistenceService;
+import org.layerswap.routes.EdgeSettings;
 import org.layerswap.routes.IngestRoutes;
+import org.layerswap.routes.IngestToken;
 import org.layerswap.routes.RoutesSettings;
 import org.layerswap.routes.api.IngestStats;
 import org.layerswap.routes.api.InvocationIngest;
@@ -66,7 +68,7 @@ public class RoutesComponent implements InvocationIngest {
     @Activate
     void activate(BundleContext bc, RoutesConfig cfg) throws Exception {
         RoutesSettings settings = settings(cfg);
-        IngestRoutes r = new IngestRoutes(settings, profiler);
+        IngestRoutes r = new IngestRoutes(settings, edge(cfg), profiler, java.time.Clock.systemUTC());
         r.setPersistence(persistence);
         OsgiDefaultCamelContext osgi = new OsgiDefaultCamelContext(bc);
         osgi.setName("layerswap-routes");
@@ -107,6 +109,18 @@ public class RoutesComponent implements InvocationIngest {
         return new RoutesSettings(dir.isEmpty() ? null : DataPaths.resolve(dir, "ingest"), cfg.httpPort(), cfg.httpPath(), cfg.queueSize(),
                 cfg.rescoreIntervalSeconds(), cfg.retentionIntervalSeconds(), cfg.commitTimeoutSeconds(),
                 cfg.maxPayloadChars());
+    }
+
+    /** The edge rules of {@code cfg}; the token from the config, else from (or generated into) the token file. */
+    static EdgeSettings edge(RoutesConfig cfg) throws java.io.IOException {
+        String token = cfg.token() == null ? "" : cfg.token().trim();
+        if (token.isEmpty()) {
+            String file = cfg.tokenFile() == null ? "" : cfg.tokenFile().trim();
+            token = IngestToken.loadOrCreate(DataPaths.resolve(file, "security/ingest.token"));
+        }
+        return new EdgeSettings(token, EdgeSettings.list(cfg.allowedHosts()), EdgeSettings.list(cfg.allowedOrigins()),
+                EdgeSettings.list(cfg.contentTypes()), cfg.maxBodyBytes(), cfg.maxLineChars(), cfg.maxFunctionIdChars(),
+                cfg.maxTenantChars(), cfg.maxParams(), cfg.maxParamChars(), cfg.maxFutureSkewSeconds() * 1000);
     }
 
     @Override

@@ -1,0 +1,205 @@
+package org.layerswap.routes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.layerswap.testkit.Await;
+import org.layerswap.testkit.FakeProfiler;
+
+/**
+ * The ingest HTTP edge over a real loopback socket (camel-jetty), written byte by byte so that Host, Origin and
+ * the body framing are exactly what an attacker would send.
+ */
+@Timeout(120)
+class IngestHttpEdgeTest {
+
+    private static final String TOKEN = "edge-test-token-0123456789abcdef";
+    private static final long FIFTY_MB = 50L * 1024 * 1024;
+
+    private final FakeProfiler profiler = new FakeProfiler();
+    private final Fakes.Persistence persistence = new Fakes.Persistence();
+    private final int port = freePort();
+    private CamelContext context;
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        IngestRoutes routes = new IngestRoutes(new RoutesSettings(null, port, "/ingest", 100, 0, 0, 30, 64),
+                EdgeSettings.defaults(TOKEN), profiler, Clock.systemUTC());
+        routes.setPersistence(persistence.service());
+        context = new DefaultCamelContext();
+        context.addRoutes(routes);
+        context.start();
+    }
+
+    @AfterEach
+    void stop() {
+        context.stop();
+    }
+
+    /**
+     * What the server answered, and how many body bytes the client had written when the answer's first byte arrived
+     * (Jetty then closes gracefully: it discards the rest of the upload unread, so the answer time is what counts).
+     */
+    record Answer(int status, String text, long bodyBytesWritten) {
+    }
+
+    /**
+     * Sends a POST with {@code headers} (each ending in CRLF) and a body of {@code bodyBytes} bytes repeating
+     * {@code unit} ({@code chunked}: without Content-Length); writing happens on its own thread so that a server
+     * answering early is seen at once.
+     */
+    private Answer post(String headers, byte[] unit, long bodyBytes, boolean chunked) throws Exception {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(60_000);
+            OutputStream out = s.getOutputStream();
+            String head = "POST /ingest HTTP/1.1\r\n" + headers + "Connection: close\r\n"
+                    + (chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + bodyBytes + "\r\n") + "\r\n";
+            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            AtomicLong written = new AtomicLong();
+            Thread writer = new Thread(() -> {
+                try {
+                    long left = bodyBytes;
+                    byte[] block = new byte[64 * 1024 / unit.length * unit.length];
+                    for (int i = 0; i < block.length; i++) {
+                        block[i] = unit[i % unit.length];
+                    }
+                    while (left > 0) {
+                        int n = (int) Math.min(block.length, left);
+                        if (chunked) {
+                            out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        }
+                        out.write(block, 0, n);
+                        if (chunked) {
+                            out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                        }
+                        written.addAndGet(n);
+                        left -= n;
+                    }
+                    if (chunked) {
+                        out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    }
+                    out.flush();
+                } catch (IOException closedByServer) {
+                    // the server stopped reading: expected for refused bodies
+                }
+            }, "edge-test-writer");
+            writer.setDaemon(true);
+            writer.start();
+            InputStream in = s.getInputStream();
+            ByteArrayOutputStream reply = new ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            long writtenAtAnswer = -1;
+            try {
+                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    if (writtenAtAnswer < 0) {
+                        writtenAtAnswer = written.get();
+                    }
+                    reply.write(buf, 0, n);
+                }
+            } catch (IOException reset) {
+                // a reset after the answer was read
+            }
+            s.close();
+            writer.join(30_000);
+            String text = reply.toString(StandardCharsets.UTF_8);
+            assertTrue(text.startsWith("HTTP/1.1 "), "no HTTP answer: " + text);
+            return new Answer(Integer.parseInt(text.substring(9, 12)), text, writtenAtAnswer);
+        }
+    }
+
+    private Answer post(String headers, String body) throws Exception {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        return post(headers, b, b.length, false);
+    }
+
+    private static String good(String extra) {
+        return "Host: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN + "\r\nContent-Type: application/x-ndjson\r\n" + extra;
+    }
+
+    private static String line(int n) {
+        return "{\"function\":\"f" + n + "\",\"timestamp\":" + (Fakes.BASE + n) + "}\n";
+    }
+
+    @Test
+    void aMissingOrWrongTokenIs401WithABearerChallenge() throws Exception {
+        Answer none = post("Host: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\n", line(1));
+        assertEquals(401, none.status(), none.text());
+        assertTrue(none.text().contains("WWW-Authenticate: Bearer"), none.text());
+        Answer wrong = post("Host: 127.0.0.1\r\nAuthorization: Bearer nope\r\nContent-Type: application/x-ndjson\r\n", line(1));
+        assertEquals(401, wrong.status(), wrong.text());
+        assertEquals(0, profiler.recorded());
+    }
+
+    @Test
+    void aForeignHostIs421EvenWithTheToken() throws Exception {
+        Answer a = post("Host: rebound.attacker.example:" + port + "\r\nAuthorization: Bearer " + TOKEN
+                + "\r\nContent-Type: application/x-ndjson\r\n", line(1));
+        assertEquals(421, a.status(), a.text());
+        assertEquals(0, profiler.recorded());
+    }
+
+    @Test
+    void aBrowserOriginIs403EvenWithTheToken() throws Exception {
+        Answer a = post(good("Origin: http://evil.example\r\n"), line(1));
+        assertEquals(403, a.status(), a.text());
+        Answer plain = post("Host: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN + "\r\nContent-Type: text/plain\r\n", line(1));
+        assertEquals(415, plain.status(), plain.text());
+        assertEquals(0, profiler.recorded());
+    }
+
+    @Test
+    void aFiftyMegabyteBodyIs413BeforeItIsRead() throws Exception {
+        byte[] unit = line(7).getBytes(StandardCharsets.UTF_8);
+        Answer declared = post(good(""), unit, FIFTY_MB, false);
+        assertEquals(413, declared.status(), declared.text());
+        assertTrue(declared.text().contains("exceeds maxBodyBytes 16777216"), declared.text());
+        assertTrue(declared.bodyBytesWritten() < FIFTY_MB, "answered before the upload ended: " + declared.bodyBytesWritten());
+
+        // no Content-Length: the byte count while streaming stops it, one endless line is never buffered whole
+        Answer streamed = post(good(""), "x".getBytes(StandardCharsets.UTF_8), FIFTY_MB, true);
+        assertEquals(413, streamed.status(), streamed.text());
+        assertTrue(streamed.bodyBytesWritten() < FIFTY_MB, "answered before the upload ended: " + streamed.bodyBytesWritten());
+        assertTrue(streamed.bodyBytesWritten() >= 16L * 1024 * 1024, "the cap was counted on the stream: " + streamed.bodyBytesWritten());
+        assertEquals(0, profiler.recorded());
+        assertEquals(0, persistence.deadLetters().size(), "the cut line is neither accepted nor dead-lettered");
+    }
+
+    @Test
+    void validNdjsonWithTheTokenIsAcceptedAndBadLinesDeadLettered() throws Exception {
+        String hugeId = "{\"function\":\"" + "h".repeat(300) + "\",\"timestamp\":" + Fakes.BASE + "}\n";
+        Answer a = post(good(""), line(1) + line(2) + hugeId + line(4));
+        assertEquals(200, a.status(), a.text());
+        assertTrue(a.text().contains("{\"accepted\":3,\"rejected\":1,\"errors\":[{\"line\":3,\"reason\":\"function id of 300 characters exceeds 256\"}]}"),
+                a.text());
+        assertTrue(!a.text().contains(TOKEN), "the token is not reflected");
+        Await.until(Duration.ofSeconds(10), () -> profiler.recorded() == 3, "3 events recorded");
+        assertEquals("function id of 300 characters exceeds 256", persistence.deadLetters().get(0).reason());
+    }
+}
