@@ -5,10 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.Reader;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 import org.layerswap.source.oci.RegistryConfig;
@@ -66,5 +73,22 @@ class OciSourceComponentTest {
         assertEquals(Set.of("auth.example", "cdn.example"), c.credentialHosts());
         assertTrue(c.allowInsecureTokenRealm());
         assertEquals(65536, c.maxDocumentBytes());
+    }
+
+    @Test
+    void theShippedConfigFileNamesEveryAttributeWithTheCodesDefaultAndNoPublicPassword() throws Exception {
+        Path cfg = Paths.get("../../etc/org.layerswap.source.oci.cfg");
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(cfg)) {
+            p.load(r);
+        }
+        Set<String> attributes = new TreeSet<>();
+        for (Method m : OciSourceComponent.Config.class.getDeclaredMethods()) {
+            String key = m.getName().startsWith("_") ? "." + m.getName().substring(1) : m.getName();
+            attributes.add(key);
+            assertEquals(String.valueOf(m.getDefaultValue()), String.valueOf(p.getProperty(key)).trim(), "default of " + key + " in " + cfg);
+        }
+        assertEquals(attributes, new TreeSet<>(p.stringPropertyNames()), "keys of " + cfg);
+        assertFalse(attributes.contains("password"), "the password is a private property");
     }
 }
