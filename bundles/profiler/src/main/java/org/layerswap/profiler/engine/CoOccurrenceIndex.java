@@ -24,7 +24,9 @@ import java.util.Map;
  *       once credited);</li>
  *   <li>a row holds at most {@code maxFollowers} entries (a restored row keeps its snapshot size), and
  *       {@code inRows} of a function counts the rows that contain it;</li>
- *   <li>the recency list holds each function with an in-order invocation once, newest first.</li>
+ *   <li>the recency list holds every profile once, ordered by latest in-order invocation, newest
+ *       first; profiles never invoked ({@code last < 0}) sit at its tail, so the tail is the least
+ *       recently seen function ({@link FunctionEviction} takes its victims from there).</li>
  * </ul>
  * {@link #onInvocation} is on the ingest path: no allocation, bounded work ({@code maxRecentScan}
  * predecessors, rows of {@code maxFollowers}).
@@ -119,7 +121,7 @@ final class CoOccurrenceIndex {
             if (g == f) {
                 continue;
             }
-            if (g.last < since) {
+            if (g.last < since || g.last < 0) {
                 break;
             }
             scanned++;
@@ -170,17 +172,7 @@ final class CoOccurrenceIndex {
         if (recentHead == f) {
             return;
         }
-        if (f.inRecency) {
-            if (f.newer != null) {
-                f.newer.older = f.older;
-            }
-            if (f.older != null) {
-                f.older.newer = f.newer;
-            }
-            if (recentTail == f) {
-                recentTail = f.newer;
-            }
-        }
+        unlinkRecent(f);
         f.newer = null;
         f.older = recentHead;
         if (recentHead != null) {
@@ -193,13 +185,56 @@ final class CoOccurrenceIndex {
         f.inRecency = true;
     }
 
+    /** Takes {@code f} out of the recency list (no-op when it is not in it). */
+    void unlinkRecent(FunctionStats f) {
+        if (!f.inRecency) {
+            return;
+        }
+        if (f.newer != null) {
+            f.newer.older = f.older;
+        } else {
+            recentHead = f.older;
+        }
+        if (f.older != null) {
+            f.older.newer = f.newer;
+        } else {
+            recentTail = f.newer;
+        }
+        f.newer = null;
+        f.older = null;
+        f.inRecency = false;
+    }
+
+    /** Adds a profile that has no invocation yet at the tail (the oldest end) of the recency list. */
+    void appendOldest(FunctionStats f) {
+        if (f.inRecency) {
+            return;
+        }
+        f.older = null;
+        f.newer = recentTail;
+        if (recentTail != null) {
+            recentTail.older = f;
+        }
+        recentTail = f;
+        if (recentHead == null) {
+            recentHead = f;
+        }
+        f.inRecency = true;
+    }
+
+    /** The tail of the recency list: the least recently seen profile (null when there is none). */
+    FunctionStats leastRecent() {
+        return recentTail;
+    }
+
     /** Rebuilds the recency list from the profiles' latest invocations (after a restore). */
     void rebuildRecency() {
         List<FunctionStats> byLast = new ArrayList<>(functions.values());
-        byLast.removeIf(f -> f.last < 0);
         byLast.sort((a, b) -> Long.compare(a.last, b.last));
         for (FunctionStats f : byLast) {
             f.inRecency = false;
+            f.newer = null;
+            f.older = null;
             touchRecent(f);
         }
     }
@@ -269,7 +304,7 @@ final class CoOccurrenceIndex {
         Map<String, Double> out = null;
         int scanned = 0;
         for (FunctionStats g = recentHead; g != null && scanned < s.maxRecentScan(); g = g.older) {
-            if (g.last <= since || g.last < f.last) {
+            if (g.last <= since || g.last < f.last || g.last < 0) {
                 break; // sorted newest first: nothing older can be pending
             }
             if (g == f) {

@@ -85,6 +85,9 @@ public final class FunctionStats implements FunctionProfile {
     /** The scoring node, when the function has layers. */
     FunctionScore score;
 
+    /** Chosen as a victim by {@link FunctionEviction}: about to leave every structure. */
+    boolean evicted;
+
     FunctionStats(String id, double rateTauMillis) {
         this.id = id;
         this.rateTauMillis = rateTauMillis;

@@ -129,6 +129,16 @@ final class LayerScores {
         bindAll();
     }
 
+    /** Removes the node of a function whose profile is evicted (an unmapped one with a parameter model). */
+    void drop(FunctionScore sc) {
+        unbind(sc);
+        scoring.remove(sc.id);
+        if (sc.stats != null) {
+            sc.stats.score = null;
+        }
+        sc.stats = null;
+    }
+
     /** Drops the nodes of functions that have neither a stack nor a parameter model. */
     private void dropUnscored() {
         for (Iterator<FunctionScore> it = scoring.values().iterator(); it.hasNext(); ) {

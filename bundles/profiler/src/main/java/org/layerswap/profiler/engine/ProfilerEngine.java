@@ -44,6 +44,12 @@ import org.layerswap.api.ScoreListener;
  * <p><b>Threads.</b> All state is guarded by one lock; the predictor is called under it. Listeners are
  * notified through the {@code notifier} executor, outside the lock, coalesced ({@link ScoreNotifier}).
  *
+ * <p><b>Hostile ingest.</b> Far-future events are ignored ({@link FutureEventGuard}), unmapped functions
+ * capped ({@link FunctionEviction}), snapshots cleaned before a restore ({@link SnapshotSanitiser}).
+ *
+ * <p>About 520 lines: the class is the lock owner and the wiring of its collaborators (each small and
+ * tested on its own); what is left here is the order of their calls under the lock.
+ *
  * <p><b>Predictor swap.</b> {@link #setPredictor(Predictor)} replaces the predictor under the lock
  * (between two events, never during one) and rescores everything; profiles are untouched.
  */
@@ -61,6 +67,8 @@ public final class ProfilerEngine implements BehavioralProfiler {
     private final EngineProfileView view;
     private final LockedProfileView lockedView;
     private final AtomicLong predictorErrors = new AtomicLong();
+    private final FutureEventGuard futureEvents = new FutureEventGuard(System::nanoTime);
+    private final FunctionEviction eviction;
     private volatile ProfilerSettings settings;
     private volatile Predictor predictor;
     private volatile String lastPredictorError = "";
@@ -86,6 +94,7 @@ public final class ProfilerEngine implements BehavioralProfiler {
         this.layerScores = new LayerScores(this.notifier, this::predict);
         this.view = new EngineProfileView(stats, coOccurrence, this::settings, this::nowLocked, () -> lastEvent);
         this.lockedView = new LockedProfileView(lock, view);
+        this.eviction = new FunctionEviction(stats, coOccurrence, layerScores);
     }
 
     /** Synchronous delivery and event time: the configuration a replay wants. */
@@ -114,6 +123,7 @@ public final class ProfilerEngine implements BehavioralProfiler {
             for (FunctionStats f : stats.values()) {
                 f.rateTauMillis = tau;
             }
+            eviction.trimTo(newSettings.maxTrackedFunctions());
             schedule = rescoreLocked(now());
         }
         notifier.deliverLater(schedule);
@@ -198,6 +208,9 @@ public final class ProfilerEngine implements BehavioralProfiler {
     private boolean recordLocked(InvocationEvent event) {
         ProfilerSettings s = settings;
         long t = event.timestampMillis();
+        if (!futureEvents.admits(event.functionId(), t, FutureEventGuard.reference(s, latestEvent), s.maxFutureSkewMillis())) {
+            return false;
+        }
         eventsRecorded++;
         if (t > latestEvent) {
             latestEvent = t;
@@ -244,12 +257,7 @@ public final class ProfilerEngine implements BehavioralProfiler {
 
     private FunctionStats statsFor(String id) {
         FunctionStats f = stats.get(id);
-        if (f == null) {
-            f = new FunctionStats(id, settings.rateHalfLifeMillis() / Math.log(2));
-            stats.put(id, f);
-            layerScores.linkNew(f);
-        }
-        return f;
+        return f != null ? f : eviction.track(id, settings);
     }
 
     @Override
@@ -289,6 +297,7 @@ public final class ProfilerEngine implements BehavioralProfiler {
         boolean schedule;
         synchronized (lock) {
             layerScores.setLayerMap(map, stats);
+            eviction.recount(settings.maxTrackedFunctions());
             schedule = rescoreLocked(nowLocked());
         }
         notifier.deliverLater(schedule);
@@ -333,6 +342,16 @@ public final class ProfilerEngine implements BehavioralProfiler {
 
     public long listenerErrors() {
         return notifier.errors();
+    }
+
+    /** Events ignored as stamped too far in the future ({@link FutureEventGuard}). */
+    public long futureEventsIgnored() {
+        return futureEvents.ignored();
+    }
+
+    /** Profiles evicted to keep the unmapped functions within the cap ({@link FunctionEviction}). */
+    public long functionsEvicted() {
+        return eviction.evicted();
     }
 
     /** Events recorded, including those recorded before the restored snapshot was taken. */
@@ -467,13 +486,16 @@ public final class ProfilerEngine implements BehavioralProfiler {
 
     /**
      * Replaces every profile with the snapshot's (the function-layer map and the predictor are kept)
-     * and rescores. Follower entries naming functions absent from the snapshot are dropped.
+     * and rescores. Follower entries naming functions absent from the snapshot are dropped; the snapshot
+     * is cleaned first ({@link SnapshotSanitiser}) and the unmapped functions trimmed to the cap.
      */
-    public void restore(ProfileSnapshot snapshot) {
-        Objects.requireNonNull(snapshot, "snapshot");
+    public void restore(ProfileSnapshot snapshotAsStored) {
+        Objects.requireNonNull(snapshotAsStored, "snapshot");
         boolean schedule;
         synchronized (lock) {
             ProfilerSettings s = settings;
+            ProfileSnapshot snapshot = SnapshotSanitiser.sanitise(snapshotAsStored,
+                    FutureEventGuard.reference(s, latestEvent), s.maxFutureSkewMillis());
             double tau = s.rateHalfLifeMillis() / Math.log(2);
             layerScores.detachAll();
             stats.clear();
@@ -490,6 +512,7 @@ public final class ProfilerEngine implements BehavioralProfiler {
             latestEvent = Math.max(latestEvent, snapshot.latestEventMillis());
             eventsBase = snapshot.eventsRecorded() - eventsRecorded;
             layerScores.relink(stats);
+            eviction.recount(s.maxTrackedFunctions());
             schedule = rescoreLocked(nowLocked());
         }
         notifier.deliverLater(schedule);

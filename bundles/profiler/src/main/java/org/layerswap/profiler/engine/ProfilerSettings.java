@@ -19,11 +19,36 @@ import java.util.function.LongSupplier;
  * @param autoRescoreMillis         reads rescore everything when the last full rescore is older (0: never)
  * @param clock                     "now" for scoring; null means event time (the latest event timestamp),
  *                                  which is what replays want; live use passes System::currentTimeMillis
+ * @param maxTrackedFunctions       at most this many functions that are not in the function-layer map are
+ *                                  profiled; beyond it the least recently seen of them are evicted (mapped
+ *                                  functions are always kept and not counted)
+ * @param maxFutureSkewMillis       an event stamped more than this ahead of the clock (or, without a clock,
+ *                                  of the latest event) is ignored and counted: it would decay every
+ *                                  co-occurrence count to nothing
  */
 public record ProfilerSettings(long windowMillis, long coOccurrenceWindowMillis, long decayHalfLifeMillis,
                                long rateHalfLifeMillis, int maxFollowers, int maxRecentScan,
                                double minFollowerProbability, double notifyThreshold, long autoRescoreMillis,
-                               LongSupplier clock) {
+                               LongSupplier clock, int maxTrackedFunctions, long maxFutureSkewMillis) {
+
+    /** Default of {@link #maxTrackedFunctions}. */
+    public static final int DEFAULT_MAX_TRACKED_FUNCTIONS = 100_000;
+    /**
+     * Default of {@link #maxFutureSkewMillis} here: 24 h, since {@link #defaults()} serves event-time replays,
+     * where it is the longest silence between two consecutive events; the live component configures 1 h
+     * against the wall clock.
+     */
+    public static final long DEFAULT_MAX_FUTURE_SKEW_MILLIS = 24 * 3_600_000L;
+
+    /** Without the ingest bounds: {@link #DEFAULT_MAX_TRACKED_FUNCTIONS}, {@link #DEFAULT_MAX_FUTURE_SKEW_MILLIS}. */
+    public ProfilerSettings(long windowMillis, long coOccurrenceWindowMillis, long decayHalfLifeMillis,
+                            long rateHalfLifeMillis, int maxFollowers, int maxRecentScan,
+                            double minFollowerProbability, double notifyThreshold, long autoRescoreMillis,
+                            LongSupplier clock) {
+        this(windowMillis, coOccurrenceWindowMillis, decayHalfLifeMillis, rateHalfLifeMillis, maxFollowers, maxRecentScan,
+                minFollowerProbability, notifyThreshold, autoRescoreMillis, clock, DEFAULT_MAX_TRACKED_FUNCTIONS,
+                DEFAULT_MAX_FUTURE_SKEW_MILLIS);
+    }
 
     public ProfilerSettings {
         positive("windowMillis", windowMillis);
@@ -41,6 +66,8 @@ public record ProfilerSettings(long windowMillis, long coOccurrenceWindowMillis,
         if (autoRescoreMillis < 0) {
             throw new IllegalArgumentException("autoRescoreMillis must be >= 0, got " + autoRescoreMillis);
         }
+        positive("maxTrackedFunctions", maxTrackedFunctions);
+        positive("maxFutureSkewMillis", maxFutureSkewMillis);
     }
 
     private static void positive(String name, long v) {
@@ -55,46 +82,67 @@ public record ProfilerSettings(long windowMillis, long coOccurrenceWindowMillis,
 
     public ProfilerSettings withWindowMillis(long v) {
         return new ProfilerSettings(v, coOccurrenceWindowMillis, decayHalfLifeMillis, rateHalfLifeMillis, maxFollowers,
-                maxRecentScan, minFollowerProbability, notifyThreshold, autoRescoreMillis, clock);
+                maxRecentScan, minFollowerProbability, notifyThreshold, autoRescoreMillis, clock,
+                maxTrackedFunctions, maxFutureSkewMillis);
     }
 
     public ProfilerSettings withCoOccurrenceWindowMillis(long v) {
         return new ProfilerSettings(windowMillis, v, decayHalfLifeMillis, rateHalfLifeMillis, maxFollowers,
-                maxRecentScan, minFollowerProbability, notifyThreshold, autoRescoreMillis, clock);
+                maxRecentScan, minFollowerProbability, notifyThreshold, autoRescoreMillis, clock,
+                maxTrackedFunctions, maxFutureSkewMillis);
     }
 
     public ProfilerSettings withDecayHalfLifeMillis(long v) {
         return new ProfilerSettings(windowMillis, coOccurrenceWindowMillis, v, rateHalfLifeMillis, maxFollowers,
-                maxRecentScan, minFollowerProbability, notifyThreshold, autoRescoreMillis, clock);
+                maxRecentScan, minFollowerProbability, notifyThreshold, autoRescoreMillis, clock,
+                maxTrackedFunctions, maxFutureSkewMillis);
     }
 
     public ProfilerSettings withRateHalfLifeMillis(long v) {
         return new ProfilerSettings(windowMillis, coOccurrenceWindowMillis, decayHalfLifeMillis, v, maxFollowers,
-                maxRecentScan, minFollowerProbability, notifyThreshold, autoRescoreMillis, clock);
+                maxRecentScan, minFollowerProbability, notifyThreshold, autoRescoreMillis, clock,
+                maxTrackedFunctions, maxFutureSkewMillis);
     }
 
     public ProfilerSettings withMaxRecentScan(int v) {
         return new ProfilerSettings(windowMillis, coOccurrenceWindowMillis, decayHalfLifeMillis, rateHalfLifeMillis,
-                maxFollowers, v, minFollowerProbability, notifyThreshold, autoRescoreMillis, clock);
+                maxFollowers, v, minFollowerProbability, notifyThreshold, autoRescoreMillis, clock,
+                maxTrackedFunctions, maxFutureSkewMillis);
     }
 
     public ProfilerSettings withMaxFollowers(int v) {
         return new ProfilerSettings(windowMillis, coOccurrenceWindowMillis, decayHalfLifeMillis, rateHalfLifeMillis,
-                v, maxRecentScan, minFollowerProbability, notifyThreshold, autoRescoreMillis, clock);
+                v, maxRecentScan, minFollowerProbability, notifyThreshold, autoRescoreMillis, clock,
+                maxTrackedFunctions, maxFutureSkewMillis);
     }
 
     public ProfilerSettings withNotifyThreshold(double v) {
         return new ProfilerSettings(windowMillis, coOccurrenceWindowMillis, decayHalfLifeMillis, rateHalfLifeMillis,
-                maxFollowers, maxRecentScan, minFollowerProbability, v, autoRescoreMillis, clock);
+                maxFollowers, maxRecentScan, minFollowerProbability, v, autoRescoreMillis, clock,
+                maxTrackedFunctions, maxFutureSkewMillis);
     }
 
     public ProfilerSettings withAutoRescoreMillis(long v) {
         return new ProfilerSettings(windowMillis, coOccurrenceWindowMillis, decayHalfLifeMillis, rateHalfLifeMillis,
-                maxFollowers, maxRecentScan, minFollowerProbability, notifyThreshold, v, clock);
+                maxFollowers, maxRecentScan, minFollowerProbability, notifyThreshold, v, clock,
+                maxTrackedFunctions, maxFutureSkewMillis);
     }
 
     public ProfilerSettings withClock(LongSupplier v) {
         return new ProfilerSettings(windowMillis, coOccurrenceWindowMillis, decayHalfLifeMillis, rateHalfLifeMillis,
-                maxFollowers, maxRecentScan, minFollowerProbability, notifyThreshold, autoRescoreMillis, v);
+                maxFollowers, maxRecentScan, minFollowerProbability, notifyThreshold, autoRescoreMillis, v,
+                maxTrackedFunctions, maxFutureSkewMillis);
+    }
+
+    public ProfilerSettings withMaxTrackedFunctions(int v) {
+        return new ProfilerSettings(windowMillis, coOccurrenceWindowMillis, decayHalfLifeMillis, rateHalfLifeMillis,
+                maxFollowers, maxRecentScan, minFollowerProbability, notifyThreshold, autoRescoreMillis, clock, v,
+                maxFutureSkewMillis);
+    }
+
+    public ProfilerSettings withMaxFutureSkewMillis(long v) {
+        return new ProfilerSettings(windowMillis, coOccurrenceWindowMillis, decayHalfLifeMillis, rateHalfLifeMillis,
+                maxFollowers, maxRecentScan, minFollowerProbability, notifyThreshold, autoRescoreMillis, clock,
+                maxTrackedFunctions, v);
     }
 }

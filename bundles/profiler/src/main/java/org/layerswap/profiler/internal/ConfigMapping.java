@@ -41,6 +41,10 @@ final class ConfigMapping {
             }
             return s5.withMaxRecentScan(c.maxRecentScan());
         });
+        final ProfilerSettings s6 = s;
+        s = attempt(s, () -> s6.withMaxTrackedFunctions(c.maxTrackedFunctions()));
+        final ProfilerSettings s7 = s;
+        s = attempt(s, () -> s7.withMaxFutureSkewMillis(seconds("maxFutureSkewSeconds", c.maxFutureSkewSeconds())));
         return s.withAutoRescoreMillis(0);
     }
 

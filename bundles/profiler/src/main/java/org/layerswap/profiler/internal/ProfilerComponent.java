@@ -71,6 +71,14 @@ public class ProfilerComponent implements BehavioralProfiler {
                 + "co-occurrence window (cost per event grows with it)")
         int maxRecentScan() default 8;
 
+        @AttributeDefinition(description = "Most functions outside the function-layer map that are profiled; beyond "
+                + "it the least recently seen of them are forgotten (mapped functions are always kept)")
+        int maxTrackedFunctions() default 100_000;
+
+        @AttributeDefinition(description = "Events stamped more than this many seconds ahead of the clock are ignored "
+                + "(counted, logged once a minute)")
+        long maxFutureSkewSeconds() default 3600;
+
         @AttributeDefinition(description = "Every score is recomputed (decayed) this often, seconds")
         long rescoreIntervalSeconds() default 5;
 

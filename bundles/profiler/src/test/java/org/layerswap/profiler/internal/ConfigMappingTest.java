@@ -39,6 +39,21 @@ class ConfigMappingTest {
     }
 
     @Test
+    void ingestBoundsAreReadWithOneHourSkewByDefaultAndInvalidOnesKeepThePrevious() {
+        ProfilerSettings d = ConfigMapping.settings(TestConfigs.config(Map.of()), ProfilerSettings.defaults());
+        assertEquals(100_000, d.maxTrackedFunctions());
+        assertEquals(3_600_000L, d.maxFutureSkewMillis());
+        ProfilerSettings s = ConfigMapping.settings(TestConfigs.config(Map.of("maxTrackedFunctions", 500,
+                "maxFutureSkewSeconds", 60L)), ProfilerSettings.defaults());
+        assertEquals(500, s.maxTrackedFunctions());
+        assertEquals(60_000L, s.maxFutureSkewMillis());
+        ProfilerSettings bad = ConfigMapping.settings(TestConfigs.config(Map.of("maxTrackedFunctions", 0,
+                "maxFutureSkewSeconds", -1L)), s);
+        assertEquals(500, bad.maxTrackedFunctions(), "0: previous kept");
+        assertEquals(60_000L, bad.maxFutureSkewMillis(), "negative: previous kept");
+    }
+
+    @Test
     void theSnapshotFileDefaultsToKarafData() {
         String before = System.getProperty("karaf.data");
         System.setProperty("karaf.data", "/var/lib/karaf-data");

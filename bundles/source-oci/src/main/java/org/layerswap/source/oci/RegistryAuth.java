@@ -19,16 +19,31 @@ import java.util.regex.Pattern;
 
 import org.layerswap.api.LayerSourceException;
 import org.layerswap.oci.format.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Registry authentication per repository, learnt from the {@code WWW-Authenticate} challenge of a
  * 401: anonymous until challenged; {@code Basic} sends the configured credentials; {@code Bearer}
- * fetches a token from the challenge's realm (with the credentials, when configured) for the
- * challenge's scope (default {@code repository:<repo>:pull}) and caches it for that repository.
+ * fetches a token from the challenge's realm for the challenge's scope (default
+ * {@code repository:<repo>:pull}) and caches it for that repository.
  * Thread-safe: the scheme and token of one repository are replaced, never half-written.
+ *
+ * <p><b>The realm is untrusted input</b> (the registry, or anyone in between on plain http, names it):
+ * <ul>
+ *   <li>it must be https; plain http only on the registry's own host when that host is loopback, or
+ *       anywhere when {@link RegistryConfig#allowInsecureTokenRealm()} says so; any other scheme is
+ *       refused before a request is made;</li>
+ *   <li>the credentials go with the token request only when the realm's host is the registry's own or
+ *       listed in {@link RegistryConfig#credentialHosts()}; elsewhere the token is asked for
+ *       anonymously;</li>
+ *   <li>the token endpoint's redirects are not followed, and its body is capped at
+ *       {@link RegistryConfig#maxDocumentBytes()} ({@link CappedBody}).</li>
+ * </ul>
  */
 final class RegistryAuth {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryAuth.class);
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
     private final RegistryConfig config;
@@ -82,18 +97,24 @@ final class RegistryAuth {
         if (realm == null) {
             throw new LayerSourceException(what + ": bearer challenge without realm: '" + challenge + "'", false);
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(tokenUri(realm, params, repository)).GET().timeout(config.readTimeout());
-        if (config.hasCredentials()) {
+        URI tokenUri = checkedRealm(what, realm, params, repository);
+        HttpRequest.Builder b = HttpRequest.newBuilder(tokenUri).GET().timeout(config.readTimeout());
+        boolean withCredentials = config.hasCredentials() && config.mayReceiveCredentials(tokenUri);
+        if (withCredentials) {
             b.header("Authorization", basic());
+        } else if (config.hasCredentials()) {
+            LOG.warn("{}: token realm {} is neither the registry's host nor in credentialHosts: asking for a token "
+                    + "without the credentials", what, realm);
         }
         try {
             requests.incrementAndGet();
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<byte[]> r = http.send(b.build(), CappedBody.handler(tokenUri, config.maxDocumentBytes()));
             if (r.statusCode() != 200) {
                 throw new LayerSourceException(what + ": token endpoint " + realm + " answered HTTP " + r.statusCode()
-                        + (config.hasCredentials() ? " for user " + config.username() : " (anonymous)"), false);
+                        + (r.statusCode() / 100 == 3 ? " (redirects of the token endpoint are not followed)" : "")
+                        + (withCredentials ? " for user " + config.username() : " (anonymous)"), false);
             }
-            Map<String, Object> doc = Json.parseObject(r.body());
+            Map<String, Object> doc = Json.parseObject(new String(r.body(), StandardCharsets.UTF_8));
             Object token = doc.containsKey("token") ? doc.get("token") : doc.get("access_token");
             if (!(token instanceof String t) || t.isEmpty()) {
                 throw new LayerSourceException(what + ": token endpoint " + realm + " returned no token", false);
@@ -101,8 +122,9 @@ final class RegistryAuth {
             bearerTokens.put(repository, t);
             authSchemes.put(repository, "bearer");
         } catch (IOException e) {
-            if (e instanceof LayerSourceException lse) {
-                throw lse;
+            LayerSourceException refused = RegistryTransport.refusal(e);
+            if (refused != null) {
+                throw new LayerSourceException(what + ": token endpoint: " + refused.getMessage(), false, refused);
             }
             throw new LayerSourceException(what + ": token endpoint " + realm + " failed: " + e, true, e);
         } catch (InterruptedException e) {
@@ -111,6 +133,39 @@ final class RegistryAuth {
         } catch (IllegalArgumentException e) {
             throw new LayerSourceException(what + ": token endpoint " + realm + " sent malformed JSON: " + e.getMessage(), false, e);
         }
+    }
+
+    /**
+     * The token request's URI after the realm rules (https; http only on the loopback registry's own
+     * host or when allowed by config).
+     */
+    private URI checkedRealm(String what, String realm, Map<String, String> params, String repository)
+            throws LayerSourceException {
+        URI u;
+        try {
+            u = tokenUri(realm, params, repository);
+        } catch (IllegalArgumentException e) {
+            throw new LayerSourceException(what + ": bearer realm '" + realm + "' is not a URL: " + e.getMessage(), false, e);
+        }
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+        if (u.getHost() == null || !scheme.equals("https") && !scheme.equals("http")) {
+            throw new LayerSourceException(what + ": bearer realm '" + realm + "' refused: only https:// token endpoints are followed", false);
+        }
+        if (scheme.equals("http") && !config.allowInsecureTokenRealm() && !(sameHost(u) && isLoopback(u.getHost()))) {
+            throw new LayerSourceException(what + ": bearer realm '" + realm + "' refused: plain http is allowed only on the "
+                    + "registry's own loopback host (set allowInsecureTokenRealm=true to allow it anyway)", false);
+        }
+        return u;
+    }
+
+    private boolean sameHost(URI u) {
+        return u.getHost().equalsIgnoreCase(config.registry().getHost());
+    }
+
+    /** Literal loopback addresses and {@code localhost}; no name is resolved. */
+    static boolean isLoopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.equals("localhost") || h.startsWith("127.") && h.matches("127(\\.\\d{1,3}){3}") || h.equals("[::1]") || h.equals("::1");
     }
 
     /** The {@code name="value"} parameters of a challenge, names lower-cased. */

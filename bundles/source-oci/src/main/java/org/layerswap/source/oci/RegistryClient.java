@@ -24,6 +24,8 @@ import org.layerswap.oci.format.OciMediaTypes;
  * from the {@code WWW-Authenticate} challenge), bounded retries and the "down" period after a
  * registry failed every attempt are the {@link RegistryTransport}'s. Manifests fetched by digest and
  * small blobs are digest-checked here; layer blobs are checked by the caller while streaming.
+ * Manifests, indexes and config blobs are capped at {@link RegistryConfig#maxDocumentBytes()}
+ * ({@link CappedBody}); layer blobs are streamed, and bounded by the store's budget.
  * Errors name registry, repository, digest/reference and HTTP status.
  */
 public final class RegistryClient implements LayerSource {
@@ -130,10 +132,10 @@ public final class RegistryClient implements LayerSource {
 
     private Fetched getManifest(String repository, String reference) throws LayerSourceException {
         String what = "registry " + config.registry() + " repository " + repository + " manifest " + reference;
+        URI uri = transport.v2(repository, "manifests/" + reference);
         HttpResponse<byte[]> r = transport.send(what, repository,
-                () -> HttpRequest.newBuilder(transport.v2(repository, "manifests/" + reference)).GET()
-                        .header("Accept", OciMediaTypes.ACCEPT_ALL).timeout(config.readTimeout()),
-                HttpResponse.BodyHandlers.ofByteArray());
+                () -> HttpRequest.newBuilder(uri).GET().header("Accept", OciMediaTypes.ACCEPT_ALL).timeout(config.readTimeout()),
+                CappedBody.handler(uri, config.maxDocumentBytes()));
         RegistryTransport.requireOk(r, what);
         byte[] body = r.body();
         String computed = Digests.sha256(body);
@@ -145,9 +147,10 @@ public final class RegistryClient implements LayerSource {
 
     private byte[] getSmallBlob(String repository, String digest) throws LayerSourceException {
         String what = "registry " + config.registry() + " repository " + repository + " blob " + digest;
+        URI uri = transport.v2(repository, "blobs/" + digest);
         HttpResponse<byte[]> r = transport.send(what, repository,
-                () -> HttpRequest.newBuilder(transport.v2(repository, "blobs/" + digest)).GET().timeout(config.readTimeout()),
-                HttpResponse.BodyHandlers.ofByteArray());
+                () -> HttpRequest.newBuilder(uri).GET().timeout(config.readTimeout()),
+                CappedBody.handler(uri, config.maxDocumentBytes()));
         RegistryTransport.requireOk(r, what);
         String computed = Digests.sha256(r.body());
         if (!computed.equals(digest)) {

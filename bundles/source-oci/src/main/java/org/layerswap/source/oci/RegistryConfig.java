@@ -2,7 +2,10 @@ package org.layerswap.source.oci;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Settings of a {@link RegistryClient}.
@@ -18,10 +21,20 @@ import java.util.Objects;
  *                        reported down without being contacted
  * @param os              platform chosen from image indexes
  * @param architecture    platform chosen from image indexes
+ * @param credentialHosts hosts other than the registry's own that may receive the credentials (a
+ *                        token realm or a redirect target there gets them); lower-cased; empty: none
+ * @param allowInsecureTokenRealm true: a bearer realm may be plain http on any host (testing only);
+ *                        false: https, or http only on the registry's own host when that is loopback
+ * @param maxDocumentBytes largest manifest, index, config blob or token response accepted; larger
+ *                        bodies are refused while streaming, never buffered beyond this
  */
 public record RegistryConfig(URI registry, String username, String password, Duration connectTimeout,
                              Duration readTimeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
-                             String os, String architecture) {
+                             String os, String architecture, Set<String> credentialHosts,
+                             boolean allowInsecureTokenRealm, long maxDocumentBytes) {
+
+    /** Default of {@link #maxDocumentBytes}: 4 MiB, as the distribution spec's manifest limit. */
+    public static final long DEFAULT_MAX_DOCUMENT_BYTES = 4L << 20;
 
     public RegistryConfig {
         Objects.requireNonNull(registry, "registry URL");
@@ -42,6 +55,19 @@ public record RegistryConfig(URI registry, String username, String password, Dur
         maxBackoff = Objects.requireNonNullElse(maxBackoff, Duration.ofSeconds(10));
         os = os == null || os.isBlank() ? "linux" : os;
         architecture = architecture == null || architecture.isBlank() ? "amd64" : architecture;
+        credentialHosts = credentialHosts == null ? Set.of() : credentialHosts.stream().map(String::strip)
+                .filter(h -> !h.isEmpty()).map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        if (maxDocumentBytes < 1024) {
+            throw new IllegalArgumentException("maxDocumentBytes must be >= 1024, got " + maxDocumentBytes);
+        }
+    }
+
+    /** The old ten-argument form: no extra credential hosts, no insecure realm, 4 MiB documents. */
+    public RegistryConfig(URI registry, String username, String password, Duration connectTimeout,
+                          Duration readTimeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+                          String os, String architecture) {
+        this(registry, username, password, connectTimeout, readTimeout, maxAttempts, initialBackoff, maxBackoff, os,
+                architecture, Set.of(), false, DEFAULT_MAX_DOCUMENT_BYTES);
     }
 
     /** Anonymous access with default timeouts (5 s connect, 30 s read inactivity, 4 attempts). */
@@ -51,19 +77,50 @@ public record RegistryConfig(URI registry, String username, String password, Dur
     }
 
     public RegistryConfig withCredentials(String user, String pass) {
-        return new RegistryConfig(registry, user, pass, connectTimeout, readTimeout, maxAttempts, initialBackoff, maxBackoff, os, architecture);
+        return new RegistryConfig(registry, user, pass, connectTimeout, readTimeout, maxAttempts, initialBackoff, maxBackoff,
+                os, architecture, credentialHosts, allowInsecureTokenRealm, maxDocumentBytes);
     }
 
     public RegistryConfig withTimeouts(Duration connect, Duration read) {
-        return new RegistryConfig(registry, username, password, connect, read, maxAttempts, initialBackoff, maxBackoff, os, architecture);
+        return new RegistryConfig(registry, username, password, connect, read, maxAttempts, initialBackoff, maxBackoff,
+                os, architecture, credentialHosts, allowInsecureTokenRealm, maxDocumentBytes);
     }
 
     public RegistryConfig withRetries(int attempts, Duration initial, Duration max) {
-        return new RegistryConfig(registry, username, password, connectTimeout, readTimeout, attempts, initial, max, os, architecture);
+        return new RegistryConfig(registry, username, password, connectTimeout, readTimeout, attempts, initial, max,
+                os, architecture, credentialHosts, allowInsecureTokenRealm, maxDocumentBytes);
+    }
+
+    /** Which other hosts may receive the credentials, whether an http realm is allowed, the document cap. */
+    public RegistryConfig withTrust(Set<String> hosts, boolean insecureTokenRealm, long maxDocument) {
+        return new RegistryConfig(registry, username, password, connectTimeout, readTimeout, maxAttempts, initialBackoff,
+                maxBackoff, os, architecture, hosts, insecureTokenRealm, maxDocument);
     }
 
     boolean hasCredentials() {
         return username != null && !username.isBlank();
+    }
+
+    /**
+     * True when a request to {@code uri} may carry the registry credentials (or a token learnt with
+     * them): its host is the registry's own (any port) or listed in {@link #credentialHosts}.
+     */
+    boolean mayReceiveCredentials(URI uri) {
+        String host = uri.getHost();
+        if (host == null) {
+            return false;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.equals(registry.getHost().toLowerCase(Locale.ROOT)) || credentialHosts.contains(h);
+    }
+
+    /** The password is never printed. */
+    @Override
+    public String toString() {
+        return "RegistryConfig[registry=" + registry + ", username=" + username + ", password="
+                + (password == null || password.isEmpty() ? "" : "***") + ", connectTimeout=" + connectTimeout
+                + ", readTimeout=" + readTimeout + ", maxAttempts=" + maxAttempts + ", credentialHosts=" + credentialHosts
+                + ", allowInsecureTokenRealm=" + allowInsecureTokenRealm + ", maxDocumentBytes=" + maxDocumentBytes + "]";
     }
 
     private static Duration positive(Duration d, String what) {

@@ -23,8 +23,17 @@ import org.layerswap.api.LayerSourceException;
  * with exponential back-off (plus up to 20 % jitter, capped at {@code maxBackoff}), and after a
  * request failed every attempt the registry counts as down for {@code maxBackoff}: requests in that
  * period fail at once, without touching the network. Any response ends the down period.
+ *
+ * <p><b>Redirects</b> are followed here, not by the HTTP client, and only for GET and HEAD, at most
+ * {@value #MAX_REDIRECTS} hops: the target must be http(s), never a downgrade from https to http; the
+ * {@code Authorization} header (basic credentials or a bearer token) goes along only when the
+ * target's host is the registry's own or in {@link RegistryConfig#credentialHosts()} (a blob
+ * redirected to a CDN is fetched without it). The bodies of redirects and 401s are discarded unread
+ * into memory.
  */
 final class RegistryTransport {
+
+    static final int MAX_REDIRECTS = 5;
 
     private final RegistryConfig config;
     private final HttpClient http;
@@ -38,7 +47,7 @@ final class RegistryTransport {
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
         this.auth = new RegistryAuth(config, http, attemptsMade);
     }
@@ -77,12 +86,24 @@ final class RegistryTransport {
         Duration backoff = config.initialBackoff();
         Exception last = null;
         boolean reauthenticated = false;
+        HttpResponse.BodyHandler<T> bodies = info -> isRedirect(info.statusCode()) || info.statusCode() == 401
+                ? HttpResponse.BodySubscribers.replacing(null) : handler.apply(info);
         for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
             try {
                 HttpRequest.Builder b = request.get();
                 auth.authorization(repository).ifPresent(a -> b.header("Authorization", a));
                 attemptsMade.incrementAndGet();
-                HttpResponse<T> r = http.send(b.build(), handler);
+                HttpRequest req = b.build();
+                HttpResponse<T> r = http.send(req, bodies);
+                for (int hops = 0; isRedirect(r.statusCode()) && followable(req); hops++) {
+                    if (hops == MAX_REDIRECTS) {
+                        throw new LayerSourceException(what + ": more than " + MAX_REDIRECTS + " redirects, last to "
+                                + r.headers().firstValue("Location").orElse("?"), false);
+                    }
+                    req = redirected(what, req, r);
+                    attemptsMade.incrementAndGet();
+                    r = http.send(req, bodies);
+                }
                 int s = r.statusCode();
                 if (s == 401 && !reauthenticated) {
                     closeBody(r);
@@ -115,6 +136,10 @@ final class RegistryTransport {
             } catch (LayerSourceException e) {
                 throw e;
             } catch (IOException e) {
+                LayerSourceException refused = refusal(e);
+                if (refused != null) {
+                    throw new LayerSourceException(what + ": " + refused.getMessage(), false, refused);
+                }
                 last = e;
             } catch (java.io.UncheckedIOException e) {
                 throw new LayerSourceException(what + ": " + e.getCause(), false, e.getCause());
@@ -130,6 +155,48 @@ final class RegistryTransport {
         throw new LayerSourceException(what + ": registry " + config.registry() + " failed " + config.maxAttempts()
                 + " attempts in " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms: " + reason
                 + "; backing off for " + config.maxBackoff().toMillis() + " ms", true, last);
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    private static boolean followable(HttpRequest req) {
+        return req.method().equals("GET") || req.method().equals("HEAD");
+    }
+
+    /** The request repeated at the redirect's target; Authorization only for hosts trusted with it. */
+    private HttpRequest redirected(String what, HttpRequest req, HttpResponse<?> r) throws LayerSourceException {
+        String location = r.headers().firstValue("Location").orElseThrow(() ->
+                new LayerSourceException(what + ": HTTP " + r.statusCode() + " redirect without Location from " + req.uri(), false));
+        URI target;
+        try {
+            target = req.uri().resolve(location.strip());
+        } catch (IllegalArgumentException e) {
+            throw new LayerSourceException(what + ": redirect from " + req.uri() + " to malformed '" + location + "'", false, e);
+        }
+        String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (target.getHost() == null || !scheme.equals("http") && !scheme.equals("https")) {
+            throw new LayerSourceException(what + ": redirect from " + req.uri() + " to '" + location
+                    + "' refused: only http(s) targets are followed", false);
+        }
+        if (scheme.equals("http") && "https".equalsIgnoreCase(req.uri().getScheme())) {
+            throw new LayerSourceException(what + ": redirect from " + req.uri() + " to " + target
+                    + " refused: downgrade from https to http", false);
+        }
+        boolean keepAuth = config.mayReceiveCredentials(target);
+        return HttpRequest.newBuilder(req, (name, value) -> keepAuth || !name.equalsIgnoreCase("Authorization"))
+                .uri(target).build();
+    }
+
+    /** The refusal (a non-retryable {@link LayerSourceException}, e.g. a capped body) behind an I/O error, or null. */
+    static LayerSourceException refusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof LayerSourceException lse && !lse.retryable()) {
+                return lse;
+            }
+        }
+        return null;
     }
 
     /** Throws unless the status is 200: 404 as "not found", 5xx and 429 as retryable. */

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
@@ -117,6 +119,77 @@ class RegistryAuthTest {
                 () -> a.authenticate("req", "x/y", "Bearer service=\"s\""));
         assertTrue(realmless.getMessage().contains("without realm"), realmless.getMessage());
         assertEquals(0, requests.get());
+    }
+
+    @Test
+    void aRealmOnAnotherHostGetsNoCredentialsUnlessThatHostIsAllowed() throws Exception {
+        try (ScriptedServer other = new ScriptedServer("127.0.0.2")) {
+            other.then(200, "{\"token\":\"anon\"}").then(200, "{\"token\":\"trusted\"}");
+            String challenge = "Bearer realm=\"" + other.url() + "/token\"";
+            RegistryConfig c = anonymous().withCredentials("alice", "s3cret").withTrust(Set.of(), true, 1 << 20);
+            RegistryAuth a = auth(c);
+            a.authenticate("req", "x/y", challenge);
+            assertEquals(Optional.of("Bearer anon"), a.authorization("x/y"));
+            assertEquals(null, other.requests.get(0).authorization(), "the credentials stay with the registry's host");
+            RegistryAuth allowed = auth(c.withTrust(Set.of(" 127.0.0.2 "), true, 1 << 20));
+            allowed.authenticate("req", "x/y", challenge);
+            assertEquals(Optional.of("Bearer trusted"), allowed.authorization("x/y"));
+            assertEquals(basic("alice", "s3cret"), other.requests.get(1).authorization());
+        }
+    }
+
+    @Test
+    void aPlainHttpOrOtherSchemeRealmIsRefusedBeforeAnyRequest() throws Exception {
+        try (ScriptedServer other = new ScriptedServer("127.0.0.2")) {
+            RegistryAuth loopback = auth(anonymous().withCredentials("alice", "s3cret"));
+            LayerSourceException elsewhere = assertThrows(LayerSourceException.class,
+                    () -> loopback.authenticate("req", "x/y", "Bearer realm=\"" + other.url() + "/token\""));
+            assertTrue(elsewhere.getMessage().contains("bearer realm '" + other.url() + "/token' refused: plain http"),
+                    elsewhere.getMessage());
+            assertFalse(elsewhere.retryable());
+            RegistryAuth remote = auth(RegistryConfig.of("https://reg.example").withCredentials("alice", "s3cret"));
+            LayerSourceException http = assertThrows(LayerSourceException.class,
+                    () -> remote.authenticate("req", "x/y", "Bearer realm=\"http://reg.example/token\""));
+            assertTrue(http.getMessage().contains("plain http is allowed only on the registry's own loopback host"), http.getMessage());
+            for (String realm : new String[] {"file:///etc/passwd", "ftp://reg.example/token", "/token"}) {
+                LayerSourceException other2 = assertThrows(LayerSourceException.class,
+                        () -> remote.authenticate("req", "x/y", "Bearer realm=\"" + realm + "\""));
+                assertTrue(other2.getMessage().contains("only https:// token endpoints"), other2.getMessage());
+            }
+            assertEquals(0, requests.get());
+            assertEquals(0, other.requests.size());
+        }
+    }
+
+    @Test
+    void theTokenEndpointsRedirectIsNotFollowed() throws Exception {
+        try (ScriptedServer other = new ScriptedServer("127.0.0.2")) {
+            tokens.then(302, Map.of("Location", other.url() + "/steal"), "");
+            RegistryAuth a = new RegistryAuth(anonymous().withCredentials("bob", "pw"),
+                    HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build(), requests);
+            LayerSourceException e = assertThrows(LayerSourceException.class,
+                    () -> a.authenticate("req", "x/y", "Bearer realm=\"" + tokens.url() + "/token\""));
+            assertTrue(e.getMessage().contains("answered HTTP 302 (redirects of the token endpoint are not followed)"), e.getMessage());
+            assertEquals(0, other.requests.size());
+        }
+    }
+
+    @Test
+    void anOversizedTokenResponseIsRefusedWithoutReadingItAll() throws Exception {
+        long huge = 256L << 20;
+        tokens.thenLarge(huge, false).thenLarge(huge, true);
+        RegistryAuth a = auth(anonymous().withTrust(Set.of(), false, 64 << 10));
+        String challenge = "Bearer realm=\"" + tokens.url() + "/token\"";
+        LayerSourceException streamed = assertThrows(LayerSourceException.class, () -> a.authenticate("req", "x/y", challenge));
+        assertTrue(streamed.getMessage().contains(tokens.url() + "/token?scope=") && streamed.getMessage().contains("over the limit of 65536 bytes"),
+                streamed.getMessage());
+        assertFalse(streamed.retryable());
+        assertTrue(tokens.largeDone.await(20, TimeUnit.SECONDS), "the server saw the client hang up");
+        assertTrue(tokens.bodyBytesWritten.get() < huge / 4, "read " + tokens.bodyBytesWritten.get() + " of " + huge);
+        LayerSourceException declared = assertThrows(LayerSourceException.class, () -> a.authenticate("req", "x/y", challenge));
+        assertTrue(declared.getMessage().contains("is " + huge + " bytes (Content-Length), over the limit of 65536 bytes"),
+                declared.getMessage());
+        assertEquals(Optional.empty(), a.authorization("x/y"));
     }
 
     @Test

@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -126,6 +128,53 @@ class RegistryTransportTest {
         LayerSourceException bad = assertThrows(LayerSourceException.class, () -> RegistryTransport.requireOk(bytes(t), "req"));
         assertFalse(bad.retryable());
         RegistryTransport.requireOk(bytes(t), "req");
+    }
+
+    @Test
+    void aRedirectToAnotherHostIsFollowedWithoutTheCredentials() throws Exception {
+        try (ScriptedServer cdn = new ScriptedServer("127.0.0.2")) {
+            Map<String, String> toCdn = Map.of("Location", cdn.url() + "/blob?sig=1");
+            server.then(401, Map.of("WWW-Authenticate", "Basic realm=\"r\""), "").then(307, toCdn, "");
+            cdn.then(200, "blob").then(200, "blob again");
+            RegistryTransport t = transport(config().withCredentials("bob", "hunter2"));
+            assertEquals("blob", get(t, "a/b").body());
+            assertEquals(RegistryAuthTest.basic("bob", "hunter2"), server.requests.get(1).authorization());
+            assertEquals("/blob", cdn.requests.get(0).path());
+            assertEquals(null, cdn.requests.get(0).authorization(), "no credentials to another host");
+            RegistryTransport trusting = transport(config().withCredentials("bob", "hunter2").withTrust(Set.of("127.0.0.2"), false, 1 << 20));
+            server.then(401, Map.of("WWW-Authenticate", "Basic realm=\"r\""), "").then(302, toCdn, "");
+            assertEquals("blob again", get(trusting, "a/b").body());
+            assertEquals(RegistryAuthTest.basic("bob", "hunter2"), cdn.requests.get(1).authorization(), "listed in credentialHosts");
+        }
+    }
+
+    @Test
+    void aRedirectToAnotherSchemeOrInALoopIsRefused() throws Exception {
+        server.then(302, Map.of("Location", "file:///etc/shadow"), "");
+        RegistryTransport t = transport(config().withCredentials("bob", "hunter2"));
+        LayerSourceException file = assertThrows(LayerSourceException.class, () -> get(t, "a/b"));
+        assertTrue(file.getMessage().contains("to 'file:///etc/shadow' refused: only http(s) targets are followed"), file.getMessage());
+        assertFalse(file.retryable());
+        for (int i = 0; i <= RegistryTransport.MAX_REDIRECTS; i++) {
+            server.then(301, Map.of("Location", "/v2/a/b/manifests/" + i), "");
+        }
+        LayerSourceException loop = assertThrows(LayerSourceException.class, () -> get(t, "a/b"));
+        assertTrue(loop.getMessage().contains("more than 5 redirects"), loop.getMessage());
+        assertEquals(1 + 6, server.requests.size());
+    }
+
+    @Test
+    void anOversizedManifestIsRefusedWithoutReadingItAllNorRetrying() throws Exception {
+        long huge = 256L << 20;
+        server.thenLarge(huge, false);
+        RegistryClient c = new RegistryClient(config().withTrust(Set.of(), false, 64 << 10));
+        LayerSourceException e = assertThrows(LayerSourceException.class, () -> c.resolve("a/b:1"));
+        assertTrue(e.getMessage().contains(server.url() + "/v2/a/b/manifests/1") && e.getMessage().contains("over the limit of 65536 bytes"),
+                e.getMessage());
+        assertFalse(e.retryable());
+        assertEquals(1, c.attempts(), "a refusal is not retried");
+        assertTrue(server.largeDone.await(20, TimeUnit.SECONDS), "the server saw the client hang up");
+        assertTrue(server.bodyBytesWritten.get() < huge / 4, "read " + server.bodyBytesWritten.get() + " of " + huge);
     }
 
     static HttpResponse<byte[]> bytes(RegistryTransport t) throws LayerSourceException {

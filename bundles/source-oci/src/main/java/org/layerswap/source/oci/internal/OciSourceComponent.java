@@ -3,6 +3,10 @@ package org.layerswap.source.oci.internal;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.layerswap.api.ImageManifest;
 import org.layerswap.api.LayerDescriptor;
@@ -18,6 +22,8 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** DS adapter: a {@link RegistryClient} for the configured registry, published as {@code name=oci}. */
 @Component(service = LayerSource.class, configurationPid = "org.layerswap.source.oci",
@@ -34,9 +40,24 @@ public class OciSourceComponent implements LayerSource {
         @AttributeDefinition(description = "User for basic auth or the token endpoint; empty for anonymous", required = false)
         String username() default "";
 
-        @AttributeDefinition(type = AttributeType.PASSWORD, required = false,
-                description = "Password for basic auth or the token endpoint (shown masked; never logged)")
-        String password() default "";
+        /**
+         * {@code .password}: the leading dot makes it a private property, never propagated to the
+         * service's properties. The old public {@code password} key is still read, with a warning.
+         */
+        @AttributeDefinition(name = "Password", type = AttributeType.PASSWORD, required = false,
+                description = "Password for basic auth or the token endpoint (private property, shown masked; never logged)")
+        String _password() default "";
+
+        @AttributeDefinition(required = false, description = "Hosts other than the registry's own that may receive the "
+                + "credentials: a bearer-token realm or a redirect target there (comma-separated). Empty: none")
+        String credentialHosts() default "";
+
+        @AttributeDefinition(description = "Allow a plain-http bearer-token realm on any host (testing only; "
+                + "otherwise https, or http only on the registry's own loopback host)")
+        boolean allowInsecureTokenRealm() default false;
+
+        @AttributeDefinition(description = "Largest manifest, index, config blob or token response accepted, in bytes")
+        long maxDocumentBytes() default RegistryConfig.DEFAULT_MAX_DOCUMENT_BYTES;
 
         @AttributeDefinition(description = "Connect / response-header timeout in ms")
         long connectTimeoutMillis() default 5000;
@@ -57,16 +78,37 @@ public class OciSourceComponent implements LayerSource {
         String platform() default "linux/amd64";
     }
 
+    /** The deprecated public key of the password: read when {@code .password} is empty. */
+    static final String DEPRECATED_PASSWORD_KEY = "password";
+
+    private static final Logger LOG = LoggerFactory.getLogger(OciSourceComponent.class);
+
     private volatile RegistryClient client;
 
     @Activate
     @Modified
-    void activate(Config c) {
+    void activate(Config c, Map<String, Object> properties) {
+        client = new RegistryClient(registryConfig(c, properties));
+    }
+
+    /** The client settings from the typed config; {@code properties} only for the deprecated {@code password} key. */
+    static RegistryConfig registryConfig(Config c, Map<String, ?> properties) {
+        String password = c._password();
+        Object old = properties.get(DEPRECATED_PASSWORD_KEY);
+        if (old != null && !old.toString().isEmpty()) {
+            LOG.warn("org.layerswap.source.oci: the 'password' key is deprecated (it is a public service property); "
+                    + "rename it to '.password'{}", password.isEmpty() ? "" : " - '.password' is set and wins");
+            if (password.isEmpty()) {
+                password = old.toString();
+            }
+        }
         String[] platform = c.platform().split("/", 2);
-        client = new RegistryClient(new RegistryConfig(URI.create(c.registry().trim()), c.username(), c.password(),
+        Set<String> hosts = Arrays.stream(c.credentialHosts().split(",")).map(String::strip).filter(h -> !h.isEmpty())
+                .collect(Collectors.toSet());
+        return new RegistryConfig(URI.create(c.registry().trim()), c.username(), password,
                 Duration.ofMillis(c.connectTimeoutMillis()), Duration.ofMillis(c.readTimeoutMillis()), c.maxAttempts(),
                 Duration.ofMillis(c.initialBackoffMillis()), Duration.ofMillis(c.maxBackoffMillis()),
-                platform[0], platform.length > 1 ? platform[1] : "amd64"));
+                platform[0], platform.length > 1 ? platform[1] : "amd64", hosts, c.allowInsecureTokenRealm(), c.maxDocumentBytes());
     }
 
     @Override
