@@ -13,6 +13,7 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
+import org.layerswap.api.config.DataPaths;
 import org.layerswap.replay.ReplayMain;
 import org.layerswap.workload.ReportFolders;
 import org.layerswap.workload.TraceDirectory;
@@ -82,7 +83,7 @@ public class ReplayCommand implements Action {
         if (noCharts) {
             args.add("--no-charts");
         }
-        Path reports = Path.of(System.getProperty("karaf.data", "."), "replay");
+        Path reports = DataPaths.dataDir().resolve("replay");
         String dir = out != null ? out : reports.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).toString();
         args.add("--out");
         args.add(dir);

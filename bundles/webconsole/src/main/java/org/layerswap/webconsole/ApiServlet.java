@@ -18,6 +18,7 @@ import org.layerswap.api.FeedbackLoop;
 import org.layerswap.api.LayerStore;
 import org.layerswap.api.FunctionExecutor;
 import org.layerswap.api.SwapManager;
+import org.layerswap.api.config.DataPaths;
 import org.layerswap.feedback.FeedbackControl;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -75,7 +76,7 @@ public class ApiServlet extends HttpServlet {
 
     @Activate
     void activate() {
-        replays = new ReplayJobs(Path.of(System.getProperty("karaf.data", "."), "replay"));
+        replays = new ReplayJobs(DataPaths.dataDir().resolve("replay"));
         this.view = new ApplianceView(control, () -> profiler, () -> swapManager, () -> layerStore, () -> feedbackLoop);
         gets.put("session", this::session);
         gets.put("status", r -> view.status());

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.layerswap.api.config.DataPaths;
 
 /**
  * The one directory trace files may be read from (by default {@code ${karaf.data}/traces}); the REST replay, the
@@ -44,7 +45,7 @@ public final class TraceDirectory {
     /** The traces directory of the running appliance: system property {@code layerswap.traces.dir}, else {@code ${karaf.data}/traces}. */
     public static TraceDirectory ofSystem() {
         String dir = System.getProperty("layerswap.traces.dir", "").trim();
-        Path root = dir.isEmpty() ? Path.of(System.getProperty("karaf.data", "data"), "traces") : Path.of(dir);
+        Path root = DataPaths.resolve(dir, "traces");
         return new TraceDirectory(root, Integer.getInteger("layerswap.synthetic.maxFunctions", DEFAULT_MAX_SYNTHETIC_FUNCTIONS),
                 Double.parseDouble(System.getProperty("layerswap.synthetic.maxDays", Double.toString(DEFAULT_MAX_SYNTHETIC_DAYS))));
     }

@@ -1,9 +1,9 @@
 package org.layerswap.profiler.internal;
 
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.function.Supplier;
 
+import org.layerswap.api.config.DataPaths;
 import org.layerswap.profiler.engine.ProfilerSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,13 +48,9 @@ final class ConfigMapping {
         return s.withAutoRescoreMillis(0);
     }
 
-    /** The snapshot file: the configured one, else {@code ${karaf.data}/layerswap/profiler.snapshot}. */
+    /** The snapshot file: the configured one (relative to {@code ${karaf.data}}), else {@code ${karaf.data}/layerswap/profiler.snapshot}. */
     static Path snapshotPath(ProfilerComponent.Config c) {
-        String f = c.snapshotFile();
-        if (f == null || f.isBlank()) {
-            return Paths.get(System.getProperty("karaf.data", "data"), "layerswap", "profiler.snapshot");
-        }
-        return Paths.get(f.trim());
+        return DataPaths.resolve(c.snapshotFile() == null ? "" : c.snapshotFile().trim(), "layerswap/profiler.snapshot");
     }
 
     /** The rescore interval in seconds; an invalid one is logged and replaced by 5. */
