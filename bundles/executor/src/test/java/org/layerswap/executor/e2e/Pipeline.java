@@ -17,7 +17,7 @@ import org.layerswap.predictor.histogram.HistogramPredictor;
 import org.layerswap.profiler.engine.ProfilerEngine;
 import org.layerswap.profiler.engine.ProfilerSettings;
 import org.layerswap.source.oci.RegistryClient;
-import org.layerswap.source.oci.RegistryConfig;
+import org.layerswap.source.oci.RegistrySettings;
 import org.layerswap.store.layers.FileLayerStore;
 import org.layerswap.store.layers.StoreSettings;
 import org.layerswap.swap.SwapManagerCore;
@@ -40,7 +40,7 @@ final class Pipeline implements AutoCloseable {
 
     Pipeline(Path dir, String registryUrl) throws IOException {
         this.dir = dir;
-        source = new RegistryClient(RegistryConfig.of(registryUrl));
+        source = new RegistryClient(RegistrySettings.of(registryUrl));
         store = new FileLayerStore(StoreSettings.of(Files.createDirectories(dir.resolve("layers")), 8L << 30), source);
         backend = new OverlayBackend(Files.createDirectories(dir.resolve("fs")), 200);
         profiler = new ProfilerEngine(ProfilerSettings.defaults(), new HistogramPredictor());

@@ -32,13 +32,13 @@ import org.slf4j.LoggerFactory;
  * <p><b>The realm is untrusted input</b> (the registry, or anyone in between on plain http, names it):
  * <ul>
  *   <li>it must be https; plain http only on the registry's own host when that host is loopback, or
- *       anywhere when {@link RegistryConfig#allowInsecureTokenRealm()} says so; any other scheme is
+ *       anywhere when {@link RegistrySettings#allowInsecureTokenRealm()} says so; any other scheme is
  *       refused before a request is made;</li>
  *   <li>the credentials go with the token request only when the realm's host is the registry's own or
- *       listed in {@link RegistryConfig#credentialHosts()}; elsewhere the token is asked for
+ *       listed in {@link RegistrySettings#credentialHosts()}; elsewhere the token is asked for
  *       anonymously;</li>
  *   <li>the token endpoint's redirects are not followed, and its body is capped at
- *       {@link RegistryConfig#maxDocumentBytes()} ({@link CappedBody}).</li>
+ *       {@link RegistrySettings#maxDocumentBytes()} ({@link CappedBody}).</li>
  * </ul>
  */
 final class RegistryAuth {
@@ -46,14 +46,14 @@ final class RegistryAuth {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryAuth.class);
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
-    private final RegistryConfig config;
+    private final RegistrySettings config;
     private final HttpClient http;
     private final AtomicLong requests;
     private final Map<String, String> bearerTokens = new ConcurrentHashMap<>();
     private final Map<String, String> authSchemes = new ConcurrentHashMap<>();
 
     /** @param requests counts every HTTP request sent (the token requests too) */
-    RegistryAuth(RegistryConfig config, HttpClient http, AtomicLong requests) {
+    RegistryAuth(RegistrySettings config, HttpClient http, AtomicLong requests) {
         this.config = config;
         this.http = http;
         this.requests = requests;

@@ -24,7 +24,7 @@ import org.layerswap.oci.format.OciMediaTypes;
  * from the {@code WWW-Authenticate} challenge), bounded retries and the "down" period after a
  * registry failed every attempt are the {@link RegistryTransport}'s. Manifests fetched by digest and
  * small blobs are digest-checked here; layer blobs are checked by the caller while streaming.
- * Manifests, indexes and config blobs are capped at {@link RegistryConfig#maxDocumentBytes()}
+ * Manifests, indexes and config blobs are capped at {@link RegistrySettings#maxDocumentBytes()}
  * ({@link CappedBody}); layer blobs are streamed, and bounded by the store's budget.
  * Errors name registry, repository, digest/reference and HTTP status.
  */
@@ -32,15 +32,15 @@ public final class RegistryClient implements LayerSource {
 
     public static final String NAME = "oci";
 
-    private final RegistryConfig config;
+    private final RegistrySettings config;
     private final String name;
     private final RegistryTransport transport;
 
-    public RegistryClient(RegistryConfig config) {
+    public RegistryClient(RegistrySettings config) {
         this(config, NAME);
     }
 
-    public RegistryClient(RegistryConfig config, String name) {
+    public RegistryClient(RegistrySettings config, String name) {
         this.config = config;
         this.name = name;
         this.transport = new RegistryTransport(config);
@@ -51,7 +51,7 @@ public final class RegistryClient implements LayerSource {
         return name;
     }
 
-    public RegistryConfig config() {
+    public RegistrySettings config() {
         return config;
     }
 

@@ -27,7 +27,7 @@ import org.layerswap.api.LayerSourceException;
  * <p><b>Redirects</b> are followed here, not by the HTTP client, and only for GET and HEAD, at most
  * {@value #MAX_REDIRECTS} hops: the target must be http(s), never a downgrade from https to http; the
  * {@code Authorization} header (basic credentials or a bearer token) goes along only when the
- * target's host is the registry's own or in {@link RegistryConfig#credentialHosts()} (a blob
+ * target's host is the registry's own or in {@link RegistrySettings#credentialHosts()} (a blob
  * redirected to a CDN is fetched without it). The bodies of redirects and 401s are discarded unread
  * into memory.
  */
@@ -35,14 +35,14 @@ final class RegistryTransport {
 
     static final int MAX_REDIRECTS = 5;
 
-    private final RegistryConfig config;
+    private final RegistrySettings config;
     private final HttpClient http;
     private final AtomicLong attemptsMade = new AtomicLong();
     private final RegistryAuth auth;
     private final AtomicLong downUntilNanos = new AtomicLong(Long.MIN_VALUE);
     private volatile String downReason = "";
 
-    RegistryTransport(RegistryConfig config) {
+    RegistryTransport(RegistrySettings config) {
         this.config = config;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -52,7 +52,7 @@ final class RegistryTransport {
         this.auth = new RegistryAuth(config, http, attemptsMade);
     }
 
-    RegistryConfig config() {
+    RegistrySettings config() {
         return config;
     }
 

@@ -32,12 +32,12 @@ class RegistryAuthTest {
         tokens.close();
     }
 
-    RegistryAuth auth(RegistryConfig c) {
+    RegistryAuth auth(RegistrySettings c) {
         return new RegistryAuth(c, HttpClient.newHttpClient(), requests);
     }
 
-    static RegistryConfig anonymous() {
-        return RegistryConfig.of("http://127.0.0.1:5000");
+    static RegistrySettings anonymous() {
+        return RegistrySettings.of("http://127.0.0.1:5000");
     }
 
     static String basic(String user, String pass) {
@@ -126,7 +126,7 @@ class RegistryAuthTest {
         try (ScriptedServer other = new ScriptedServer("127.0.0.2")) {
             other.then(200, "{\"token\":\"anon\"}").then(200, "{\"token\":\"trusted\"}");
             String challenge = "Bearer realm=\"" + other.url() + "/token\"";
-            RegistryConfig c = anonymous().withCredentials("alice", "s3cret").withTrust(Set.of(), true, 1 << 20);
+            RegistrySettings c = anonymous().withCredentials("alice", "s3cret").withTrust(Set.of(), true, 1 << 20);
             RegistryAuth a = auth(c);
             a.authenticate("req", "x/y", challenge);
             assertEquals(Optional.of("Bearer anon"), a.authorization("x/y"));
@@ -147,7 +147,7 @@ class RegistryAuthTest {
             assertTrue(elsewhere.getMessage().contains("bearer realm '" + other.url() + "/token' refused: plain http"),
                     elsewhere.getMessage());
             assertFalse(elsewhere.retryable());
-            RegistryAuth remote = auth(RegistryConfig.of("https://reg.example").withCredentials("alice", "s3cret"));
+            RegistryAuth remote = auth(RegistrySettings.of("https://reg.example").withCredentials("alice", "s3cret"));
             LayerSourceException http = assertThrows(LayerSourceException.class,
                     () -> remote.authenticate("req", "x/y", "Bearer realm=\"http://reg.example/token\""));
             assertTrue(http.getMessage().contains("plain http is allowed only on the registry's own loopback host"), http.getMessage());

@@ -67,7 +67,7 @@ class RegistryClientTest {
     }
 
     static RegistryClient client(String url) {
-        return new RegistryClient(RegistryConfig.of(url).withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(3))
+        return new RegistryClient(RegistrySettings.of(url).withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(3))
                 .withRetries(3, Duration.ofMillis(50), Duration.ofMillis(400)));
     }
 
@@ -222,7 +222,7 @@ class RegistryClientTest {
             });
             acceptor.setDaemon(true);
             acceptor.start();
-            RegistryClient c = new RegistryClient(RegistryConfig.of("http://127.0.0.1:" + silent.getLocalPort())
+            RegistryClient c = new RegistryClient(RegistrySettings.of("http://127.0.0.1:" + silent.getLocalPort())
                     .withTimeouts(Duration.ofMillis(500), Duration.ofMillis(500)).withRetries(2, Duration.ofMillis(10), Duration.ofMillis(20)));
             LayerSourceException e = assertTimeoutPreemptively(Duration.ofSeconds(8),
                     () -> assertThrows(LayerSourceException.class, () -> c.resolve("a/b:1")));
@@ -237,7 +237,7 @@ class RegistryClientTest {
         try (FaultProxy proxy = new FaultProxy(registry.url())) {
             proxy.stallsLeft.set(1);
             proxy.stallMillis = 8_000;
-            RegistryClient c = new RegistryClient(RegistryConfig.of(proxy.url()).withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(600)));
+            RegistryClient c = new RegistryClient(RegistrySettings.of(proxy.url()).withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(600)));
             LayerDescriptor big = layers.get(0).descriptor();
             IOException e = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertThrows(IOException.class, () -> {
                 try (InputStream in = c.openBlob("functions/stall", big, 0)) {

@@ -29,7 +29,7 @@ public final class RegistryPusher {
 
     private static final long PUSH_CHUNK = 16L << 20;
 
-    private final RegistryConfig config;
+    private final RegistrySettings config;
     private final RegistryTransport transport;
 
     public RegistryPusher(RegistryClient client) {

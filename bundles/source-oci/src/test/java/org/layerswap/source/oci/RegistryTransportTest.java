@@ -29,12 +29,12 @@ class RegistryTransportTest {
         server.close();
     }
 
-    RegistryTransport transport(RegistryConfig c) {
+    RegistryTransport transport(RegistrySettings c) {
         return new RegistryTransport(c);
     }
 
-    RegistryConfig config() {
-        return RegistryConfig.of(server.url()).withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(3))
+    RegistrySettings config() {
+        return RegistrySettings.of(server.url()).withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(3))
                 .withRetries(3, Duration.ofMillis(10), Duration.ofMillis(300));
     }
 
@@ -45,7 +45,7 @@ class RegistryTransportTest {
 
     @Test
     void requestsGoBelowV2OfTheRegistry() {
-        RegistryTransport t = transport(RegistryConfig.of("https://reg.example:5000/"));
+        RegistryTransport t = transport(RegistrySettings.of("https://reg.example:5000/"));
         assertEquals(URI.create("https://reg.example:5000/v2/a/b/blobs/sha256:00"), t.v2("a/b", "blobs/sha256:00"));
     }
 
@@ -104,7 +104,7 @@ class RegistryTransportTest {
     void aRegistryThatFailedEveryAttemptIsBackedOffWithoutNetwork() throws Exception {
         String url = server.url();
         server.close(); // nothing listens there any more
-        RegistryTransport t = transport(RegistryConfig.of(url).withRetries(2, Duration.ofMillis(10), Duration.ofSeconds(30)));
+        RegistryTransport t = transport(RegistrySettings.of(url).withRetries(2, Duration.ofMillis(10), Duration.ofSeconds(30)));
         LayerSourceException e = assertThrows(LayerSourceException.class, () -> get(t, "a/b"));
         assertTrue(e.getMessage().contains("failed 2 attempts") && e.getMessage().contains("connection refused")
                 && e.getMessage().contains("backing off for 30000 ms"), e.getMessage());

@@ -32,7 +32,7 @@ import org.layerswap.nativeio.NativeIO;
 import org.layerswap.oci.format.OciLayoutWriter;
 import org.layerswap.source.layout.OciLayoutSource;
 import org.layerswap.source.oci.RegistryClient;
-import org.layerswap.source.oci.RegistryConfig;
+import org.layerswap.source.oci.RegistrySettings;
 import org.layerswap.source.oci.RegistryPusher;
 import org.layerswap.source.oci.testing.FaultProxy;
 import org.layerswap.source.oci.testing.LocalRegistry;
@@ -67,7 +67,7 @@ class RegistryStoreTest {
         });
         w.addImage("fn:1", List.of(base, runtime, app), new ImageConfig(List.of("python3"), List.of("/app/handler.py"), List.of(), "/app"));
         registry.skopeoCopy(layout, "fn:1", "functions/fn:1");
-        new RegistryPusher(new RegistryClient(RegistryConfig.of(registry.url()))).pushFromLayout(layout, "fn:1", "functions/own", "1");
+        new RegistryPusher(new RegistryClient(RegistrySettings.of(registry.url()))).pushFromLayout(layout, "fn:1", "functions/own", "1");
     }
 
     @AfterAll
@@ -78,7 +78,7 @@ class RegistryStoreTest {
     }
 
     static RegistryClient client(String url) {
-        return new RegistryClient(RegistryConfig.of(url).withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(3))
+        return new RegistryClient(RegistrySettings.of(url).withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(3))
                 .withRetries(3, Duration.ofMillis(50), Duration.ofMillis(500)));
     }
 

@@ -13,7 +13,7 @@ import org.layerswap.api.LayerDescriptor;
 import org.layerswap.api.LayerSource;
 import org.layerswap.api.LayerSourceException;
 import org.layerswap.source.oci.RegistryClient;
-import org.layerswap.source.oci.RegistryConfig;
+import org.layerswap.source.oci.RegistrySettings;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -57,7 +57,7 @@ public class OciSourceComponent implements LayerSource {
         boolean allowInsecureTokenRealm() default false;
 
         @AttributeDefinition(description = "Largest manifest, index, config blob or token response accepted, in bytes")
-        long maxDocumentBytes() default RegistryConfig.DEFAULT_MAX_DOCUMENT_BYTES;
+        long maxDocumentBytes() default RegistrySettings.DEFAULT_MAX_DOCUMENT_BYTES;
 
         @AttributeDefinition(description = "Connect / response-header timeout in ms")
         long connectTimeoutMillis() default 5000;
@@ -92,7 +92,7 @@ public class OciSourceComponent implements LayerSource {
     }
 
     /** The client settings from the typed config; {@code properties} only for the deprecated {@code password} key. */
-    static RegistryConfig registryConfig(Config c, Map<String, ?> properties) {
+    static RegistrySettings registryConfig(Config c, Map<String, ?> properties) {
         String password = c._password();
         Object old = properties.get(DEPRECATED_PASSWORD_KEY);
         if (old != null && !old.toString().isEmpty()) {
@@ -105,7 +105,7 @@ public class OciSourceComponent implements LayerSource {
         String[] platform = c.platform().split("/", 2);
         Set<String> hosts = Arrays.stream(c.credentialHosts().split(",")).map(String::strip).filter(h -> !h.isEmpty())
                 .collect(Collectors.toSet());
-        return new RegistryConfig(URI.create(c.registry().trim()), c.username(), password,
+        return new RegistrySettings(URI.create(c.registry().trim()), c.username(), password,
                 Duration.ofMillis(c.connectTimeoutMillis()), Duration.ofMillis(c.readTimeoutMillis()), c.maxAttempts(),
                 Duration.ofMillis(c.initialBackoffMillis()), Duration.ofMillis(c.maxBackoffMillis()),
                 platform[0], platform.length > 1 ? platform[1] : "amd64", hosts, c.allowInsecureTokenRealm(), c.maxDocumentBytes());

@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
-import org.layerswap.source.oci.RegistryConfig;
+import org.layerswap.source.oci.RegistrySettings;
 
 class OciSourceComponentTest {
 
@@ -39,13 +39,13 @@ class OciSourceComponentTest {
                 });
     }
 
-    static RegistryConfig from(Map<String, Object> properties) {
+    static RegistrySettings from(Map<String, Object> properties) {
         return OciSourceComponent.registryConfig(config(properties), properties);
     }
 
     @Test
     void theDotPasswordKeyIsThePasswordAndThePublicKeyIsNoLongerAnAttribute() throws Exception {
-        RegistryConfig c = from(Map.of("registry", "https://reg.example", "username", "bob", ".password", "hunter2"));
+        RegistrySettings c = from(Map.of("registry", "https://reg.example", "username", "bob", ".password", "hunter2"));
         assertEquals("hunter2", c.password());
         assertFalse(c.toString().contains("hunter2"), c.toString());
         assertEquals(String.class, OciSourceComponent.Config.class.getMethod("_password").getReturnType());
@@ -62,14 +62,14 @@ class OciSourceComponentTest {
     @Test
     void trustSettingsAreRead() {
         Map<String, Object> p = new HashMap<>();
-        RegistryConfig defaults = from(p);
+        RegistrySettings defaults = from(p);
         assertEquals(Set.of(), defaults.credentialHosts());
         assertFalse(defaults.allowInsecureTokenRealm());
         assertEquals(4L << 20, defaults.maxDocumentBytes());
         p.put("credentialHosts", " auth.example , CDN.example,");
         p.put("allowInsecureTokenRealm", "true");
         p.put("maxDocumentBytes", "65536");
-        RegistryConfig c = from(p);
+        RegistrySettings c = from(p);
         assertEquals(Set.of("auth.example", "cdn.example"), c.credentialHosts());
         assertTrue(c.allowInsecureTokenRealm());
         assertEquals(65536, c.maxDocumentBytes());

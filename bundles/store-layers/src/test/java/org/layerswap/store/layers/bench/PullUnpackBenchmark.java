@@ -23,7 +23,7 @@ import org.layerswap.api.LayerDescriptor;
 import org.layerswap.fs.common.Trees;
 import org.layerswap.oci.format.OciLayoutWriter;
 import org.layerswap.source.oci.RegistryClient;
-import org.layerswap.source.oci.RegistryConfig;
+import org.layerswap.source.oci.RegistrySettings;
 import org.layerswap.source.oci.testing.LocalRegistry;
 import org.layerswap.store.layers.FileLayerStore;
 import org.layerswap.store.layers.StoreSettings;
@@ -67,7 +67,7 @@ public final class PullUnpackBenchmark {
             double[] ourUnpack = new double[rounds];
             double[] tarUnpack = new double[rounds];
             double[] storeEndToEnd = new double[rounds];
-            RegistryClient client = new RegistryClient(RegistryConfig.of(registry.url()));
+            RegistryClient client = new RegistryClient(RegistrySettings.of(registry.url()));
             ImageManifest m = client.resolve("bench/img:1");
             for (int r = 0; r < rounds; r++) {
                 // baseline pull: skopeo copy docker:// -> oci: (verifies digests, writes blobs)

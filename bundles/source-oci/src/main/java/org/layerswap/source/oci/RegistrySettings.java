@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
  * @param maxDocumentBytes largest manifest, index, config blob or token response accepted; larger
  *                        bodies are refused while streaming, never buffered beyond this
  */
-public record RegistryConfig(URI registry, String username, String password, Duration connectTimeout,
+public record RegistrySettings(URI registry, String username, String password, Duration connectTimeout,
                              Duration readTimeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
                              String os, String architecture, Set<String> credentialHosts,
                              boolean allowInsecureTokenRealm, long maxDocumentBytes) {
@@ -36,7 +36,7 @@ public record RegistryConfig(URI registry, String username, String password, Dur
     /** Default of {@link #maxDocumentBytes}: 4 MiB, as the distribution spec's manifest limit. */
     public static final long DEFAULT_MAX_DOCUMENT_BYTES = 4L << 20;
 
-    public RegistryConfig {
+    public RegistrySettings {
         Objects.requireNonNull(registry, "registry URL");
         String scheme = registry.getScheme();
         if (!"http".equals(scheme) && !"https".equals(scheme) || registry.getHost() == null) {
@@ -63,7 +63,7 @@ public record RegistryConfig(URI registry, String username, String password, Dur
     }
 
     /** The old ten-argument form: no extra credential hosts, no insecure realm, 4 MiB documents. */
-    public RegistryConfig(URI registry, String username, String password, Duration connectTimeout,
+    public RegistrySettings(URI registry, String username, String password, Duration connectTimeout,
                           Duration readTimeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
                           String os, String architecture) {
         this(registry, username, password, connectTimeout, readTimeout, maxAttempts, initialBackoff, maxBackoff, os,
@@ -71,29 +71,29 @@ public record RegistryConfig(URI registry, String username, String password, Dur
     }
 
     /** Anonymous access with default timeouts (5 s connect, 30 s read inactivity, 4 attempts). */
-    public static RegistryConfig of(String url) {
-        return new RegistryConfig(URI.create(url), null, null, Duration.ofSeconds(5), Duration.ofSeconds(30), 4,
+    public static RegistrySettings of(String url) {
+        return new RegistrySettings(URI.create(url), null, null, Duration.ofSeconds(5), Duration.ofSeconds(30), 4,
                 Duration.ofMillis(200), Duration.ofSeconds(10), "linux", "amd64");
     }
 
-    public RegistryConfig withCredentials(String user, String pass) {
-        return new RegistryConfig(registry, user, pass, connectTimeout, readTimeout, maxAttempts, initialBackoff, maxBackoff,
+    public RegistrySettings withCredentials(String user, String pass) {
+        return new RegistrySettings(registry, user, pass, connectTimeout, readTimeout, maxAttempts, initialBackoff, maxBackoff,
                 os, architecture, credentialHosts, allowInsecureTokenRealm, maxDocumentBytes);
     }
 
-    public RegistryConfig withTimeouts(Duration connect, Duration read) {
-        return new RegistryConfig(registry, username, password, connect, read, maxAttempts, initialBackoff, maxBackoff,
+    public RegistrySettings withTimeouts(Duration connect, Duration read) {
+        return new RegistrySettings(registry, username, password, connect, read, maxAttempts, initialBackoff, maxBackoff,
                 os, architecture, credentialHosts, allowInsecureTokenRealm, maxDocumentBytes);
     }
 
-    public RegistryConfig withRetries(int attempts, Duration initial, Duration max) {
-        return new RegistryConfig(registry, username, password, connectTimeout, readTimeout, attempts, initial, max,
+    public RegistrySettings withRetries(int attempts, Duration initial, Duration max) {
+        return new RegistrySettings(registry, username, password, connectTimeout, readTimeout, attempts, initial, max,
                 os, architecture, credentialHosts, allowInsecureTokenRealm, maxDocumentBytes);
     }
 
     /** Which other hosts may receive the credentials, whether an http realm is allowed, the document cap. */
-    public RegistryConfig withTrust(Set<String> hosts, boolean insecureTokenRealm, long maxDocument) {
-        return new RegistryConfig(registry, username, password, connectTimeout, readTimeout, maxAttempts, initialBackoff,
+    public RegistrySettings withTrust(Set<String> hosts, boolean insecureTokenRealm, long maxDocument) {
+        return new RegistrySettings(registry, username, password, connectTimeout, readTimeout, maxAttempts, initialBackoff,
                 maxBackoff, os, architecture, hosts, insecureTokenRealm, maxDocument);
     }
 
@@ -117,7 +117,7 @@ public record RegistryConfig(URI registry, String username, String password, Dur
     /** The password is never printed. */
     @Override
     public String toString() {
-        return "RegistryConfig[registry=" + registry + ", username=" + username + ", password="
+        return "RegistrySettings[registry=" + registry + ", username=" + username + ", password="
                 + (password == null || password.isEmpty() ? "" : "***") + ", connectTimeout=" + connectTimeout
                 + ", readTimeout=" + readTimeout + ", maxAttempts=" + maxAttempts + ", credentialHosts=" + credentialHosts
                 + ", allowInsecureTokenRealm=" + allowInsecureTokenRealm + ", maxDocumentBytes=" + maxDocumentBytes + "]";
