@@ -21,11 +21,20 @@ final class RunningAppliance implements AutoCloseable {
 
     final int httpPort;
     final Path home;
+    /** The other listeners' ports, chosen free: SSH, JMX RMI registry and server, ingest HTTP. */
+    final int sshPort;
+    final int rmiRegistryPort;
+    final int rmiServerPort;
+    final int routesPort;
     private final Process process;
 
-    private RunningAppliance(Path home, int httpPort, Process process) {
+    private RunningAppliance(Path home, int[] ports, Process process) {
         this.home = home;
-        this.httpPort = httpPort;
+        this.httpPort = ports[0];
+        this.sshPort = ports[1];
+        this.rmiRegistryPort = ports[2];
+        this.rmiServerPort = ports[3];
+        this.routesPort = ports[4];
         this.process = process;
     }
 
@@ -40,18 +49,19 @@ final class RunningAppliance implements AutoCloseable {
         try (Stream<Path> s = Files.list(dir)) {
             home = s.filter(Files::isDirectory).findFirst().orElseThrow().toAbsolutePath();
         }
-        int http = freePort();
-        append(home.resolve("etc/org.ops4j.pax.web.cfg"), "org.osgi.service.http.port = " + http);
-        append(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort = " + freePort());
-        append(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort = " + freePort() + "\nrmiServerPort = " + freePort());
+        int[] ports = {freePort(), freePort(), freePort(), freePort(), freePort()};
+        append(home.resolve("etc/org.ops4j.pax.web.cfg"), "org.osgi.service.http.port = " + ports[0]);
+        append(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort = " + ports[1]);
+        append(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort = " + ports[2] + "\nrmiServerPort = " + ports[3]);
         append(home.resolve("etc/system.properties"), "karaf.shutdown.port=-1");
-        append(home.resolve("etc/org.layerswap.routes.cfg"), "httpPort = " + freePort());
+        append(home.resolve("etc/org.layerswap.routes.cfg"), "httpPort = " + ports[4]);
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
                 .directory(home.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(home.resolve("karaf.out").toFile());
         pb.environment().putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
-        RunningAppliance appliance = new RunningAppliance(home, http, pb.start());
+        pb.environment().remove("LAYERSWAP_LISTEN"); // the shipped default: loopback
+        RunningAppliance appliance = new RunningAppliance(home, ports, pb.start());
         appliance.awaitHttp("/layerswap/login", 180);
         return appliance;
     }
@@ -60,9 +70,18 @@ final class RunningAppliance implements AutoCloseable {
         return "http://127.0.0.1:" + httpPort + path;
     }
 
-    /** Runs a shell command through bin/client (SSH, batch mode) as an operator would; returns what it printed. */
+    /** The administrator password bin/layerswap-secure generated at the first start (etc/layerswap-admin.password). */
+    String adminPassword() throws IOException {
+        return Files.readString(home.resolve("etc/layerswap-admin.password")).trim();
+    }
+
+    /**
+     * Runs a shell command through bin/client (SSH, batch mode) as ./layerswap client does: with
+     * the admin key generated at first start, no password. Returns what it printed.
+     */
     String client(String command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/client").toString(), "-u", "karaf", "-p", "karaf", "-r", "30", "-d", "1", "-b")
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/client").toString(), "-u", "karaf",
+                "-k", home.resolve("etc/layerswap-admin.key").toString(), "-r", "30", "-d", "1", "-b")
                 .directory(home.toFile())
                 .redirectErrorStream(true);
         pb.environment().putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
