@@ -41,6 +41,16 @@ public abstract class ApplianceTestSupport {
     /** The HTTP port the appliance under test listens on (chosen free at configuration time). */
     protected static final String HTTP_PORT = freePort();
 
+    /**
+     * The administrator the tests log in as. The appliance ships no password (bin/layerswap-secure
+     * generates one at the first bin/karaf start, which Pax Exam bypasses), so the tests register
+     * this one, digested as the appliance's JAAS config expects (SHA-512, hex, {CRYPT}).
+     */
+    protected static final String ADMIN_USER = "karaf";
+    protected static final String ADMIN_PASSWORD = "itest-admin-Secret-0123456789";
+    /** {@code user:password} for {@link #http}'s Basic auth. */
+    protected static final String ADMIN = ADMIN_USER + ":" + ADMIN_PASSWORD;
+
     /** The ingestion routes' HTTP port in the appliance under test (read it in the probe from layerswap.test.routesPort). */
     protected static final String ROUTES_PORT = freePort();
 
@@ -70,6 +80,8 @@ public abstract class ApplianceTestSupport {
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),
                 editConfigurationFilePut("etc/system.properties", "karaf.shutdown.port", "-1"),
+                editConfigurationFilePut("etc/users.properties", ADMIN_USER,
+                        "{CRYPT}" + sha512Hex(ADMIN_PASSWORD) + "{CRYPT},_g_:admingroup"),
                 // tests feed their own events; the demo workload would make counts inexact
                 editConfigurationFilePut("etc/org.layerswap.demo.cfg", "enabled", "false"),
                 systemProperty("layerswap.deployTestJar").value(System.getProperty("layerswap.deployTestJar", "")),
@@ -157,6 +169,16 @@ public abstract class ApplianceTestSupport {
     }
 
     protected record HttpResult(int status, String body, String location) {
+    }
+
+    /** Lower-case hex SHA-512 of the UTF-8 text, as Karaf's basic JAAS encryption stores passwords. */
+    static String sha512Hex(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-512")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM lacks SHA-512", e);
+        }
     }
 
     private static String freePort() {

@@ -89,7 +89,7 @@ public class DashboardBrowserIT {
     public void webConsoleConfigurationPageShowsOurMetatypeForm() throws Exception {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
         // the Karaf console authenticates with HTTP Basic against the JAAS realm
-        browser.get(appliance.url("/system/console/configMgr/org.layerswap.swap").replace("http://", "http://karaf:karaf@"));
+        browser.get(appliance.url("/system/console/configMgr/org.layerswap.swap").replace("http://", "http://karaf:" + appliance.adminPassword() + "@"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"),
                 "Score at or above which a layer is prefetched (threshold)"));
         String page = browser.findElement(By.tagName("body")).getText();
@@ -118,7 +118,7 @@ public class DashboardBrowserIT {
 
         browser.findElement(By.id("username")).clear();
         browser.findElement(By.id("username")).sendKeys("karaf");
-        browser.findElement(By.id("password")).sendKeys("karaf");
+        browser.findElement(By.id("password")).sendKeys(appliance.adminPassword());
         browser.findElement(By.id("login-submit")).click();
         wait.until(ExpectedConditions.textToBe(By.id("user"), "karaf (admin)"));
 

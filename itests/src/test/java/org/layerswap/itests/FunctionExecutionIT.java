@@ -99,14 +99,14 @@ public class FunctionExecutionIT extends ApplianceTestSupport {
         assertEquals(5, executor.recentExecutions(100).size());
 
         // the REST API: the same history, and an invocation with its output
-        HttpResult list = http("GET", "/layerswap/api/executions?limit=10", "karaf:karaf");
+        HttpResult list = http("GET", "/layerswap/api/executions?limit=10", ADMIN);
         assertEquals(list.body(), 200, list.status());
         assertTrue(list.body(), list.body().contains("\"status\":\"TIMED_OUT\"") && list.body().contains("\"toFirstInstructionMicros\""));
-        HttpResult invoked = http("POST", "/layerswap/api/invoke?function=exec-a&param=user%3D9", "karaf:karaf", "X-Requested-By", "layerswap");
+        HttpResult invoked = http("POST", "/layerswap/api/invoke?function=exec-a&param=user%3D9", ADMIN, "X-Requested-By", "layerswap");
         assertEquals(invoked.body(), 200, invoked.status());
         assertTrue(invoked.body(), invoked.body().contains("\"status\":\"SUCCEEDED\"")
                 && invoked.body().contains("params {\\\"user\\\":\\\"9\\\"}"));
-        HttpResult badInvoke = http("POST", "/layerswap/api/invoke?function=nope", "karaf:karaf", "X-Requested-By", "layerswap");
+        HttpResult badInvoke = http("POST", "/layerswap/api/invoke?function=nope", ADMIN, "X-Requested-By", "layerswap");
         assertEquals(badInvoke.body(), 400, badInvoke.status());
         assertTrue(badInvoke.body(), badInvoke.body().contains("unknown function 'nope'"));
     }

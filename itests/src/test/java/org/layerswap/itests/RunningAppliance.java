@@ -21,15 +21,38 @@ final class RunningAppliance implements AutoCloseable {
 
     final int httpPort;
     final Path home;
+    /** The other listeners' ports, chosen free: SSH, JMX RMI registry and server, ingest HTTP. */
+    final int sshPort;
+    final int rmiRegistryPort;
+    final int rmiServerPort;
+    final int routesPort;
+    /** Where HTTP is served: {@code http://127.0.0.1} by default, {@code https://<address>} when opened. */
+    private final String origin;
+    /** The HTTPS port when opened beyond loopback (plain HTTP is then off), else 0. */
+    final int securePort;
     private final Process process;
 
-    private RunningAppliance(Path home, int httpPort, Process process) {
+    private RunningAppliance(Path home, int[] ports, String listen, Process process) {
         this.home = home;
-        this.httpPort = httpPort;
+        this.securePort = listen == null ? 0 : ports[5];
+        this.origin = listen == null ? "http://127.0.0.1:" + ports[0] : "https://" + listen + ":" + ports[5];
+        this.httpPort = ports[0];
+        this.sshPort = ports[1];
+        this.rmiRegistryPort = ports[2];
+        this.rmiServerPort = ports[3];
+        this.routesPort = ports[4];
         this.process = process;
     }
 
     static RunningAppliance start() throws Exception {
+        return start(null);
+    }
+
+    /**
+     * Starts the appliance with {@code LAYERSWAP_LISTEN=listen} (the documented switch), or as
+     * shipped (loopback) when {@code listen} is null.
+     */
+    static RunningAppliance start(String listen) throws Exception {
         Path tarball = Path.of(System.getProperty("layerswap.assembly"));
         if (!Files.isRegularFile(tarball)) {
             throw new IllegalStateException("the built appliance is missing (" + tarball + "): build the assembly module first");
@@ -40,29 +63,67 @@ final class RunningAppliance implements AutoCloseable {
         try (Stream<Path> s = Files.list(dir)) {
             home = s.filter(Files::isDirectory).findFirst().orElseThrow().toAbsolutePath();
         }
-        int http = freePort();
-        append(home.resolve("etc/org.ops4j.pax.web.cfg"), "org.osgi.service.http.port = " + http);
-        append(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort = " + freePort());
-        append(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort = " + freePort() + "\nrmiServerPort = " + freePort());
+        int[] ports = {freePort(), freePort(), freePort(), freePort(), freePort(), freePort()};
+        append(home.resolve("etc/org.ops4j.pax.web.cfg"), "org.osgi.service.http.port = " + ports[0]);
+        append(home.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort = " + ports[1]);
+        append(home.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort = " + ports[2] + "\nrmiServerPort = " + ports[3]);
         append(home.resolve("etc/system.properties"), "karaf.shutdown.port=-1");
-        append(home.resolve("etc/org.layerswap.routes.cfg"), "httpPort = " + freePort());
+        append(home.resolve("etc/org.ops4j.pax.web.cfg"), "org.osgi.service.http.port.secure = " + ports[5]);
+        append(home.resolve("etc/org.layerswap.routes.cfg"), "httpPort = " + ports[4]);
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
                 .directory(home.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(home.resolve("karaf.out").toFile());
         pb.environment().putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
-        RunningAppliance appliance = new RunningAppliance(home, http, pb.start());
+        pb.environment().remove("LAYERSWAP_LISTEN");
+        if (listen != null) {
+            pb.environment().put("LAYERSWAP_LISTEN", listen);
+        }
+        RunningAppliance appliance = new RunningAppliance(home, ports, listen, pb.start());
         appliance.awaitHttp("/layerswap/login", 180);
         return appliance;
     }
 
     String url(String path) {
-        return "http://127.0.0.1:" + httpPort + path;
+        return origin + path;
     }
 
-    /** Runs a shell command through bin/client (SSH, batch mode) as an operator would; returns what it printed. */
+    /**
+     * A connection to the appliance's HTTP(S) listener. Over HTTPS it trusts exactly the certificate
+     * in the appliance's generated etc/layerswap-https.p12 (self-signed), checking no host name.
+     */
+    HttpURLConnection open(String path) throws Exception {
+        HttpURLConnection c = (HttpURLConnection) new URL(url(path)).openConnection();
+        if (c instanceof javax.net.ssl.HttpsURLConnection https) {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(home.resolve("etc/layerswap-https.p12"))) {
+                ks.load(in, Files.readString(home.resolve("etc/layerswap-https.password")).trim().toCharArray());
+            }
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("appliance", ks.getCertificate("layerswap"));
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+            tls.init(null, tmf.getTrustManagers(), null);
+            https.setSSLSocketFactory(tls.getSocketFactory());
+            https.setHostnameVerifier((host, session) -> true);
+        }
+        return c;
+    }
+
+    /** The administrator password bin/layerswap-secure generated at the first start (etc/layerswap-admin.password). */
+    String adminPassword() throws IOException {
+        return Files.readString(home.resolve("etc/layerswap-admin.password")).trim();
+    }
+
+    /**
+     * Runs a shell command through bin/client (SSH, batch mode) as ./layerswap client does: with
+     * the admin key generated at first start, no password. Returns what it printed.
+     */
     String client(String command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/client").toString(), "-u", "karaf", "-p", "karaf", "-r", "30", "-d", "1", "-b")
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/client").toString(), "-u", "karaf",
+                "-k", home.resolve("etc/layerswap-admin.key").toString(), "-r", "30", "-d", "1", "-b")
                 .directory(home.toFile())
                 .redirectErrorStream(true);
         pb.environment().putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
@@ -88,13 +149,13 @@ final class RunningAppliance implements AutoCloseable {
                 throw new IllegalStateException("the appliance exited with " + process.exitValue() + "; see " + home.resolve("karaf.out"));
             }
             try {
-                HttpURLConnection c = (HttpURLConnection) new URL(url(path)).openConnection();
+                HttpURLConnection c = open(path);
                 c.setConnectTimeout(1000);
                 c.setReadTimeout(5000);
                 if (c.getResponseCode() == 200) {
                     return;
                 }
-            } catch (IOException notYet) {
+            } catch (IOException | java.security.GeneralSecurityException notYet) {
                 // still booting
             }
             Thread.sleep(500);

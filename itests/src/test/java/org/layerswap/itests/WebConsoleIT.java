@@ -32,7 +32,6 @@ import org.osgi.service.cm.ConfigurationAdmin;
 @ExamReactorStrategy(PerClass.class)
 public class WebConsoleIT extends ApplianceTestSupport {
 
-    private static final String ADMIN = "karaf:karaf";
 
     @Inject
     @Filter(timeout = 60_000)

@@ -37,6 +37,9 @@ public class ConsoleContext extends ServletContextHelper {
 
     private final JaasAuthenticator authenticator = new JaasAuthenticator("karaf");
 
+    /** HTTP 429, for logins refused by the throttle. */
+    static final int TOO_MANY_REQUESTS = 429;
+
     @Activate
     public ConsoleContext(ComponentContext context) {
         super(context.getUsingBundle());
@@ -55,7 +58,13 @@ public class ConsoleContext extends ServletContextHelper {
         ConsoleUser user = sessionUser(request);
         boolean viaBasic = false;
         if (user == null) {
-            user = basicUser(request).orElse(null);
+            try {
+                user = basicUser(request).orElse(null);
+            } catch (JaasAuthenticator.Throttled t) {
+                response.setHeader("Retry-After", Long.toString(t.retryAfterSeconds()));
+                error(response, TOO_MANY_REQUESTS, t.getMessage());
+                return false;
+            }
             viaBasic = user != null;
         }
         if (user == null) {
@@ -91,7 +100,7 @@ public class ConsoleContext extends ServletContextHelper {
         return session == null ? null : (ConsoleUser) session.getAttribute(ConsoleUser.SESSION_ATTRIBUTE);
     }
 
-    private Optional<ConsoleUser> basicUser(HttpServletRequest request) {
+    private Optional<ConsoleUser> basicUser(HttpServletRequest request) throws JaasAuthenticator.Throttled {
         String header = request.getHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
             return Optional.empty();
@@ -107,7 +116,7 @@ public class ConsoleContext extends ServletContextHelper {
             return Optional.empty();
         }
         String name = decoded.substring(0, colon);
-        Optional<Set<String>> roles = authenticator.login(name, decoded.substring(colon + 1).toCharArray());
+        Optional<Set<String>> roles = authenticator.login(name, decoded.substring(colon + 1).toCharArray(), request.getRemoteAddr());
         return roles.map(r -> new ConsoleUser(name, r, ""));
     }
 

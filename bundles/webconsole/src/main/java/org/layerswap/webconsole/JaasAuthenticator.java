@@ -1,6 +1,7 @@
 package org.layerswap.webconsole;
 
 import java.security.Principal;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -16,22 +17,71 @@ import javax.security.auth.login.LoginException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Checks credentials against a Karaf JAAS realm and returns the user's roles. */
+/**
+ * Checks credentials against a Karaf JAAS realm and returns the user's roles, behind a
+ * {@link LoginThrottle}: the form login and HTTP Basic share one throttle per realm (a guesser
+ * cannot switch between them to get more tries).
+ */
 final class JaasAuthenticator {
 
     private static final Logger LOG = LoggerFactory.getLogger(JaasAuthenticator.class);
 
-    private final String realm;
+    /** One throttle for every console entry point of this bundle (form, Basic). */
+    private static final LoginThrottle SHARED = new LoginThrottle(LoginThrottle.Policy.DEFAULT, System::nanoTime);
 
-    JaasAuthenticator(String realm) {
-        this.realm = realm;
+    /** Thrown instead of checking the password while the user or address is blocked. */
+    static final class Throttled extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final Duration retryAfter;
+
+        Throttled(Duration retryAfter) {
+            super("too many failed logins; retry after " + Math.max(1, retryAfter.toSeconds()) + " s");
+            this.retryAfter = retryAfter;
+        }
+
+        /** Whole seconds to wait (at least 1), for a Retry-After header. */
+        long retryAfterSeconds() {
+            return Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        }
     }
 
-    /** The user's role names, or empty when the credentials are wrong. Never logs the password. */
-    Optional<Set<String>> login(String user, char[] password) {
+    private final String realm;
+    private final LoginThrottle throttle;
+
+    JaasAuthenticator(String realm) {
+        this(realm, SHARED);
+    }
+
+    JaasAuthenticator(String realm, LoginThrottle throttle) {
+        this.realm = realm;
+        this.throttle = throttle;
+    }
+
+    /**
+     * The user's role names, or empty when the credentials are wrong (the failure counts against
+     * the user and the client address). Never logs the password.
+     *
+     * @throws Throttled when the user or address is blocked; the realm is not asked
+     */
+    Optional<Set<String>> login(String user, char[] password, String address) throws Throttled {
         if (user == null || user.isBlank() || password == null) {
             return Optional.empty();
         }
+        Duration blocked = throttle.blockedFor(user, address);
+        if (!blocked.isZero()) {
+            LOG.warn("console login for user '{}' from {} refused unchecked: throttled for {} s", user, address, blocked.toSeconds());
+            throw new Throttled(blocked);
+        }
+        Optional<Set<String>> roles = check(user, password);
+        if (roles.isPresent()) {
+            throttle.succeeded(user, address);
+        } else {
+            throttle.failed(user, address);
+        }
+        return roles;
+    }
+
+    private Optional<Set<String>> check(String user, char[] password) {
         Subject subject = new Subject();
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();

@@ -60,7 +60,15 @@ public class LoginServlet extends HttpServlet {
         }
         String name = request.getParameter("username");
         String password = request.getParameter("password");
-        Optional<Set<String>> roles = authenticator.login(name, password == null ? null : password.toCharArray());
+        Optional<Set<String>> roles;
+        try {
+            roles = authenticator.login(name, password == null ? null : password.toCharArray(), request.getRemoteAddr());
+        } catch (JaasAuthenticator.Throttled t) {
+            response.setStatus(ConsoleContext.TOO_MANY_REQUESTS);
+            response.setHeader("Retry-After", Long.toString(t.retryAfterSeconds()));
+            page(response, "Too many failed logins; try again in " + t.retryAfterSeconds() + " s.");
+            return;
+        }
         if (roles.isEmpty()) {
             response.sendRedirect(context + "/login?failed");
             return;
@@ -92,7 +100,7 @@ public class LoginServlet extends HttpServlet {
                 <label>User <input name="username" id="username" autocomplete="username" required autofocus></label>
                 <label>Password <input name="password" id="password" type="password" autocomplete="current-password" required></label>
                 <button type="submit" id="login-submit">Log in</button>
-                <p class="hint">Users of the Karaf <code>karaf</code> realm (etc/users.properties). Changes need the admin role.</p>
+                <p class="hint">Users of the Karaf <code>karaf</code> realm (etc/users.properties); the first start writes the generated password of user <code>karaf</code> to etc/layerswap-admin.password. Changes need the admin role.</p>
                 </form></body></html>
                 """.formatted(message));
     }
