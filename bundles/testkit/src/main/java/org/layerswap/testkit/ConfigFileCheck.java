@@ -158,7 +158,7 @@ public final class ConfigFileCheck {
      * attribute defaults of {@code type}: each record component with the name of an attribute must equal its
      * default; a component {@code xMillis} is also matched to an attribute {@code xSeconds} (times 1000).
      * Numbers compare by value, other types by their string form (so a {@code Path} matches a String
-     * attribute). A record sharing no name with {@code type} is a problem too: the check would be empty.
+     * attribute); an empty map or collection matches a blank String attribute. A record sharing no name with {@code type} is a problem too: the check would be empty.
      */
     public static List<String> defaultsProblems(Class<?> type, Record defaults) {
         Map<String, Method> attributes = attributes(type);
@@ -196,6 +196,10 @@ public final class ConfigFileCheck {
     }
 
     private static boolean sameValue(Object a, Object b) {
+        if (a instanceof String text && (b instanceof Map<?, ?> || b instanceof java.util.Collection<?>)) {
+            // a list-valued setting written as one string attribute: only "none" is comparable
+            return text.isBlank() && (b instanceof Map<?, ?> m ? m.isEmpty() : ((java.util.Collection<?>) b).isEmpty());
+        }
         if (a instanceof Number x && b instanceof Number y) {
             return new java.math.BigDecimal(String.valueOf(x)).compareTo(new java.math.BigDecimal(String.valueOf(y))) == 0;
         }

@@ -80,9 +80,9 @@ public class ExecutorComponent implements FunctionExecutor {
         @AttributeDefinition(description = "Size of a sandbox's /tmp (tmpfs), MB")
         long tmpfsMb() default 64;
 
-        @AttributeDefinition(description = "Per-function overrides: <function id>=<limits>, "
-                + "e.g. thumbnail=memory=512m,pids=64,cpus=0.5,tmpfs=16m")
-        String[] functionLimits() default {};
+        @AttributeDefinition(description = "Per-function overrides: <function id>=<limits>, several separated by ';', "
+                + "e.g. thumbnail=memory=512m,pids=64,cpus=0.5,tmpfs=16m;resize=pids=32")
+        String functionLimits() default "";
     }
 
     @Reference
@@ -97,7 +97,7 @@ public class ExecutorComponent implements FunctionExecutor {
     static SandboxSettings settings(Config c) {
         SandboxLimits limits = new SandboxLimits(c.memoryMb() * SandboxLimits.MB, c.pids(), c.cpus(), c.tmpfsMb() * SandboxLimits.MB);
         return new SandboxSettings(Path.of(c.bwrap()), c.isolateNetwork(), c.timeoutMillis(), c.maxOutputBytes(), c.uid(), c.gid(),
-                c.probeTimeoutMillis(), limits, SandboxSettings.parseFunctionLimits(c.functionLimits()));
+                c.probeTimeoutMillis(), limits, SandboxSettings.parseFunctionLimits(new String[] {c.functionLimits()}));
     }
 
     static FunctionRunner.Limits limits(Config c) {

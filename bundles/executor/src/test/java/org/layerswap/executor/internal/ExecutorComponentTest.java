@@ -12,7 +12,7 @@ import org.layerswap.executor.SandboxSettings;
 class ExecutorComponentTest {
 
     /** The Metatype defaults, with the per-function overrides and uid given. */
-    static ExecutorComponent.Config config(int uid, String... functionLimits) {
+    static ExecutorComponent.Config config(int uid, String functionLimits) {
         return new ExecutorComponent.Config() {
             @Override public Class<? extends Annotation> annotationType() { return ExecutorComponent.Config.class; }
             @Override public String bwrap() { return "/usr/bin/bwrap"; }
@@ -29,7 +29,7 @@ class ExecutorComponentTest {
             @Override public int pids() { return 128; }
             @Override public double cpus() { return 1.0; }
             @Override public long tmpfsMb() { return 64; }
-            @Override public String[] functionLimits() { return functionLimits; }
+            @Override public String functionLimits() { return functionLimits; }
         };
     }
 
@@ -44,7 +44,7 @@ class ExecutorComponentTest {
 
     @Test
     void aConfigurationThatWouldRunFunctionsAsRootOrWithBadLimitsIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> ExecutorComponent.settings(config(0)));
+        assertThrows(IllegalArgumentException.class, () -> ExecutorComponent.settings(config(0, "")));
         assertEquals("limits of function 'f': unknown limit 'disk' (keys: memory, pids, cpus, tmpfs)",
                 assertThrows(IllegalArgumentException.class,
                         () -> ExecutorComponent.settings(config(SandboxSettings.NOBODY, "f=disk=1g"))).getMessage());
