@@ -178,6 +178,25 @@ public final class NextUseModel {
         return (double) (to - from) / (n - from);
     }
 
+    /**
+     * The earliest time after {@code now} at which {@link #nextUseAt} of {@code f} can answer differently
+     * (for every quantile), barring a new {@link #observe} of {@code f}: the moment its idle time passes
+     * the next learned gap. {@code now} when the answer moves with time (overdue: now + idle time) or
+     * reads the pooled prior (which other functions change); {@code Long.MAX_VALUE} when never seen.
+     * Lets a caller that sweeps every function per decision skip the ones whose prediction is unchanged.
+     */
+    public long predictionStableUntil(int f, long now) {
+        if (f >= functions || last[f] == Long.MIN_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        if (count[f] < MIN_OWN_GAPS) {
+            return now;
+        }
+        long age = Math.max(0, now - last[f]);
+        int from = above(f, sorted, f * GAPS, count[f], age);
+        return from >= count[f] ? now : last[f] + sorted[f * GAPS + from];
+    }
+
     /** Quantile {@code q} of the learned gaps longer than {@code age}, or -1 when there is none. */
     long conditionalGap(int f, long age, double q) {
         long[] a = gaps(f);

@@ -89,7 +89,7 @@ class NextUseModelTest {
 
     /** The per-function query cursor is an optimisation only: answers equal a fresh model's binary search. */
     @Test
-    void queriesAtGrowingAndShrinkingIdleTimesAnswerLikeAFreshModel() {
+    void queriesAtGrowingAndShrinkingIdleTimesAnswerLikeAFreshModelAndStayPutUntilTheStableHorizon() {
         Random rnd = new Random(3);
         NextUseModel cursorModel = new NextUseModel();
         long t = 0;
@@ -111,6 +111,12 @@ class NextUseModelTest {
                     assertEquals(fresh.nextUseAt(g, now, 0.1), cursorModel.nextUseAt(g, now, 0.1));
                     assertEquals(fresh.probabilityWithin(g, now, 30_000), cursorModel.probabilityWithin(g, now, 30_000));
                     assertEquals(fresh.nextUseOverdueAt(g, now), cursorModel.nextUseOverdueAt(g, now));
+                    long stable = cursorModel.predictionStableUntil(g, now);
+                    if (stable > now && stable != Long.MAX_VALUE) {
+                        assertEquals(cursorModel.nextUseAt(g, now, 0.5), cursorModel.nextUseAt(g, stable - 1, 0.5),
+                                "unchanged until just before the stable horizon");
+                        assertEquals(cursorModel.nextUseAt(g, now, 0.1), cursorModel.nextUseAt(g, stable - 1, 0.1));
+                    }
                 }
             }
         }
