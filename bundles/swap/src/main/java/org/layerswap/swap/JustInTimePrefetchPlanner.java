@@ -24,6 +24,8 @@ public final class JustInTimePrefetchPlanner {
 
     static final int ERRORS = 256;
     private final long[] errors = new long[ERRORS];
+    /** The same {@code errorCount} errors, kept sorted on every record (O(ERRORS) shift, no sort per query). */
+    private final long[] sortedErrors = new long[ERRORS];
     private int errorCount;
     private int errorHead;
     private long margin;
@@ -42,7 +44,18 @@ public final class JustInTimePrefetchPlanner {
 
     /** Records how a function's actual next use compared with its predicted earliest next use. */
     public void recordOutcome(long predictedEarliestMillis, long actualMillis) {
-        errors[errorHead] = predictedEarliestMillis - actualMillis;
+        long e = predictedEarliestMillis - actualMillis;
+        int n = errorCount;
+        if (n == ERRORS) {
+            int p = Arrays.binarySearch(sortedErrors, 0, n, errors[errorHead]);
+            System.arraycopy(sortedErrors, p + 1, sortedErrors, p, n - p - 1);
+            n--;
+        }
+        int p = Arrays.binarySearch(sortedErrors, 0, n, e);
+        p = p < 0 ? -p - 1 : p;
+        System.arraycopy(sortedErrors, p, sortedErrors, p + 1, n - p);
+        sortedErrors[p] = e;
+        errors[errorHead] = e;
         errorHead = (errorHead + 1) % ERRORS;
         errorCount = Math.min(ERRORS, errorCount + 1);
         marginStale = true;
@@ -51,9 +64,7 @@ public final class JustInTimePrefetchPlanner {
     /** The learned safety margin (0 until outcomes were recorded). */
     public long marginMillis() {
         if (marginStale) {
-            long[] s = Arrays.copyOf(errors, errorCount);
-            Arrays.sort(s);
-            margin = Math.max(0, s[(int) Math.floor(0.9 * (errorCount - 1))]);
+            margin = Math.max(0, sortedErrors[(int) Math.floor(0.9 * (errorCount - 1))]);
             marginStale = false;
         }
         return margin;

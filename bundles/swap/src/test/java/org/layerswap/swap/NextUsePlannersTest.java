@@ -160,4 +160,43 @@ class NextUsePlannersTest {
         c.used(7, 1);
         assertTrue(c.allows(7));
     }
+
+    @Test
+    void functionsWithoutHistoryMayTryOnlyWhileTheNodesPrefetchesServeAtLeastAsMuchAsTheyWaste() {
+        PrefetchCredit c = new PrefetchCredit(4);
+        c.wasted(0, 100);
+        assertTrue(c.allows(1), "closed, but the first refusal (2^0) lets probe 1 through");
+        assertFalse(c.allows(1), "the node wasted 100, used 0: first attempts are closed");
+        assertTrue(c.allows(1), "probe 2 after 2 refusals");
+        assertFalse(c.allows(1));
+        assertFalse(c.allows(1));
+        assertFalse(c.allows(1));
+        assertTrue(c.allows(1), "probe 3 after 4 refusals");
+        c.used(2, 60);
+        assertFalse(c.allows(1), "used 60 < wasted 100");
+        assertTrue(c.allows(2), "a function with its own history keeps its own rule");
+        c.used(2, 40);
+        assertTrue(c.allows(1), "used 100 >= wasted 100: first attempts open again");
+        assertTrue(c.allows(99), "also for a function index beyond the arrays");
+    }
+
+    @Test
+    void theLearnedMarginIsThe90thPercentileOfTheLast256ErrorsAfterTheWindowWrapsAround() {
+        JustInTimePrefetchPlanner jit = new JustInTimePrefetchPlanner();
+        java.util.Random rnd = new java.util.Random(7);
+        java.util.ArrayDeque<Long> window = new java.util.ArrayDeque<>();
+        for (int i = 0; i < 1_000; i++) {
+            long err = rnd.nextInt(20_000) - 10_000;
+            jit.recordOutcome(50_000 + err, 50_000);
+            window.addLast(err);
+            if (window.size() > 256) {
+                window.removeFirst();
+            }
+            if (i % 37 == 0 || i == 999) {
+                long[] s = window.stream().mapToLong(Long::longValue).sorted().toArray();
+                long expected = Math.max(0, s[(int) Math.floor(0.9 * (s.length - 1))]);
+                assertEquals(expected, jit.marginMillis(), "after " + (i + 1) + " outcomes");
+            }
+        }
+    }
 }

@@ -42,6 +42,17 @@ public final class NextUseModel {
     private int[] head = new int[0];
     private long[] ring = new long[0];
     private long[] sorted = new long[0];
+    /**
+     * Query cursor per function: {@code cursor[f]} = number of the gaps {@code f} reads (own or pooled)
+     * that are &lt;= {@code cursorAge[f]}; {@code cursorAge[f] = -1}: invalid (reset by {@link #observe});
+     * a pooled cursor is valid only while {@code cursorPool[f] == poolVersion}. Idle time only grows
+     * between two invocations, so the cursor moves forward and a query is amortised O(1) instead of a
+     * binary search; a query for a smaller age falls back to the binary search. Results are identical.
+     */
+    private int[] cursor = new int[0];
+    private long[] cursorAge = new long[0];
+    private long[] cursorPool = new long[0];
+    private long poolVersion;
     private int functions;
     private final long[] poolRing = new long[POOL];
     private final long[] poolSorted = new long[POOL];
@@ -81,6 +92,7 @@ public final class NextUseModel {
         long gap = Math.max(0, tMillis - last[f]);
         last[f] = Math.max(last[f], tMillis);
         int base = f * GAPS;
+        cursorAge[f] = -1;
         if (count[f] < MIN_OWN_GAPS) {
             addPooled(gap);
         }
@@ -158,7 +170,7 @@ public final class NextUseModel {
         long[] a = gaps(f);
         int base = gapsBase(f);
         int n = gapsCount(f);
-        int from = upper(a, base, n, age);
+        int from = above(f, a, base, n, age);
         if (from >= n) {
             return 0;
         }
@@ -166,12 +178,31 @@ public final class NextUseModel {
         return (double) (to - from) / (n - from);
     }
 
+    /**
+     * The earliest time after {@code now} at which {@link #nextUseAt} of {@code f} can answer differently
+     * (for every quantile), barring a new {@link #observe} of {@code f}: the moment its idle time passes
+     * the next learned gap. {@code now} when the answer moves with time (overdue: now + idle time) or
+     * reads the pooled prior (which other functions change); {@code Long.MAX_VALUE} when never seen.
+     * Lets a caller that sweeps every function per decision skip the ones whose prediction is unchanged.
+     */
+    public long predictionStableUntil(int f, long now) {
+        if (f >= functions || last[f] == Long.MIN_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        if (count[f] < MIN_OWN_GAPS) {
+            return now;
+        }
+        long age = Math.max(0, now - last[f]);
+        int from = above(f, sorted, f * GAPS, count[f], age);
+        return from >= count[f] ? now : last[f] + sorted[f * GAPS + from];
+    }
+
     /** Quantile {@code q} of the learned gaps longer than {@code age}, or -1 when there is none. */
     long conditionalGap(int f, long age, double q) {
         long[] a = gaps(f);
         int base = gapsBase(f);
         int n = gapsCount(f);
-        int from = upper(a, base, n, age);
+        int from = above(f, a, base, n, age);
         if (from >= n) {
             return -1;
         }
@@ -192,6 +223,25 @@ public final class NextUseModel {
         return count[f] >= MIN_OWN_GAPS ? count[f] : poolCount;
     }
 
+    /** {@link #upper} for {@code f}'s gaps at idle time {@code age}, through {@code f}'s cursor. */
+    private int above(int f, long[] a, int base, int n, long age) {
+        boolean pooled = count[f] < MIN_OWN_GAPS;
+        long at = cursorAge[f];
+        int p;
+        if (at >= 0 && age >= at && (!pooled || cursorPool[f] == poolVersion)) {
+            p = cursor[f];
+            while (p < n && a[base + p] <= age) {
+                p++;
+            }
+        } else {
+            p = upper(a, base, n, age);
+        }
+        cursor[f] = p;
+        cursorAge[f] = age;
+        cursorPool[f] = poolVersion;
+        return p;
+    }
+
     /** First position in {@code a[base, base+n)} whose value is &gt; {@code v}, relative to base. */
     private static int upper(long[] a, int base, int n, long v) {
         int lo = 0;
@@ -208,6 +258,7 @@ public final class NextUseModel {
     }
 
     private void addPooled(long gap) {
+        poolVersion++;
         if (poolCount < POOL) {
             poolRing[poolCount] = gap;
             insert(poolSorted, 0, poolCount, gap);
@@ -245,6 +296,10 @@ public final class NextUseModel {
             Arrays.fill(last, cap, n, Long.MIN_VALUE);
             count = Arrays.copyOf(count, n);
             head = Arrays.copyOf(head, n);
+            cursor = Arrays.copyOf(cursor, n);
+            cursorAge = Arrays.copyOf(cursorAge, n);
+            cursorPool = Arrays.copyOf(cursorPool, n);
+            Arrays.fill(cursorAge, cap, n, -1L);
             ring = Arrays.copyOf(ring, n * GAPS);
             sorted = Arrays.copyOf(sorted, n * GAPS);
         }

@@ -86,4 +86,39 @@ class NextUseModelTest {
         assertEquals(1_300_000, m.medianNextUse(f, 1_000_000));
         assertEquals(-1, m.indexOf("never"));
     }
+
+    /** The per-function query cursor is an optimisation only: answers equal a fresh model's binary search. */
+    @Test
+    void queriesAtGrowingAndShrinkingIdleTimesAnswerLikeAFreshModelAndStayPutUntilTheStableHorizon() {
+        Random rnd = new Random(3);
+        NextUseModel cursorModel = new NextUseModel();
+        long t = 0;
+        List<long[]> seen = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            int f = rnd.nextInt(10) < 8 ? rnd.nextInt(3) : 3 + rnd.nextInt(20); // rare ones read the pooled prior
+            t += 1 + rnd.nextInt(120_000);
+            cursorModel.observe(f, t);
+            seen.add(new long[] {f, t});
+            long now = t;
+            for (int q = 0; q < 6; q++) {
+                NextUseModel fresh = new NextUseModel(); // first query per function: a plain binary search
+                for (long[] e : seen) {
+                    fresh.observe((int) e[0], e[1]);
+                }
+                now += rnd.nextInt(4) == 0 ? -rnd.nextInt(60_000) : rnd.nextInt(90_000);
+                for (int g = 0; g < 23; g++) {
+                    assertEquals(fresh.nextUseAt(g, now, 0.5), cursorModel.nextUseAt(g, now, 0.5));
+                    assertEquals(fresh.nextUseAt(g, now, 0.1), cursorModel.nextUseAt(g, now, 0.1));
+                    assertEquals(fresh.probabilityWithin(g, now, 30_000), cursorModel.probabilityWithin(g, now, 30_000));
+                    assertEquals(fresh.nextUseOverdueAt(g, now), cursorModel.nextUseOverdueAt(g, now));
+                    long stable = cursorModel.predictionStableUntil(g, now);
+                    if (stable > now && stable != Long.MAX_VALUE) {
+                        assertEquals(cursorModel.nextUseAt(g, now, 0.5), cursorModel.nextUseAt(g, stable - 1, 0.5),
+                                "unchanged until just before the stable horizon");
+                        assertEquals(cursorModel.nextUseAt(g, now, 0.1), cursorModel.nextUseAt(g, stable - 1, 0.1));
+                    }
+                }
+            }
+        }
+    }
 }
