@@ -29,7 +29,7 @@ import org.layerswap.workload.Traces;
  * same checkpoints. Skipped, saying so, when the shared trace is absent.
  *
  * <p>An evaluation (about 7 minutes, mostly Elman training), not part of the default test run. Run:
- * {@code mvn -B -o -q -f bundles/pom.xml -pl predictor-encog -am test -DexcludedGroups= -Dgroups=evaluation
+ * {@code mvn -B -o -q -f bundles/pom.xml -pl predictor-encog -am test -Dlayerswap.excludedGroups= -Dgroups=evaluation
  * -Dtest=AzureHoldoutBrierTest -Dsurefire.failIfNoSpecifiedTests=false}
  */
 @Tag("evaluation")
