@@ -250,6 +250,15 @@ public final class NextUsePlanning {
         }
     }
 
+    /**
+     * Layer {@code l} was evicted at {@code now} by someone else's decision (the live store making room for an
+     * on-demand fetch in this planning's order): like an on-demand {@link #victim}, it teaches the cache lifetime.
+     */
+    public void onEvictedOnDemand(int l, long now) {
+        jit.recordEviction(now - lastUse[l]);
+        onEvict(l);
+    }
+
     /** Before the source learns the run of {@code f} at {@code t}: how early it came against the prediction (margin). */
     public void beforeObserve(int f, long t) {
         if (early[f] != Long.MAX_VALUE && !source.overdue(f, t)) {
