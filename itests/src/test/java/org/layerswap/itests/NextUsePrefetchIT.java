@@ -94,7 +94,8 @@ public class NextUsePrefetchIT extends ApplianceTestSupport {
             profiler.record(InvocationEvent.of("fn-filler", t0 - k * PERIOD + FILLER_PHASE));
         }
         int checked = 0;
-        for (int c = 0; c < 5; c++) {
+        for (int cycle = 0; cycle < 5; cycle++) {
+            int c = cycle;
             long tick = t0 + c * PERIOD;
             sleepUntil(tick);
             profiler.record(InvocationEvent.of("fn-timer", tick));
