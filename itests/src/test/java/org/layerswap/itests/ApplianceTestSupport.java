@@ -136,6 +136,22 @@ public abstract class ApplianceTestSupport {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
+    /** Defines {@code fn} from {@code image}, retrying for 30 s while the layout source may still carry a previous path. */
+    protected static java.util.List<org.layerswap.api.LayerId> defineFunction(org.layerswap.api.SwapManager swapManager, String fn,
+                                                                           String image) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return swapManager.defineFunction(fn, image);
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
     protected static boolean waitFor(BooleanSupplier condition, long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         while (System.nanoTime() < deadline) {

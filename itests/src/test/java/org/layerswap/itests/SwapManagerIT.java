@@ -79,10 +79,11 @@ public class SwapManagerIT extends ApplianceTestSupport {
         assertEquals("both images share the base layer", a.get(0), b.get(0));
         assertFalse("nothing is resident before any prediction", store.isResident(a.get(1)));
 
-        // fn-a ran every 20 s for the last 10 minutes: it will surely run within the 5-min window
+        // fn-a ran every 20 s for the last 10 minutes, last 10 s ago: it will surely run within the 5-min window, and
+        // its next beat (in ~10 s) is due for the next-use planning's just-in-time prefetch
         long now = System.currentTimeMillis();
         for (int i = 30; i >= 1; i--) {
-            profiler.record(InvocationEvent.of("fn-a", now - i * 20_000L));
+            profiler.record(InvocationEvent.of("fn-a", now - i * 20_000L + 10_000L));
         }
         assertTrue("fn-a's layers were not prefetched ahead of its invocation (score "
                         + profiler.score(a.get(1)).map(s -> s.score()).orElse(-1.0) + ")",
@@ -215,17 +216,7 @@ public class SwapManagerIT extends ApplianceTestSupport {
     }
 
     private List<LayerId> define(String fn, String image) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                return swapManager.defineFunction(fn, image);
-            } catch (Exception e) { // the layout source may still carry the previous path
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(200);
-            }
-        }
+        return defineFunction(swapManager, fn, image);
     }
 
     private void publishImages() throws Exception {

@@ -62,4 +62,22 @@ public interface BehavioralProfiler {
      */
     default void rescore(long nowMillis) {
     }
+
+    /**
+     * When {@code functionId} is predicted to run next, as of {@code nowMillis} (issue 13): the active
+     * {@link Predictor#nextUse} when it answers, else the profiler's built-in next-use model; null when
+     * nothing is known about the function. Additive: null by default. Fast and thread-safe.
+     */
+    default NextUse nextUse(String functionId, long nowMillis) {
+        return null;
+    }
+
+    /**
+     * P({@code functionId} runs in ({@code nowMillis}, {@code nowMillis + horizonMillis}] | idle since its last
+     * run) under the built-in next-use model; NaN when unknown (the default). What the swap manager's prefetch
+     * admission compares with its threshold.
+     */
+    default double nextUseProbability(String functionId, long nowMillis, long horizonMillis) {
+        return Double.NaN;
+    }
 }

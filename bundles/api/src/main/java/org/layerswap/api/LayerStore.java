@@ -31,4 +31,14 @@ public interface LayerStore {
     List<ResidentLayer> resident();
 
     LayerStoreStats stats();
+
+    /**
+     * Lets a planner decide the store's own evictions (the room an on-demand fetch makes): among unreferenced
+     * layers the one with the LARGEST {@code key} goes first (ties: least recently used). The swap manager's
+     * next-use planning sets its eviction key here so the node has one eviction rule; {@code null} restores the
+     * store's own order. Additive: ignored by default. The key is called on the store's threads: it must be
+     * fast and thread-safe.
+     */
+    default void setEvictionOrder(java.util.function.ToDoubleFunction<LayerId> key) {
+    }
 }

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The profiler's latest layer scores and what follows from them: the ranked prefetch candidate list (rebuilt on the
  * worker by {@link PrefetchPlanner} whenever scores, settings or residency change, never on the invocation path),
- * and the eviction that makes room for a prefetch ({@link EvictionPlanner}).
+ * and the eviction that makes room for a prefetch ({@link EvictionPlanner}; with {@code nextUsePlanning} on,
+ * {@link NextUsePlanner#makeRoom} instead, and the ranked list no longer starts prefetches: the next-use planning does).
  *
  * <p>Invariants: at most one rebuild is queued at a time (a change while one is queued is covered by it); the
  * ranked list is immutable and holds at most {@code candidateLimit} layers with a known source at or above the
@@ -44,6 +45,7 @@ final class PrefetchRanking implements FetchCoordinator.Room {
     private final ConcurrentHashMap<LayerId, Double> scores = new ConcurrentHashMap<>();
     private final AtomicBoolean rankScheduled = new AtomicBoolean();
     private volatile FetchCoordinator fetches;
+    private volatile NextUsePlanner nextUse;
     private volatile PrefetchPlanner planner;
     private volatile EvictionPlanner evictor;
     private volatile List<PrefetchPlanner.Planned> ranked = List.of();
@@ -62,6 +64,16 @@ final class PrefetchRanking implements FetchCoordinator.Room {
     /** The fetches to start prefetches with (on score changes) and to ask what is being fetched. */
     void useFetches(FetchCoordinator f) {
         this.fetches = f;
+    }
+
+    /** With {@code nextUsePlanning} on, room for a prefetch is made in {@code n}'s next-use order. */
+    void useNextUse(NextUsePlanner n) {
+        this.nextUse = n;
+    }
+
+    /** The profiler's latest score of {@code id} (0 when none). */
+    double scoreOf(LayerId id) {
+        return scores.getOrDefault(id, 0.0);
     }
 
     /** New planners for a new cost model; re-ranks. */
@@ -104,7 +116,7 @@ final class PrefetchRanking implements FetchCoordinator.Room {
             List<PrefetchPlanner.Planned> r = planner.rank(candidates, nodeView(), st.usedBytes(), st.budgetBytes(), s.threshold());
             ranked = List.copyOf(r.subList(0, Math.min(r.size(), s.candidateLimit())));
             FetchCoordinator f = fetches;
-            if (s.prefetchOnScoreChange() && f != null) {
+            if (s.prefetchOnScoreChange() && !s.nextUsePlanning() && f != null) {
                 for (PrefetchPlanner.Planned p : ranked) {
                     if (f.prefetchesRunning() >= s.maxConcurrentPrefetches()) {
                         break;
@@ -159,6 +171,10 @@ final class PrefetchRanking implements FetchCoordinator.Room {
      */
     @Override
     public String makeRoom(LayerId id, long bytes, double score) {
+        NextUsePlanner n = nextUse;
+        if (n != null && settings.get().nextUsePlanning()) {
+            return n.makeRoom(id, bytes);
+        }
         LayerStoreStats st = store.stats();
         long need = st.usedBytes() + bytes - st.budgetBytes();
         if (st.budgetBytes() <= 0 || need <= 0) {

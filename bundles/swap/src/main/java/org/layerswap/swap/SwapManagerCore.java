@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@link LayerCatalog}: definitions, the function → stack map, layer sources, catalog listeners;</li>
  * <li>{@link FetchCoordinator}: prefetches, on-demand and staged fetches, their records;</li>
  * <li>{@link PrefetchRanking}: scores, the ranked candidate list, eviction for a prefetch;</li>
+ * <li>{@link NextUsePlanner}: with {@code nextUsePlanning}, {@link NextUsePlanning} (the replay's swap-manager code) on
+ * the planner thread every decision interval and on score changes: just-in-time prefetches, next-use eviction;</li>
  * <li>{@link RootComposer} + {@link PinLedger}: the one acquire → compose → commit → record sequence (swaps,
  * migrations, variant roots) and the store pins of every generation;</li>
  * <li>{@link SwapRunner}: the swap modes, staged swaps, composing ahead, the function root an invocation enters;</li>
@@ -98,6 +100,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
     private final VariantRoots variants;
     private final PrefetchRanking ranking;
     private final FetchCoordinator fetches;
+    private final NextUsePlanner nextUse;
     private final SwapRunner swaps;
     private final ShadowRollouts shadows;
 
@@ -126,6 +129,9 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         this.fetches = new FetchCoordinator(store, catalog, clock, worker, prefetchHistory, () -> this.feedback, ranking,
                 this::onResident, ranking::schedule);
         ranking.useFetches(fetches);
+        this.nextUse = new NextUsePlanner(() -> this.settings, catalog, store, profiler, clock, worker, ranking::scoreOf);
+        nextUse.useFetches(fetches);
+        ranking.useNextUse(nextUse);
         this.swaps = new SwapRunner(() -> this.settings, () -> this.backend, store, catalog, roots, fetches, variants, composer,
                 swapHistory, pins.releaseDelayNanos());
         this.shadows = swaps.shadows();
@@ -151,6 +157,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         }
         subscription = profiler.subscribe(this);
         ranking.schedule();
+        nextUse.start();
     }
 
     @Override
@@ -174,6 +181,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         this.settings = Objects.requireNonNull(s);
         ranking.configure(s.cost());
         ranking.schedule();
+        nextUse.configure(s);
     }
 
     public void setFeedbackLoop(FeedbackLoop f) {
@@ -313,9 +321,10 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         List<LayerId> prefetched = List.of();
         if (arm != ExperimentArm.CONTROL && s.maxPrefetchesPerInvocation() > 0) {
             Map<LayerId, Double> optional = profiler.optionalLayers(functionId, inputParams == null ? Map.of() : inputParams);
-            prefetched = fetches.startPrefetches(functionId, optional, ranking.ranked(), s, arm,
+            prefetched = fetches.startPrefetches(functionId, optional, s.nextUsePlanning() ? List.of() : ranking.ranked(), s, arm,
                     s.composeAhead() ? l -> variants.predicted(functionId, l) : null);
         }
+        nextUse.invoked(functionId);
         return new InvocationPlan(functionId, layers, missing, prefetched, arm, System.nanoTime() - t0);
     }
 
@@ -398,6 +407,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
             }
         }
         ranking.schedule();
+        nextUse.schedule();
     }
 
     /** The planner's view of this node: store residency, running fetches, live functions. */

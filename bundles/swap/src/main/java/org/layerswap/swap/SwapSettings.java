@@ -14,13 +14,30 @@ package org.layerswap.swap;
  * @param shadowErrorTolerance       allowed error-rate increase of the candidate
  * @param shadowLatencyTolerance     allowed relative mean-latency increase of the candidate
  * @param historySize                swap and prefetch records kept in memory (each)
+ * @param cost                       the cost model the planners compare
+ * @param nextUsePlanning            prefetch and evict by predicted next use ({@link NextUsePlanning}, issue 13; the
+ *                                   replay's {@code swap-manager} runs the same class); false: the score-ranked
+ *                                   {@link PrefetchPlanner} / {@link EvictionPlanner} of before
+ * @param decisionIntervalMillis     how often the next-use planning runs (besides on score changes), ms
  */
 public record SwapSettings(double threshold, int maxConcurrentPrefetches, int maxPrefetchesPerInvocation, int candidateLimit,
                            boolean prefetchOnScoreChange, boolean composeAhead, double shadowShare, int minShadowSamples,
-                           double shadowErrorTolerance, double shadowLatencyTolerance, int historySize, CostModel cost) {
+                           double shadowErrorTolerance, double shadowLatencyTolerance, int historySize, CostModel cost,
+                           boolean nextUsePlanning, long decisionIntervalMillis) {
+
+    public static final long DEFAULT_DECISION_INTERVAL_MILLIS = 10_000;
 
     public static final SwapSettings DEFAULT = new SwapSettings(0.5, 4, 4, 64, true, true, 0.1, 50, 0.01, 0.10, 1000,
-            CostModel.DEFAULT);
+            CostModel.DEFAULT, true, DEFAULT_DECISION_INTERVAL_MILLIS);
+
+    /** The score-ranked planners of before (no next-use planning), e.g. for tests of that path. */
+    public SwapSettings(double threshold, int maxConcurrentPrefetches, int maxPrefetchesPerInvocation, int candidateLimit,
+                        boolean prefetchOnScoreChange, boolean composeAhead, double shadowShare, int minShadowSamples,
+                        double shadowErrorTolerance, double shadowLatencyTolerance, int historySize, CostModel cost) {
+        this(threshold, maxConcurrentPrefetches, maxPrefetchesPerInvocation, candidateLimit, prefetchOnScoreChange, composeAhead,
+                shadowShare, minShadowSamples, shadowErrorTolerance, shadowLatencyTolerance, historySize, cost, false,
+                DEFAULT_DECISION_INTERVAL_MILLIS);
+    }
 
     public SwapSettings {
         if (!(threshold >= 0 && threshold <= 1)) {
@@ -43,10 +60,21 @@ public record SwapSettings(double threshold, int maxConcurrentPrefetches, int ma
         if (cost == null) {
             throw new IllegalArgumentException("cost model missing");
         }
+        if (decisionIntervalMillis < 1) {
+            throw new IllegalArgumentException("decisionIntervalMillis must be >= 1, got " + decisionIntervalMillis);
+        }
     }
 
     public SwapSettings withThreshold(double t) {
         return new SwapSettings(t, maxConcurrentPrefetches, maxPrefetchesPerInvocation, candidateLimit, prefetchOnScoreChange,
-                composeAhead, shadowShare, minShadowSamples, shadowErrorTolerance, shadowLatencyTolerance, historySize, cost);
+                composeAhead, shadowShare, minShadowSamples, shadowErrorTolerance, shadowLatencyTolerance, historySize, cost,
+                nextUsePlanning, decisionIntervalMillis);
+    }
+
+    /** The same settings with or without next-use planning. */
+    public SwapSettings withNextUsePlanning(boolean on) {
+        return new SwapSettings(threshold, maxConcurrentPrefetches, maxPrefetchesPerInvocation, candidateLimit, prefetchOnScoreChange,
+                composeAhead, shadowShare, minShadowSamples, shadowErrorTolerance, shadowLatencyTolerance, historySize, cost,
+                on, decisionIntervalMillis);
     }
 }

@@ -57,11 +57,14 @@ final class Pipeline implements AutoCloseable {
         return m.layers();
     }
 
-    /** The function ran every {@code periodMillis} for the last 30 periods: it is predicted to run again soon. */
+    /**
+     * The function ran every {@code periodMillis} for the last 30 periods, last half a period ago: it is predicted to
+     * run again in half a period (due for the next-use planning's just-in-time prefetch).
+     */
     void history(String functionId, long periodMillis) {
         long now = System.currentTimeMillis();
         for (int i = 30; i >= 1; i--) {
-            profiler.record(InvocationEvent.of(functionId, now - i * periodMillis));
+            profiler.record(InvocationEvent.of(functionId, now - i * periodMillis + periodMillis / 2));
         }
     }
 

@@ -75,6 +75,8 @@ public final class FunctionStats implements FunctionProfile {
 
     /** Params of the latest invocation (selects optional layers via the parameter model). */
     Map<String, String> lastParams = Map.of();
+    /** Dense index of this function in the engine's NextUseModel (-1 until its first event; not snapshotted). */
+    int nextUseIndex = -1;
     ParameterModel params;
 
     /** Links of the engine's recency list (most recent first). */

@@ -17,6 +17,7 @@ import org.layerswap.api.FunctionLayerMap;
 import org.layerswap.api.InvocationEvent;
 import org.layerswap.api.LayerId;
 import org.layerswap.api.PredictionScore;
+import org.layerswap.api.NextUse;
 import org.layerswap.api.Predictor;
 import org.layerswap.api.ProfileView;
 import org.layerswap.api.ScoreListener;
@@ -65,6 +66,12 @@ public final class ProfilerEngine implements BehavioralProfiler {
     private final ScoreNotifier notifier;
     private final LayerScores layerScores;
     private final EngineProfileView view;
+    /**
+     * When each function runs next (issue 13), fed once per in-order event under the lock; not part of the
+     * snapshot: after a restart it relearns from the next events (it needs only {@value NextUseModel#MIN_OWN_GAPS}
+     * gaps per function, and the pooled prior answers before that).
+     */
+    private final NextUseModel nextUseModel = new NextUseModel();
     private final LockedProfileView lockedView;
     private final AtomicLong predictorErrors = new AtomicLong();
     private final FutureEventGuard futureEvents = new FutureEventGuard(System::nanoTime);
@@ -223,6 +230,10 @@ public final class ProfilerEngine implements BehavioralProfiler {
             coOccurrence.onInvocation(f, t, s);
         }
         // per-event models learn here, after the profile and before any scoring reads them
+        if (f.nextUseIndex < 0) {
+            f.nextUseIndex = nextUseModel.index(event.functionId());
+        }
+        nextUseModel.observe(f.nextUseIndex, t);
         Predictor p = predictor;
         try {
             p.observe(event, view);
@@ -365,6 +376,40 @@ public final class ProfilerEngine implements BehavioralProfiler {
     public double functionProbability(String functionId) {
         synchronized (lock) {
             return predict(functionId, nowLocked());
+        }
+    }
+
+    /** Quantile of the next-use distribution reported as {@link NextUse#earliestMillis()}. */
+    public static final double NEXT_USE_EARLIEST_QUANTILE = 0.1;
+
+    /**
+     * When {@code functionId} runs next as of {@code nowMillis}: the active predictor's {@link Predictor#nextUse}
+     * when it answers (a failure counts as a predictor error), else the built-in {@link NextUseModel}; null when
+     * the function was never seen.
+     */
+    @Override
+    public NextUse nextUse(String functionId, long nowMillis) {
+        synchronized (lock) {
+            Predictor p = predictor;
+            try {
+                NextUse n = p.nextUse(view, functionId, nowMillis);
+                if (n != null) {
+                    return n;
+                }
+            } catch (RuntimeException e) {
+                predictorError(p, e);
+            }
+            int f = nextUseModel.indexOf(functionId);
+            return f < 0 ? null : nextUseModel.nextUse(f, nowMillis, NEXT_USE_EARLIEST_QUANTILE);
+        }
+    }
+
+    /** P(next run of {@code functionId} within {@code horizonMillis} of {@code nowMillis}) under the built-in model; NaN when never seen. */
+    @Override
+    public double nextUseProbability(String functionId, long nowMillis, long horizonMillis) {
+        synchronized (lock) {
+            int f = nextUseModel.indexOf(functionId);
+            return f < 0 ? Double.NaN : nextUseModel.probabilityWithin(f, nowMillis, horizonMillis);
         }
     }
 

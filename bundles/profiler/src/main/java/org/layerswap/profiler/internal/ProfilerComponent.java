@@ -13,6 +13,7 @@ import org.layerswap.api.FunctionLayerMap;
 import org.layerswap.api.InvocationEvent;
 import org.layerswap.api.LayerId;
 import org.layerswap.api.PredictionScore;
+import org.layerswap.api.NextUse;
 import org.layerswap.api.Predictor;
 import org.layerswap.api.ProfileView;
 import org.layerswap.api.ScoreListener;
@@ -294,6 +295,16 @@ public class ProfilerComponent implements BehavioralProfiler {
     @Override
     public Map<LayerId, Double> optionalLayers(String functionId, Map<String, String> params) {
         return engine().optionalLayers(functionId, params);
+    }
+
+    @Override
+    public NextUse nextUse(String functionId, long nowMillis) {
+        return engine().nextUse(functionId, nowMillis);
+    }
+
+    @Override
+    public double nextUseProbability(String functionId, long nowMillis, long horizonMillis) {
+        return engine().nextUseProbability(functionId, nowMillis, horizonMillis);
     }
 
     @Override

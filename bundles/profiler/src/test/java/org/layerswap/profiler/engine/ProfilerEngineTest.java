@@ -18,6 +18,7 @@ import org.layerswap.api.FunctionLayerMap;
 import org.layerswap.api.FunctionProfile;
 import org.layerswap.api.InvocationEvent;
 import org.layerswap.api.LayerId;
+import org.layerswap.api.NextUse;
 import org.layerswap.api.PredictionScore;
 import org.layerswap.api.Predictor;
 import org.layerswap.api.ProfileView;
@@ -385,5 +386,47 @@ class ProfilerEngineTest {
             }
         }
         assertTrue(e.profiles().followers("a").getOrDefault("b", 0.0) < 0.05, e.profiles().followers("a").toString());
+    }
+
+    @Test
+    void ingestTeachesTheBuiltInNextUseModelATimersNextBeat() {
+        ProfilerEngine e = new ProfilerEngine(ProfilerSettings.defaults(), fixed("fixed", Map.of()));
+        assertNull(e.nextUse("timer", 0), "never seen");
+        for (int k = 0; k <= 10; k++) {
+            e.record(InvocationEvent.of("timer", k * MIN));
+        }
+        NextUse n = e.nextUse("timer", 10 * MIN + 20_000);
+        assertEquals(11 * MIN, n.medianMillis());
+        assertEquals(11 * MIN, n.earliestMillis());
+        assertFalse(n.overdue());
+        assertEquals(1.0, e.nextUseProbability("timer", 10 * MIN + 20_000, MIN), 1e-12);
+        assertTrue(Double.isNaN(e.nextUseProbability("other", 0, MIN)));
+    }
+
+    @Test
+    void aPredictorsNextUseWinsOverTheBuiltInModelWhenItAnswers() {
+        NextUse own = new NextUse(5, 7, false);
+        Predictor p = new Predictor() {
+            @Override
+            public String name() {
+                return "own";
+            }
+
+            @Override
+            public double probability(ProfileView view, String fn, long now, long window) {
+                return 0;
+            }
+
+            @Override
+            public NextUse nextUse(ProfileView view, String fn, long now) {
+                return fn.equals("a") ? own : null;
+            }
+        };
+        ProfilerEngine e = new ProfilerEngine(ProfilerSettings.defaults(), p);
+        e.record(InvocationEvent.of("a", 1000));
+        e.record(InvocationEvent.of("b", 1000));
+        e.record(InvocationEvent.of("b", 2000));
+        assertEquals(own, e.nextUse("a", 3000));
+        assertNotNull(e.nextUse("b", 3000), "the built-in model answers where the predictor does not");
     }
 }

@@ -1,6 +1,5 @@
 package org.layerswap.replay.policy;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -14,6 +13,7 @@ import org.layerswap.replay.NodeView;
 import org.layerswap.replay.ReplayPolicy;
 import org.layerswap.swap.CostModel;
 import org.layerswap.swap.JustInTimePrefetchPlanner;
+import org.layerswap.swap.NextUsePlanning;
 import org.layerswap.swap.NextUseEvictionPlanner;
 import org.layerswap.swap.PrefetchCredit;
 import org.layerswap.swap.SwapSettings;
@@ -31,6 +31,8 @@ import org.layerswap.swap.SwapSettings;
  *   probability of use within the cache lifetime is at least the threshold and every victim is needed
  *   later; at most {@code maxConcurrentPrefetches} in flight, behind on-demand fetches.</li>
  * </ul>
+ * The decisions themselves are {@link NextUsePlanning}'s (the live manager's {@code NextUsePlanner} runs the same
+ * class); this policy only adapts the replay's node and the model to its two interfaces.
  */
 public final class SwapManagerPolicy extends ReplayPolicy {
 
@@ -47,32 +49,13 @@ public final class SwapManagerPolicy extends ReplayPolicy {
     private EventTable tab;
     private BehavioralProfiler profiler;
     private final NextUseModel model = new NextUseModel();
-    private NextUseEvictionPlanner evictor;
-    private final JustInTimePrefetchPlanner jit = new JustInTimePrefetchPlanner();
+    private NextUsePlanning plan;
+    private JustInTimePrefetchPlanner jit;
     private int[][] fnLayers;
     private int[][] layerFns;
-    /** Optional (data) layers each function selected, with counts; parallel arrays per function. */
-    private int[][] optLayer;
-    private int[][] optCount;
-    private int[] optN;
-    private int[] invocations;
-    private long[] next;
-    private long[] early;
-    private long[] med;
-    private long[] lastUse;
     private double[] fetchMs;
-    private int[] residentList;
-    private int[] residentPos;
-    private int residentCount;
-    private int[] running = new int[8];
-    private int runningCount;
     private long lastTick = Long.MIN_VALUE / 4;
     private LayerId[] ids;
-    /** Prefetched and not used yet. */
-    private boolean[] fresh;
-    /** The function a layer was last prefetched for. */
-    private int[] owner;
-    private PrefetchCredit credit;
 
     public SwapManagerPolicy(String name, Supplier<? extends BehavioralProfiler> factory, SwapSettings settings,
                              long decisionIntervalMillis, long calibrationIntervalMillis) {
@@ -99,8 +82,8 @@ public final class SwapManagerPolicy extends ReplayPolicy {
         tab = node.table();
         profiler = factory.get();
         profiler.updateFunctionLayers(tab.functionLayerMap());
-        evictor = new NextUseEvictionPlanner(new CostModel(node.config().bandwidthBytesPerSec(), node.config().rttMillis(),
-                CostModel.DEFAULT.storageWeight(), CostModel.DEFAULT.disruptionWeight()));
+        NextUseEvictionPlanner evictor = new NextUseEvictionPlanner(new CostModel(node.config().bandwidthBytesPerSec(),
+                node.config().rttMillis(), CostModel.DEFAULT.storageWeight(), CostModel.DEFAULT.disruptionWeight()));
         int nf = tab.functionCount();
         int nl = tab.layerCount();
         fnLayers = new int[nf][];
@@ -115,34 +98,106 @@ public final class SwapManagerPolicy extends ReplayPolicy {
         for (int l = 0; l < nl; l++) {
             layerFns[l] = new int[users[l]];
         }
-        Arrays.fill(users, 0);
+        java.util.Arrays.fill(users, 0);
         for (int f = 0; f < nf; f++) {
             for (int l : fnLayers[f]) {
                 layerFns[l][users[l]++] = f;
             }
         }
-        optLayer = new int[nf][];
-        optCount = new int[nf][];
-        optN = new int[nf];
-        invocations = new int[nf];
-        early = new long[nf];
-        med = new long[nf];
-        Arrays.fill(early, Long.MAX_VALUE);
-        Arrays.fill(med, Long.MAX_VALUE);
-        next = new long[nl];
-        Arrays.fill(next, Long.MAX_VALUE);
-        lastUse = new long[nl];
         fetchMs = new double[nl];
-        residentList = new int[nl];
-        residentPos = new int[nl];
-        Arrays.fill(residentPos, -1);
         ids = new LayerId[nl];
-        fresh = new boolean[nl];
-        owner = new int[nl];
-        credit = new PrefetchCredit(nf);
         for (int l = 0; l < nl; l++) {
             ids[l] = tab.layer(l).id();
             fetchMs[l] = node.config().fetchMillis(tab.layerSize(l));
+        }
+        plan = new NextUsePlanning(new ReplayNode(), new ModelSource(), evictor, nf, nl, interval, settings.threshold(),
+                settings.maxConcurrentPrefetches());
+        jit = plan.jit();
+    }
+
+    /** The replay's node as the planning sees it. */
+    private final class ReplayNode implements NextUsePlanning.Node {
+        @Override
+        public int[] layersOf(int f) {
+            return fnLayers[f];
+        }
+
+        @Override
+        public int[] functionsUsing(int l) {
+            return layerFns[l];
+        }
+
+        @Override
+        public long sizeBytes(int l) {
+            return tab.layerSize(l);
+        }
+
+        @Override
+        public double fetchMillis(int l) {
+            return fetchMs[l];
+        }
+
+        @Override
+        public boolean resident(int l) {
+            return node.resident(l);
+        }
+
+        @Override
+        public boolean queued(int l) {
+            return node.queued(l);
+        }
+
+        @Override
+        public boolean pinned(int l) {
+            return node.pinned(l);
+        }
+
+        @Override
+        public long usedBytes() {
+            return node.usedBytes();
+        }
+
+        @Override
+        public long queuedPrefetchBytes() {
+            return node.queuedPrefetchBytes();
+        }
+
+        @Override
+        public long budgetBytes() {
+            return node.budgetBytes();
+        }
+
+        @Override
+        public boolean prefetch(int l, int f) {
+            return node.prefetch(l);
+        }
+    }
+
+    /** The policy's own {@link NextUseModel} (the live manager reads the profiler's, fed by the same ingest line). */
+    private final class ModelSource implements NextUsePlanning.Source {
+        @Override
+        public long lastSeen(int f) {
+            return model.lastSeen(f);
+        }
+
+        @Override
+        public long median(int f, long now) {
+            return model.nextUseAt(f, now, EVICT_QUANTILE);
+        }
+
+        @Override
+        public long earliest(int f, long now) {
+            return model.nextUseAt(f, now, EARLY_QUANTILE);
+        }
+
+        @Override
+        public boolean overdue(int f, long now) {
+            return model.nextUseOverdueAt(f, now);
+        }
+
+        @Override
+        public double probabilityWithin(int f, long now, long horizonMillis) {
+            return model.probabilityWithin(f, now, horizonMillis);
         }
     }
 
@@ -182,7 +237,7 @@ public final class SwapManagerPolicy extends ReplayPolicy {
         // state as of the last tick
         long tt = lastTick;
         if (model.probabilityWithin(f, tt, horizon) < settings.threshold()) { dbg[5]++; return; }
-        if (t < early[f] - jit.marginMillis()) { dbg[6]++; return; } // came before predicted earliest
+        if (t < plan.earliestOf(f) - jit.marginMillis()) { dbg[6]++; return; } // came before predicted earliest
         dbg[7]++; // was due but not prefetched (slots/room/refused) or evicted
     }
 
@@ -197,46 +252,24 @@ public final class SwapManagerPolicy extends ReplayPolicy {
 
     @Override
     public void onAccess(int layer, int event, int pos, long t) {
-        lastUse[layer] = t;
-        if (fresh[layer]) {
-            fresh[layer] = false;
-            credit.used(owner[layer], tab.layerSize(layer));
-        }
+        plan.onAccess(layer, t);
     }
 
     @Override
     public void onInsert(int layer, double t, boolean prefetch) {
-        lastUse[layer] = Math.max(lastUse[layer], (long) Math.ceil(t));
-        fresh[layer] = prefetch;
-        if (residentPos[layer] < 0) {
-            residentPos[layer] = residentCount;
-            residentList[residentCount++] = layer;
-        }
+        plan.onInsert(layer, t, prefetch);
     }
 
     @Override
     public void onEvict(int layer) {
-        if (fresh[layer]) {
-            fresh[layer] = false;
-            credit.wasted(owner[layer], tab.layerSize(layer));
-        }
-        int p = residentPos[layer];
-        if (p >= 0) {
-            int last = residentList[--residentCount];
-            residentList[p] = last;
-            residentPos[last] = p;
-            residentPos[layer] = -1;
-        }
+        plan.onEvict(layer);
     }
 
     @Override
     public void afterInvocation(int event, long t) {
         int f = tab.function(event);
-        if (early[f] != Long.MAX_VALUE && !model.nextUseOverdueAt(f, t)) {
-            jit.recordOutcome(early[f], t);
-        }
+        plan.beforeObserve(f, t);
         model.observe(f, t);
-        invocations[f]++;
         int stack = tab.stackIndex(event);
         int[] layers = tab.stackLayers(stack);
         int base = tab.stackBaseLength(stack);
@@ -250,51 +283,25 @@ public final class SwapManagerPolicy extends ReplayPolicy {
             List<LayerId> used = new java.util.ArrayList<>(layers.length - base);
             for (int k = base; k < layers.length; k++) {
                 used.add(ids[layers[k]]);
-                countOptional(f, layers[k]);
+                plan.countOptional(f, layers[k]);
             }
             profiler.recordLayerAccess(ev == null ? tab.event(event) : ev, used);
         }
-        // this function's prediction and its layers' next use, now
-        med[f] = model.nextUseAt(f, t, EVICT_QUANTILE);
-        early[f] = model.nextUseAt(f, t, EARLY_QUANTILE);
-        for (int l : fnLayers[f]) {
-            if (next[l] <= t || med[f] < next[l]) {
-                next[l] = med[f];
-            }
-        }
+        plan.afterObserve(f, t);
         if (t - lastTick >= interval) {
             lastTick = t;
-            tick(t);
+            plan.tick(t);
         }
         if (params != null && !params.isEmpty()) {
             for (Map.Entry<LayerId, Double> e : profiler.optionalLayers(tab.functionId(f), params).entrySet()) {
                 if (e.getValue() >= settings.threshold()) {
                     int l = tab.layerIndex(e.getKey());
                     if (l >= 0) {
-                        tryPrefetch(l, f, med[f], t);
+                        plan.tryPrefetch(l, f, plan.medianOf(f), t);
                     }
                 }
             }
         }
-    }
-
-    private void countOptional(int f, int l) {
-        int n = optN[f];
-        int[] ls = optLayer[f];
-        for (int i = 0; i < n; i++) {
-            if (ls[i] == l) {
-                optCount[f][i]++;
-                return;
-            }
-        }
-        if (ls == null || n == ls.length) {
-            int cap = ls == null ? 4 : n * 2;
-            optLayer[f] = ls = ls == null ? new int[cap] : Arrays.copyOf(ls, cap);
-            optCount[f] = optCount[f] == null ? new int[cap] : Arrays.copyOf(optCount[f], cap);
-        }
-        ls[n] = l;
-        optCount[f][n] = 1;
-        optN[f] = n + 1;
     }
 
     @Override
@@ -305,136 +312,11 @@ public final class SwapManagerPolicy extends ReplayPolicy {
     @Override
     public void onTimer(long t) {
         lastTick = t;
-        tick(t);
-    }
-
-    /** Recomputes every prediction and starts the prefetches that are due. */
-    private void tick(long now) {
-        int nf = tab.functionCount();
-        for (int f = 0; f < nf; f++) {
-            if (model.lastSeen(f) != Long.MIN_VALUE) {
-                med[f] = model.nextUseAt(f, now, EVICT_QUANTILE);
-                early[f] = model.nextUseAt(f, now, EARLY_QUANTILE);
-            }
-        }
-        for (int l = 0; l < next.length; l++) {
-            long m = Long.MAX_VALUE;
-            for (int f : layerFns[l]) {
-                m = Math.min(m, med[f]);
-            }
-            next[l] = m;
-        }
-        for (int f = 0; f < nf; f++) {
-            int n = optN[f];
-            if (n == 0 || med[f] == Long.MAX_VALUE) {
-                continue;
-            }
-            long gap = Math.max(1, med[f] - model.lastSeen(f));
-            for (int i = 0; i < n; i++) {
-                double share = (double) optCount[f][i] / invocations[f];
-                long m = med[f] + (long) ((1 / share - 1) * gap);
-                int l = optLayer[f][i];
-                next[l] = Math.min(next[l], m);
-            }
-        }
-        double lifetime = jit.lifetimeMillis();
-        long horizon = Double.isInfinite(lifetime) ? Long.MAX_VALUE / 4 : (long) lifetime;
-        for (int f = 0; f < nf; f++) {
-            if (early[f] == Long.MAX_VALUE || model.nextUseOverdueAt(f, now)) {
-                continue;
-            }
-            int[] ls = fnLayers[f];
-            boolean missing = false;
-            double fetch = 0;
-            for (int l : ls) {
-                if (!node.resident(l) && !node.queued(l)) {
-                    missing = true;
-                    fetch += fetchMs[l];
-                }
-            }
-            if (!missing || !jit.due(now, early[f], fetch, interval)
-                    || model.probabilityWithin(f, now, horizon) < settings.threshold()) {
-                continue;
-            }
-            for (int l : ls) {
-                tryPrefetch(l, f, med[f], now);
-            }
-        }
-    }
-
-    /** Starts a prefetch of {@code l} (needed around {@code needAt}) if a slot is free and Belady's admission allows it. */
-    private boolean tryPrefetch(int l, int f, long needAt, long now) {
-        if (l < 0 || node.resident(l) || node.queued(l) || !credit.allows(f)) {
-            return false;
-        }
-        int k = 0;
-        for (int i = 0; i < runningCount; i++) {
-            if (node.queued(running[i])) {
-                running[k++] = running[i];
-            }
-        }
-        runningCount = k;
-        if (runningCount >= settings.maxConcurrentPrefetches()) {
-            return false;
-        }
-        long need = node.usedBytes() + node.queuedPrefetchBytes() + tab.layerSize(l) - node.budgetBytes();
-        for (int i = 0; i < residentCount && need > 0; i++) {
-            int v = residentList[i];
-            if (!node.pinned(v) && admits(v, l, needAt, now)) {
-                need -= tab.layerSize(v);
-            }
-        }
-        if (need > 0) {
-            return false;
-        }
-        next[l] = Math.min(next[l] <= now ? Long.MAX_VALUE : next[l], needAt);
-        if (node.prefetch(l)) {
-            if (runningCount == running.length) {
-                running = Arrays.copyOf(running, runningCount * 2);
-            }
-            running[runningCount++] = l;
-            owner[l] = f;
-            return true;
-        }
-        return false;
-    }
-
-    /** Whether a prefetch of {@code incoming} (needed at {@code needAt}) may displace resident {@code v}. */
-    private boolean admits(int v, int incoming, long needAt, long now) {
-        return evictor.admits(nextOf(v, now), tab.layerSize(v), needAt, tab.layerSize(incoming), now);
-    }
-
-    /** A layer's predicted next use; once passed unused, an LRU-like guess (now + time since its last use). */
-    private long nextOf(int l, long now) {
-        return next[l] <= now ? now + Math.max(0, now - lastUse[l]) : next[l];
+        plan.tick(t);
     }
 
     @Override
     public int victim(double t, int incoming, boolean forPrefetch) {
-        long now = (long) t;
-        int best = -1;
-        double bestKey = -1;
-        for (int i = 0; i < residentCount; i++) {
-            int l = residentList[i];
-            if (node.pinned(l)) {
-                continue;
-            }
-            double key = evictor.key(nextOf(l, now), now, tab.layerSize(l));
-            if (key > bestKey || (key == bestKey && lastUse[l] < lastUse[best])) {
-                best = l;
-                bestKey = key;
-            }
-        }
-        if (best < 0) {
-            return -1;
-        }
-        if (forPrefetch && incoming >= 0) {
-            if (!admits(best, incoming, next[incoming], now)) {
-                return -1;
-            }
-        } else {
-            jit.recordEviction(now - lastUse[best]);
-        }
-        return best;
+        return plan.victim(t, incoming, forPrefetch);
     }
 }

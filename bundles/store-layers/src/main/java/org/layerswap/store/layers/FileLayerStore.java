@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +60,8 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
 
     private final Map<LayerId, Entry> resident = new ConcurrentHashMap<>();
     private volatile ToDoubleFunction<LayerId> scoreHint = id -> 0.0;
+    /** A planner's eviction key (larger first), or null: the score-then-LRU order. */
+    private volatile ToDoubleFunction<LayerId> evictionOrder;
     private volatile boolean closed;
 
     private final AtomicLong hits = new AtomicLong();
@@ -94,6 +97,22 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
     /** Prediction score per layer in [0,1], used to pick eviction victims; default: all 0 (pure LRU). */
     public void setScoreHint(ToDoubleFunction<LayerId> hint) {
         this.scoreHint = hint == null ? id -> 0.0 : hint;
+    }
+
+    /** See {@link LayerStore#setEvictionOrder}: a planner's key replaces the score order when set. */
+    @Override
+    public void setEvictionOrder(ToDoubleFunction<LayerId> key) {
+        this.evictionOrder = key;
+    }
+
+    /** A planner's key for {@code id}; a failing or NaN key counts as "evict first" (the planner knows nothing of it). */
+    private static double key(ToDoubleFunction<LayerId> order, LayerId id) {
+        try {
+            double k = order.applyAsDouble(id);
+            return Double.isNaN(k) ? Double.POSITIVE_INFINITY : k;
+        } catch (RuntimeException e) {
+            return Double.POSITIVE_INFINITY;
+        }
     }
 
     public void setPrefetchBandwidth(long bytesPerSecond) {
@@ -263,7 +282,8 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
 
     /**
      * Evicts until {@code need} more bytes fit in the budget. Unreferenced layers go first by lowest
-     * score, then least recently used. A PREFETCH only evicts layers scored below its own layer
+     * score, then least recently used; with a planner's {@link #setEvictionOrder} key, by largest key, then
+     * least recently used. A PREFETCH only evicts layers scored below its own layer
      * ({@code score}) and fails when it cannot make room; ON_DEMAND may exceed the budget rather than fail.
      */
     private void makeRoom(long need, FetchPriority priority, double score, LayerId keep) throws LayerFetchException {
@@ -280,7 +300,15 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
                 }
             }
         }
-        candidates.sort(Comparator.comparingDouble((Entry e) -> score(e.id)).thenComparingLong(e -> e.lastUsed));
+        ToDoubleFunction<LayerId> order = evictionOrder;
+        if (order == null) {
+            candidates.sort(Comparator.comparingDouble((Entry e) -> score(e.id)).thenComparingLong(e -> e.lastUsed));
+        } else {
+            // one eviction rule on the node: the swap manager's next-use order (largest key first)
+            Map<LayerId, Double> keys = new HashMap<>();
+            candidates.forEach(e -> keys.put(e.id, key(order, e.id)));
+            candidates.sort(Comparator.comparingDouble((Entry e) -> -keys.get(e.id)).thenComparingLong(e -> e.lastUsed));
+        }
         for (Entry e : candidates) {
             if (usedBytes() + need <= budget) {
                 return;

@@ -175,6 +175,33 @@ class FileLayerStoreTest {
     }
 
     @Test
+    void aPlannersEvictionOrderDecidesTheRoomAnOnDemandFetchMakesAndNullRestoresTheScoreOrder() throws Exception {
+        LayerDescriptor soon = layer("soon", 100_000);
+        LayerDescriptor later = layer("later", 100_000);
+        LayerDescriptor unknown = layer("unknown", 100_000);
+        LayerDescriptor incoming = layer("incoming", 100_000);
+        // the score order alone would drop "later" (lowest score); the planner says "later" is needed before "soon"
+        Map<LayerId, Double> scores = Map.of(soon.id(), 0.9, later.id(), 0.1, unknown.id(), 0.5, incoming.id(), 0.7);
+        Map<LayerId, Double> keys = new ConcurrentHashMap<>(Map.of(soon.id(), 1e9, later.id(), 1e3));
+        try (FileLayerStore s = store(StoreSettings.of(dir, 330_000).withWorkers(1))) {
+            s.setScoreHint(id -> scores.getOrDefault(id, 0.0));
+            s.setEvictionOrder(id -> keys.getOrDefault(id, Double.NaN));
+            get(s.fetch("r", later, FetchPriority.ON_DEMAND));
+            get(s.fetch("r", soon, FetchPriority.ON_DEMAND));
+            get(s.fetch("r", unknown, FetchPriority.ON_DEMAND));
+            get(s.fetch("r", incoming, FetchPriority.ON_DEMAND)); // a NaN key (unknown to the planner) goes first
+            assertFalse(s.isResident(unknown.id()));
+            keys.put(incoming.id(), 1.0);
+            get(s.fetch("r", unknown, FetchPriority.ON_DEMAND)); // then the largest key: "soon"
+            assertFalse(s.isResident(soon.id()));
+            assertTrue(s.isResident(later.id()) && s.isResident(incoming.id()) && s.isResident(unknown.id()));
+            s.setEvictionOrder(null);
+            get(s.fetch("r", soon, FetchPriority.ON_DEMAND)); // score order again: "later" (0.1) goes
+            assertFalse(s.isResident(later.id()));
+        }
+    }
+
+    @Test
     void onDemandOvertakesQueuedPrefetchesAndPreemptsARunningOne() throws Exception {
         LayerDescriptor slow = layer("slow", 600_000);
         source.delayPerChunkMillis.put(slow.id(), 20); // ~37 chunks of 16 KiB: ~0.75 s

@@ -101,6 +101,13 @@ public class SwapManagerComponent implements SwapManager {
                 + "least recently used idle ones are removed first")
         int maxVariantsPerFunction() default 8;
 
+        @AttributeDefinition(description = "Prefetch and evict by predicted next use (the replay's swap-manager planners); "
+                + "false: the score-ranked planners")
+        boolean nextUsePlanning() default true;
+
+        @AttributeDefinition(description = "How often the next-use planning runs besides on score changes, seconds")
+        long decisionIntervalSeconds() default 10;
+
         @AttributeDefinition(name = "Layer source filter",
                 description = "LDAP filter choosing the LayerSource for defineFunction: (name=oci) or (name=layout)")
         String source_target() default "(name=*)";
@@ -180,7 +187,8 @@ public class SwapManagerComponent implements SwapManager {
         return new SwapSettings(c.threshold(), c.maxConcurrentPrefetches(), c.maxPrefetchesPerInvocation(), c.candidateLimit(),
                 c.prefetchOnScoreChange(), c.composeAhead(), c.shadowShare(), c.minShadowSamples(), c.shadowErrorTolerance(),
                 c.shadowLatencyTolerance(), c.historySize(),
-                new CostModel(c.bandwidthBytesPerSec(), c.rttMillis(), c.storageWeight(), c.disruptionWeight()));
+                new CostModel(c.bandwidthBytesPerSec(), c.rttMillis(), c.storageWeight(), c.disruptionWeight()),
+                c.nextUsePlanning(), c.decisionIntervalSeconds() * 1000);
     }
 
     /** The core, for shell commands and itests in this bundle's class space. */

@@ -158,4 +158,9 @@ public class LayerStoreComponent implements LayerStore {
     public LayerStoreStats stats() {
         return store.stats();
     }
+
+    @Override
+    public void setEvictionOrder(java.util.function.ToDoubleFunction<LayerId> key) {
+        store.setEvictionOrder(key);
+    }
 }

@@ -1,0 +1,434 @@
+package org.layerswap.swap;
+
+import java.util.Arrays;
+
+/**
+ * The swap manager's next-use decisions (issue 13), ONE code path for the live manager
+ * ({@code NextUsePlanner}) and the replay's {@code swap-manager} policy: dense function and layer
+ * indexes, plain arrays, no allocation on the steady path.
+ * <ul>
+ *   <li>a layer's next use = the earliest median next use over the functions using it (data layers: over the
+ *   functions that selected them, pushed back by 1/share − 1 gaps); once passed unused, now + time since its
+ *   last use (LRU-like);</li>
+ *   <li>{@link #victim}: {@link NextUseEvictionPlanner} order over the resident, unpinned layers; for a
+ *   prefetch only a layer the admission lets it displace; on-demand victims teach the cache lifetime;</li>
+ *   <li>{@link #tick}: every decision interval, the missing layers of the functions due now
+ *   ({@link JustInTimePrefetchPlanner#due}) whose P(run within the cache lifetime) reaches the threshold,
+ *   through {@link #tryPrefetch}: {@link PrefetchCredit}, the concurrency limit and the admission;</li>
+ *   <li>feedback: {@link #beforeObserve} (margin: how early the function came), {@link #onAccess} /
+ *   {@link #onEvict} of a prefetched layer (credit: used / wasted bytes).</li>
+ * </ul>
+ * Invariants: {@code residentList[0, residentCount)} holds exactly the layers {@link #onInsert}ed and not
+ * {@link #onEvict}ed, {@code residentPos} is its inverse (−1 when not resident); {@code fresh[l]} iff
+ * {@code l} was inserted by a prefetch and not used since. Not thread-safe: one thread (the replay's, or the
+ * live manager's planner thread) drives it.
+ */
+public final class NextUsePlanning {
+
+    /** What the planning reads of the node it decides for. Dense indexes; sizes may grow (see {@link #resize}). */
+    public interface Node {
+        /** The layers function {@code f} always uses (its base stack). */
+        int[] layersOf(int f);
+
+        /** The functions whose base stack holds layer {@code l}. */
+        int[] functionsUsing(int l);
+
+        long sizeBytes(int l);
+
+        /** Predicted transfer time of layer {@code l}, ms. */
+        double fetchMillis(int l);
+
+        boolean resident(int l);
+
+        /** Being fetched (queued or running). */
+        boolean queued(int l);
+
+        /** Held by a running invocation or a root (not evictable). */
+        boolean pinned(int l);
+
+        long usedBytes();
+
+        long queuedPrefetchBytes();
+
+        long budgetBytes();
+
+        /** Starts a prefetch of {@code l} for function {@code f}; false when it was not started. */
+        boolean prefetch(int l, int f);
+    }
+
+    /** When functions run next: the profiler's next-use model, or a predictor's. */
+    public interface Source {
+        /** Last run of {@code f}, or {@code Long.MIN_VALUE} when never seen. */
+        long lastSeen(int f);
+
+        /** Median next use of {@code f} (absolute ms); {@code Long.MAX_VALUE} when never seen. */
+        long median(int f, long now);
+
+        /** Earliest (low-quantile) next use of {@code f}; {@code Long.MAX_VALUE} when never seen. */
+        long earliest(int f, long now);
+
+        /** Idle longer than every learned gap (or never seen). */
+        boolean overdue(int f, long now);
+
+        /** P(f runs in (now, now + horizon] | idle); NaN when the source cannot tell (admission then skips it). */
+        double probabilityWithin(int f, long now, long horizonMillis);
+    }
+
+    private final Node node;
+    private final Source source;
+    private final NextUseEvictionPlanner evictor;
+    private final JustInTimePrefetchPlanner jit = new JustInTimePrefetchPlanner();
+    private final PrefetchCredit credit;
+    private final long interval;
+    private volatile double threshold;
+    private volatile int maxConcurrent;
+
+    private int[][] optLayer;
+    private int[][] optCount;
+    private int[] optN;
+    private int[] invocations;
+    private long[] next;
+    private long[] early;
+    private long[] med;
+    private long[] lastUse;
+    private int[] residentList;
+    private int[] residentPos;
+    private int residentCount;
+    private int[] running = new int[8];
+    private int runningCount;
+    private boolean[] fresh;
+    private int[] owner;
+    private int functions;
+    private int layers;
+
+    public NextUsePlanning(Node node, Source source, NextUseEvictionPlanner evictor, int functions, int layers,
+                           long decisionIntervalMillis, double threshold, int maxConcurrentPrefetches) {
+        this.node = node;
+        this.source = source;
+        this.evictor = evictor;
+        this.interval = Math.max(1, decisionIntervalMillis);
+        this.credit = new PrefetchCredit(functions);
+        configure(threshold, maxConcurrentPrefetches);
+        optLayer = new int[0][];
+        optCount = new int[0][];
+        optN = new int[0];
+        invocations = new int[0];
+        early = new long[0];
+        med = new long[0];
+        next = new long[0];
+        lastUse = new long[0];
+        residentList = new int[0];
+        residentPos = new int[0];
+        fresh = new boolean[0];
+        owner = new int[0];
+        resize(functions, layers);
+    }
+
+    /** New threshold and concurrency limit (settings changed); learned state is kept. */
+    public void configure(double threshold, int maxConcurrentPrefetches) {
+        if (!(threshold >= 0 && threshold <= 1) || maxConcurrentPrefetches < 1) {
+            throw new IllegalArgumentException("threshold must be in [0,1] and maxConcurrentPrefetches >= 1; got "
+                    + threshold + ", " + maxConcurrentPrefetches);
+        }
+        this.threshold = threshold;
+        this.maxConcurrent = maxConcurrentPrefetches;
+    }
+
+    /** Grows the index spaces to at least {@code functions} and {@code layers}; learned state is kept. */
+    public void resize(int functions, int layers) {
+        if (functions > this.functions) {
+            int nf = functions;
+            optLayer = Arrays.copyOf(optLayer, nf);
+            optCount = Arrays.copyOf(optCount, nf);
+            optN = Arrays.copyOf(optN, nf);
+            invocations = Arrays.copyOf(invocations, nf);
+            early = grow(early, nf, Long.MAX_VALUE);
+            med = grow(med, nf, Long.MAX_VALUE);
+            this.functions = nf;
+        }
+        if (layers > this.layers) {
+            int nl = layers;
+            next = grow(next, nl, Long.MAX_VALUE);
+            lastUse = Arrays.copyOf(lastUse, nl);
+            residentList = Arrays.copyOf(residentList, nl);
+            int old = residentPos.length;
+            residentPos = Arrays.copyOf(residentPos, nl);
+            Arrays.fill(residentPos, old, nl, -1);
+            fresh = Arrays.copyOf(fresh, nl);
+            owner = Arrays.copyOf(owner, nl);
+            this.layers = nl;
+        }
+    }
+
+    private static long[] grow(long[] a, int n, long fill) {
+        int old = a.length;
+        long[] b = Arrays.copyOf(a, n);
+        Arrays.fill(b, old, n, fill);
+        return b;
+    }
+
+    public int functionCount() {
+        return functions;
+    }
+
+    public int layerCount() {
+        return layers;
+    }
+
+    public JustInTimePrefetchPlanner jit() {
+        return jit;
+    }
+
+    public PrefetchCredit credit() {
+        return credit;
+    }
+
+    public double threshold() {
+        return threshold;
+    }
+
+    /** Function {@code f}'s current earliest / median next use as of the last update ({@code Long.MAX_VALUE}: none). */
+    public long earliestOf(int f) {
+        return early[f];
+    }
+
+    public long medianOf(int f) {
+        return med[f];
+    }
+
+    /** Layer {@code l}'s next use as the eviction order sees it at {@code now}. */
+    public long nextOf(int l, long now) {
+        return next[l] <= now ? now + Math.max(0, now - lastUse[l]) : next[l];
+    }
+
+    public boolean resident(int l) {
+        return residentPos[l] >= 0;
+    }
+
+    public int residentCount() {
+        return residentCount;
+    }
+
+    /** Eviction key of resident layer {@code l} at {@code now} (larger is evicted first). */
+    public double evictionKey(int l, long now) {
+        return evictor.key(nextOf(l, now), now, node.sizeBytes(l));
+    }
+
+    // ------------------------------------------------------------------ events
+
+    /** Layer {@code l} was used by an invocation at {@code t}: a prefetched layer's bytes count as used. */
+    public void onAccess(int l, long t) {
+        lastUse[l] = t;
+        if (fresh[l]) {
+            fresh[l] = false;
+            credit.used(owner[l], node.sizeBytes(l));
+        }
+    }
+
+    /** Layer {@code l} became resident at {@code t} (by a prefetch or not). */
+    public void onInsert(int l, double t, boolean prefetch) {
+        lastUse[l] = Math.max(lastUse[l], (long) Math.ceil(t));
+        fresh[l] = prefetch;
+        if (residentPos[l] < 0) {
+            residentPos[l] = residentCount;
+            residentList[residentCount++] = l;
+        }
+    }
+
+    /** Layer {@code l} left the node: a prefetched, unused layer's bytes count as wasted. */
+    public void onEvict(int l) {
+        if (fresh[l]) {
+            fresh[l] = false;
+            credit.wasted(owner[l], node.sizeBytes(l));
+        }
+        int p = residentPos[l];
+        if (p >= 0) {
+            int last = residentList[--residentCount];
+            residentList[p] = last;
+            residentPos[last] = p;
+            residentPos[l] = -1;
+        }
+    }
+
+    /**
+     * Layer {@code l} was evicted at {@code now} by someone else's decision (the live store making room for an
+     * on-demand fetch in this planning's order): like an on-demand {@link #victim}, it teaches the cache lifetime.
+     */
+    public void onEvictedOnDemand(int l, long now) {
+        jit.recordEviction(now - lastUse[l]);
+        onEvict(l);
+    }
+
+    /** Before the source learns the run of {@code f} at {@code t}: how early it came against the prediction (margin). */
+    public void beforeObserve(int f, long t) {
+        if (early[f] != Long.MAX_VALUE && !source.overdue(f, t)) {
+            jit.recordOutcome(early[f], t);
+        }
+    }
+
+    /** After the source learned the run of {@code f} at {@code t}: its prediction and its layers' next use, now. */
+    public void afterObserve(int f, long t) {
+        invocations[f]++;
+        med[f] = source.median(f, t);
+        early[f] = source.earliest(f, t);
+        for (int l : node.layersOf(f)) {
+            if (next[l] <= t || med[f] < next[l]) {
+                next[l] = med[f];
+            }
+        }
+    }
+
+    /** Function {@code f}'s run used optional (data) layer {@code l}. */
+    public void countOptional(int f, int l) {
+        int n = optN[f];
+        int[] ls = optLayer[f];
+        for (int i = 0; i < n; i++) {
+            if (ls[i] == l) {
+                optCount[f][i]++;
+                return;
+            }
+        }
+        if (ls == null || n == ls.length) {
+            int cap = ls == null ? 4 : n * 2;
+            optLayer[f] = ls = ls == null ? new int[cap] : Arrays.copyOf(ls, cap);
+            optCount[f] = optCount[f] == null ? new int[cap] : Arrays.copyOf(optCount[f], cap);
+        }
+        ls[n] = l;
+        optCount[f][n] = 1;
+        optN[f] = n + 1;
+    }
+
+    // ------------------------------------------------------------------ decisions
+
+    /** Recomputes every prediction and starts the prefetches that are due (once per decision interval). */
+    public void tick(long now) {
+        int nf = functions;
+        for (int f = 0; f < nf; f++) {
+            if (source.lastSeen(f) != Long.MIN_VALUE) {
+                med[f] = source.median(f, now);
+                early[f] = source.earliest(f, now);
+            }
+        }
+        for (int l = 0; l < layers; l++) {
+            long m = Long.MAX_VALUE;
+            for (int f : node.functionsUsing(l)) {
+                m = Math.min(m, med[f]);
+            }
+            next[l] = m;
+        }
+        for (int f = 0; f < nf; f++) {
+            int n = optN[f];
+            if (n == 0 || med[f] == Long.MAX_VALUE) {
+                continue;
+            }
+            long gap = Math.max(1, med[f] - source.lastSeen(f));
+            for (int i = 0; i < n; i++) {
+                double share = (double) optCount[f][i] / invocations[f];
+                long m = med[f] + (long) ((1 / share - 1) * gap);
+                int l = optLayer[f][i];
+                next[l] = Math.min(next[l], m);
+            }
+        }
+        double lifetime = jit.lifetimeMillis();
+        long horizon = Double.isInfinite(lifetime) ? Long.MAX_VALUE / 4 : (long) lifetime;
+        for (int f = 0; f < nf; f++) {
+            if (early[f] == Long.MAX_VALUE || source.overdue(f, now)) {
+                continue;
+            }
+            int[] ls = node.layersOf(f);
+            boolean missing = false;
+            double fetch = 0;
+            for (int l : ls) {
+                if (!node.resident(l) && !node.queued(l)) {
+                    missing = true;
+                    fetch += node.fetchMillis(l);
+                }
+            }
+            if (!missing || !jit.due(now, early[f], fetch, interval)) {
+                continue;
+            }
+            double p = source.probabilityWithin(f, now, horizon);
+            if (p < threshold) {
+                continue;
+            }
+            for (int l : ls) {
+                tryPrefetch(l, f, med[f], now);
+            }
+        }
+    }
+
+    /** Starts a prefetch of {@code l} for {@code f} (needed around {@code needAt}) if credit, a slot and the admission allow it. */
+    public boolean tryPrefetch(int l, int f, long needAt, long now) {
+        if (l < 0 || node.resident(l) || node.queued(l) || !credit.allows(f)) {
+            return false;
+        }
+        int k = 0;
+        for (int i = 0; i < runningCount; i++) {
+            if (node.queued(running[i])) {
+                running[k++] = running[i];
+            }
+        }
+        runningCount = k;
+        if (runningCount >= maxConcurrent) {
+            return false;
+        }
+        long need = node.usedBytes() + node.queuedPrefetchBytes() + node.sizeBytes(l) - node.budgetBytes();
+        for (int i = 0; i < residentCount && need > 0; i++) {
+            int v = residentList[i];
+            if (!node.pinned(v) && admits(v, l, needAt, now)) {
+                need -= node.sizeBytes(v);
+            }
+        }
+        if (need > 0) {
+            return false;
+        }
+        next[l] = Math.min(next[l] <= now ? Long.MAX_VALUE : next[l], needAt);
+        if (node.prefetch(l, f)) {
+            if (runningCount == running.length) {
+                running = Arrays.copyOf(running, runningCount * 2);
+            }
+            running[runningCount++] = l;
+            owner[l] = f;
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether a prefetch of {@code incoming} (needed at {@code needAt}) may displace resident {@code v}. */
+    private boolean admits(int v, int incoming, long needAt, long now) {
+        return evictor.admits(nextOf(v, now), node.sizeBytes(v), needAt, node.sizeBytes(incoming), now);
+    }
+
+    /**
+     * The next eviction victim at {@code now}: the resident, unpinned layer with the largest key (ties: older last
+     * use); for a prefetch of {@code incoming} only one the admission lets it displace; -1 when none. An on-demand
+     * victim teaches the cache lifetime, so call this only when the victim is evicted.
+     */
+    public int victim(double t, int incoming, boolean forPrefetch) {
+        long now = (long) t;
+        int best = -1;
+        double bestKey = -1;
+        for (int i = 0; i < residentCount; i++) {
+            int l = residentList[i];
+            if (node.pinned(l)) {
+                continue;
+            }
+            double key = evictor.key(nextOf(l, now), now, node.sizeBytes(l));
+            if (key > bestKey || (key == bestKey && lastUse[l] < lastUse[best])) {
+                best = l;
+                bestKey = key;
+            }
+        }
+        if (best < 0) {
+            return -1;
+        }
+        if (forPrefetch && incoming >= 0) {
+            if (!admits(best, incoming, next[incoming], now)) {
+                return -1;
+            }
+        } else {
+            jit.recordEviction(now - lastUse[best]);
+        }
+        return best;
+    }
+}

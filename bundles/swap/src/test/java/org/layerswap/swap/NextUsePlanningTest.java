@@ -1,0 +1,300 @@
+package org.layerswap.swap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class NextUsePlanningTest {
+
+    static final long MB = 1 << 20;
+    static final long INTERVAL = 10_000;
+
+    /** A node of {@code layers} layers, function f using layer f only (unless re-mapped), budget in bytes. */
+    static final class FakeNode implements NextUsePlanning.Node {
+        int[][] fnLayers;
+        int[][] layerFns;
+        long[] size;
+        boolean[] resident;
+        boolean[] queued;
+        boolean[] pinned;
+        long budget;
+        final List<Integer> started = new ArrayList<>();
+
+        FakeNode(int n, long sizeEach, long budget) {
+            fnLayers = new int[n][];
+            layerFns = new int[n][];
+            for (int i = 0; i < n; i++) {
+                fnLayers[i] = new int[] {i};
+                layerFns[i] = new int[] {i};
+            }
+            size = new long[n];
+            Arrays.fill(size, sizeEach);
+            resident = new boolean[n];
+            queued = new boolean[n];
+            pinned = new boolean[n];
+            this.budget = budget;
+        }
+
+        @Override
+        public int[] layersOf(int f) {
+            return fnLayers[f];
+        }
+
+        @Override
+        public int[] functionsUsing(int l) {
+            return layerFns[l];
+        }
+
+        @Override
+        public long sizeBytes(int l) {
+            return size[l];
+        }
+
+        @Override
+        public double fetchMillis(int l) {
+            return size[l] / (100.0 * MB) * 1000;
+        }
+
+        @Override
+        public boolean resident(int l) {
+            return resident[l];
+        }
+
+        @Override
+        public boolean queued(int l) {
+            return queued[l];
+        }
+
+        @Override
+        public boolean pinned(int l) {
+            return pinned[l];
+        }
+
+        @Override
+        public long usedBytes() {
+            long u = 0;
+            for (int l = 0; l < size.length; l++) {
+                u += resident[l] ? size[l] : 0;
+            }
+            return u;
+        }
+
+        @Override
+        public long queuedPrefetchBytes() {
+            long u = 0;
+            for (int l = 0; l < size.length; l++) {
+                u += queued[l] ? size[l] : 0;
+            }
+            return u;
+        }
+
+        @Override
+        public long budgetBytes() {
+            return budget;
+        }
+
+        @Override
+        public boolean prefetch(int l, int f) {
+            queued[l] = true;
+            started.add(l);
+            return true;
+        }
+    }
+
+    /** Fixed predictions: function f runs next at median[f] (earliest = median), seen at 0, probability p[f]. */
+    static final class FakeSource implements NextUsePlanning.Source {
+        long[] median;
+        double[] p;
+        boolean[] overdue;
+
+        FakeSource(int n) {
+            median = new long[n];
+            p = new double[n];
+            overdue = new boolean[n];
+            Arrays.fill(p, 1.0);
+        }
+
+        @Override
+        public long lastSeen(int f) {
+            return 0;
+        }
+
+        @Override
+        public long median(int f, long now) {
+            return median[f];
+        }
+
+        @Override
+        public long earliest(int f, long now) {
+            return median[f];
+        }
+
+        @Override
+        public boolean overdue(int f, long now) {
+            return overdue[f];
+        }
+
+        @Override
+        public double probabilityWithin(int f, long now, long horizonMillis) {
+            return p[f];
+        }
+    }
+
+    static NextUsePlanning planning(FakeNode node, FakeSource source) {
+        return new NextUsePlanning(node, source, new NextUseEvictionPlanner(CostModel.DEFAULT), node.size.length,
+                node.size.length, INTERVAL, 0.5, 4);
+    }
+
+    static void insert(FakeNode node, NextUsePlanning plan, int l, long t) {
+        node.resident[l] = true;
+        plan.onInsert(l, t, false);
+    }
+
+    @Test
+    void theVictimIsTheUnpinnedResidentLayerNeededFurthestAway() {
+        FakeNode node = new FakeNode(3, 10 * MB, 30 * MB);
+        FakeSource source = new FakeSource(3);
+        source.median[0] = 50_000;
+        source.median[1] = 900_000;
+        source.median[2] = 2_000_000;
+        NextUsePlanning plan = planning(node, source);
+        for (int l = 0; l < 3; l++) {
+            insert(node, plan, l, 0);
+        }
+        plan.tick(1_000);
+        node.pinned[2] = true;
+        assertEquals(1, plan.victim(1_000, -1, false), "layer 2 is pinned, layer 1 is needed after layer 0");
+        node.pinned[2] = false;
+        assertEquals(2, plan.victim(1_000, -1, false));
+    }
+
+    @Test
+    void aLayersNextUseIsTheEarliestOverTheFunctionsUsingIt() {
+        FakeNode node = new FakeNode(2, 10 * MB, 30 * MB);
+        node.fnLayers[1] = new int[] {0, 1};
+        node.layerFns[0] = new int[] {0, 1};
+        FakeSource source = new FakeSource(2);
+        source.median[0] = 900_000;
+        source.median[1] = 60_000;
+        NextUsePlanning plan = planning(node, source);
+        plan.tick(1_000);
+        assertEquals(60_000, plan.nextOf(0, 1_000));
+        assertEquals(60_000, plan.nextOf(1, 1_000));
+    }
+
+    @Test
+    void aPrefetchDisplacesOnlyLayersTheOrderWouldEvictBeforeIt() {
+        FakeNode node = new FakeNode(3, 10 * MB, 20 * MB);
+        FakeSource source = new FakeSource(3);
+        source.median[0] = 30_000;
+        source.median[1] = 40_000;
+        source.median[2] = 5_000_000;
+        NextUsePlanning plan = planning(node, source);
+        insert(node, plan, 0, 0);
+        insert(node, plan, 1, 0);
+        plan.tick(1_000);
+        assertFalse(plan.tryPrefetch(2, 2, 5_000_000, 1_000), "both residents are needed sooner than layer 2");
+        assertEquals(-1, plan.victim(1_000, 2, true));
+        assertTrue(node.started.isEmpty());
+    }
+
+    @Test
+    void theTickPrefetchesTheMissingLayersOfFunctionsDueNowAndNotOfThoseDueLater() {
+        FakeNode node = new FakeNode(3, 10 * MB, 100 * MB);
+        FakeSource source = new FakeSource(3);
+        source.median[0] = 15_000;      // due: 15 s - 0.1 s transfer - 10 s interval < 6 s
+        source.median[1] = 3_600_000;   // an hour away
+        source.median[2] = 16_000;
+        source.p[2] = 0.2;              // due, but unlikely within the cache lifetime
+        NextUsePlanning plan = planning(node, source);
+        plan.tick(6_000);
+        assertEquals(List.of(0), node.started);
+    }
+
+    @Test
+    void theTickSkipsFunctionsWhosePredictionIsOverdue() {
+        FakeNode node = new FakeNode(1, 10 * MB, 100 * MB);
+        FakeSource source = new FakeSource(1);
+        source.median[0] = 7_000;
+        source.overdue[0] = true;
+        NextUsePlanning plan = planning(node, source);
+        plan.tick(6_000);
+        assertTrue(node.started.isEmpty());
+    }
+
+    @Test
+    void aFunctionWhosePrefetchedBytesWereWastedLosesItsCreditUntilOneIsUsed() {
+        FakeNode node = new FakeNode(2, 10 * MB, 100 * MB);
+        FakeSource source = new FakeSource(2);
+        source.median[0] = 15_000;
+        source.median[1] = 3_600_000;
+        NextUsePlanning plan = planning(node, source);
+        plan.tick(6_000);
+        assertEquals(List.of(0), node.started);
+        node.queued[0] = false;
+        node.resident[0] = true;
+        plan.onInsert(0, 7_000, true);
+        node.resident[0] = false;
+        plan.onEvict(0);
+        assertFalse(plan.credit().allows(0), "evicted unused");
+        assertFalse(plan.tryPrefetch(0, 0, 15_000, 8_000));
+        plan.credit().used(0, 10 * MB);
+        assertTrue(plan.tryPrefetch(0, 0, 15_000, 8_000));
+    }
+
+    @Test
+    void aPrefetchedLayerUsedByAnInvocationCountsAsUsedOnce() {
+        FakeNode node = new FakeNode(1, 10 * MB, 100 * MB);
+        FakeSource source = new FakeSource(1);
+        source.median[0] = 15_000;
+        NextUsePlanning plan = planning(node, source);
+        plan.tick(6_000);
+        node.queued[0] = false;
+        node.resident[0] = true;
+        plan.onInsert(0, 7_000, true);
+        plan.onAccess(0, 15_000);
+        plan.onEvict(0);
+        assertTrue(plan.credit().allows(0), "used 10 MB, wasted none");
+        assertEquals(0, plan.residentCount());
+    }
+
+    @Test
+    void theMarginLearnsHowEarlyFunctionsCameAgainstThePredictedEarliestUse() {
+        FakeNode node = new FakeNode(1, 10 * MB, 100 * MB);
+        FakeSource source = new FakeSource(1);
+        source.median[0] = 20_000;
+        NextUsePlanning plan = planning(node, source);
+        plan.afterObserve(0, 0);
+        plan.beforeObserve(0, 15_000);
+        assertEquals(5_000, plan.jit().marginMillis());
+    }
+
+    @Test
+    void onDemandVictimsTeachTheCacheLifetime() {
+        FakeNode node = new FakeNode(1, 10 * MB, 10 * MB);
+        FakeSource source = new FakeSource(1);
+        source.median[0] = 500_000;
+        NextUsePlanning plan = planning(node, source);
+        insert(node, plan, 0, 1_000);
+        assertEquals(0, plan.victim(61_000, -1, false));
+        assertEquals(60_000, plan.jit().lifetimeMillis(), 0.0);
+    }
+
+    @Test
+    void theIndexSpacesGrowAndKeepWhatWasLearned() {
+        FakeNode node = new FakeNode(1, 10 * MB, 100 * MB);
+        NextUsePlanning plan = planning(node, new FakeSource(1));
+        insert(node, plan, 0, 0);
+        plan.resize(5, 7);
+        assertEquals(5, plan.functionCount());
+        assertEquals(7, plan.layerCount());
+        assertTrue(plan.resident(0));
+        assertFalse(plan.resident(6));
+    }
+}
