@@ -5,7 +5,7 @@ public interface NodeView {
 
     EventTable table();
 
-    NodeConfig config();
+    NodeSettings config();
 
     /** The budget in force (a policy may override it, e.g. the infinite-cache oracle). */
     long budgetBytes();

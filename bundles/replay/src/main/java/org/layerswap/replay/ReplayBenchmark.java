@@ -36,7 +36,7 @@ public final class ReplayBenchmark {
         System.out.printf(Locale.ROOT, "expand (generate + layer model + intern): %.2f s = %.0f events/s; %d functions, "
                 + "%d layers, %s GB%n", loadS, tab.size() / loadS, tab.functionCount(), tab.layerCount(),
                 Units.gb(tab.totalLayerBytes()));
-        NodeConfig node = NodeConfig.defaults();
+        NodeSettings node = NodeSettings.defaults();
         List<PolicySpec> specs = Policies.standard(60_000L);
         for (int rep = 0; rep < repeats; rep++) {
             System.out.println("-- round " + (rep + 1));

@@ -58,8 +58,8 @@ public final class ReplayMain {
      * The replay configuration the CLI options describe (the web console starts replay jobs with the
      * same options); refuses a bad option with a message naming it.
      */
-    public static ReplayConfig parse(String[] args) {
-        ReplayConfig cfg = new ReplayConfig();
+    public static ReplaySettings parse(String[] args) {
+        ReplaySettings cfg = new ReplaySettings();
         long budget = 20_000_000_000L;
         double bw = 100e6;
         double rtt = 20;
@@ -101,7 +101,7 @@ public final class ReplayMain {
         if (cfg.trace() == null) {
             throw new IllegalArgumentException("--trace is required\n" + USAGE);
         }
-        cfg.node(new NodeConfig(budget, bw, rtt, unpack)).outDir(outDir);
+        cfg.node(new NodeSettings(budget, bw, rtt, unpack)).outDir(outDir);
         if (policies != null) {
             for (String p : policies.split(",")) {
                 if (!p.isBlank()) {
@@ -123,7 +123,7 @@ public final class ReplayMain {
             }
             quiet |= a.equals("--quiet");
         }
-        ReplayConfig cfg = parse(args);
+        ReplaySettings cfg = parse(args);
         Path outDir = cfg.outDir();
         ProgressListener progress = quiet ? ProgressListener.NONE : new ConsoleProgress(err);
         ReplayResult r = ReplayRunner.run(cfg, progress);

@@ -8,7 +8,7 @@ import java.util.List;
  * @param replayMillis wall time of the policy replays (in parallel over {@code threads} threads)
  * @param replayedEvents events replayed summed over policies (including sweep points)
  */
-public record ReplayResult(String trace, NodeConfig node, long warmupMillis, int events, int functions, int layers,
+public record ReplayResult(String trace, NodeSettings node, long warmupMillis, int events, int functions, int layers,
                            long layerBytes, long spanMillis, long[] functionsByClass, String readSummary,
                            List<PolicyResult> results, List<PolicyResult> sweep, long loadMillis, long replayMillis,
                            long replayedEvents, int threads) {

@@ -28,7 +28,7 @@ public final class ReplayRunner {
     private ReplayRunner() {
     }
 
-    public static ReplayResult run(ReplayConfig cfg, ProgressListener progress) {
+    public static ReplayResult run(ReplaySettings cfg, ProgressListener progress) {
         long t0 = System.currentTimeMillis();
         EventTable tab = load(cfg, progress);
         long loadMillis = System.currentTimeMillis() - t0;
@@ -43,7 +43,7 @@ public final class ReplayRunner {
         return r;
     }
 
-    public static EventTable load(ReplayConfig cfg, ProgressListener progress) {
+    public static EventTable load(ReplaySettings cfg, ProgressListener progress) {
         String spec = cfg.trace();
         if (spec == null) {
             throw new IllegalArgumentException("no trace given");
@@ -71,7 +71,7 @@ public final class ReplayRunner {
         return tab;
     }
 
-    public static ReplayResult replay(ReplayConfig cfg, EventTable tab, long loadMillis, ProgressListener progress) {
+    public static ReplayResult replay(ReplaySettings cfg, EventTable tab, long loadMillis, ProgressListener progress) {
         List<PolicySpec> specs = cfg.policies();
         List<PolicySpec> sweep = cfg.sweep() ? Policies.sweep(specs, cfg.oracleHorizonMillis()) : List.of();
         List<PolicySpec> all = new ArrayList<>(specs);
@@ -91,7 +91,7 @@ public final class ReplayRunner {
     }
 
     /** Replays each spec over the table on {@code threads} threads; results in spec order. */
-    public static List<PolicyResult> replayAll(EventTable tab, NodeConfig node, long warmupMillis, List<PolicySpec> specs,
+    public static List<PolicyResult> replayAll(EventTable tab, NodeSettings node, long warmupMillis, List<PolicySpec> specs,
                                                int threads, ProgressListener progress) {
         AtomicLong done = new AtomicLong();
         long total = (long) tab.size() * specs.size();
@@ -104,7 +104,7 @@ public final class ReplayRunner {
             List<Future<PolicyResult>> futures = new ArrayList<>();
             for (PolicySpec s : specs) {
                 futures.add(pool.submit(() -> {
-                    NodeConfig n = s.budgetShare() == 1.0 ? node
+                    NodeSettings n = s.budgetShare() == 1.0 ? node
                             : node.withBudget(Math.max(1, Math.round(node.budgetBytes() * s.budgetShare())));
                     return new Simulator(tab, n, s.factory().get(), warmupMillis, done).run(s.family(), s.knob());
                 }));

@@ -106,7 +106,7 @@ public final class ReportWriter {
 
     static String markdown(ReplayResult r, boolean charts) {
         StringBuilder sb = new StringBuilder();
-        NodeConfig n = r.node();
+        NodeSettings n = r.node();
         sb.append("# LayerSwap replay report\n\n");
         sb.append("- trace: `").append(r.trace()).append("`\n");
         sb.append(String.format(Locale.ROOT, "- %d invocations, %d functions (%d at >=1/min, %d at 1/min..1/h, %d at <1/h), "

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Discrete-event replay of an {@link EventTable} against one node ({@link NodeConfig}) under one
+ * Discrete-event replay of an {@link EventTable} against one node ({@link NodeSettings}) under one
  * {@link ReplayPolicy}.
  *
  * <p>Model. Each invocation needs its whole layer stack. Resident layers are hits. Missing layers are
@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Simulator implements NodeView {
 
     private final EventTable tab;
-    private final NodeConfig cfg;
+    private final NodeSettings cfg;
     private final ReplayPolicy policy;
     private final long budget;
     private final double bwPerMs;
@@ -70,7 +70,7 @@ public final class Simulator implements NodeView {
 
     private int[] missing = new int[16];
 
-    public Simulator(EventTable tab, NodeConfig cfg, ReplayPolicy policy, long warmupMillis, AtomicLong progress) {
+    public Simulator(EventTable tab, NodeSettings cfg, ReplayPolicy policy, long warmupMillis, AtomicLong progress) {
         this.tab = tab;
         this.cfg = cfg;
         this.policy = policy;
@@ -357,7 +357,7 @@ public final class Simulator implements NodeView {
     }
 
     @Override
-    public NodeConfig config() {
+    public NodeSettings config() {
         return cfg;
     }
 

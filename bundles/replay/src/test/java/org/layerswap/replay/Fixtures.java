@@ -46,7 +46,7 @@ final class Fixtures {
         return out;
     }
 
-    static PolicyResult replay(EventTable tab, NodeConfig node, long warmup, ReplayPolicy p) {
+    static PolicyResult replay(EventTable tab, NodeSettings node, long warmup, ReplayPolicy p) {
         return new Simulator(tab, node, p, warmup, null).run("test", Double.NaN);
     }
 }

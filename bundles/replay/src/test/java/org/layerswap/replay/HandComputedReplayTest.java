@@ -30,7 +30,7 @@ class HandComputedReplayTest {
     static final LayerDescriptor B = Fixtures.layer('b', 50 * MB);
     static final LayerDescriptor C = Fixtures.layer('c', 50 * MB);
     static final LayerDescriptor D = Fixtures.layer('d', 100 * MB);
-    static final NodeConfig NODE = new NodeConfig(250 * MB, 100e6, 20, 200e6);
+    static final NodeSettings NODE = new NodeSettings(250 * MB, 100e6, 20, 200e6);
 
     static EventTable table() {
         return EventTable.of(Fixtures.events("f1", 0, "f2", 60_000, "f3", 120_000, "f1", 180_000, "f1", 240_000),

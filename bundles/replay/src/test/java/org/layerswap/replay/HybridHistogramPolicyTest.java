@@ -15,7 +15,7 @@ import org.layerswap.replay.policy.HybridHistogramPolicy;
 class HybridHistogramPolicyTest {
 
     static final LayerDescriptor A = Fixtures.layer('a', 100 * MB);
-    static final NodeConfig NODE = new NodeConfig(1000 * MB, 100e6, 20, 200e6);
+    static final NodeSettings NODE = new NodeSettings(1000 * MB, 100e6, 20, 200e6);
 
     /**
      * A function invoked every 10 minutes, 20 times. With fewer than 5 gaps the histogram is not

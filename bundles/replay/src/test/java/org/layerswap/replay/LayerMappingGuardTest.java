@@ -20,7 +20,7 @@ class LayerMappingGuardTest {
     void aMappingThatMatchesNoneOfTheTracesFunctionsIsRefusedWithAClearError() throws Exception {
         Path map = dir.resolve("mapping.csv");
         Files.writeString(map, "function,layer_digest,size_bytes\nsomeApp/someFunction,sha256:" + "a".repeat(64) + ",1000\n");
-        ReplayConfig cfg = ReplayMain.parse(new String[] {"--trace", "synthetic:days=1,functions=20,seed=1", "--layers", map.toString()});
+        ReplaySettings cfg = ReplayMain.parse(new String[] {"--trace", "synthetic:days=1,functions=20,seed=1", "--layers", map.toString()});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReplayRunner.load(cfg, ProgressListener.NONE));
         assertTrue(e.getMessage().contains("matches none") && e.getMessage().contains("someApp/someFunction")
                 && e.getMessage().contains(map.toString()), e.getMessage());
@@ -28,12 +28,12 @@ class LayerMappingGuardTest {
 
     @Test
     void aMappingThatMatchesSomeFunctionsIsAcceptedAndTheMatchCountReported() throws Exception {
-        ReplayConfig probe = ReplayMain.parse(new String[] {"--trace", "synthetic:days=1,functions=20,seed=1"});
+        ReplaySettings probe = ReplayMain.parse(new String[] {"--trace", "synthetic:days=1,functions=20,seed=1"});
         EventTable plain = ReplayRunner.load(probe, ProgressListener.NONE);
         String fn = plain.functionId(0);
         Path map = dir.resolve("mapping.csv");
         Files.writeString(map, "function,layer_digest,size_bytes\n" + fn + ",sha256:" + "b".repeat(64) + ",1000\n");
-        ReplayConfig cfg = ReplayMain.parse(new String[] {"--trace", "synthetic:days=1,functions=20,seed=1", "--layers", map.toString()});
+        ReplaySettings cfg = ReplayMain.parse(new String[] {"--trace", "synthetic:days=1,functions=20,seed=1", "--layers", map.toString()});
         List<String> phases = new ArrayList<>();
         EventTable tab = ReplayRunner.load(cfg, (phase, fraction) -> phases.add(phase));
         assertTrue(phases.contains("layer mapping matched 1 of " + tab.functionCount() + " functions"), phases.toString());

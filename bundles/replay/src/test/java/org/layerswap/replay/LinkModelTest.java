@@ -15,7 +15,7 @@ class LinkModelTest {
     static final LayerDescriptor A = Fixtures.layer('a', 100 * MB);
     static final LayerDescriptor B = Fixtures.layer('b', 50 * MB);
     static final LayerDescriptor D = Fixtures.layer('d', 100 * MB);
-    static final NodeConfig NODE = new NodeConfig(1000 * MB, 100e6, 20, 200e6);
+    static final NodeSettings NODE = new NodeSettings(1000 * MB, 100e6, 20, 200e6);
     static final Map<String, List<LayerDescriptor>> STACKS = Map.of("f1", List.of(A, B), "f3", List.of(D));
 
     /**
@@ -59,7 +59,7 @@ class LinkModelTest {
     void wastedPrefetchIsCounted() {
         // budget 150 MB: D prefetched after f1 (done at 3.04 s, evicting the LRU A), then f1 at 60 s
         // needs A back and evicts D unused (B is pinned); f3 at 600 s fetches D again
-        NodeConfig small = NODE.withBudget(150 * MB);
+        NodeSettings small = NODE.withBudget(150 * MB);
         EventTable tab = EventTable.of(Fixtures.events("f1", 0, "f1", 60_000, "f3", 600_000),
                 Fixtures.resolver(STACKS, Map.of()));
         ReplayPolicy p = new LruPolicy() {

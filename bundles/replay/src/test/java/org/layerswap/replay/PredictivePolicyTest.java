@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.layerswap.api.InvocationEvent;
 import org.layerswap.api.LayerDescriptor;
 import org.layerswap.replay.policy.PredictivePolicy;
+import org.layerswap.testkit.FakeProfiler;
 
 class PredictivePolicyTest {
 
@@ -18,7 +19,7 @@ class PredictivePolicyTest {
     static final LayerDescriptor B = Fixtures.layer('b', 100 * MB);
     static final LayerDescriptor C = Fixtures.layer('c', 100 * MB);
     static final LayerDescriptor X = Fixtures.layer('e', 10 * MB);
-    static final NodeConfig NODE = new NodeConfig(150 * MB, 100e6, 20, 200e6);
+    static final NodeSettings NODE = new NodeSettings(150 * MB, 100e6, 20, 200e6);
 
     /**
      * Leader f=[A] (plus the 10 MB data layer X when its dataset parameter is set, every other round)
@@ -39,9 +40,9 @@ class PredictivePolicyTest {
         }
         EventTable tab = EventTable.of(ev, Fixtures.resolver(Map.of("f", List.of(A), "g", List.of(B), "h", List.of(C)),
                 Map.of("x", X)));
-        NodeConfig node = new NodeConfig(250 * MB, 100e6, 20, 200e6);
-        TestProfiler[] made = new TestProfiler[1];
-        PolicySpec spec = Policies.predictive("test", () -> made[0] = new TestProfiler(Map.of("f", "g"), 60_000), 0.5);
+        NodeSettings node = new NodeSettings(250 * MB, 100e6, 20, 200e6);
+        FakeProfiler[] made = new FakeProfiler[1];
+        PolicySpec spec = Policies.predictive("test", () -> made[0] = new FakeProfiler(60_000).withFollowers(Map.of("f", "g")), 0.5);
         PolicyResult pred = ReplayRunner.replayAll(tab, node, 0, List.of(spec), 1, ProgressListener.NONE).get(0);
         PolicyResult lru = ReplayRunner.replayAll(tab, node, 0, List.of(Policies.byName("lru", 60_000)), 1,
                 ProgressListener.NONE).get(0);
@@ -49,9 +50,9 @@ class PredictivePolicyTest {
         // f and h always fetch on demand (nothing predicts them); g is prefetched every time
         assertEquals(20, pred.criticalPathInvocations());
         assertEquals(10, pred.prefetchesUsed());
-        assertEquals(30, made[0].recorded);
-        assertEquals(5, made[0].layerAccesses, "optional data layer reported for each f with a dataset");
-        assertTrue(made[0].rescored >= 10);
+        assertEquals(30, made[0].recorded());
+        assertEquals(5, made[0].layerAccesses().size(), "optional data layer reported for each f with a dataset");
+        assertTrue(made[0].rescores().size() >= 10);
         assertEquals("predictive-test@0.5", pred.policy());
         assertTrue(pred.calibration().predictions() > 0);
         assertTrue(pred.brier() >= 0 && pred.brier() <= 1);
@@ -71,7 +72,7 @@ class PredictivePolicyTest {
             ev.add(InvocationEvent.of("g", t + 10_000));
         }
         EventTable tab = EventTable.of(ev, Fixtures.resolver(Map.of("f", List.of(A), "g", List.of(B)), Map.of()));
-        PredictivePolicy p = new PredictivePolicy("p", () -> new TestProfiler(Map.of("f", "g"), 60_000), 0.5, 8, 0, 0);
+        PredictivePolicy p = new PredictivePolicy("p", () -> new FakeProfiler(60_000).withFollowers(Map.of("f", "g")), 0.5, 8, 0, 0);
         PolicyResult r = Fixtures.replay(tab, NODE, 0, p);
         // the last pair's windows are still open at the end of the trace: 199 pairs resolved
         assertEquals(199 * 4, r.calibration().predictions());
@@ -90,10 +91,10 @@ class PredictivePolicyTest {
             ev.add(InvocationEvent.of("g", i * 1_200_000L + 10_000));
         }
         EventTable tab = EventTable.of(ev, Fixtures.resolver(Map.of("f", List.of(A), "g", List.of(B)), Map.of()));
-        PolicySpec spec = Policies.predictive("test", () -> new TestProfiler(Map.of("f", "g"), 60_000), 0.5);
+        PolicySpec spec = Policies.predictive("test", () -> new FakeProfiler(60_000).withFollowers(Map.of("f", "g")), 0.5);
         List<PolicySpec> sweep = Policies.sweep(List.of(spec), 60_000);
         assertEquals(List.of(0.1, 0.2, 0.3, 0.5, 0.7, 0.9), sweep.stream().map(PolicySpec::knob).toList());
-        NodeConfig roomy = new NodeConfig(250 * MB, 100e6, 20, 200e6);
+        NodeSettings roomy = new NodeSettings(250 * MB, 100e6, 20, 200e6);
         List<PolicyResult> rs = ReplayRunner.replayAll(tab, roomy, 0, sweep, 2, ProgressListener.NONE);
         // the profiler scores g's layer 0.9, at or above every threshold: g is prefetched after the first
         // f at every threshold (both layers fit), so only that f fetches on the critical path
@@ -101,7 +102,7 @@ class PredictivePolicyTest {
             assertEquals(1, r.criticalPathInvocations(), r.policy());
             assertEquals(1, r.prefetchesUsed(), r.policy());
         }
-        ReplayConfig cfg = new ReplayConfig().addPolicy(spec).outDir(out);
+        ReplaySettings cfg = new ReplaySettings().addPolicy(spec).outDir(out);
         ReplayResult result = ReplayRunner.replay(cfg, tab, 0, ProgressListener.NONE);
         ReportWriter.write(result, out, true);
         assertTrue(java.nio.file.Files.size(out.resolve("calibration.png")) > 1000);

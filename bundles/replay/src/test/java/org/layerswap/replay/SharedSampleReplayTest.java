@@ -26,7 +26,7 @@ class SharedSampleReplayTest {
     @Test
     void azure2019SampleReplaysWithEveryPolicyAndWritesTheReport() throws Exception {
         Path f = shared("azure2019-1350-invocations.csv");
-        ReplayConfig cfg = new ReplayConfig().trace("azure2019:" + f).outDir(out).threads(2);
+        ReplaySettings cfg = new ReplaySettings().trace("azure2019:" + f).outDir(out).threads(2);
         double[] lastProgress = {0};
         ReplayResult r = ReplayRunner.run(cfg, (phase, frac) -> lastProgress[0] = frac);
         assertEquals(927_272, r.events());
@@ -56,7 +56,7 @@ class SharedSampleReplayTest {
     @Test
     void azure2021SampleReplays() {
         Path f = shared("azure2021-sample.csv");
-        ReplayResult r = ReplayRunner.run(new ReplayConfig().trace("azure2021:" + f).warmupMillis(0), ProgressListener.NONE);
+        ReplayResult r = ReplayRunner.run(new ReplaySettings().trace("azure2021:" + f).warmupMillis(0), ProgressListener.NONE);
         assertTrue(r.events() >= 198);
         assertEquals(31, r.functions());
         PolicyResult infinite = find(r.results(), "oracle-infinite");

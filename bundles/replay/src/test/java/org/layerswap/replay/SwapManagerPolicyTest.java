@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.layerswap.api.InvocationEvent;
 import org.layerswap.api.LayerDescriptor;
+import org.layerswap.testkit.FakeProfiler;
 
 class SwapManagerPolicyTest {
 
@@ -21,7 +22,7 @@ class SwapManagerPolicyTest {
     static final LayerDescriptor F = Fixtures.layer('b', 10 * MB);
     static final LayerDescriptor H = Fixtures.layer('c', 10 * MB);
     static final LayerDescriptor G = Fixtures.layer('d', 30 * MB);
-    static final NodeConfig NODE = new NodeConfig(150 * MB, 100e6, 20, 200e6);
+    static final NodeSettings NODE = new NodeSettings(150 * MB, 100e6, 20, 200e6);
 
     /**
      * The swap manager's next-use planners in the main replay. Two timers whose layers do not fit
@@ -41,7 +42,7 @@ class SwapManagerPolicyTest {
             ev.add(InvocationEvent.of("g", i * 600_000L + 300_000L));
         }
         EventTable tab = EventTable.of(ev, Fixtures.resolver(Map.of("f", List.of(a), "g", List.of(b)), Map.of()));
-        PolicySpec spec = Policies.swapManager("test", () -> new TestProfiler(Map.of(), 60_000), 0.5, 1000, 15 * 60_000L);
+        PolicySpec spec = Policies.swapManager("test", () -> new FakeProfiler(60_000), 0.5, 1000, 15 * 60_000L);
         assertEquals("swap-manager-test@0.5", spec.name());
         long warmup = 30 * 60_000L;
         PolicyResult r = ReplayRunner.replayAll(tab, NODE, warmup, List.of(spec), 1,
@@ -64,7 +65,7 @@ class SwapManagerPolicyTest {
         e = assertThrows(IllegalArgumentException.class, () -> Policies.byName("swapmanager", 60_000));
         assertTrue(e.getMessage().contains("swap-manager[:"), e.getMessage());
         // the CLI (and so layerswap:replay and the dashboard, which go through ReplayMain.parse) accepts it
-        ReplayConfig cfg = ReplayMain.parse(new String[] {"--trace", "synthetic:days=1", "--policies", "lru,swap-manager:poisson@0.3"});
+        ReplaySettings cfg = ReplayMain.parse(new String[] {"--trace", "synthetic:days=1", "--policies", "lru,swap-manager:poisson@0.3"});
         assertEquals(List.of("lru", "swap-manager-poisson@0.3"), cfg.policies().stream().map(PolicySpec::name).toList());
         PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         assertThrows(IllegalArgumentException.class,

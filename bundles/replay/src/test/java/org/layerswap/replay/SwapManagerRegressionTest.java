@@ -16,9 +16,9 @@ class SwapManagerRegressionTest {
 
     @Test
     void swapManagerBeatsGdsfOnASeededSyntheticFleet() {
-        ReplayConfig probe = ReplayMain.parse(new String[] {"--trace", "synthetic:days=2,functions=120,seed=5"});
+        ReplaySettings probe = ReplayMain.parse(new String[] {"--trace", "synthetic:days=2,functions=120,seed=5"});
         EventTable tab = ReplayRunner.load(probe, ProgressListener.NONE);
-        NodeConfig node = new NodeConfig(tab.totalLayerBytes() / 4, 100e6, 20, 200e6);
+        NodeSettings node = new NodeSettings(tab.totalLayerBytes() / 4, 100e6, 20, 200e6);
         List<PolicyResult> r = ReplayRunner.replayAll(tab, node, 3_600_000L,
                 List.of(Policies.byName("lru", 60_000), Policies.byName("gdsf", 60_000),
                         Policies.byName("swap-manager", 60_000, 10_000, 15 * 60_000L)), 2, ProgressListener.NONE);

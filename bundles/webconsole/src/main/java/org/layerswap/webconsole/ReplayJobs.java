@@ -13,7 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.layerswap.replay.ReplayConfig;
+import org.layerswap.replay.ReplaySettings;
 import org.layerswap.replay.ReplayMain;
 import org.layerswap.replay.ReplayResult;
 import org.layerswap.replay.ReplayRunner;
@@ -112,7 +112,7 @@ final class ReplayJobs implements AutoCloseable {
         Path dir = root.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + id);
         List<String> args = new ArrayList<>(options);
         args.addAll(List.of("--trace", confined, "--out", dir.toString()));
-        ReplayConfig cfg = ReplayMain.parse(args.toArray(new String[0]));
+        ReplaySettings cfg = ReplayMain.parse(args.toArray(new String[0]));
         try (InvocationStream probe = Traces.open(confined, cfg.traceSeed())) {
             // opened and closed: an unreadable file in the directory is the caller's error, reported now
         } catch (RuntimeException e) {
@@ -127,7 +127,7 @@ final class ReplayJobs implements AutoCloseable {
         return job;
     }
 
-    private void run(Job job, ReplayConfig cfg) {
+    private void run(Job job, ReplaySettings cfg) {
         job.state = "running";
         try {
             ReplayResult r = ReplayRunner.run(cfg, (phase, fraction) -> {

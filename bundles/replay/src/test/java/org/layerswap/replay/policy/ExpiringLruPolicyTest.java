@@ -12,7 +12,7 @@ import org.layerswap.api.InvocationEvent;
 import org.layerswap.api.LayerDescriptor;
 import org.layerswap.api.LayerId;
 import org.layerswap.replay.EventTable;
-import org.layerswap.replay.NodeConfig;
+import org.layerswap.replay.NodeSettings;
 import org.layerswap.replay.NodeView;
 import org.layerswap.workload.LayerResolver;
 
@@ -47,8 +47,8 @@ class ExpiringLruPolicyTest {
         }
 
         @Override
-        public NodeConfig config() {
-            return new NodeConfig(10_000_000, 100e6, 20, 200e6);
+        public NodeSettings config() {
+            return new NodeSettings(10_000_000, 100e6, 20, 200e6);
         }
 
         @Override

@@ -8,13 +8,13 @@ import java.util.Objects;
 /**
  * What to replay and how. Mutable builder-style settings; {@link ReplayRunner} reads them.
  */
-public final class ReplayConfig {
+public final class ReplaySettings {
 
     private String trace;
     private Path layerMapping;
     private long layerModelSeed = 1;
     private long traceSeed = 1;
-    private NodeConfig node = NodeConfig.defaults();
+    private NodeSettings node = NodeSettings.defaults();
     private long warmupMillis = 3_600_000L;
     private long oracleHorizonMillis = 60_000L;
     private final List<PolicySpec> policies = new ArrayList<>();
@@ -25,7 +25,7 @@ public final class ReplayConfig {
     private long decisionIntervalMillis = 1000;
     private long calibrationIntervalMillis = 15 * 60_000L;
 
-    public ReplayConfig trace(String spec) {
+    public ReplaySettings trace(String spec) {
         this.trace = Objects.requireNonNull(spec, "trace");
         return this;
     }
@@ -35,7 +35,7 @@ public final class ReplayConfig {
     }
 
     /** Explicit function-to-layers mapping file; functions not in it fall back to the layer model. */
-    public ReplayConfig layerMapping(Path p) {
+    public ReplaySettings layerMapping(Path p) {
         this.layerMapping = p;
         return this;
     }
@@ -44,7 +44,7 @@ public final class ReplayConfig {
         return layerMapping;
     }
 
-    public ReplayConfig layerModelSeed(long s) {
+    public ReplaySettings layerModelSeed(long s) {
         this.layerModelSeed = s;
         return this;
     }
@@ -54,7 +54,7 @@ public final class ReplayConfig {
     }
 
     /** Seed for trace expansion (Azure 2019 minute spreading). */
-    public ReplayConfig traceSeed(long s) {
+    public ReplaySettings traceSeed(long s) {
         this.traceSeed = s;
         return this;
     }
@@ -63,16 +63,16 @@ public final class ReplayConfig {
         return traceSeed;
     }
 
-    public ReplayConfig node(NodeConfig n) {
+    public ReplaySettings node(NodeSettings n) {
         this.node = Objects.requireNonNull(n);
         return this;
     }
 
-    public NodeConfig node() {
+    public NodeSettings node() {
         return node;
     }
 
-    public ReplayConfig warmupMillis(long ms) {
+    public ReplaySettings warmupMillis(long ms) {
         if (ms < 0) {
             throw new IllegalArgumentException("negative warm-up " + ms);
         }
@@ -84,7 +84,7 @@ public final class ReplayConfig {
         return warmupMillis;
     }
 
-    public ReplayConfig oracleHorizonMillis(long ms) {
+    public ReplaySettings oracleHorizonMillis(long ms) {
         this.oracleHorizonMillis = ms;
         return this;
     }
@@ -93,7 +93,7 @@ public final class ReplayConfig {
         return oracleHorizonMillis;
     }
 
-    public ReplayConfig addPolicy(PolicySpec p) {
+    public ReplaySettings addPolicy(PolicySpec p) {
         policies.add(p);
         return this;
     }
@@ -103,7 +103,7 @@ public final class ReplayConfig {
         return policies.isEmpty() ? Policies.standard(oracleHorizonMillis) : List.copyOf(policies);
     }
 
-    public ReplayConfig sweep(boolean s) {
+    public ReplaySettings sweep(boolean s) {
         this.sweep = s;
         return this;
     }
@@ -112,7 +112,7 @@ public final class ReplayConfig {
         return sweep;
     }
 
-    public ReplayConfig threads(int n) {
+    public ReplaySettings threads(int n) {
         this.threads = Math.max(1, n);
         return this;
     }
@@ -122,7 +122,7 @@ public final class ReplayConfig {
     }
 
     /** Where the report goes; null for none. */
-    public ReplayConfig outDir(Path p) {
+    public ReplaySettings outDir(Path p) {
         this.outDir = p;
         return this;
     }
@@ -132,7 +132,7 @@ public final class ReplayConfig {
     }
 
     /** Predictive policies: trace time between two prefetch decisions (rescore + top-k). */
-    public ReplayConfig decisionIntervalMillis(long ms) {
+    public ReplaySettings decisionIntervalMillis(long ms) {
         this.decisionIntervalMillis = ms;
         return this;
     }
@@ -142,7 +142,7 @@ public final class ReplayConfig {
     }
 
     /** Predictive policies: trace time between two calibration samples of every layer's score. */
-    public ReplayConfig calibrationIntervalMillis(long ms) {
+    public ReplaySettings calibrationIntervalMillis(long ms) {
         this.calibrationIntervalMillis = ms;
         return this;
     }
@@ -151,7 +151,7 @@ public final class ReplayConfig {
         return calibrationIntervalMillis;
     }
 
-    public ReplayConfig charts(boolean c) {
+    public ReplaySettings charts(boolean c) {
         this.charts = c;
         return this;
     }
