@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.layerswap.api.ExecutionResult;
 import org.layerswap.api.LayerDescriptor;
 import org.layerswap.api.LayerId;
+import org.layerswap.testkit.Await;
 
 /**
  * Real images from a real registry (Debian's docker-registry on 127.0.0.1) through the real pipeline:
@@ -56,11 +58,8 @@ class EndToEndRegistryTest {
             assertTrue(cold.coldStart().layerWaitMicros() > 0);
 
             p.history("fn-1", 20_000);
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (!(p.resident(b) && p.swap.composedView().containsKey("fn-1")) && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20);
-            }
-            assertTrue(p.resident(b), "fn-1 was predicted but its layers were not prefetched");
+            Await.until(Duration.ofSeconds(60), () -> p.resident(b) && p.swap.composedView().containsKey("fn-1"),
+                    "fn-1 was predicted: its layers prefetched and its root composed ahead");
             ExecutionResult warm = p.runner.execute("fn-1", Map.of());
             assertEquals(ExecutionResult.Status.SUCCEEDED, warm.status(), warm.toString());
             assertEquals(List.<LayerId>of(), warm.onDemandLayers(), "the prefetched invocation waited for layers");
