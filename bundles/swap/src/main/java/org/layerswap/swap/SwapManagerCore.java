@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * <li>{@link SwapRunner}: the swap modes, staged swaps, composing ahead, the function root an invocation enters;</li>
  * <li>{@link ShadowRollouts}, {@link VariantRoots}, and two {@link BoundedHistory}s.</li>
  * </ul>
- * What stays here is the {@link SwapManager} facade (mostly one-line delegations; its size is that of the api it
- * implements), the wiring of the collaborators, the two threads, and the per-function count of invocations in flight.
+ * What stays here is the {@link SwapManager} facade (mostly one-line delegations; its size, about 500 lines, is that
+ * of the api it implements), the wiring of the collaborators, the two threads, and the per-function count of
+ * invocations in flight.
  *
  * <p><b>Invocation path</b> ({@link #handleInvocation}): look up the function's stack (or the shadow candidate
  * stack for the invocations a shadow rollout picks), start on-demand fetches for missing own layers, and start

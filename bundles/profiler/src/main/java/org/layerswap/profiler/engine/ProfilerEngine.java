@@ -48,8 +48,9 @@ import org.layerswap.api.ScoreListener;
  * <p><b>Hostile ingest.</b> Far-future events are ignored ({@link FutureEventGuard}), unmapped functions
  * capped ({@link FunctionEviction}), snapshots cleaned before a restore ({@link SnapshotSanitiser}).
  *
- * <p>About 520 lines: the class is the lock owner and the wiring of its collaborators (each small and
- * tested on its own); what is left here is the order of their calls under the lock.
+ * <p>About 560 lines: the class is the lock owner and the wiring of its collaborators (each small and
+ * tested on its own: co-occurrence, layer scores, the next-use model, the ingest guards); what is left here
+ * is the order of their calls under the lock and the api methods that read them under it.
  *
  * <p><b>Predictor swap.</b> {@link #setPredictor(Predictor)} replaces the predictor under the lock
  * (between two events, never during one) and rescores everything; profiles are untouched.
