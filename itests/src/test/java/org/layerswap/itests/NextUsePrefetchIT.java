@@ -58,7 +58,6 @@ public class NextUsePrefetchIT extends ApplianceTestSupport {
     static final long FILLER_PHASE = 5_000;
     static final int TIMER_BYTES = 200 * 1024;
     static final int FILLER_BYTES = 800 * 1024;
-    private static final String ADMIN = "karaf:karaf";
 
     @Inject
     @Filter(timeout = 60_000)
