@@ -18,8 +18,8 @@ import org.layerswap.api.LayerDescriptor;
  * <ul>
  *   <li><b>on-demand</b>: nothing resident; the invocation pulls, verifies, unpacks and mounts on its path;</li>
  *   <li><b>prefetch</b>: nothing resident; the profiler sees the function's periodic history, the swap manager
- *       prefetches and composes ahead, and the invocation arrives {@code lead} later (1.5x the image's
- *       transfer time at that bandwidth, plus 1 s), whatever state the prefetch is in;</li>
+ *       prefetches and composes ahead, and the invocation arrives {@code lead} later, on the beat that history
+ *       predicts (1.5x the image's transfer time at that bandwidth, plus 1 s), whatever state the prefetch is in;</li>
  *   <li><b>floor</b>: everything pulled and composed before the invocation.</li>
  * </ul>
  * Each round uses a fresh store and backend (a cold node). Prints p50/p95/p99 and the ratios.
@@ -89,7 +89,7 @@ public final class ColdStartBench {
             List<LayerDescriptor> layers = p.define(fn, "samples/" + fn + ":1");
             boolean hit = false;
             if (mode == Mode.PREFETCH) {
-                p.history(fn, 20_000);
+                p.history(fn, 20_000, leadMs); // the invocation arrives on the beat its history predicts
                 Thread.sleep(leadMs);
                 hit = p.resident(layers);
             } else if (mode == Mode.FLOOR) {

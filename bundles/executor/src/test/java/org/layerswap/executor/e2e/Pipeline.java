@@ -62,9 +62,14 @@ final class Pipeline implements AutoCloseable {
      * run again in half a period (due for the next-use planning's just-in-time prefetch).
      */
     void history(String functionId, long periodMillis) {
+        history(functionId, periodMillis, periodMillis / 2);
+    }
+
+    /** The function ran every {@code periodMillis} for the last 30 periods, its next beat {@code nextBeatMillis} from now. */
+    void history(String functionId, long periodMillis, long nextBeatMillis) {
         long now = System.currentTimeMillis();
         for (int i = 30; i >= 1; i--) {
-            profiler.record(InvocationEvent.of(functionId, now - i * periodMillis + periodMillis / 2));
+            profiler.record(InvocationEvent.of(functionId, now + nextBeatMillis - i * periodMillis));
         }
     }
 
