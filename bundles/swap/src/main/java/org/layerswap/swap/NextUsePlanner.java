@@ -62,7 +62,15 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
     private final LongSupplier clock;
     private final ScheduledExecutorService worker;
     private final ToDoubleFunction<LayerId> score;
+    /**
+     * Invocations since the last planner run. Bounded: at most {@link #MAX_QUEUED_INVOCATIONS} wait (counted by
+     * {@code queuedInvocations}); beyond that an invocation's feedback is dropped (counted) and a run is asked for,
+     * so a planner that cannot keep up or keeps failing costs learning samples, never memory.
+     */
     private final ConcurrentLinkedQueue<Invoked> invocations = new ConcurrentLinkedQueue<>();
+    static final int MAX_QUEUED_INVOCATIONS = 1 << 16;
+    private final java.util.concurrent.atomic.AtomicInteger queuedInvocations = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.LongAdder droppedInvocations = new java.util.concurrent.atomic.LongAdder();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile FetchCoordinator fetches;
     private volatile Map<LayerId, Double> keys = Map.of();
@@ -140,9 +148,26 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
 
     /** The invocation path: remember the run for the planner thread (no planning work here). */
     void invoked(String functionId) {
-        if (settings.get().nextUsePlanning()) {
-            invocations.add(new Invoked(functionId, clock.getAsLong()));
+        if (!settings.get().nextUsePlanning()) {
+            return;
         }
+        if (queuedInvocations.incrementAndGet() > MAX_QUEUED_INVOCATIONS) {
+            queuedInvocations.decrementAndGet();
+            droppedInvocations.increment();
+            schedule();
+            return;
+        }
+        invocations.add(new Invoked(functionId, clock.getAsLong()));
+    }
+
+    /** Invocations waiting for the next planner run (at most {@link #MAX_QUEUED_INVOCATIONS}). */
+    int queuedInvocations() {
+        return queuedInvocations.get();
+    }
+
+    /** Invocations whose feedback was dropped because the queue was full. */
+    long droppedInvocations() {
+        return droppedInvocations.sum();
     }
 
     /** Queues a run on the planner thread unless one is queued (score changes). */
@@ -167,7 +192,9 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
         scheduled.set(false);
         SwapSettings s = settings.get();
         if (!s.nextUsePlanning()) {
-            invocations.clear();
+            for (; invocations.poll() != null; ) {
+                queuedInvocations.decrementAndGet();
+            }
             return;
         }
         try {
@@ -331,6 +358,7 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
     /** Invocations since the last run: margin outcomes, used prefetches, each function's new prediction. */
     private void drain() {
         for (Invoked i; (i = invocations.poll()) != null; ) {
+            queuedInvocations.decrementAndGet();
             Integer f = functionIndex.get(i.functionId());
             if (f == null || f >= fnLayers.length) {
                 continue; // not defined (yet): nothing to plan for

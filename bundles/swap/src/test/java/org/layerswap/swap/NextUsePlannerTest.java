@@ -153,4 +153,16 @@ class NextUsePlannerTest {
         planner.run();
         assertEquals(Set.of(id(1)), prefetching("timer"), "used once, wasted once: still allowed");
     }
+
+    @Test
+    void invocationsWaitingForThePlannerAreBoundedAndTheOverflowIsCountedNotKept() {
+        define("timer", 1);
+        for (int i = 0; i < NextUsePlanner.MAX_QUEUED_INVOCATIONS + 10; i++) {
+            planner.invoked("timer");
+        }
+        assertEquals(NextUsePlanner.MAX_QUEUED_INVOCATIONS, planner.queuedInvocations());
+        assertEquals(10, planner.droppedInvocations());
+        planner.run();
+        assertEquals(0, planner.queuedInvocations(), "a run drains the queue");
+    }
 }
