@@ -48,8 +48,8 @@ import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * The appliance as built, scraped by a real Prometheus (Debian's package) that the test starts on loopback with a
- * generated config pointing at /layerswap/metrics and the generated scrape token file. Invocations, a swap and a
- * threshold change go through the shell; Prometheus's query API must then report what the shell reports, and the
+ * generated config pointing at /layerswap/metrics and the generated scrape token file. Invocations, a swap, a
+ * threshold change and an operator prefetch go through the shell; Prometheus's query API must then report what the shell reports, and the
  * same counters read over Karaf's JMX connector (RMI on loopback, the itests' admin) must agree.
  */
 @RunWith(PaxExam.class)
@@ -104,8 +104,22 @@ public class MetricsIT extends ApplianceTestSupport {
         assertTrue(swapped, swapped.contains("SUCCEEDED"));
         executeCommand("layerswap:threshold 0.37");
 
+        // an operator prefetch of a second function's two own layers, then an invocation that runs on them
+        assertTrue(executeCommand("layerswap:function-add exec-p itest-metrics/p:1").contains("(3 layers)"));
+        String prefetch = executeCommand("layerswap:prefetch exec-p");
+        assertTrue(prefetch, prefetch.contains("Prefetching 2 layer(s)"));
+        assertTrue("the prefetches did not finish", waitFor(() -> {
+            try {
+                return executeCommand("layerswap:prefetches --in-flight").startsWith("0 fetch(es) in flight");
+            } catch (Exception e) {
+                return false;
+            }
+        }, 60, TimeUnit.SECONDS));
+        String onPrefetched = executeCommand("layerswap:invoke exec-p");
+        assertTrue(onPrefetched, onPrefetched.contains(": SUCCEEDED (exit 0)") && !onPrefetched.contains("Fetched on demand"));
+
         ShellFigures first = shellFigures();
-        assertEquals(first.toString(), 3, first.succeeded());
+        assertEquals(first.toString(), 4, first.succeeded());
         assertEquals(first.toString(), 1, first.failed());
         assertTrue(first.toString(), first.onDemand() >= 3);
         assertTrue(first.toString(), first.swapsSucceeded() >= 1);
@@ -130,7 +144,7 @@ public class MetricsIT extends ApplianceTestSupport {
         try {
             String api = "http://127.0.0.1:" + port;
             String predictor = activePredictor();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
             Map<String, Double> expected;
             Map<String, Double> seen = new HashMap<>();
             while (true) { // the shell's figures now against Prometheus's latest scrape, until both settle on the same
@@ -145,6 +159,9 @@ public class MetricsIT extends ApplianceTestSupport {
                 expected.put("layerswap_critical_path_fetches_total", (double) shell.onDemand());
                 expected.put("layerswap_threshold", 0.37);
                 expected.put("layerswap_cold_start_seconds_count{phase=\"mount\"}", (double) (shell.succeeded() + shell.failed()));
+                expected.put("layerswap_prefetches_started_total", (double) shell.prefetches());
+                expected.put("sum(layerswap_fetches_total{source=\"prefetch\"}) + sum(layerswap_prefetches_in_flight)",
+                        (double) shell.prefetches());
                 expected.put("layerswap_predictor_info{predictor=\"" + predictor + "\"}", 1.0);
                 seen.clear();
                 for (String q : expected.keySet()) {
@@ -159,6 +176,9 @@ public class MetricsIT extends ApplianceTestSupport {
             double storeUsed = query(api, "layerswap_store_used_bytes");
             assertTrue("store bytes " + storeUsed, storeUsed > 0 && storeUsed <= query(api, "layerswap_store_budget_bytes"));
             assertTrue(query(api, "sum(layerswap_fetched_bytes_total)") > 0);
+            double used = query(api, "layerswap_prefetches_used_total");
+            assertTrue("prefetched layers used: " + used, used >= 2 && used <= query(api, "layerswap_prefetches_started_total"));
+            assertTrue(query(api, "layerswap_prefetch_used_bytes_total") >= 2 << 20);
             assertEquals(1.0, query(api, "count(layerswap_h2_writer_lag_rows >= 0)"), 0);
             assertEquals(1.0, query(api, "count(layerswap_ingest_queue_depth >= 0)"), 0);
 
@@ -179,6 +199,9 @@ public class MetricsIT extends ApplianceTestSupport {
             if (!server.waitFor(20, TimeUnit.SECONDS)) {
                 server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
+            try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 
@@ -193,21 +216,30 @@ public class MetricsIT extends ApplianceTestSupport {
     }
 
     /** What the shell's history commands show: executions by status, succeeded swaps, on-demand fetches. */
-    private record ShellFigures(long succeeded, long failed, long swapsSucceeded, long onDemand) {
+    private record ShellFigures(long succeeded, long failed, long swapsSucceeded, long onDemand, long prefetches) {
     }
 
     private ShellFigures shellFigures() throws Exception {
         String executions = executeCommand("layerswap:executions -n 1000");
+        String fetches = executeCommand("layerswap:prefetches -n 10000"); // in flight and finished
         return new ShellFigures(occurrences(executions, " SUCCEEDED "), occurrences(executions, " FAILED "),
                 occurrences(executeCommand("layerswap:swaps -n 1000"), " SUCCEEDED "),
-                occurrences(executeCommand("layerswap:prefetches -n 10000"), " ON_DEMAND "));
+                occurrences(fetches, " ON_DEMAND "), occurrences(fetches, " PREFETCH "));
     }
 
-    /** One instant value from Prometheus's query API; NaN when the query has no result (yet). */
-    private static double query(String api, String promql) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api + "/api/v1/query?query="
-                + URLEncoder.encode(promql, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private static final HttpClient PROMETHEUS_CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    /** One instant value from Prometheus's query API; NaN when it has no answer (yet: no result, starting, slow). */
+    private static double query(String api, String promql) throws InterruptedException {
+        HttpResponse<String> r;
+        try {
+            r = PROMETHEUS_CLIENT.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/query?query="
+                    + URLEncoder.encode(promql, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(20)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            return Double.NaN;
+        }
         if (r.statusCode() != 200) {
             return Double.NaN;
         }
@@ -246,6 +278,8 @@ public class MetricsIT extends ApplianceTestSupport {
         OciLayoutWriter w = OciLayoutWriter.create(layout);
         w.addImage("itest-metrics/m:1", List.of(SampleImages.base(w), SampleImages.filler(w, "opt/runtime", 2 << 20, 7, false),
                 SampleImages.handler(w, "exec-m")), SampleImages.HANDLER_CONFIG);
+        w.addImage("itest-metrics/p:1", List.of(SampleImages.base(w), SampleImages.filler(w, "opt/runtime", 2 << 20, 8, false),
+                SampleImages.handler(w, "exec-p")), SampleImages.HANDLER_CONFIG);
         org.osgi.service.cm.Configuration c = configurationAdmin.getConfiguration("org.layerswap.source.layout", "?");
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("path", layout.toString());

@@ -19,7 +19,8 @@ import io.micrometer.core.instrument.Timer;
 /**
  * Meters of the events the executor and the swap manager publish ({@link OperationsListener}): invocations and
  * executions by status, cold-start breakdown and critical-path stall histograms, fetches and bytes by source, swap
- * outcomes and durations. Prefetched layers go to the {@link PrefetchLedger}, which later counts them used or wasted.
+ * outcomes and durations. Prefetched layers go to the {@link PrefetchLedger}, which later counts them used or wasted,
+ * and their records to {@link PrefetchStarts}.
  * Invariant: every counter here only grows, by exactly one per event (bytes: by the record's bytes). Thread-safe.
  */
 public final class EventMeters implements OperationsListener {
@@ -29,11 +30,13 @@ public final class EventMeters implements OperationsListener {
 
     private final MeterRegistry registry;
     private final PrefetchLedger ledger;
+    private final PrefetchStarts starts;
     private final Counter invocations;
 
-    public EventMeters(MeterRegistry registry, PrefetchLedger ledger) {
+    public EventMeters(MeterRegistry registry, PrefetchLedger ledger, PrefetchStarts starts) {
         this.registry = registry;
         this.ledger = ledger;
+        this.starts = starts;
         this.invocations = Counter.builder("layerswap.invocations")
                 .description("Invocations the function executor handled (every status)").register(registry);
         for (ExecutionResult.Status s : ExecutionResult.Status.values()) {
@@ -80,6 +83,7 @@ public final class EventMeters implements OperationsListener {
     @Override
     public void fetchRecorded(PrefetchRecord r) {
         String source = lower(r.priority());
+        starts.finished(r);
         Counter.builder("layerswap.fetches").description("Finished layer fetches by source (on_demand: an invocation waited; "
                         + "prefetch: predicted) and outcome")
                 .tag("source", source).tag("outcome", r.succeeded() ? "succeeded" : "failed").register(registry).increment();

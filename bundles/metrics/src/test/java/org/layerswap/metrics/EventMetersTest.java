@@ -26,7 +26,7 @@ class EventMetersTest {
 
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final PrefetchLedger ledger = new PrefetchLedger(registry, f -> List.of(A), l -> true);
-    final EventMeters meters = new EventMeters(registry, ledger);
+    final EventMeters meters = new EventMeters(registry, ledger, new PrefetchStarts(registry));
 
     static ExecutionResult execution(long id, ExecutionResult.Status status, ColdStart cold, List<LayerId> onDemand) {
         return new ExecutionResult(id, "fn", Map.of(), 0, status, 0, "", "", false, cold, onDemand, 1, ExperimentArm.NONE, "");

@@ -66,7 +66,8 @@ class MetricsServletTest {
 
     @Test
     void withTheTokenAScrapeGetsPrometheusTextWithConventionalNames() throws Exception {
-        EventMeters events = new EventMeters(registry, new PrefetchLedger(registry, f -> List.of(), l -> true));
+        EventMeters events = new EventMeters(registry, new PrefetchLedger(registry, f -> List.of(), l -> true),
+                new PrefetchStarts(registry));
         events.executionFinished(new ExecutionResult(1, "fn", Map.of(), 0, ExecutionResult.Status.SUCCEEDED, 0, "", "", false,
                 new ColdStart(1_000, 0, 2_000, 3_000, 4_000), List.of(), 1, null, ""));
         Captured c = get("Bearer scrape-token-0123456789");

@@ -29,6 +29,7 @@ import org.layerswap.metrics.JmxExporter;
 import org.layerswap.metrics.MetricsServlet;
 import org.layerswap.metrics.PredictorMeters;
 import org.layerswap.metrics.PrefetchLedger;
+import org.layerswap.metrics.PrefetchStarts;
 import org.layerswap.metrics.ScrapeAuth;
 import org.layerswap.metrics.ServiceMeters;
 import org.layerswap.persistence.api.PersistenceService;
@@ -78,6 +79,7 @@ public class MetricsComponent implements OperationsListener {
 
     private PrometheusMeterRegistry registry;
     private PrefetchLedger ledger;
+    private PrefetchStarts starts;
     private EventMeters events;
     @SuppressWarnings("unused") // held: its gauges read through it
     private ServiceMeters serviceMeters;
@@ -86,7 +88,6 @@ public class MetricsComponent implements OperationsListener {
     private JmxExporter jmx;
     private ServiceRegistration<Servlet> servlet;
     private ScheduledExecutorService sampler;
-    private JvmThreadMetrics threads;
 
     @Activate
     void activate(BundleContext context, MetricsConfig config) throws IOException {
@@ -98,7 +99,8 @@ public class MetricsComponent implements OperationsListener {
             LayerStore s = store;
             return s != null && s.isResident(l);
         });
-        events = new EventMeters(registry, ledger);
+        starts = new PrefetchStarts(registry);
+        events = new EventMeters(registry, ledger, starts);
         serviceMeters = new ServiceMeters(registry, new ServiceMeters.Reads(
                 () -> read(store, LayerStore::stats),
                 () -> read(ingest, InvocationIngest::stats),
@@ -123,8 +125,7 @@ public class MetricsComponent implements OperationsListener {
                     return p == null ? "" : p.activePredictor();
                 }));
         new JvmMemoryMetrics().bindTo(registry);
-        threads = new JvmThreadMetrics();
-        threads.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
         auth = new ScrapeAuth(token(config));
         if (config.jmx()) {
             jmx = new JmxExporter(registry, ManagementFactory.getPlatformMBeanServer());
@@ -133,7 +134,7 @@ public class MetricsComponent implements OperationsListener {
         props.put("osgi.http.whiteboard.servlet.pattern", "/metrics");
         props.put("osgi.http.whiteboard.servlet.name", "layerswap-metrics");
         props.put("osgi.http.whiteboard.context.select", "(osgi.http.whiteboard.context.name=layerswap)");
-        servlet = context.registerService(Servlet.class, new MetricsServlet(registry, auth, ledger::sweep), props);
+        servlet = context.registerService(Servlet.class, new MetricsServlet(registry, auth, this::settle), props);
         startSampler(config);
     }
 
@@ -168,9 +169,18 @@ public class MetricsComponent implements OperationsListener {
         sampler.scheduleWithFixedDelay(this::sample, 0, config.sampleIntervalSeconds(), TimeUnit.SECONDS);
     }
 
+    /** Settles the derived counters that follow the services' state: prefetches gone unused, prefetches started. */
+    private void settle() {
+        ledger.sweep();
+        SwapManager s = swapManager;
+        if (s != null) {
+            starts.inFlight(s.fetchesInFlight());
+        }
+    }
+
     private void sample() {
         try {
-            ledger.sweep();
+            settle();
             BehavioralProfiler p = profiler;
             if (p != null) {
                 predictorMeters.tick(System.currentTimeMillis(), p.windowMillis());
