@@ -33,7 +33,8 @@ public class ApplianceBootIT extends ApplianceTestSupport {
             "org.layerswap.webconsole", "org.layerswap.nativeio", "org.layerswap.store.layers", "org.layerswap.source.layout",
             "org.layerswap.workload", "org.layerswap.replay", "org.layerswap.profiler", "org.layerswap.predictor.histogram",
             "org.layerswap.predictor.markov", "org.layerswap.predictor.encog", "org.layerswap.persistence", "org.layerswap.feedback",
-            "org.layerswap.fs.common", "org.layerswap.fs.overlay", "org.layerswap.fs.copy", "org.layerswap.swap", "org.layerswap.demo", "org.layerswap.routes");
+            "org.layerswap.fs.common", "org.layerswap.fs.overlay", "org.layerswap.fs.copy", "org.layerswap.swap", "org.layerswap.demo", "org.layerswap.routes",
+            "org.layerswap.metrics");
 
     @Configuration
     public Option[] config() {

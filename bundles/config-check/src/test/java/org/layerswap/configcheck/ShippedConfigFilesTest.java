@@ -29,6 +29,7 @@ import org.layerswap.predictor.encog.EncogPredictor;
 import org.layerswap.predictor.encog.EncogSettings;
 import org.layerswap.profiler.engine.ProfilerSettings;
 import org.layerswap.profiler.internal.ProfilerComponent;
+import org.layerswap.metrics.internal.MetricsConfig;
 import org.layerswap.routes.RoutesSettings;
 import org.layerswap.routes.internal.RoutesConfig;
 import org.layerswap.source.layout.internal.LayoutSourceComponent;
@@ -85,6 +86,7 @@ class ShippedConfigFilesTest {
                                 FeedbackSettings.defaults().controller(), FeedbackSettings.defaults().experiment())),
                 new Shipped("org.layerswap.fs", BackendSelectionComponent.Config.class,
                         List.of(CopyBackendComponent.Config.class, OverlayBackendComponent.Config.class), List.of()),
+                new Shipped("org.layerswap.metrics", MetricsConfig.class, List.of(), List.of()),
                 new Shipped("org.layerswap.persistence", PersistenceComponent.Config.class, List.of(),
                         List.of(PersistenceTuning.of(PersistenceSettings.defaults(Path.of("data"))))),
                 new Shipped("org.layerswap.predictor.encog", EncogPredictor.Config.class, List.of(),

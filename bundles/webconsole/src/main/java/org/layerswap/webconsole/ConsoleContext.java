@@ -34,6 +34,8 @@ public class ConsoleContext extends ServletContextHelper {
     /** Scripts using Basic auth prove same-origin intent with this header (browsers cannot send it cross-site). */
     static final String SCRIPT_HEADER = "X-Requested-By";
     static final String REQUEST_USER = "org.layerswap.webconsole.requestUser";
+    /** Served by the metrics bundle (Prometheus scrapes), which authenticates requests itself. */
+    static final String METRICS_PATH = "/metrics";
 
     private final JaasAuthenticator authenticator = new JaasAuthenticator("karaf");
 
@@ -49,6 +51,9 @@ public class ConsoleContext extends ServletContextHelper {
     public boolean handleSecurity(HttpServletRequest request, HttpServletResponse response) throws IOException {
         securityHeaders(response);
         String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (path.equals(METRICS_PATH)) {
+            return true; // the metrics bundle's servlet admits only its scrape token (a bearer token, not a login)
+        }
         if (path.equals("/login") || path.equals("/logout") || path.equals("/static/console.css")) {
             return true; // LoginServlet checks its own inputs
         }

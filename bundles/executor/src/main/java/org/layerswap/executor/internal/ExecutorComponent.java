@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.layerswap.api.ExecutionResult;
 import org.layerswap.api.FeedbackLoop;
+import org.layerswap.api.OperationsListener;
 import org.layerswap.api.FunctionExecutor;
 import org.layerswap.api.SwapManager;
 import org.layerswap.executor.BubblewrapSandbox;
@@ -91,6 +92,11 @@ public class ExecutorComponent implements FunctionExecutor {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile FeedbackLoop feedback;
 
+    /** Whiteboard {@link OperationsListener}s (metrics), told of every execution this service returns. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            fieldOption = org.osgi.service.component.annotations.FieldOption.UPDATE)
+    final List<OperationsListener> operationsListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private BubblewrapSandbox sandbox;
     private volatile FunctionRunner runner;
 
@@ -142,7 +148,15 @@ public class ExecutorComponent implements FunctionExecutor {
 
     @Override
     public ExecutionResult execute(String functionId, Map<String, String> inputParams) {
-        return runner.execute(functionId, inputParams);
+        ExecutionResult result = runner.execute(functionId, inputParams);
+        for (OperationsListener l : operationsListeners) {
+            try {
+                l.executionFinished(result);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(ExecutorComponent.class).warn("operations listener {} failed on execution {}", l, result.id(), e);
+            }
+        }
+        return result;
     }
 
     @Override

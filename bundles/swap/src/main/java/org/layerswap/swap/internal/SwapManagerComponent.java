@@ -16,6 +16,7 @@ import org.layerswap.api.LayerId;
 import org.layerswap.api.LayerSource;
 import org.layerswap.api.LayerSourceException;
 import org.layerswap.api.LayerStore;
+import org.layerswap.api.OperationsListener;
 import org.layerswap.api.FunctionDefinition;
 import org.layerswap.api.PrefetchRecord;
 import org.layerswap.api.RootLease;
@@ -23,6 +24,7 @@ import org.layerswap.api.SwapManager;
 import org.layerswap.api.SwapMode;
 import org.layerswap.api.SwapRecord;
 import org.layerswap.swap.CostModel;
+import org.layerswap.swap.SwapHistoryListener;
 import org.layerswap.swap.SwapManagerCore;
 import org.layerswap.swap.SwapSettings;
 import org.osgi.service.component.annotations.Activate;
@@ -137,6 +139,30 @@ public class SwapManagerComponent implements SwapManager {
         }
     };
 
+    /** Whiteboard {@link OperationsListener}s (metrics), told of every swap and fetch record through {@link #toOperations}. */
+    private final java.util.concurrent.CopyOnWriteArrayList<OperationsListener> operationsListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final SwapHistoryListener toOperations = new SwapHistoryListener() {
+        @Override
+        public void swapRecorded(SwapRecord record) {
+            operationsListeners.forEach(l -> l.swapRecorded(record));
+        }
+
+        @Override
+        public void prefetchRecorded(PrefetchRecord record) {
+            operationsListeners.forEach(l -> l.fetchRecorded(record));
+        }
+    };
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindOperationsListener(OperationsListener l) {
+        operationsListeners.add(l);
+    }
+
+    void unbindOperationsListener(OperationsListener l) {
+        operationsListeners.remove(l);
+    }
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindFeedback(FeedbackLoop f) {
@@ -162,6 +188,7 @@ public class SwapManagerComponent implements SwapManager {
         SwapManagerCore c = new SwapManagerCore(settings(config), profiler, store, null, System::currentTimeMillis);
         c.setFeedbackLoop(feedback);
         c.setMaxVariantsPerFunction(config.maxVariantsPerFunction());
+        c.addListener(toOperations);
         core = c;
         selection.addListener(backendListener);
         c.start();
