@@ -142,6 +142,37 @@ final class RunningAppliance implements AutoCloseable {
         return out;
     }
 
+    /**
+     * One HTTP/1.1 exchange with the plain HTTP listener over a socket bound to the given loopback
+     * source address (so a test's login failures count against an address of its own); the whole
+     * response.
+     */
+    String rawFrom(String source, String request) throws IOException {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.bind(new java.net.InetSocketAddress(source, 0));
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", httpPort), 5000);
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            try (InputStream in = s.getInputStream()) {
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    /** A GET of {@code path} with HTTP Basic {@code user:password} from the source address; the whole response. */
+    String basicFrom(String source, String path, String userColonPassword) throws IOException {
+        return rawFrom(source, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Basic "
+                + java.util.Base64.getEncoder().encodeToString(userColonPassword.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + "\r\n\r\n");
+    }
+
+    /** The status code of a raw HTTP response, as text (the whole response when it has none). */
+    static String statusOf(String response) {
+        String[] first = response.split("\r\n", 2)[0].split(" ");
+        return first.length > 1 ? first[1] : response;
+    }
+
     private void awaitHttp(String path, int seconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
