@@ -70,6 +70,9 @@ final class RunningAppliance implements AutoCloseable {
         append(home.resolve("etc/system.properties"), "karaf.shutdown.port=-1");
         append(home.resolve("etc/org.ops4j.pax.web.cfg"), "org.osgi.service.http.port.secure = " + ports[5]);
         append(home.resolve("etc/org.layerswap.routes.cfg"), "httpPort = " + ports[4]);
+        // the bundles come from the build's Maven repository (a private -Dmaven.repo.local too), as in ApplianceTestSupport
+        append(home.resolve("etc/org.ops4j.pax.url.mvn.cfg"), "org.ops4j.pax.url.mvn.localRepository = "
+                + System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository"));
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
                 .directory(home.toFile())
                 .redirectErrorStream(true)
