@@ -6,11 +6,8 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -148,28 +145,16 @@ public class ApplianceListenersIT {
     }
 
     private static String basicFrom(String source, String basic) throws IOException {
-        return rawFrom(source, "GET /layerswap/api/status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Basic "
-                + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)) + "\r\n\r\n");
+        return appliance.basicFrom(source, "/layerswap/api/status", basic);
     }
 
-    /** One HTTP/1.1 exchange over a socket bound to the given loopback source address; the whole response. */
     private static String rawFrom(String source, String request) throws IOException {
-        try (Socket s = new Socket()) {
-            s.bind(new InetSocketAddress(source, 0));
-            s.connect(new InetSocketAddress("127.0.0.1", appliance.httpPort), 5000);
-            s.setSoTimeout(30_000);
-            s.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
-            s.getOutputStream().flush();
-            try (InputStream in = s.getInputStream()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-        }
+        return appliance.rawFrom(source, request);
     }
 
     private static String statusOf(String response) {
         assertNotNull(response);
-        String[] first = response.split("\r\n", 2)[0].split(" ");
-        return first.length > 1 ? first[1] : response;
+        return RunningAppliance.statusOf(response);
     }
 
     /** Listening TCP sockets of this host's network namespace as {hex local address, hex port}. */

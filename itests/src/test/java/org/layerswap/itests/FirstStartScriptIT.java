@@ -41,11 +41,19 @@ public class FirstStartScriptIT {
     }
 
     private static Result secure(String listen) throws Exception {
+        return secure(listen, null);
+    }
+
+    private static Result secure(String listen, String jmxListen) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("sh", home.resolve("bin/layerswap-secure").toString(), home.resolve("etc").toString())
                 .redirectErrorStream(true);
         pb.environment().remove("LAYERSWAP_LISTEN");
         if (listen != null) {
             pb.environment().put("LAYERSWAP_LISTEN", listen);
+        }
+        pb.environment().remove("LAYERSWAP_JMX_LISTEN");
+        if (jmxListen != null) {
+            pb.environment().put("LAYERSWAP_JMX_LISTEN", jmxListen);
         }
         pb.environment().putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
         Process p = pb.start();
@@ -90,8 +98,9 @@ public class FirstStartScriptIT {
         assertEquals("8443", web.getProperty("org.osgi.service.http.port.secure"));
         assertEquals("true", web.getProperty("org.ops4j.pax.web.session.cookie.secure"));
         assertEquals("0.0.0.0", cfg("org.apache.karaf.shell.cfg").getProperty("sshHost"));
-        assertEquals("0.0.0.0", cfg("org.apache.karaf.management.cfg").getProperty("rmiRegistryHost"));
-        assertEquals("0.0.0.0", cfg("org.apache.karaf.management.cfg").getProperty("rmiServerHost"));
+        assertEquals("JMX/RMI has no TLS: opening the rest leaves it on loopback",
+                "127.0.0.1", cfg("org.apache.karaf.management.cfg").getProperty("rmiRegistryHost"));
+        assertEquals("127.0.0.1", cfg("org.apache.karaf.management.cfg").getProperty("rmiServerHost"));
         Path keystore = Path.of(web.getProperty("org.ops4j.pax.web.ssl.keystore"));
         assertEquals(home.resolve("etc/layerswap-https.p12"), keystore);
         for (Path secret : List.of(keystore, home.resolve("etc/org.ops4j.pax.web.cfg"), home.resolve("etc/layerswap-https.password"))) {
@@ -134,5 +143,26 @@ public class FirstStartScriptIT {
         Result bad = secure("0.0.0.0;touch /tmp/x");
         assertNotEquals(0, bad.exit());
         assertTrue(bad.out(), bad.out().contains("LAYERSWAP_LISTEN='0.0.0.0;touch /tmp/x' is not an address"));
+    }
+
+    /** JMX/RMI has no TLS: only the explicit LAYERSWAP_JMX_LISTEN exposes it, with a warning; a bad value is refused. */
+    @Test
+    public void jmxLeavesLoopbackOnlyWhenItsOwnSwitchNamesAnAddress() throws Exception {
+        Result explicit = secure("0.0.0.0", "0.0.0.0");
+        assertEquals(explicit.out(), 0, explicit.exit());
+        assertEquals("0.0.0.0", cfg("org.apache.karaf.management.cfg").getProperty("rmiRegistryHost"));
+        assertEquals("0.0.0.0", cfg("org.apache.karaf.management.cfg").getProperty("rmiServerHost"));
+        assertTrue(explicit.out(), explicit.out().contains("WARNING: JMX/RMI (no TLS) listens on 0.0.0.0"));
+
+        Result back = secure("0.0.0.0");
+        assertEquals(back.out(), 0, back.exit());
+        assertEquals("127.0.0.1", cfg("org.apache.karaf.management.cfg").getProperty("rmiRegistryHost"));
+        assertEquals("127.0.0.1", cfg("org.apache.karaf.management.cfg").getProperty("rmiServerHost"));
+        assertTrue(back.out(), !back.out().contains("WARNING: JMX"));
+
+        Result bad = secure(null, "0.0.0.0 -Dx");
+        assertNotEquals(0, bad.exit());
+        assertTrue(bad.out(), bad.out().contains("LAYERSWAP_JMX_LISTEN='0.0.0.0 -Dx' is not an address"));
+        assertEquals(0, secure(null).exit());
     }
 }

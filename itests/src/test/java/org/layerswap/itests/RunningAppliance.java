@@ -70,6 +70,9 @@ final class RunningAppliance implements AutoCloseable {
         append(home.resolve("etc/system.properties"), "karaf.shutdown.port=-1");
         append(home.resolve("etc/org.ops4j.pax.web.cfg"), "org.osgi.service.http.port.secure = " + ports[5]);
         append(home.resolve("etc/org.layerswap.routes.cfg"), "httpPort = " + ports[4]);
+        // the bundles come from the build's Maven repository (a private -Dmaven.repo.local too), as in ApplianceTestSupport
+        append(home.resolve("etc/org.ops4j.pax.url.mvn.cfg"), "org.ops4j.pax.url.mvn.localRepository = "
+                + System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository"));
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
                 .directory(home.toFile())
                 .redirectErrorStream(true)
@@ -140,6 +143,37 @@ final class RunningAppliance implements AutoCloseable {
             throw new IllegalStateException("bin/client '" + command + "' did not finish: " + out);
         }
         return out;
+    }
+
+    /**
+     * One HTTP/1.1 exchange with the plain HTTP listener over a socket bound to the given loopback
+     * source address (so a test's login failures count against an address of its own); the whole
+     * response.
+     */
+    String rawFrom(String source, String request) throws IOException {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.bind(new java.net.InetSocketAddress(source, 0));
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", httpPort), 5000);
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            try (InputStream in = s.getInputStream()) {
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    /** A GET of {@code path} with HTTP Basic {@code user:password} from the source address; the whole response. */
+    String basicFrom(String source, String path, String userColonPassword) throws IOException {
+        return rawFrom(source, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Basic "
+                + java.util.Base64.getEncoder().encodeToString(userColonPassword.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + "\r\n\r\n");
+    }
+
+    /** The status code of a raw HTTP response, as text (the whole response when it has none). */
+    static String statusOf(String response) {
+        String[] first = response.split("\r\n", 2)[0].split(" ");
+        return first.length > 1 ? first[1] : response;
     }
 
     private void awaitHttp(String path, int seconds) throws Exception {

@@ -65,19 +65,41 @@ class HostileIngestTest {
     static final Map<Integer, String> REASONS = Map.of(1, "characters exceeds 256", 2, "ahead of the clock",
             3, "line longer than maxLineChars 65536", 4, "control or unprintable character");
 
-    /** Generates the feed on the fly: never held whole by the test either. */
+    /**
+     * Generates the feed on the fly: never held whole by the test either. Lines are numbered globally from
+     * {@code startAfter + 1}; a valid event carries {@code BASE + its number} as timestamp.
+     */
     static final class Feed extends InputStream {
-        final Random random = new Random(14);
+        final Random random;
         final BitSet validLines = new BitSet();
         final Map<Integer, Integer> hostileByKind = new HashMap<>();
+        final long lastLine;
+        final int maxValid;
         long n;
         int valid;
         long bytes;
         byte[] current = new byte[0];
         int pos;
 
+        /** The whole hostile feed: lines until {@link #VALID} valid ones were written. */
+        Feed() {
+            this(0, Long.MAX_VALUE, VALID, 14);
+        }
+
+        /** Lines {@code startAfter + 1 .. startAfter + lines}, at most {@code maxValid} of them valid. */
+        Feed(long startAfter, long lines, int maxValid, long seed) {
+            this.n = startAfter;
+            this.lastLine = lines == Long.MAX_VALUE ? Long.MAX_VALUE : startAfter + lines;
+            this.maxValid = maxValid;
+            this.random = new Random(seed);
+        }
+
+        int hostile() {
+            return hostileByKind.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
         private boolean refill() {
-            if (valid >= VALID) {
+            if (valid >= maxValid || n >= lastLine) {
                 return false;
             }
             n++;
@@ -159,7 +181,7 @@ class HostileIngestTest {
                 assertEquals(feed.validLines, seen, "every valid event arrived");
             }
             assertEquals(0, duplicates.get());
-            int hostile = feed.hostileByKind.values().stream().mapToInt(Integer::intValue).sum();
+            int hostile = feed.hostile();
             assertEquals(hostile, t.rejected);
             List<DeadLetterRow> dl = persistence.deadLetters();
             assertEquals(hostile, dl.size(), "every refused event is dead-lettered");
@@ -184,12 +206,12 @@ class HostileIngestTest {
         }
     }
 
-    private static long usedHeap() {
+    static long usedHeap() {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /** Records the largest heap occupancy right after any collection (live data plus not yet collected old garbage). */
-    private static List<Runnable> listenToCollections(AtomicLong max) throws Exception {
+    static List<Runnable> listenToCollections(AtomicLong max) throws Exception {
         List<Runnable> undo = new ArrayList<>();
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             NotificationListener l = (notification, handback) -> {

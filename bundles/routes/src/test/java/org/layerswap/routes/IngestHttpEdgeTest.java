@@ -3,17 +3,11 @@ package org.layerswap.routes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -22,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.layerswap.testkit.Await;
+import org.layerswap.routes.LoopbackHttp.Answer;
 import org.layerswap.testkit.FakeProfiler;
 
 /**
@@ -62,76 +57,9 @@ class IngestHttpEdgeTest {
         context.stop();
     }
 
-    /**
-     * What the server answered, and how many body bytes the client had written when the answer's first byte arrived
-     * (Jetty then closes gracefully: it discards the rest of the upload unread, so the answer time is what counts).
-     */
-    record Answer(int status, String text, long bodyBytesWritten) {
-    }
-
-    /**
-     * Sends a POST with {@code headers} (each ending in CRLF) and a body of {@code bodyBytes} bytes repeating
-     * {@code unit} ({@code chunked}: without Content-Length); writing happens on its own thread so that a server
-     * answering early is seen at once.
-     */
+    /** A POST of {@code bodyBytes} bytes repeating {@code unit} ({@code chunked}: without Content-Length). */
     private Answer post(String headers, byte[] unit, long bodyBytes, boolean chunked) throws Exception {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            s.setSoTimeout(60_000);
-            OutputStream out = s.getOutputStream();
-            String head = "POST /ingest HTTP/1.1\r\n" + headers + "Connection: close\r\n"
-                    + (chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + bodyBytes + "\r\n") + "\r\n";
-            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            AtomicLong written = new AtomicLong();
-            Thread writer = new Thread(() -> {
-                try {
-                    long left = bodyBytes;
-                    byte[] block = new byte[64 * 1024 / unit.length * unit.length];
-                    for (int i = 0; i < block.length; i++) {
-                        block[i] = unit[i % unit.length];
-                    }
-                    while (left > 0) {
-                        int n = (int) Math.min(block.length, left);
-                        if (chunked) {
-                            out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                        }
-                        out.write(block, 0, n);
-                        if (chunked) {
-                            out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                        }
-                        written.addAndGet(n);
-                        left -= n;
-                    }
-                    if (chunked) {
-                        out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                    }
-                    out.flush();
-                } catch (IOException closedByServer) {
-                    // the server stopped reading: expected for refused bodies
-                }
-            }, "edge-test-writer");
-            writer.setDaemon(true);
-            writer.start();
-            InputStream in = s.getInputStream();
-            ByteArrayOutputStream reply = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            long writtenAtAnswer = -1;
-            try {
-                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                    if (writtenAtAnswer < 0) {
-                        writtenAtAnswer = written.get();
-                    }
-                    reply.write(buf, 0, n);
-                }
-            } catch (IOException reset) {
-                // a reset after the answer was read
-            }
-            s.close();
-            writer.join(30_000);
-            String text = reply.toString(StandardCharsets.UTF_8);
-            assertTrue(text.startsWith("HTTP/1.1 "), "no HTTP answer: " + text);
-            return new Answer(Integer.parseInt(text.substring(9, 12)), text, writtenAtAnswer);
-        }
+        return LoopbackHttp.post(port, headers, LoopbackHttp.repeating(unit, bodyBytes), chunked ? -1 : bodyBytes);
     }
 
     private Answer post(String headers, String body) throws Exception {

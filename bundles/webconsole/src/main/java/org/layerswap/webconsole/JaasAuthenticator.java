@@ -14,20 +14,19 @@ import javax.security.auth.callback.UnsupportedCallbackException;
 import javax.security.auth.login.LoginContext;
 import javax.security.auth.login.LoginException;
 
+import org.apache.karaf.jaas.boot.principal.ClientPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks credentials against a Karaf JAAS realm and returns the user's roles, behind a
- * {@link LoginThrottle}: the form login and HTTP Basic share one throttle per realm (a guesser
- * cannot switch between them to get more tries).
+ * Checks credentials against a Karaf JAAS realm and returns the user's roles. Throttling happens
+ * inside the realm ({@link ThrottledRealm}, {@link ThrottlingLoginModule}): the subject carries the
+ * client address as a {@link ClientPrincipal}, so the form login, HTTP Basic, SSH and the Felix
+ * console share one throttle (a guesser cannot switch between them to get more tries).
  */
 final class JaasAuthenticator {
 
     private static final Logger LOG = LoggerFactory.getLogger(JaasAuthenticator.class);
-
-    /** One throttle for every console entry point of this bundle (form, Basic). */
-    private static final LoginThrottle SHARED = new LoginThrottle(LoginThrottle.Policy.DEFAULT, System::nanoTime);
 
     /** Thrown instead of checking the password while the user or address is blocked. */
     static final class Throttled extends Exception {
@@ -46,43 +45,23 @@ final class JaasAuthenticator {
     }
 
     private final String realm;
-    private final LoginThrottle throttle;
 
     JaasAuthenticator(String realm) {
-        this(realm, SHARED);
-    }
-
-    JaasAuthenticator(String realm, LoginThrottle throttle) {
         this.realm = realm;
-        this.throttle = throttle;
     }
 
     /**
      * The user's role names, or empty when the credentials are wrong (the failure counts against
      * the user and the client address). Never logs the password.
      *
-     * @throws Throttled when the user or address is blocked; the realm is not asked
+     * @throws Throttled when the realm's throttle refused the login unchecked
      */
     Optional<Set<String>> login(String user, char[] password, String address) throws Throttled {
         if (user == null || user.isBlank() || password == null) {
             return Optional.empty();
         }
-        Duration blocked = throttle.blockedFor(user, address);
-        if (!blocked.isZero()) {
-            LOG.warn("console login for user '{}' from {} refused unchecked: throttled for {} s", user, address, blocked.toSeconds());
-            throw new Throttled(blocked);
-        }
-        Optional<Set<String>> roles = check(user, password);
-        if (roles.isPresent()) {
-            throttle.succeeded(user, address);
-        } else {
-            throttle.failed(user, address);
-        }
-        return roles;
-    }
-
-    private Optional<Set<String>> check(String user, char[] password) {
         Subject subject = new Subject();
+        subject.getPrincipals().add(new ClientPrincipal(ClientAddress.DASHBOARD, address == null ? "" : address));
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         // LoginContext loads Karaf's ProxyLoginModule by name through the context class loader
@@ -97,6 +76,8 @@ final class JaasAuthenticator {
                 }
             }
             return Optional.of(roles);
+        } catch (LoginThrottledException t) {
+            throw new Throttled(t.retryAfter());
         } catch (LoginException e) {
             LOG.info("console login refused for user '{}': {}", user, e.getMessage());
             return Optional.empty();

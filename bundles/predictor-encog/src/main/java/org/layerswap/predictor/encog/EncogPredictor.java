@@ -1,11 +1,7 @@
 package org.layerswap.predictor.encog;
 
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -70,6 +66,10 @@ public class EncogPredictor implements Predictor, AutoCloseable {
         @AttributeDefinition(description = "Network shape: FEED_FORWARD over lag features, or ELMAN (recurrent) over the per-minute sequence",
                 options = {@Option(label = "Feed-forward", value = "FEED_FORWARD"), @Option(label = "Elman", value = "ELMAN")})
         String networkType() default "FEED_FORWARD";
+
+        @AttributeDefinition(min = "1", description = "At most this many distinct function ids are kept to draw training samples from; "
+                + "the least recently seen are forgotten first, so a flood of new ids cannot grow the heap")
+        int maxTrackedFunctions() default 100_000;
     }
 
     /** What the trainer has achieved so far; {@code idle}: every enqueued item has been handled (or dropped). */
@@ -93,8 +93,7 @@ public class EncogPredictor implements Predictor, AutoCloseable {
 
     // observe-side state (guarded by observeLock)
     private final Object observeLock = new Object();
-    private final List<String> known = new ArrayList<>();
-    private final Set<String> knownSet = new HashSet<>();
+    private final KnownFunctions known;
     private Random sampling;
     private long observed;
 
@@ -125,6 +124,7 @@ public class EncogPredictor implements Predictor, AutoCloseable {
         this.settings = settings;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.sampling = new Random(settings.seed());
+        this.known = new KnownFunctions(settings.maxTrackedFunctions());
         this.buffer = new SampleBuffer(settings.maxSamples());
         this.trigger = new TraceTimeTrigger(settings.trainIntervalMillis());
         startIfBackground();
@@ -152,6 +152,9 @@ public class EncogPredictor implements Predictor, AutoCloseable {
                 trigger = new TraceTimeTrigger(next.trainIntervalMillis());
             }
             settings = next;
+        }
+        synchronized (observeLock) {
+            known.resize(next.maxTrackedFunctions());
         }
         startIfBackground();
     }
@@ -233,11 +236,9 @@ public class EncogPredictor implements Predictor, AutoCloseable {
         offer(q, new Mark(event.functionId(), event.timestampMillis()));
         String sampleFn = null;
         synchronized (observeLock) {
-            if (knownSet.add(event.functionId())) {
-                known.add(event.functionId());
-            }
+            known.seen(event.functionId());
             if (++observed % settings.sampleEvery() == 0) {
-                sampleFn = known.get(sampling.nextInt(known.size()));
+                sampleFn = known.random(sampling);
             }
         }
         if (sampleFn != null) {
@@ -397,6 +398,13 @@ public class EncogPredictor implements Predictor, AutoCloseable {
             }
         } catch (IllegalArgumentException e) {
             LOG.warn("Ignoring the stored Encog network ({}); training from scratch", e.getMessage());
+        }
+    }
+
+    /** Distinct function ids currently kept for sampling (at most {@code maxTrackedFunctions}). */
+    int trackedFunctions() {
+        synchronized (observeLock) {
+            return known.size();
         }
     }
 

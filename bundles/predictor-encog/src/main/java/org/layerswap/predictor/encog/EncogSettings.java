@@ -18,10 +18,13 @@ package org.layerswap.predictor.encog;
  * @param training            who drains the queue and runs the due rounds (see {@link Training})
  * @param network             the network's shape
  * @param seed                weight initialisation and sampling seed
+ * @param maxTrackedFunctions the predictor samples from at most this many distinct function ids, the least
+ *                            recently seen forgotten first ({@link KnownFunctions}): its memory stays bounded
+ *                            whatever ids the events name
  */
 public record EncogSettings(int queueCapacity, int sampleEvery, long trainIntervalMillis, int minNewSamples, int minSamples, int maxSamples,
                             int hiddenNeurons, int epochs, double requiredImprovement, Training training,
-                            NetworkKind network, long seed) {
+                            NetworkKind network, long seed, int maxTrackedFunctions) {
 
     /**
      * Who runs the trainer. The rounds themselves are the same in every mode: due at the same trace
@@ -44,6 +47,7 @@ public record EncogSettings(int queueCapacity, int sampleEvery, long trainInterv
         positive("maxSamples", maxSamples);
         positive("hiddenNeurons", hiddenNeurons);
         positive("epochs", epochs);
+        positive("maxTrackedFunctions", maxTrackedFunctions);
         if (trainIntervalMillis <= 0) {
             throw new IllegalArgumentException("trainIntervalMillis must be > 0, got " + trainIntervalMillis);
         }
@@ -67,7 +71,7 @@ public record EncogSettings(int queueCapacity, int sampleEvery, long trainInterv
     /** Live defaults: background trainer, a round every 60 min of trace time, feed-forward network. */
     public static EncogSettings defaults() {
         return new EncogSettings(65_536, 4, 3_600_000L, 1_000, 1_000, 20_000, 8, 150, 0.01, Training.BACKGROUND,
-                NetworkKind.FEED_FORWARD, 1L);
+                NetworkKind.FEED_FORWARD, 1L, 100_000);
     }
 
     /** The defaults, trained inline in trace time: what a replay uses (same schedule as live, deterministic). */
@@ -82,26 +86,31 @@ public record EncogSettings(int queueCapacity, int sampleEvery, long trainInterv
 
     public EncogSettings withTraining(Training v) {
         return new EncogSettings(queueCapacity, sampleEvery, trainIntervalMillis, minNewSamples, minSamples, maxSamples, hiddenNeurons,
-                epochs, requiredImprovement, v, network, seed);
+                epochs, requiredImprovement, v, network, seed, maxTrackedFunctions);
     }
 
     public EncogSettings withNetwork(NetworkKind v) {
         return new EncogSettings(queueCapacity, sampleEvery, trainIntervalMillis, minNewSamples, minSamples, maxSamples, hiddenNeurons,
-                epochs, requiredImprovement, training, v, seed);
+                epochs, requiredImprovement, training, v, seed, maxTrackedFunctions);
     }
 
     public EncogSettings withQueueCapacity(int v) {
         return new EncogSettings(v, sampleEvery, trainIntervalMillis, minNewSamples, minSamples, maxSamples, hiddenNeurons, epochs,
-                requiredImprovement, training, network, seed);
+                requiredImprovement, training, network, seed, maxTrackedFunctions);
     }
 
     public EncogSettings withSchedule(long intervalMillis, int minNewSamples, int minSamples, int epochs) {
         return new EncogSettings(queueCapacity, sampleEvery, intervalMillis, minNewSamples, minSamples, maxSamples, hiddenNeurons, epochs,
-                requiredImprovement, training, network, seed);
+                requiredImprovement, training, network, seed, maxTrackedFunctions);
     }
 
     public EncogSettings withSampleEvery(int v) {
         return new EncogSettings(queueCapacity, v, trainIntervalMillis, minNewSamples, minSamples, maxSamples, hiddenNeurons, epochs,
-                requiredImprovement, training, network, seed);
+                requiredImprovement, training, network, seed, maxTrackedFunctions);
+    }
+
+    public EncogSettings withMaxTrackedFunctions(int v) {
+        return new EncogSettings(queueCapacity, sampleEvery, trainIntervalMillis, minNewSamples, minSamples, maxSamples, hiddenNeurons,
+                epochs, requiredImprovement, training, network, seed, v);
     }
 }

@@ -64,7 +64,7 @@ public class EncogComponent implements Predictor {
         return new EncogSettings(c.queueCapacity(), c.sampleEvery(), c.trainIntervalMinutes() * 60_000L, d.minNewSamples(),
                 d.minSamples(),
                 d.maxSamples(), c.hiddenNeurons(), d.epochs(), d.requiredImprovement(), EncogSettings.Training.BACKGROUND,
-                NetworkKind.parse(c.networkType()), d.seed());
+                NetworkKind.parse(c.networkType()), d.seed(), c.maxTrackedFunctions());
     }
 
     @Deactivate

@@ -55,6 +55,11 @@ class EncogComponentTest {
             public String networkType() {
                 return kind;
             }
+
+            @Override
+            public int maxTrackedFunctions() {
+                return 1_234;
+            }
         };
     }
 
@@ -64,6 +69,7 @@ class EncogComponentTest {
         assertEquals(EncogSettings.Training.BACKGROUND, s.training());
         assertEquals(15 * 60_000L, s.trainIntervalMillis());
         assertEquals(NetworkKind.ELMAN, s.network());
+        assertEquals(1_234, s.maxTrackedFunctions());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> EncogComponent.settings(config(NetworkKind.ELMAN, 0)));
         assertTrue(e.getMessage().contains("trainIntervalMinutes"), e.getMessage());
