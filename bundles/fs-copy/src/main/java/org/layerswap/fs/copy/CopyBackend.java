@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.layerswap.fs.common.GenerationalBackend;
 import org.layerswap.fs.common.MountTable;
+import org.layerswap.fs.common.SandboxAccess;
 import org.layerswap.fs.common.Trees;
 import org.layerswap.nativeio.NativeIO;
 
@@ -57,7 +58,16 @@ public class CopyBackend extends GenerationalBackend {
      * @param copyPrefixes with {@code linkFiles}: path prefixes whose files are copied all the same
      */
     public CopyBackend(Path root, long graceMillis, boolean linkFiles, List<String> copyPrefixes) {
+        this(root, graceMillis, linkFiles, copyPrefixes, SandboxAccess.ROOT);
+    }
+
+    /**
+     * @param access the unprivileged host user sandboxes run as: owner of each farm's root directory, let
+     *               through the backend's directories ({@link SandboxAccess})
+     */
+    public CopyBackend(Path root, long graceMillis, boolean linkFiles, List<String> copyPrefixes, SandboxAccess access) {
         super(root, graceMillis);
+        sandboxAccess(access);
         this.linkFiles = linkFiles;
         List<String> p = new ArrayList<>();
         for (String s : copyPrefixes) {
@@ -77,14 +87,22 @@ public class CopyBackend extends GenerationalBackend {
         return NAME;
     }
 
-    @Override
-    public boolean isAvailable() {
-        return true;
-    }
+    private volatile String unavailable;
 
     @Override
+    public boolean isAvailable() {
+        return unavailableReason().isEmpty();
+    }
+
+    /** "" unless the sandbox user cannot reach trees under the root (checked once). */
+    @Override
     public String unavailableReason() {
-        return "";
+        String u = unavailable;
+        if (u == null) {
+            u = sandboxReachProblem();
+            unavailable = u;
+        }
+        return u;
     }
 
     public long filesLinked() {
@@ -107,6 +125,9 @@ public class CopyBackend extends GenerationalBackend {
         for (Path layer : layerDirs) {
             apply(layer, merged);
         }
+        Path top = layerDirs.get(layerDirs.size() - 1);
+        Files.setPosixFilePermissions(merged, Files.getPosixFilePermissions(top)); // the function's '/'
+        sandboxAccess().own(merged, nativeIo);
     }
 
     @Override
