@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Collaborators: {@link GenerationLayout} (names and files on disk), {@link CurrentLink} (the flip),
  * {@link BackendRecovery} (start-up recovery), {@link FunctionState} (per-function state, retirement),
- * {@link GenerationLease}. What stays here is compose/enter/remove and the reaper's scheduling.
+ * {@link GenerationLease}, {@link SandboxAccess} (who may pass through the directories). What stays here is
+ * compose/enter/remove and the reaper's scheduling; they share the per-function locking, which is why this class
+ * stays in one piece at a little over 500 lines.
  */
 public abstract class GenerationalBackend implements FilesystemBackend, AutoCloseable {
 

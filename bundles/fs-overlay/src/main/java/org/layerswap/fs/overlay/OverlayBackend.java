@@ -39,6 +39,11 @@ import org.layerswap.nativeio.NativeIO;
  * The generation's own mount ({@code current}) is then read-only and {@code composeKeepingWrites}
  * carries nothing. A function listed there keeps the earlier behaviour: its invocations share the
  * generation's writable upper, carried into the next generation by {@code composeKeepingWrites}.</li>
+ * <li>bounded uppers: {@code inv-<k>/} is a tmpfs of the function's {@link UpperLimits} size, so an
+ * invocation writes that many bytes (and files) and no more; the executor ends a run whose root is full
+ * as {@code DISK_EXHAUSTED};</li>
+ * <li>with a {@link SandboxAccess} user: every upper is that user's (the function's {@code /} is its own,
+ * files it writes are never root's), and the backend's directories let only that user's group through.</li>
  * </ul>
  * Teardown is umount2(MNT_DETACH).
  */

@@ -1,9 +1,9 @@
 package org.layerswap.fs.overlay;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
+import org.layerswap.api.config.ByteSizes;
 import org.layerswap.fs.common.SandboxAccess;
 
 /**
@@ -69,19 +69,10 @@ public record UpperLimits(long defaultBytes, Map<String, Long> functionBytes) {
         return new UpperLimits(Math.multiplyExact(defaultMb, MB), m);
     }
 
-    /** "64m" = 64 MiB; k, m, g suffixes (any case) or plain bytes. */
     static long bytes(String v) {
-        String s = v.toLowerCase(Locale.ROOT);
-        long unit = switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
-            case 'k' -> 1024L;
-            case 'm' -> MB;
-            case 'g' -> 1024 * MB;
-            default -> 1L;
-        };
-        String digits = unit == 1 ? s : s.substring(0, s.length() - 1).trim();
         try {
-            return Math.multiplyExact(Long.parseLong(digits), unit);
-        } catch (NumberFormatException | ArithmeticException e) {
+            return ByteSizes.parse(v);
+        } catch (NumberFormatException e) {
             throw new IllegalArgumentException("malformed size '" + v + "' (bytes, or a number with k, m or g)");
         }
     }
