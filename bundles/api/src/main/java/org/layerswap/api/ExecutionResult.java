@@ -32,7 +32,12 @@ public record ExecutionResult(long id, String functionId, Map<String, String> pa
         /** Ended by its memory limit (the kernel's OOM killer ran in its cgroup). Since 1.1. */
         OUT_OF_MEMORY,
         /** Ended because it reached its process/thread limit (a fork was refused in its cgroup). Since 1.1. */
-        PIDS_EXHAUSTED
+        PIDS_EXHAUSTED,
+        /**
+         * Ended because it filled the bytes (or files) it may write: the file system of its root, its own bounded
+         * upper layer, had no space left. Since 1.2.
+         */
+        DISK_EXHAUSTED
     }
 
     public ExecutionResult {

@@ -79,7 +79,9 @@ class ShippedConfigFilesTest {
     static Stream<Shipped> shipped() {
         return Stream.of(
                 new Shipped("org.layerswap.demo", DemoWorkloadComponent.Config.class, List.of(), List.of()),
-                new Shipped("org.layerswap.executor", ExecutorComponent.Config.class, List.of(),
+                // the filesystem backends read the sandbox host user from the executor's PID
+                new Shipped("org.layerswap.executor", ExecutorComponent.Config.class,
+                        List.of(org.layerswap.fs.common.BackendComponentSupport.SandboxHost.class),
                         List.of(SandboxSettings.defaults())),
                 new Shipped("org.layerswap.feedback", FeedbackComponent.Config.class, List.of(),
                         List.of(FeedbackSettings.defaults(), FeedbackSettings.defaults().objective(),

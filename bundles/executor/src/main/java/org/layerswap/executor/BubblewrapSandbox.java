@@ -47,6 +47,9 @@ import org.layerswap.api.ImageConfig;
  *   <li>its own {@link Cgroup} with memory, pids and CPU limits ({@link SandboxLimits}), joined by the
  *       launcher before bubblewrap starts ({@link SandboxProcess}); a run that hits the memory or pids limit is
  *       ended and reported as such; the group is removed after every run;</li>
+ *   <li>bubblewrap itself runs as the unprivileged {@link SandboxSettings#sandboxHostUid()} (not root), so the function's
+ *       uid maps onto that host user and every file it writes is that user's; a run whose root file system is
+ *       full (the invocation's bounded upper, {@link RootSpace}) is ended and reported as {@code DISK};</li>
  *   <li>the root bind-mounted read-write (writes land in the function's private upper layer), fresh
  *       {@code /proc}, a minimal {@code /dev}, a size-limited tmpfs {@code /tmp}; the environment is exactly the
  *       image's plus the invocation's parameters as {@code LS_PARAM_<NAME>} variables and as a JSON object on
@@ -186,18 +189,19 @@ public final class BubblewrapSandbox implements AutoCloseable {
         }
         SandboxSettings s = settings;
         try (Cgroup cgroup = cgroups.create(cgroupName("run"), s.limitsFor(functionId))) {
-            return run(cgroup, command(functionId, root, config, params), params, s.timeoutMillis());
+            return run(cgroup, RootSpace.of(root), command(functionId, root, config, params), params, s);
         } catch (IOException e) {
             return SandboxRun.notStarted("cannot create the sandbox's cgroup: " + e.getMessage());
         }
     }
 
-    private SandboxRun run(Cgroup cgroup, List<String> bwrapArgv, Map<String, String> params, long timeoutMillis)
+    private SandboxRun run(Cgroup cgroup, RootSpace space, List<String> bwrapArgv, Map<String, String> params, SandboxSettings s)
             throws IOException {
         long t0 = System.nanoTime();
         Process p;
         try {
-            p = new ProcessBuilder(SandboxProcess.launcher(seccompFilter(), cgroup.procsFiles(), bwrapArgv)).start();
+            p = new ProcessBuilder(SandboxProcess.launcher(seccompFilter(), cgroup.procsFiles(), s.sandboxHostUid(), s.sandboxHostGid(), bwrapArgv))
+                    .start();
         } catch (IOException e) {
             return SandboxRun.notStarted("cannot start " + settings.bwrap() + ": " + e.getMessage());
         }
@@ -206,13 +210,13 @@ public final class BubblewrapSandbox implements AutoCloseable {
         Future<Capture> err = pumps.submit(() -> capture(p.getErrorStream(), firstByte));
         // its own thread: a function that never reads stdin must not hold this slot past the timeout
         pumps.submit(() -> writeParams(p.getOutputStream(), params));
-        Ended ended = await(p, cgroup, t0 + timeoutMillis * 1_000_000);
+        Ended ended = await(p, cgroup, space, t0 + s.timeoutMillis() * 1_000_000);
         long end = System.nanoTime();
         if (ended != Ended.EXITED) {
             p.destroyForcibly(); // bwrap's death takes its pid namespace with it (--die-with-parent)
             cgroup.killAll();
         }
-        Cgroup.LimitHit limit = cgroup.limitHit(); // also after an exit: the OOM killer may have ended it
+        Cgroup.LimitHit limit = limitHit(cgroup, space); // also after an exit: the OOM killer may have ended it
         Capture o = collect(out);
         Capture e = collect(err);
         long first = firstByte.get() < 0 ? end : Math.min(firstByte.get(), end);
@@ -222,8 +226,14 @@ public final class BubblewrapSandbox implements AutoCloseable {
 
     private enum Ended { EXITED, TIMED_OUT, LIMIT }
 
-    /** Waits for the exit, the deadline or a cgroup limit hit, whichever comes first. */
-    private static Ended await(Process p, Cgroup cgroup, long deadlineNanos) {
+    /** A cgroup limit, else DISK when the root's file system is full, else NONE. */
+    private static Cgroup.LimitHit limitHit(Cgroup cgroup, RootSpace space) {
+        Cgroup.LimitHit hit = cgroup.limitHit();
+        return hit == Cgroup.LimitHit.NONE && space.full() ? Cgroup.LimitHit.DISK : hit;
+    }
+
+    /** Waits for the exit, the deadline, a cgroup limit hit or a full root, whichever comes first. */
+    private static Ended await(Process p, Cgroup cgroup, RootSpace space, long deadlineNanos) {
         try {
             while (true) {
                 long left = deadlineNanos - System.nanoTime();
@@ -233,7 +243,7 @@ public final class BubblewrapSandbox implements AutoCloseable {
                 if (p.waitFor(Math.min(left, POLL_MILLIS * 1_000_000), TimeUnit.NANOSECONDS)) {
                     return Ended.EXITED;
                 }
-                if (cgroup.limitHit() != Cgroup.LimitHit.NONE) {
+                if (limitHit(cgroup, space) != Cgroup.LimitHit.NONE) {
                     return Ended.LIMIT;
                 }
             }

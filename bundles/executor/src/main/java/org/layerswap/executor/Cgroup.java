@@ -22,7 +22,11 @@ import java.util.Map;
 public final class Cgroup implements AutoCloseable {
 
     /** A limit a sandbox ran into. */
-    public enum LimitHit { NONE, MEMORY, PIDS }
+    /**
+     * Which limit ended a run. {@code DISK} is not a cgroup limit: the sandbox reports it when the file system of the
+     * function's root is full ({@link RootSpace}); {@link #limitHit()} never answers it.
+     */
+    public enum LimitHit { NONE, MEMORY, PIDS, DISK }
 
     private static final long REMOVE_TIMEOUT_NANOS = 5_000_000_000L;
 

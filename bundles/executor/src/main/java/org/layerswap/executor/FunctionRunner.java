@@ -133,11 +133,14 @@ public final class FunctionRunner implements FunctionExecutor {
             Status status = !run.error().isEmpty() ? Status.NOT_RUN
                     : run.limit() == Cgroup.LimitHit.MEMORY ? Status.OUT_OF_MEMORY
                     : run.limit() == Cgroup.LimitHit.PIDS ? Status.PIDS_EXHAUSTED
+                    : run.limit() == Cgroup.LimitHit.DISK ? Status.DISK_EXHAUSTED
                     : run.timedOut() ? Status.TIMED_OUT : run.exitCode() == 0 ? Status.SUCCEEDED : Status.FAILED;
             String detail = switch (status) {
                 case NOT_RUN -> run.error();
                 case OUT_OF_MEMORY -> "ended by its memory limit of " + limits.memoryBytes() / SandboxLimits.MB + " MB (OOM kill)";
                 case PIDS_EXHAUSTED -> "ended on reaching its limit of " + limits.pids() + " processes";
+                case DISK_EXHAUSTED -> "ended on filling the " + RootSpace.of(lease.root()).totalBytes() / SandboxLimits.MB
+                        + " MB it may write (its root's file system is full)";
                 case TIMED_OUT -> "killed after the " + sandbox.settings().timeoutMillis() + " ms timeout";
                 case FAILED -> "exited with status " + run.exitCode();
                 case SUCCEEDED -> "";

@@ -75,16 +75,7 @@ public record SandboxLimits(long memoryBytes, int pids, double cpus, long tmpfsB
         return new SandboxLimits(memory, p, c, tmpfs);
     }
 
-    /** "64m" = 64 MiB; k, m, g suffixes (any case) or plain bytes. */
     static long bytes(String v) {
-        String s = v.toLowerCase(Locale.ROOT);
-        long unit = switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
-            case 'k' -> 1024L;
-            case 'm' -> MB;
-            case 'g' -> 1024 * MB;
-            default -> 1L;
-        };
-        String digits = unit == 1 ? s : s.substring(0, s.length() - 1);
-        return Math.multiplyExact(Long.parseLong(digits.trim()), unit);
+        return org.layerswap.api.config.ByteSizes.parse(v);
     }
 }

@@ -34,6 +34,9 @@ final class SandboxProbe {
         if (!Files.isExecutable(s.bwrap())) {
             return s.bwrap() + " is missing: install Debian's bubblewrap package (apt-get install bubblewrap)";
         }
+        if (!Files.isExecutable(SandboxProcess.SETPRIV)) {
+            return SandboxProcess.SETPRIV + " is missing: bubblewrap is started as an unprivileged user through util-linux's setpriv";
+        }
         if (!Files.isExecutable(SandboxProcess.SH)) {
             return SandboxProcess.SH + " is missing: the sandbox launcher needs a POSIX shell";
         }
@@ -73,7 +76,8 @@ final class SandboxProbe {
         SandboxSettings s = sandbox.settings();
         Process p;
         try {
-            p = new ProcessBuilder(SandboxProcess.launcher(sandbox.seccompFilter(), cgroup.procsFiles(), command()))
+            p = new ProcessBuilder(SandboxProcess.launcher(sandbox.seccompFilter(), cgroup.procsFiles(), s.sandboxHostUid(), s.sandboxHostGid(),
+                    command()))
                     .redirectErrorStream(true).start();
         } catch (IOException e) {
             return "cannot start " + s.bwrap() + ": " + e.getMessage();

@@ -16,9 +16,14 @@ import java.util.Map;
  * @param probeTimeoutMillis how long the activation probe (a trivial sandbox) may take
  * @param limits             every function's cgroup limits unless {@code functionLimits} says otherwise
  * @param functionLimits     function id to a spec overriding some of {@code limits}, e.g. {@code memory=1g,pids=32}
+ * @param sandboxHostUid            the unprivileged host uid bubblewrap runs as ({@code setpriv}): {@code uid} inside maps
+ *                           onto it, so every file a function writes is owned by it (never 0; the filesystem
+ *                           backends make each function's tree its own and let its group through their directories)
+ * @param sandboxHostGid            the host gid likewise (never 0)
  */
 public record SandboxSettings(Path bwrap, boolean isolateNetwork, long timeoutMillis, int maxOutputBytes, int uid, int gid,
-                              long probeTimeoutMillis, SandboxLimits limits, Map<String, String> functionLimits) {
+                              long probeTimeoutMillis, SandboxLimits limits, Map<String, String> functionLimits,
+                              int sandboxHostUid, int sandboxHostGid) {
 
     /** nobody/nogroup on Debian. */
     public static final int NOBODY = 65534;
@@ -37,6 +42,10 @@ public record SandboxSettings(Path bwrap, boolean isolateNetwork, long timeoutMi
         if (uid <= 0 || gid <= 0) {
             throw new IllegalArgumentException("functions never run as root: uid and gid must be > 0, got " + uid + ", " + gid);
         }
+        if (sandboxHostUid <= 0 || sandboxHostGid <= 0) {
+            throw new IllegalArgumentException("sandboxes never run as host root: sandboxHostUid and sandboxHostGid must be > 0, got "
+                    + sandboxHostUid + ", " + sandboxHostGid);
+        }
         if (limits == null) {
             throw new IllegalArgumentException("limits must be given");
         }
@@ -50,7 +59,13 @@ public record SandboxSettings(Path bwrap, boolean isolateNetwork, long timeoutMi
         }
     }
 
-    /** Defaults for everything but what is given: nobody, 10 s probe, {@link SandboxLimits#defaults()}. */
+    /** Host user nobody/nogroup. */
+    public SandboxSettings(Path bwrap, boolean isolateNetwork, long timeoutMillis, int maxOutputBytes, int uid, int gid,
+                           long probeTimeoutMillis, SandboxLimits limits, Map<String, String> functionLimits) {
+        this(bwrap, isolateNetwork, timeoutMillis, maxOutputBytes, uid, gid, probeTimeoutMillis, limits, functionLimits, NOBODY, NOBODY);
+    }
+
+    /** Defaults for everything but what is given: nobody inside and on the host, 10 s probe, {@link SandboxLimits#defaults()}. */
     public SandboxSettings(Path bwrap, boolean isolateNetwork, long timeoutMillis, int maxOutputBytes) {
         this(bwrap, isolateNetwork, timeoutMillis, maxOutputBytes, NOBODY, NOBODY, 10_000, SandboxLimits.defaults(), Map.of());
     }
@@ -61,11 +76,17 @@ public record SandboxSettings(Path bwrap, boolean isolateNetwork, long timeoutMi
 
     public SandboxSettings withLimits(SandboxLimits defaults, Map<String, String> perFunction) {
         return new SandboxSettings(bwrap, isolateNetwork, timeoutMillis, maxOutputBytes, uid, gid, probeTimeoutMillis, defaults,
-                perFunction);
+                perFunction, sandboxHostUid, sandboxHostGid);
     }
 
     public SandboxSettings withProbeTimeoutMillis(long millis) {
-        return new SandboxSettings(bwrap, isolateNetwork, timeoutMillis, maxOutputBytes, uid, gid, millis, limits, functionLimits);
+        return new SandboxSettings(bwrap, isolateNetwork, timeoutMillis, maxOutputBytes, uid, gid, millis, limits, functionLimits,
+                sandboxHostUid, sandboxHostGid);
+    }
+
+    public SandboxSettings withHostUser(int newHostUid, int newHostGid) {
+        return new SandboxSettings(bwrap, isolateNetwork, timeoutMillis, maxOutputBytes, uid, gid, probeTimeoutMillis, limits,
+                functionLimits, newHostUid, newHostGid);
     }
 
     /** The limits one function runs under. */

@@ -93,11 +93,11 @@ class BubblewrapSandboxTest {
 
     @Test
     void functionsHaveNoNetworkAndWriteOnlyIntoTheirRoot() throws IOException {
-        TestRoots.script(root, "cat /proc/net/dev | tail -n +3 | wc -l\necho data > /fn/out.txt\nls /\n");
+        TestRoots.script(root, "cat /proc/net/dev | tail -n +3 | wc -l\necho data > /out.txt\nls /\n");
         SandboxRun r = sandbox.run("net", root, HANDLER, Map.of());
         assertEquals(0, r.exitCode(), r.stderr());
         assertEquals("1", r.stdout().lines().findFirst().orElseThrow().trim(), "only the loopback device: " + r.stdout());
-        assertEquals("data\n", Files.readString(root.resolve("fn/out.txt")), "writes go to the bound root");
+        assertEquals("data\n", Files.readString(root.resolve("out.txt")), "writes go to the bound root");
     }
 
     @Test

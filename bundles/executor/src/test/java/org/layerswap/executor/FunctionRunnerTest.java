@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +23,12 @@ import org.layerswap.api.FunctionLayerMap;
 import org.layerswap.api.InvocationOutcome;
 import org.layerswap.api.InvocationPlan;
 import org.layerswap.api.LayerId;
+import org.layerswap.api.FilesystemBackend;
 import org.layerswap.api.RootLease;
 import org.layerswap.api.SwapManager;
+import org.layerswap.fs.common.SandboxAccess;
+import org.layerswap.fs.overlay.OverlayBackend;
+import org.layerswap.fs.overlay.UpperLimits;
 import org.layerswap.api.SwapMode;
 import org.layerswap.api.SwapRecord;
 
@@ -52,14 +57,24 @@ class FunctionRunnerTest {
         }
     };
 
-    /** Defines "fn" (one layer); enter() waits 30 ms "for layers" or fails when told to. */
+    /**
+     * Defines "fn" (one layer); enter() waits 30 ms "for layers" or fails when told to. Its root is one fixed tree,
+     * or, with a backend, each lease's own tree from {@code backend.enter("fn")}.
+     */
     final class OneRootSwapManager implements SwapManager {
         final Path root;
+        final FilesystemBackend backend;
         IOException enterFailure;
         int leasesOpen;
 
         OneRootSwapManager(Path root) {
             this.root = root;
+            this.backend = null;
+        }
+
+        OneRootSwapManager(FilesystemBackend backend) {
+            this.root = null;
+            this.backend = backend;
         }
 
         @Override
@@ -79,6 +94,7 @@ class FunctionRunnerTest {
             if (enterFailure != null) {
                 throw enterFailure;
             }
+            RootLease own = backend == null ? null : backend.enter("fn");
             leasesOpen++;
             return new RootLease() {
                 @Override
@@ -88,7 +104,7 @@ class FunctionRunnerTest {
 
                 @Override
                 public Path root() {
-                    return root;
+                    return own == null ? root : own.root();
                 }
 
                 @Override
@@ -108,6 +124,9 @@ class FunctionRunnerTest {
 
                 @Override
                 public void close() {
+                    if (own != null) {
+                        own.close();
+                    }
                     leasesOpen--;
                 }
             };
@@ -222,5 +241,36 @@ class FunctionRunnerTest {
         assertEquals(ExecutionResult.Status.SUCCEEDED, fine.status(), fine.toString());
         assertTrue(outcomes.get(0).error() && outcomes.get(1).error(), "the feedback loop counts limit hits as errors");
         assertEquals(0, swap.leasesOpen);
+    }
+
+    @Test
+    void aFunctionThatFillsItsUpperEndsAsDiskExhaustedPromptlyAndTheNextRunsOnAFreshUpper() throws IOException {
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        Path layer = TestRoots.busyboxRoot(Files.createDirectories(dir.resolve("layers")).resolve("base"));
+        TestRoots.script(layer, """
+                case "$LS_PARAM_MODE" in
+                  fill) head -c 67108864 /dev/zero > /big; echo "head $?"; sleep 15 ;;
+                  *) ls /big 2>/dev/null; echo fine ;;
+                esac
+                """);
+        try (OverlayBackend backend = new OverlayBackend(dir.resolve("fs"), 0, java.util.Set.of(),
+                new UpperLimits(8 * UpperLimits.MB, Map.of()), new SandboxAccess(SandboxSettings.NOBODY, SandboxSettings.NOBODY))) {
+            assertEquals("", backend.unavailableReason());
+            backend.compose("fn", List.of(layer));
+            OneRootSwapManager swap = new OneRootSwapManager(backend);
+            FunctionRunner runner = new FunctionRunner(swap, () -> feedback,
+                    new BubblewrapSandbox(new SandboxSettings(TestRoots.BWRAP, true, 20_000, 1024)), new FunctionRunner.Limits(1_000, 2, 10));
+            long t0 = System.nanoTime();
+            ExecutionResult full = runner.execute("fn", Map.of("mode", "fill"));
+            long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+            assertEquals(ExecutionResult.Status.DISK_EXHAUSTED, full.status(), full.toString());
+            assertEquals("ended on filling the 8 MB it may write (its root's file system is full)", full.detail());
+            assertTrue(seconds < 10, "ended when its upper filled, not at the function's own 15 s sleep: " + seconds + " s");
+            assertTrue(outcomes.get(0).error(), "the feedback loop counts it as an error");
+            ExecutionResult next = runner.execute("fn", Map.of());
+            assertEquals(ExecutionResult.Status.SUCCEEDED, next.status(), next.toString());
+            assertEquals("fine\n", next.stdout(), "a fresh upper: the 8 MB of the last run are gone");
+            assertEquals(0, swap.leasesOpen);
+        }
     }
 }

@@ -18,6 +18,12 @@ class SandboxProbeTest {
     @TempDir
     Path dir;
 
+    /** bubblewrap runs as the unprivileged host user: a fake one must be reachable and executable by it. */
+    private void executableByTheHostUser(Path fake) throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
     @Test
     void theProbePassesHereWithEveryRestrictionAFunctionGets() {
         TestRoots.requireTools();
@@ -30,7 +36,7 @@ class SandboxProbeTest {
     @Test
     void aHangingBubblewrapFailsTheProbeAtItsTimeout() throws IOException {
         Path fake = Files.writeString(dir.resolve("bwrap"), "#!/bin/sh\nexec sleep 38.25\n");
-        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
+        executableByTheHostUser(fake);
         try (BubblewrapSandbox s = new BubblewrapSandbox(new SandboxSettings(fake, true, 1000, 10).withProbeTimeoutMillis(300))) {
             String reason = assertTimeoutPreemptively(Duration.ofSeconds(8), s::unavailableReason);
             assertEquals("bubblewrap did not finish a trivial sandbox within 300 ms", reason);
@@ -51,7 +57,7 @@ class SandboxProbeTest {
     @Test
     void aBubblewrapThatCannotMakeTheSandboxIsReportedWithItsOutput() throws IOException {
         Path fake = Files.writeString(dir.resolve("bwrap"), "#!/bin/sh\necho 'bwrap: No permissions to creating new namespace' >&2\nexit 1\n");
-        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
+        executableByTheHostUser(fake);
         try (BubblewrapSandbox s = new BubblewrapSandbox(new SandboxSettings(fake, true, 1000, 10))) {
             String reason = s.unavailableReason();
             assertTrue(reason.startsWith("bubblewrap cannot create the sandbox (exit 1): bwrap: No permissions to creating new namespace"),

@@ -24,15 +24,17 @@ class SandboxProcessTest {
     }
 
     @Test
-    void theLauncherWritesItsPidIntoEachGroupThenExecsWithTheFilterOnFd3() throws Exception {
+    void theLauncherWritesItsPidIntoEachGroupThenExecsAsTheHostUserWithTheFilterOnFd3() throws Exception {
         Path filter = Files.writeString(dir.resolve("filter"), "BPF");
         Path a = Files.createFile(dir.resolve("a.procs"));
         Path b = Files.createFile(dir.resolve("b.procs"));
-        Process p = start(SandboxProcess.launcher(filter, List.of(a, b), List.of("/bin/sh", "-c", "echo $$; cat <&3")));
+        Process p = start(SandboxProcess.launcher(filter, List.of(a, b), 4242, 4343,
+                List.of("/bin/sh", "-c", "echo $$; cat <&3; echo; id -u; id -G; grep CapEff /proc/self/status")));
         List<String> out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         assertEquals(0, p.waitFor());
         String pid = Long.toString(p.pid());
-        assertEquals(List.of(pid, "BPF"), out, "exec keeps the launcher's pid; fd 3 reads the filter");
+        assertEquals(List.of(pid, "BPF", "4242", "4343", "CapEff:\t0000000000000000"), out,
+                "exec keeps the launcher's pid; fd 3 reads the root-only filter; the command runs as the host user, no root");
         assertEquals(pid + "\n", Files.readString(a));
         assertEquals(pid + "\n", Files.readString(b));
     }
@@ -41,7 +43,7 @@ class SandboxProcessTest {
     void aGroupThatCannotBeJoinedStopsTheLaunchBeforeTheCommandRuns() throws Exception {
         Path filter = Files.writeString(dir.resolve("filter"), "BPF");
         Path ran = dir.resolve("ran");
-        Process p = start(SandboxProcess.launcher(filter, List.of(dir.resolve("no/such/group/cgroup.procs")),
+        Process p = start(SandboxProcess.launcher(filter, List.of(dir.resolve("no/such/group/cgroup.procs")), 65534, 65534,
                 List.of("/bin/sh", "-c", "echo yes > " + ran)));
         p.getInputStream().readAllBytes();
         assertEquals(SandboxProcess.LAUNCH_FAILED, p.waitFor());

@@ -32,6 +32,12 @@ public final class NativeIO {
     public static final long MS_BIND = 4096L;
     public static final int ENODATA = 61;
     public static final int EPERM = 1;
+    public static final int EXDEV = 18;
+    public static final int EINVAL = 22;
+    public static final int ENOTTY = 25;
+    public static final int EOPNOTSUPP = 95;
+    /** {@code _IOW(0x94, 9, int)}: share the source descriptor's extents with the destination (linux/fs.h). */
+    static final long FICLONE = 0x40049409L;
 
     /** The overlay whiteout xattr marking a directory opaque. */
     public static final String OVERLAY_OPAQUE_XATTR = "trusted.overlay.opaque";
@@ -191,6 +197,61 @@ public final class NativeIO {
         if (rc != 0) {
             throw failure(runtime.getLastError(), "renameat2(flags=" + flags + ")", from + " -> " + to);
         }
+    }
+
+    /**
+     * Space of the file system holding {@code path} ({@code statvfs(3)}): through an overlay mount this is the
+     * file system of its upper layer.
+     */
+    public FileSystemSpace statvfs(Path path) throws IOException {
+        long[] b = new long[14];
+        check(libc.statvfs(path.toString(), b), "statvfs", path);
+        long frsize = b[1] == 0 ? b[0] : b[1];
+        return new FileSystemSpace(b[2] * frsize, b[4] * frsize, b[5], b[7]);
+    }
+
+    /**
+     * Creates {@code dst} (exclusively, never through a symlink, with {@code mode}'s rwx bits) as a reflink of
+     * {@code src}: {@code ioctl(FICLONE)} shares the source's extents, copy-on-write (btrfs, xfs with reflink,
+     * bcachefs, ...). Returns false, with {@code dst} not left behind, when the file system refuses to clone
+     * (EOPNOTSUPP, EXDEV, EINVAL, ENOTTY: tmpfs, ext4, different file systems): the caller then copies the bytes.
+     * Any other failure is thrown.
+     */
+    public boolean reflink(Path src, Path dst, int mode) throws IOException {
+        int in = libc.openat(AT_FDCWD, src.toString(), FdOps.O_RDONLY | FdOps.O_NOFOLLOW | FdOps.O_CLOEXEC, 0);
+        if (in < 0) {
+            throw failure(runtime.getLastError(), "open", src.toString());
+        }
+        try {
+            int out = libc.openat(AT_FDCWD, dst.toString(), FdOps.O_WRONLY | FdOps.O_CREAT | FdOps.O_EXCL | FdOps.O_NOFOLLOW
+                    | FdOps.O_CLOEXEC, mode & 0777);
+            if (out < 0) {
+                throw failure(runtime.getLastError(), "create", dst.toString());
+            }
+            int errno = 0;
+            try {
+                if (libc.ioctl(out, FICLONE, in) != 0) {
+                    errno = runtime.getLastError();
+                }
+            } finally {
+                libc.close(out);
+            }
+            if (errno == 0) {
+                return true;
+            }
+            libc.unlinkat(AT_FDCWD, dst.toString(), 0);
+            if (refusesClone(errno)) {
+                return false;
+            }
+            throw failure(errno, "ioctl(FICLONE) from " + src, dst.toString());
+        } finally {
+            libc.close(in);
+        }
+    }
+
+    /** The errno values with which a file system says "no reflink here" (not a real I/O failure). */
+    static boolean refusesClone(int errno) {
+        return errno == EOPNOTSUPP || errno == EXDEV || errno == EINVAL || errno == ENOTTY;
     }
 
     /** The C library's message for an errno value. */

@@ -139,8 +139,8 @@ class VariantRootsOverlayTest {
             assertNotEquals(a.root(), b.root());
             Files.writeString(a.root().resolve("data/out.txt"), "written by a");
             assertFalse(Files.exists(b.root().resolve("data/out.txt")), "writes stay in their own root");
-            assertEquals(6, MountTable.read().countUnder(root),
-                    "one root per variant and the function's own root, and each of the 3 invocations' own overlay");
+            assertEquals(9, MountTable.read().countUnder(root),
+                    "one root per variant and the function's own root, and each of the 3 invocations' own overlay on its own tmpfs");
             assertEquals(2, core.variantRoots("thumb").size(), "over the bound of 1 while both variants are in use");
         } finally {
             leases.forEach(RootLease::close);

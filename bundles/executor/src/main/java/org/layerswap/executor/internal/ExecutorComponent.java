@@ -84,6 +84,14 @@ public class ExecutorComponent implements FunctionExecutor {
         @AttributeDefinition(description = "Per-function overrides: <function id>=<limits>, several separated by ';', "
                 + "e.g. thumbnail=memory=512m,pids=64,cpus=0.5,tmpfs=16m;resize=pids=32")
         String functionLimits() default "";
+
+        @AttributeDefinition(description = "The unprivileged host uid bubblewrap runs as: files functions write are owned by it "
+                + "(never 0). The filesystem backends read it from here too")
+        int sandboxHostUid() default SandboxSettings.NOBODY;
+
+        @AttributeDefinition(description = "The unprivileged host gid bubblewrap runs as (never 0); the backends let this group "
+                + "through their directories")
+        int sandboxHostGid() default SandboxSettings.NOBODY;
     }
 
     @Reference
@@ -103,7 +111,8 @@ public class ExecutorComponent implements FunctionExecutor {
     static SandboxSettings settings(Config c) {
         SandboxLimits limits = new SandboxLimits(c.memoryMb() * SandboxLimits.MB, c.pids(), c.cpus(), c.tmpfsMb() * SandboxLimits.MB);
         return new SandboxSettings(Path.of(c.bwrap()), c.isolateNetwork(), c.timeoutMillis(), c.maxOutputBytes(), c.uid(), c.gid(),
-                c.probeTimeoutMillis(), limits, SandboxSettings.parseFunctionLimits(new String[] {c.functionLimits()}));
+                c.probeTimeoutMillis(), limits, SandboxSettings.parseFunctionLimits(new String[] {c.functionLimits()}),
+                c.sandboxHostUid(), c.sandboxHostGid());
     }
 
     static FunctionRunner.Limits limits(Config c) {

@@ -42,7 +42,14 @@ final class Pipeline implements AutoCloseable {
         this.dir = dir;
         source = new RegistryClient(RegistrySettings.of(registryUrl));
         store = new FileLayerStore(StoreSettings.of(Files.createDirectories(dir.resolve("layers")), 8L << 30), source);
-        backend = new OverlayBackend(Files.createDirectories(dir.resolve("fs")), 200);
+        // sandboxes run as nobody on the host: they reach their roots through dir and its parent (a test's or the
+        // benchmark's temporary directory), made passable for others
+        for (Path d : List.of(dir, dir.toAbsolutePath().getParent())) {
+            Files.setPosixFilePermissions(d, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        }
+        backend = new OverlayBackend(Files.createDirectories(dir.resolve("fs")), 200, java.util.Set.of(),
+                org.layerswap.fs.overlay.UpperLimits.defaults(),
+                new org.layerswap.fs.common.SandboxAccess(SandboxSettings.NOBODY, SandboxSettings.NOBODY));
         profiler = new ProfilerEngine(ProfilerSettings.defaults(), new HistogramPredictor());
         swap = new SwapManagerCore(SwapSettings.DEFAULT, profiler, store, backend, System::currentTimeMillis);
         swap.start();

@@ -13,6 +13,10 @@ class ExecutorComponentTest {
 
     /** The Metatype defaults, with the per-function overrides and uid given. */
     static ExecutorComponent.Config config(int uid, String functionLimits) {
+        return config(uid, functionLimits, SandboxSettings.NOBODY);
+    }
+
+    static ExecutorComponent.Config config(int uid, String functionLimits, int hostUid) {
         return new ExecutorComponent.Config() {
             @Override public Class<? extends Annotation> annotationType() { return ExecutorComponent.Config.class; }
             @Override public String bwrap() { return "/usr/bin/bwrap"; }
@@ -30,6 +34,8 @@ class ExecutorComponentTest {
             @Override public double cpus() { return 1.0; }
             @Override public long tmpfsMb() { return 64; }
             @Override public String functionLimits() { return functionLimits; }
+            @Override public int sandboxHostUid() { return hostUid; }
+            @Override public int sandboxHostGid() { return SandboxSettings.NOBODY; }
         };
     }
 
@@ -40,11 +46,15 @@ class ExecutorComponentTest {
         assertEquals(1024 * SandboxLimits.MB, s.limitsFor("thumb").memoryBytes());
         assertEquals(8, s.limitsFor("tiny").pids());
         assertEquals(SandboxSettings.NOBODY, s.uid());
+        assertEquals(SandboxSettings.NOBODY, s.sandboxHostUid(), "bubblewrap runs as nobody on the host by default");
     }
 
     @Test
     void aConfigurationThatWouldRunFunctionsAsRootOrWithBadLimitsIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> ExecutorComponent.settings(config(0, "")));
+        assertEquals("sandboxes never run as host root: sandboxHostUid and sandboxHostGid must be > 0, got 0, 65534",
+                assertThrows(IllegalArgumentException.class,
+                        () -> ExecutorComponent.settings(config(SandboxSettings.NOBODY, "", 0))).getMessage());
         assertEquals("limits of function 'f': unknown limit 'disk' (keys: memory, pids, cpus, tmpfs)",
                 assertThrows(IllegalArgumentException.class,
                         () -> ExecutorComponent.settings(config(SandboxSettings.NOBODY, "f=disk=1g"))).getMessage());

@@ -22,6 +22,31 @@ public abstract class BackendComponentSupport<B extends GenerationalBackend> imp
 
     private static final Logger LOG = LoggerFactory.getLogger(BackendComponentSupport.class);
 
+    /**
+     * The executor's configuration PID: backend components read {@code sandboxHostUid}/{@code sandboxHostGid}
+     * from it too (DS merges both PIDs), so the owner of the functions' trees is always the user the executor
+     * starts sandboxes as.
+     */
+    public static final String EXECUTOR_PID = "org.layerswap.executor";
+    /** The default sandbox host user and group: nobody/nogroup (Debian). */
+    public static final int SANDBOX_HOST_ID = 65534;
+
+    /**
+     * The keys a backend component reads from the executor's PID (a second component property type of its
+     * activate method): the unprivileged host user sandboxes run as.
+     */
+    public @interface SandboxHost {
+        /** The host uid sandboxes run as: owner of every function's tree */
+        int sandboxHostUid() default SANDBOX_HOST_ID;
+
+        /** The host gid sandboxes run as: the one group let through the backend's directories */
+        int sandboxHostGid() default SANDBOX_HOST_ID;
+    }
+
+    protected static SandboxAccess access(SandboxHost h) {
+        return new SandboxAccess(h.sandboxHostUid(), h.sandboxHostGid());
+    }
+
     private volatile B backend;
     private String settings;
 

@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Collaborators: {@link GenerationLayout} (names and files on disk), {@link CurrentLink} (the flip),
  * {@link BackendRecovery} (start-up recovery), {@link FunctionState} (per-function state, retirement),
- * {@link GenerationLease}. What stays here is compose/enter/remove and the reaper's scheduling.
+ * {@link GenerationLease}, {@link SandboxAccess} (who may pass through the directories). What stays here is
+ * compose/enter/remove and the reaper's scheduling; they share the per-function locking, which is why this class
+ * stays in one piece at a little over 500 lines.
  */
 public abstract class GenerationalBackend implements FilesystemBackend, AutoCloseable {
 
@@ -60,6 +62,7 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
     private final CurrentLink currentLink;
     private volatile boolean closed;
     private final AtomicLong generationsDestroyed = new AtomicLong();
+    private volatile SandboxAccess access = SandboxAccess.ROOT;
 
     /**
      * @param root        backend directory (created); must not contain ':' ',' or '\' (overlay option syntax)
@@ -132,6 +135,23 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
         }
     }
 
+    /**
+     * Who sandboxes run as on the host (set by the subclass's constructor, before any use): the backend's
+     * directories let that user's group through and each function's tree is that user's; see {@link SandboxAccess}.
+     */
+    protected void sandboxAccess(SandboxAccess a) {
+        this.access = java.util.Objects.requireNonNull(a);
+    }
+
+    public SandboxAccess sandboxAccess() {
+        return access;
+    }
+
+    /** "" when sandboxes (running as {@link #sandboxAccess()}) can reach trees under the root, else why not. */
+    protected String sandboxReachProblem() {
+        return access.prepareRoot(root, nativeIo);
+    }
+
     // ---- subclass hooks -------------------------------------------------------------------------
 
     /**
@@ -186,6 +206,7 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
                 }
                 try {
                     GenerationLayout.createPrivateDirectory(g.dir);
+                    access.grantTraversal(g.dir, nativeIo);
                     GenerationLayout.writeLayers(g.dir, dirs);
                     build(g, dirs, keepWrites ? prev : null);
                     currentLink.flip(st.dir, g.dir); // only a fully built generation is ever flipped in: current implies complete
@@ -369,6 +390,12 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
     public RecoveryReport recover() throws IOException {
         checkOpen();
         RecoveryReport r = new BackendRecovery(this).run(st -> functions.put(st.id, st));
+        for (FunctionState st : functions.values()) { // recovery made the kept directories 0700 again
+            Generation g = st.current;
+            for (Path d : g == null ? List.<Path>of() : List.of(root, st.dir, g.dir)) {
+                access.grantTraversal(d, nativeIo);
+            }
+        }
         if (r.adopted() + r.rebuilt() + r.removedGenerations() + r.unmounted() + r.removedFunctions() > 0 || !r.problems().isEmpty()) {
             log.info("{} backend recovery under {}: {}", name(), root, r);
         }
@@ -393,6 +420,8 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
                 Path dir = root.resolve(GenerationLayout.dirName(id));
                 try {
                     GenerationLayout.ensurePrivateDirectory(dir);
+                    access.grantTraversal(root, nativeIo);
+                    access.grantTraversal(dir, nativeIo);
                     GenerationLayout.writeFunctionId(dir, id);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
@@ -17,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.layerswap.fs.common.GenerationalBackend;
 import org.layerswap.fs.common.MountTable;
+import org.layerswap.fs.common.SandboxAccess;
 import org.layerswap.fs.common.Trees;
 import org.layerswap.nativeio.NativeIO;
 
@@ -26,7 +26,8 @@ import org.layerswap.nativeio.NativeIO;
  * directory carrying {@code trusted.overlay.opaque=y} hides the lower directory's contents).
  *
  * <p>Isolation (a hostile function must not reach shared layers or other functions): by default every
- * regular file is <em>copied</em> into the generation, so a function's writes stay in its own farm and
+ * regular file is <em>copied</em> into the generation (a reflink where the file system shares extents
+ * copy-on-write, btrfs or xfs; the bytes elsewhere: {@link FileCopier}), so a function's writes stay in its own farm and
  * never reach the store's layer tree or another function's root. Copies lose setuid/setgid bits (there
  * is no {@code nosuid} mount to neutralise them, unlike the overlay backend) and device nodes of a layer
  * are never recreated (only whiteouts are applied). The generation directory is 0700.
@@ -50,13 +51,23 @@ public class CopyBackend extends GenerationalBackend {
     private final List<String> copyPrefixes;
     private final AtomicLong linked = new AtomicLong();
     private final AtomicLong copied = new AtomicLong();
+    private final AtomicLong reflinked = new AtomicLong();
 
     /**
      * @param linkFiles    hard-link files from the store (UNSAFE for untrusted functions; see the class comment)
      * @param copyPrefixes with {@code linkFiles}: path prefixes whose files are copied all the same
      */
     public CopyBackend(Path root, long graceMillis, boolean linkFiles, List<String> copyPrefixes) {
+        this(root, graceMillis, linkFiles, copyPrefixes, SandboxAccess.ROOT);
+    }
+
+    /**
+     * @param access the unprivileged host user sandboxes run as: owner of each farm's root directory, let
+     *               through the backend's directories ({@link SandboxAccess})
+     */
+    public CopyBackend(Path root, long graceMillis, boolean linkFiles, List<String> copyPrefixes, SandboxAccess access) {
         super(root, graceMillis);
+        sandboxAccess(access);
         this.linkFiles = linkFiles;
         List<String> p = new ArrayList<>();
         for (String s : copyPrefixes) {
@@ -76,22 +87,36 @@ public class CopyBackend extends GenerationalBackend {
         return NAME;
     }
 
-    @Override
-    public boolean isAvailable() {
-        return true;
-    }
+    private volatile String unavailable;
 
     @Override
+    public boolean isAvailable() {
+        return unavailableReason().isEmpty();
+    }
+
+    /** "" unless the sandbox user cannot reach trees under the root (checked once). */
+    @Override
     public String unavailableReason() {
-        return "";
+        String u = unavailable;
+        if (u == null) {
+            u = sandboxReachProblem();
+            unavailable = u;
+        }
+        return u;
     }
 
     public long filesLinked() {
         return linked.get();
     }
 
+    /** Files copied (reflinked or byte-copied). */
     public long filesCopied() {
         return copied.get();
+    }
+
+    /** Of {@link #filesCopied()}, those made as reflinks (extents shared copy-on-write, no bytes duplicated). */
+    public long filesReflinked() {
+        return reflinked.get();
     }
 
     @Override
@@ -100,6 +125,9 @@ public class CopyBackend extends GenerationalBackend {
         for (Path layer : layerDirs) {
             apply(layer, merged);
         }
+        Path top = layerDirs.get(layerDirs.size() - 1);
+        Files.setPosixFilePermissions(merged, Files.getPosixFilePermissions(top)); // the function's '/'
+        sandboxAccess().own(merged, nativeIo);
     }
 
     @Override
@@ -133,6 +161,7 @@ public class CopyBackend extends GenerationalBackend {
     /** Applies one layer onto {@code target} with overlay semantics. */
     void apply(Path layer, Path target) throws IOException {
         List<Path[]> dirTimes = new ArrayList<>();
+        FileCopier copier = new FileCopier(nativeIo);
         Files.walkFileTree(layer, Set.of(), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
@@ -173,7 +202,9 @@ public class CopyBackend extends GenerationalBackend {
                     if (!shouldCopy(rel) && !setIds(file) && tryLink(dst, file)) {
                         linked.incrementAndGet();
                     } else {
-                        Files.copy(file, dst, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                        if (copier.copy(file, dst) == FileCopier.How.REFLINK) {
+                            reflinked.incrementAndGet();
+                        }
                         owner(file, dst);
                         // after the chown: rwx bits only, so no setuid/setgid bit survives the copy
                         Files.setPosixFilePermissions(dst, Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));

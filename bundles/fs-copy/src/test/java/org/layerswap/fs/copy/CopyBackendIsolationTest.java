@@ -3,6 +3,7 @@ package org.layerswap.fs.copy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.layerswap.api.RootLease;
+import org.layerswap.fs.common.SandboxAccess;
 import org.layerswap.fs.copy.internal.CopyBackendComponent;
 import org.layerswap.nativeio.NativeIO;
 
@@ -69,6 +71,31 @@ class CopyBackendIsolationTest {
             for (Path p : List.of(b.root(), b.root().resolve("f"), b.root().resolve("f/gen-1"))) {
                 assertEquals("rwx------", mode(p), p.toString());
             }
+        }
+    }
+
+    @Test
+    void withASandboxUserEachFarmsRootIsItsAndOnlyItsGroupPassesTheDirectories() throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        try (CopyBackend b = new CopyBackend(dir.resolve("r"), 0, false, List.of(), new SandboxAccess(4242, 4343))) {
+            assertEquals("", b.unavailableReason());
+            b.compose("f", List.of(layer()));
+            for (Path p : List.of(b.root(), b.root().resolve("f"), b.root().resolve("f/gen-1"))) {
+                assertEquals("rwx--x---", mode(p), p.toString());
+                assertEquals(4343, Files.getAttribute(p, "unix:gid"), p.toString());
+            }
+            try (RootLease l = b.enter("f")) {
+                assertEquals(4242, Files.getAttribute(l.root(), "unix:uid"), "the function's '/' is the sandbox user's");
+                assertEquals(0, Files.getAttribute(l.root().resolve("bin/sh"), "unix:uid"), "layer files keep their owner");
+            }
+        }
+    }
+
+    @Test
+    void aSandboxUserThatCannotReachTheRootMakesTheBackendUnavailable() {
+        try (CopyBackend b = new CopyBackend(dir.resolve("r"), 0, false, List.of(), new SandboxAccess(4242, 4343))) {
+            assertTrue(b.unavailableReason().startsWith("the sandbox user 4242:4343 cannot pass through " + dir), b.unavailableReason());
+            assertFalse(b.isAvailable());
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.layerswap.fs.common.GenerationLayout;
 import org.layerswap.fs.common.GenerationalBackend;
 import org.layerswap.fs.common.MountTable;
+import org.layerswap.fs.common.SandboxAccess;
 import org.layerswap.fs.common.Trees;
 import org.layerswap.nativeio.NativeIO;
 
@@ -38,6 +39,11 @@ import org.layerswap.nativeio.NativeIO;
  * The generation's own mount ({@code current}) is then read-only and {@code composeKeepingWrites}
  * carries nothing. A function listed there keeps the earlier behaviour: its invocations share the
  * generation's writable upper, carried into the next generation by {@code composeKeepingWrites}.</li>
+ * <li>bounded uppers: {@code inv-<k>/} is a tmpfs of the function's {@link UpperLimits} size, so an
+ * invocation writes that many bytes (and files) and no more; the executor ends a run whose root is full
+ * as {@code DISK_EXHAUSTED};</li>
+ * <li>with a {@link SandboxAccess} user: every upper is that user's (the function's {@code /} is its own,
+ * files it writes are never root's), and the backend's directories let only that user's group through.</li>
  * </ul>
  * Teardown is umount2(MNT_DETACH).
  */
@@ -56,10 +62,11 @@ public class OverlayBackend extends GenerationalBackend {
     private static final int INVOCATION_MARGIN = 2 * (INVOCATION_PREFIX.length() + 20 + 1);
 
     private final Set<String> persistentUpperFunctions;
+    private final UpperLimits upperLimits;
     private final AtomicLong invocations = new AtomicLong();
     private volatile String unavailable;
 
-    /** Every function gets per-invocation uppers. */
+    /** Every function gets per-invocation uppers of {@link UpperLimits#defaults()}; sandboxes as root. */
     public OverlayBackend(Path root, long graceMillis) {
         this(root, graceMillis, Set.of());
     }
@@ -69,8 +76,24 @@ public class OverlayBackend extends GenerationalBackend {
      *                                 upper (opt-in; their writes persist between invocations)
      */
     public OverlayBackend(Path root, long graceMillis, Set<String> persistentUpperFunctions) {
+        this(root, graceMillis, persistentUpperFunctions, UpperLimits.defaults(), SandboxAccess.ROOT);
+    }
+
+    /**
+     * @param upperLimits the bytes one invocation may write (each per-invocation upper is a tmpfs of that size)
+     * @param access      the unprivileged host user sandboxes run as: owner of every upper, let through the
+     *                    backend's directories ({@link SandboxAccess})
+     */
+    public OverlayBackend(Path root, long graceMillis, Set<String> persistentUpperFunctions, UpperLimits upperLimits,
+                          SandboxAccess access) {
         super(root, graceMillis);
         this.persistentUpperFunctions = Set.copyOf(persistentUpperFunctions);
+        this.upperLimits = java.util.Objects.requireNonNull(upperLimits);
+        sandboxAccess(access);
+    }
+
+    public UpperLimits upperLimits() {
+        return upperLimits;
     }
 
     /** Whether {@code functionId} opted into a persistent upper (shared by its invocations, carried over). */
@@ -113,6 +136,10 @@ public class OverlayBackend extends GenerationalBackend {
             }
         } catch (IOException e) {
             return "cannot read /proc/filesystems: " + e.getMessage();
+        }
+        String reach = sandboxReachProblem();
+        if (!reach.isEmpty()) {
+            return reach;
         }
         Path probe = root.resolve(".probe-" + ProcessHandle.current().pid());
         try {
@@ -163,14 +190,17 @@ public class OverlayBackend extends GenerationalBackend {
     }
 
     /**
-     * {@code upper/} with the top layer's root mode and owner (it is the function's {@code /}) and a
-     * 0700 {@code work/}, both in {@code dir} (itself 0700).
+     * {@code upper/} with the top layer's root mode (it is the function's {@code /}) and the sandbox
+     * user as owner (the top layer's owner when sandboxes run as root), and a 0700 {@code work/}, both
+     * in {@code dir} (itself private).
      */
     private Path createUpperAndWork(Generation gen, Path dir) throws IOException {
         Path upper = Files.createDirectory(dir.resolve("upper"));
         Path top = gen.layerDirs().get(gen.layerDirs().size() - 1);
         Files.setPosixFilePermissions(upper, Files.getPosixFilePermissions(top));
-        if (nativeIo.isPresent() && nativeIo.get().isRoot()) {
+        if (!sandboxAccess().isRoot()) {
+            sandboxAccess().own(upper, nativeIo);
+        } else if (nativeIo.isPresent() && nativeIo.get().isRoot()) {
             nativeIo.get().lchown(upper, (Integer) Files.getAttribute(top, "unix:uid"), (Integer) Files.getAttribute(top, "unix:gid"));
         }
         GenerationLayout.createPrivateDirectory(dir.resolve("work"));
@@ -185,8 +215,10 @@ public class OverlayBackend extends GenerationalBackend {
     }
 
     /**
-     * A fresh writable overlay for one invocation ({@code gen-<n>/inv-<k>/merged}) over the
-     * generation's lower dirs, or the generation's own tree for a function with a persistent upper.
+     * A fresh writable overlay for one invocation over the generation's lower dirs, or the generation's
+     * own tree for a function with a persistent upper. {@code gen-<n>/inv-<k>/} is a tmpfs of the
+     * function's {@link UpperLimits} (0700, the sandbox user's) holding {@code upper/}, {@code work/} and
+     * the mount point {@code merged/}: the invocation can write that many bytes and no more.
      */
     @Override
     protected Path openInvocation(Generation gen) throws IOException {
@@ -203,14 +235,20 @@ public class OverlayBackend extends GenerationalBackend {
             }
         }
         Path merged = inv.resolve("merged");
+        boolean bounded = false;
         try {
+            n.mount("tmpfs", inv, "tmpfs", HARDENED, upperLimits.tmpfsOptions(gen.functionId(), sandboxAccess()));
+            bounded = true;
             createUpperAndWork(gen, inv);
             Files.createDirectory(merged);
             n.mount("overlay", merged, "overlay", HARDENED, options(gen, inv));
             return merged;
         } catch (IOException | RuntimeException e) {
             try {
-                Trees.deleteTree(inv); // nothing mounted there: the mount is the last step
+                if (bounded) {
+                    n.umount2(inv, NativeIO.MNT_DETACH); // the overlay is the last step: only the tmpfs is mounted
+                }
+                Trees.deleteTree(inv);
             } catch (IOException d) {
                 e.addSuppressed(d);
             }
@@ -218,18 +256,20 @@ public class OverlayBackend extends GenerationalBackend {
         }
     }
 
-    /** Unmounts and deletes the invocation's overlay, its upper (the invocation's writes) with it. */
+    /** Unmounts the invocation's overlay and its tmpfs (the invocation's writes go with it) and deletes the directory. */
     @Override
     protected void closeInvocation(Generation gen, Path invocationRoot) {
         if (invocationRoot.equals(gen.merged())) {
             return;
         }
         Path inv = invocationRoot.getParent();
-        try {
-            requireNative("unmount an invocation's overlay").umount2(invocationRoot, NativeIO.MNT_DETACH);
-        } catch (IOException e) {
-            if (Files.exists(invocationRoot, LinkOption.NOFOLLOW_LINKS)) {
-                log.warn("overlay backend: cannot unmount {} of function {}: {}", invocationRoot, gen.functionId(), e.toString());
+        for (Path mountPoint : List.of(invocationRoot, inv)) {
+            try {
+                requireNative("unmount an invocation's overlay").umount2(mountPoint, NativeIO.MNT_DETACH);
+            } catch (IOException e) {
+                if (Files.exists(mountPoint, LinkOption.NOFOLLOW_LINKS)) {
+                    log.warn("overlay backend: cannot unmount {} of function {}: {}", mountPoint, gen.functionId(), e.toString());
+                }
             }
         }
         try {

@@ -54,7 +54,7 @@ class OverlayBackendTest extends OverlayTestBase {
             assertEquals("v1", Files.readString(app.resolve("app/main")), "the shared layer is untouched");
             assertFalse(Files.exists(app.resolve("new-file")));
             assertTrue(Files.exists(l1.root().resolveSibling("upper").resolve("new-file")), "writes land in the invocation's own upper dir");
-            assertEquals(4, mountsUnderRoot(), "two generations and two invocations");
+            assertEquals(6, mountsUnderRoot(), "two generations and two invocations (each an overlay on its own bounded tmpfs)");
         }
         assertEquals(2, mountsUnderRoot(), "invocation overlays are unmounted with their lease");
         assertTrue(b.remove("f1"));
@@ -98,7 +98,7 @@ class OverlayBackendTest extends OverlayTestBase {
         assertEquals("2", Files.readString(b.stablePath("f").resolve("ver")));
         b.reapNow();
         assertEquals("1", Files.readString(lease.root().resolve("ver")), "a running invocation keeps its tree");
-        assertEquals(3, mountsUnderRoot(), "two generations and the invocation's own overlay");
+        assertEquals(4, mountsUnderRoot(), "two generations and the invocation's own overlay on its tmpfs");
         lease.close();
         lease.close(); // idempotent
         b.reapNow();
@@ -275,7 +275,7 @@ class OverlayBackendTest extends OverlayTestBase {
                 "lowerdir=" + v2 + ",upperdir=" + half.resolve("upper") + ",workdir=" + half.resolve("work"));
         NativeIO.get().umount2(crashed.root().resolve("g/gen-1/merged"), NativeIO.MNT_DETACH); // as after a reboot
         crashed.abandon();
-        assertEquals(5, mountsUnderRoot());
+        assertEquals(7, mountsUnderRoot(), "4 generation mounts, 2 invocation overlays, each on its tmpfs");
 
         OverlayBackend fresh = backend(0, Set.of("g"));
         GenerationalBackend.RecoveryReport r = fresh.recover();

@@ -88,6 +88,14 @@ public interface LibC {
     @SaveError
     int fsetxattr(int fd, String name, @In byte[] value, long size, int flags);
 
+    /** {@code ioctl(fd, request, int arg)}: used for {@code FICLONE} (the argument is the source descriptor). */
+    @SaveError
+    int ioctl(int fd, long request, int arg);
+
+    /** {@code struct statvfs} on 64-bit Linux: 11 longs (bsize, frsize, blocks, bfree, bavail, files, ffree, favail, fsid, flag, namemax) + spare. */
+    @SaveError
+    int statvfs(String path, @Out long[] buf);
+
     String strerror(int errnum);
 
     int geteuid();

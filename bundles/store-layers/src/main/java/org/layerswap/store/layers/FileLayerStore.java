@@ -40,7 +40,11 @@ import org.slf4j.LoggerFactory;
  * a running prefetch paused when an on-demand fetch would otherwise wait;</li>
  * <li>{@link BlobDownloader}: resumable, retried downloads, the digest verified while streaming (a
  * mismatch never enters the store), PREFETCH bytes through a {@link TokenBucket};</li>
- * <li>{@link TarUnpacker}: the unpack of a verified blob.</li>
+ * <li>{@link TarUnpacker}: the unpack of a verified blob;</li>
+ * <li>{@link LayerTree}: each committed layer's digest tree, checked (one {@code lstat} per entry, files whose
+ * stamp moved hashed again) at start-up and at every {@link #acquire}: a layer found modified on disk is
+ * quarantined (out of the index and of {@code layers/}) and refused, so the next fetch downloads and verifies it
+ * again; it is never served.</li>
  * </ul>
  * What stays here is the index of resident layers with their leases, and the storage budget: it is
  * kept by evicting unreferenced layers, lowest prediction score first, then least recently used; a
@@ -69,6 +73,7 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
     private final AtomicLong evictions = new AtomicLong();
     private final AtomicLong unpackMillis = new AtomicLong();
     private final AtomicLong unpackedBytesTotal = new AtomicLong();
+    private final AtomicLong quarantined = new AtomicLong();
 
     /** Opens (creating if needed) a store at {@code config.root()}, cleaning leftovers of a previous run. */
     public FileLayerStore(StoreSettings config, LayerSource source) throws IOException {
@@ -82,7 +87,9 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
         this.prefetchBucket = new TokenBucket(config.prefetchBytesPerSecond());
         this.layout = new StoreLayout(config.root());
         for (StoreLayout.Recovered r : layout.recover()) {
-            resident.put(r.id(), new Entry(r.id(), r.dir(), r.sizeBytes(), r.unpackedBytes()));
+            Entry e = new Entry(r.id(), r.dir(), r.sizeBytes(), r.unpackedBytes());
+            resident.put(r.id(), e);
+            recoverTree(e); // a layer modified while the store was down leaves the index again
         }
         if (!resident.isEmpty()) {
             LOG.info("layer store {}: {} layers resident after restart", config.root(), resident.size());
@@ -167,15 +174,101 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
         return scheduler.submit(repository, layer, priority);
     }
 
+    /**
+     * Pins a resident layer after checking it against its digest tree (outside the store's lock: one {@code lstat}
+     * per entry). A layer found modified is quarantined and refused with {@link IllegalStateException}, like one
+     * that is not resident: the next {@link #fetch} downloads and verifies it again.
+     */
     @Override
-    public synchronized LayerLease acquire(LayerId id) {
+    public LayerLease acquire(LayerId id) {
         Entry e = resident.get(id);
         if (e == null) {
             throw new IllegalStateException("layer " + id + " is not resident");
         }
-        e.refs.incrementAndGet();
-        e.lastUsed = System.currentTimeMillis();
-        return new Lease(e);
+        String modified = verify(e);
+        if (!modified.isEmpty()) {
+            throw new IllegalStateException("layer " + id + " was modified on disk (" + modified + "): it was quarantined and "
+                    + "is downloaded and verified again on its next fetch");
+        }
+        synchronized (this) {
+            if (resident.get(id) != e) {
+                throw new IllegalStateException("layer " + id + " is not resident");
+            }
+            e.refs.incrementAndGet();
+            e.lastUsed = System.currentTimeMillis();
+            return new Lease(e);
+        }
+    }
+
+    /** Layers found modified on disk and quarantined since this store started (start-up check included). */
+    public long quarantinedLayers() {
+        return quarantined.get();
+    }
+
+    /** "" when {@code e} matches its digest tree (re-stamped when only stamps moved), else what changed (it is quarantined). */
+    private String verify(Entry e) {
+        LayerTree tree = e.tree;
+        if (tree == null) {
+            return "";
+        }
+        LayerTree.Verdict v = tree.check(e.path);
+        switch (v.kind()) {
+            case INTACT -> {
+                return "";
+            }
+            case RESTAMPED -> {
+                e.tree = v.tree();
+                try {
+                    v.tree().write(layout.treeFile(e.id), layout.tmp());
+                } catch (IOException ex) {
+                    LOG.warn("layer {}: cannot rewrite its digest tree: {}", e.id, ex.toString());
+                }
+                return "";
+            }
+            default -> {
+                quarantine(e, v.reason());
+                return v.reason();
+            }
+        }
+    }
+
+    private void quarantine(Entry e, String reason) {
+        boolean inUse;
+        synchronized (this) {
+            if (!resident.remove(e.id, e)) {
+                return; // quarantined or evicted meanwhile
+            }
+            inUse = e.refs.get() > 0;
+        }
+        quarantined.incrementAndGet();
+        LOG.warn("layer {} was modified on disk ({}): quarantined, it is fetched and verified again on next use", e.id, reason);
+        try {
+            layout.quarantineLayer(e.id, e.path, inUse);
+        } catch (IOException ex) {
+            LOG.warn("layer {}: cannot move it to quarantine: {}", e.id, ex.toString());
+        }
+    }
+
+    /**
+     * Start-up, for a layer just put in the index: reads its tree and checks the layer (quarantined when modified or
+     * when the tree is unreadable); a layer committed before trees existed (or just before a crash) gets its tree
+     * recorded from what is on disk.
+     */
+    private void recoverTree(Entry e) throws IOException {
+        Path f = layout.treeFile(e.id);
+        if (!Files.isRegularFile(f)) {
+            LOG.info("layer {} has no digest tree (committed by an older version or just before a crash): recording it now", e.id);
+            e.tree = LayerTree.scan(e.path);
+            e.tree.write(f, layout.tmp());
+            return;
+        }
+        try {
+            e.tree = LayerTree.read(f);
+        } catch (IOException ex) {
+            quarantine(e, "its digest tree is unreadable: " + ex.getMessage());
+            return;
+        }
+        verify(e);
     }
 
     @Override
@@ -263,6 +356,8 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
             Files.deleteIfExists(blob);
         }
         Entry e = new Entry(id, committed, t.layer.sizeBytes(), r.diskBytes());
+        e.tree = LayerTree.scan(committed); // after the rename: it moves the root's ctime
+        e.tree.write(layout.treeFile(id), layout.tmp());
         resident.put(id, e);
         LOG.debug("layer {} resident: {} entries, {} bytes, unpacked in {} ms", id, r.entries(), r.diskBytes(), ms);
         makeRoom(0, FetchPriority.ON_DEMAND, Double.NaN, id);
@@ -338,6 +433,8 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
         final long unpackedBytes;
         final AtomicInteger refs = new AtomicInteger();
         volatile long lastUsed = System.currentTimeMillis();
+        /** What is on disk must match (null: not checked). */
+        volatile LayerTree tree;
 
         Entry(LayerId id, Path path, long sizeBytes, long unpackedBytes) {
             this.id = id;

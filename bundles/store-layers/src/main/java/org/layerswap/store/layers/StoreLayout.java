@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * being deleted ({@code evict-*}) and metadata being written; wiped on start;</li>
  * <li>{@code blobs/<alg>/<hex>}: verified blobs, committed by atomic rename after fsync;</li>
  * <li>{@code layers/<alg>/<hex>/}: unpacked layers, committed by atomic rename;</li>
- * <li>{@code meta/<alg>/<hex>.properties}: compressed and unpacked size of a layer.</li>
+ * <li>{@code meta/<alg>/<hex>.properties}: compressed and unpacked size of a layer;
+ * {@code meta/<alg>/<hex>.tree}: its digest tree ({@link LayerTree});</li>
+ * <li>{@code tmp/quarantine-*}: layers found modified on disk, kept until no root uses them (wiped on start).</li>
  * </ul>
  * Invariant: a directory under {@code layers/} always holds a complete layer (it appears by one
  * rename and leaves by one rename into {@code tmp/}); its metadata may be missing (recomputed on
@@ -74,6 +76,25 @@ final class StoreLayout {
         return meta.resolve(id.algorithm()).resolve(id.hex() + ".properties");
     }
 
+    Path treeFile(LayerId id) {
+        return meta.resolve(id.algorithm()).resolve(id.hex() + ".tree");
+    }
+
+    /**
+     * Takes a layer found modified out of {@code layers/} (metadata first, then one rename into {@code tmp/}); the
+     * tree is deleted now when {@code inUse} is false, else left for the start-up wipe of {@code tmp/} (roots
+     * mounted over it keep working until they are torn down).
+     */
+    void quarantineLayer(LayerId id, Path dir, boolean inUse) throws IOException {
+        Files.deleteIfExists(metaFile(id));
+        Files.deleteIfExists(treeFile(id));
+        Path q = tmp.resolve("quarantine-" + id.hex() + "-" + System.nanoTime());
+        Files.move(dir, q, StandardCopyOption.ATOMIC_MOVE);
+        if (!inUse) {
+            Trees.deleteTree(q);
+        }
+    }
+
     /** The partial download of {@code id} by fetch number {@code seq}. */
     Path partFile(LayerId id, long seq) {
         return tmp.resolve(id.hex() + "-" + seq + ".part");
@@ -104,6 +125,7 @@ final class StoreLayout {
     /** Drops a committed layer: metadata first, then one rename out of {@code layers/}, then the delete. */
     void removeLayer(LayerId id, Path dir) throws IOException {
         Files.deleteIfExists(metaFile(id));
+        Files.deleteIfExists(treeFile(id));
         Path doomed = tmp.resolve("evict-" + id.hex() + "-" + System.nanoTime());
         Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
         Trees.deleteTree(doomed);
@@ -160,7 +182,8 @@ final class StoreLayout {
             if (Files.isDirectory(metaDir)) {
                 try (DirectoryStream<Path> ds = Files.newDirectoryStream(metaDir)) {
                     for (Path m : ds) {
-                        String hex = m.getFileName().toString().replace(".properties", "");
+                        String name = m.getFileName().toString();
+                        String hex = name.indexOf('.') < 0 ? name : name.substring(0, name.indexOf('.'));
                         if (!Files.isDirectory(dir.resolve(hex))) {
                             Files.deleteIfExists(m);
                         }

@@ -64,6 +64,13 @@ public class BackendSelectionComponent {
         @AttributeDefinition(description = "overlay: comma-separated function ids whose invocations share a writable upper per "
                 + "generation, carried over by copy-on-write swaps; every other function gets a fresh upper per invocation")
         String persistentUpperFunctions() default "";
+
+        @AttributeDefinition(description = "overlay: bytes one invocation may write into its own upper, MB (a tmpfs of that size; "
+                + "its pages count against the sandbox's memory limit); a run that fills it ends as DISK_EXHAUSTED")
+        long upperSizeMb() default 64;
+
+        @AttributeDefinition(description = "overlay: per-function upper sizes, e.g. thumbnail=256m;resize=16m")
+        String functionUpperSizes() default "";
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(BackendSelectionComponent.class);

@@ -14,7 +14,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 
 /** DS adapter publishing the portable copy farm backend ({@code name=copy}; hard links only with the unsafe linkFiles opt-in). */
-@Component(service = FilesystemBackend.class, configurationPid = "org.layerswap.fs",
+@Component(service = FilesystemBackend.class, configurationPid = {"org.layerswap.fs", BackendComponentSupport.EXECUTOR_PID},
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
         property = {"name=copy", "service.ranking:Integer=100"})
 public class CopyBackendComponent extends BackendComponentSupport<CopyBackend> {
@@ -38,16 +38,17 @@ public class CopyBackendComponent extends BackendComponentSupport<CopyBackend> {
     }
 
     @Activate
-    void activate(Config config) {
+    void activate(Config config, SandboxHost host) {
         Path dir = DataPaths.resolve(config.copyRoot(), "fs/copy");
         start(new CopyBackend(dir, config.graceMillis(), config.linkFiles(),
-                Arrays.asList(config.copyPrefixes().split(","))), settings(config));
+                Arrays.asList(config.copyPrefixes().split(",")), access(host)),
+                settings(config, host));
     }
 
     /** Switching {@code backend} (same PID) must not rebuild this backend under running invocations. */
     @Modified
-    void modified(Config config) {
-        reconfigured(settings(config));
+    void modified(Config config, SandboxHost host) {
+        reconfigured(settings(config, host));
     }
 
     @Deactivate
@@ -55,7 +56,7 @@ public class CopyBackendComponent extends BackendComponentSupport<CopyBackend> {
         stop();
     }
 
-    private static String settings(Config c) {
-        return c.copyRoot() + "|" + c.graceMillis() + "|" + c.linkFiles() + "|" + c.copyPrefixes();
+    private static String settings(Config c, SandboxHost h) {
+        return c.copyRoot() + "|" + c.graceMillis() + "|" + c.linkFiles() + "|" + c.copyPrefixes() + "|" + h.sandboxHostUid() + ":" + h.sandboxHostGid();
     }
 }

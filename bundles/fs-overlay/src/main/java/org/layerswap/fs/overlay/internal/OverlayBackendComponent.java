@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.layerswap.fs.overlay.OverlayBackend;
+import org.layerswap.fs.overlay.UpperLimits;
 import org.layerswap.api.FilesystemBackend;
 import org.layerswap.api.config.DataPaths;
 import org.layerswap.fs.common.BackendComponentSupport;
@@ -16,7 +17,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 
 /** DS adapter publishing the OverlayFS backend ({@code name=overlay}); recovers crash leftovers on activation. */
-@Component(service = FilesystemBackend.class, configurationPid = "org.layerswap.fs",
+@Component(service = FilesystemBackend.class, configurationPid = {"org.layerswap.fs", BackendComponentSupport.EXECUTOR_PID},
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
         property = {"name=overlay", "service.ranking:Integer=200"})
 public class OverlayBackendComponent extends BackendComponentSupport<OverlayBackend> {
@@ -34,18 +35,26 @@ public class OverlayBackendComponent extends BackendComponentSupport<OverlayBack
          * copy-on-write swaps; every other function gets a fresh upper per invocation, discarded afterwards
          */
         String persistentUpperFunctions() default "";
+
+        /** Bytes one invocation may write into its own upper, MB (each upper is a tmpfs of that size); hitting it ends the run as DISK_EXHAUSTED */
+        long upperSizeMb() default UpperLimits.DEFAULT_BYTES / UpperLimits.MB;
+
+        /** Per-function upper sizes, e.g. thumbnail=256m;resize=16m */
+        String functionUpperSizes() default "";
     }
 
     @Activate
-    void activate(Config config) {
+    void activate(Config config, SandboxHost host) {
         Path dir = DataPaths.resolve(config.overlayRoot(), "fs/overlay");
-        start(new OverlayBackend(dir, config.graceMillis(), ids(config.persistentUpperFunctions())), settings(config));
+        start(new OverlayBackend(dir, config.graceMillis(), ids(config.persistentUpperFunctions()),
+                UpperLimits.parse(config.upperSizeMb(), config.functionUpperSizes()),
+                access(host)), settings(config, host));
     }
 
     /** Switching {@code backend} (same PID) must not rebuild this backend under running invocations. */
     @Modified
-    void modified(Config config) {
-        reconfigured(settings(config));
+    void modified(Config config, SandboxHost host) {
+        reconfigured(settings(config, host));
     }
 
     @Deactivate
@@ -53,8 +62,9 @@ public class OverlayBackendComponent extends BackendComponentSupport<OverlayBack
         stop();
     }
 
-    private static String settings(Config c) {
-        return c.overlayRoot() + "|" + c.graceMillis() + "|" + new java.util.TreeSet<>(ids(c.persistentUpperFunctions()));
+    private static String settings(Config c, SandboxHost h) {
+        return c.overlayRoot() + "|" + c.graceMillis() + "|" + new java.util.TreeSet<>(ids(c.persistentUpperFunctions())) + "|"
+                + c.upperSizeMb() + "|" + c.functionUpperSizes() + "|" + h.sandboxHostUid() + ":" + h.sandboxHostGid();
     }
 
     static Set<String> ids(String commaSeparated) {
