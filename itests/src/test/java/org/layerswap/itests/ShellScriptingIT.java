@@ -56,7 +56,7 @@ public class ShellScriptingIT {
         String[][] failures = {
             {"layerswap:replay bogus:x", "Error: unknown trace kind 'bogus'"},
             {"layerswap:predictor-use nope", "Error: unknown predictor 'nope'"},
-            {"layerswap:fs-use zfs", "Error: unknown backend 'zfs'"},
+            {"layerswap:fs-use zfs", "Error: unknown filesystem backend 'zfs'"},
             {"layerswap:threshold 7", "Error: threshold 7 is outside [0,1]"},
             {"layerswap:prefetches -n 0", "Error: --limit must be between 1 and 10000, got 0"},
             {"layerswap:ingest /etc/passwd", "Error: trace file '/etc/passwd' is outside the traces directory"},
