@@ -1,7 +1,6 @@
 package org.layerswap.shell;
 
 import java.util.List;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.layerswap.api.ApplianceControl;
@@ -15,7 +14,7 @@ import org.layerswap.api.ApplianceControl;
  *
  * @param <T> what {@link ApplianceControl} reports per candidate
  */
-abstract class ChoiceListCommand<T> implements Action {
+abstract class ChoiceListCommand<T> extends LayerswapCommand {
 
     @Reference
     ApplianceControl control;
@@ -33,7 +32,7 @@ abstract class ChoiceListCommand<T> implements Action {
     abstract String configured();
 
     @Override
-    public Object execute() {
+    void run() throws Exception {
         ShellTable table = new ShellTable();
         columns(table);
         for (T candidate : candidates()) {
@@ -41,6 +40,5 @@ abstract class ChoiceListCommand<T> implements Action {
         }
         System.out.println("Configured: " + configured());
         table.print(System.out);
-        return null;
     }
 }

@@ -1,6 +1,5 @@
 package org.layerswap.shell;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.layerswap.api.ApplianceControl;
 
@@ -10,7 +9,7 @@ import org.layerswap.api.ApplianceControl;
  * configuration it was written to, or print the control service's refusal as a one-line error.
  * The subclass declares the {@code @Argument} itself, for its own description and completer.
  */
-abstract class ChoiceUseCommand implements Action {
+abstract class ChoiceUseCommand extends LayerswapCommand {
 
     @Reference
     ApplianceControl control;
@@ -34,11 +33,9 @@ abstract class ChoiceUseCommand implements Action {
     abstract void use(String name);
 
     @Override
-    public Object execute() {
-        return Operator.attempt(() -> {
-            String name = chosen();
-            use(name);
-            System.out.println(what + " set to " + name + " (" + setting + "=" + name + ")");
-        });
+    void run() throws Exception {
+        String name = chosen();
+        use(name);
+        System.out.println(what + " set to " + name + " (" + setting + "=" + name + ")");
     }
 }

@@ -2,7 +2,6 @@ package org.layerswap.shell;
 
 import java.time.Instant;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -13,7 +12,7 @@ import org.layerswap.api.FunctionExecutor;
 
 @Command(scope = "layerswap", name = "executions", description = "Shows recent function executions with their cold-start breakdown, newest first")
 @Service
-public class ExecutionsCommand implements Action {
+public class ExecutionsCommand extends LayerswapCommand {
 
     @Reference(optional = true)
     FunctionExecutor executor;
@@ -22,13 +21,9 @@ public class ExecutionsCommand implements Action {
     int limit = 20;
 
     @Override
-    public Object execute() {
-        if (Operator.missing(executor, "function executor", "layerswap-executor")) {
-            return null;
-        }
-        if (Operator.outOfRange("-n", limit, 1, 10_000)) {
-            return null;
-        }
+    void run() throws Exception {
+        Operator.require(executor, "function executor", "layerswap-executor");
+        Operator.inRange("-n", limit, 1, 10_000);
         if (!executor.isAvailable()) {
             System.out.println("Executor " + executor.name() + " unavailable: " + executor.unavailableReason());
         }
@@ -51,6 +46,5 @@ public class ExecutionsCommand implements Action {
                     InvokeCommand.ms(c.toFirstInstructionMicros()), Instant.ofEpochMilli(r.startedMillis()), r.detail());
         }
         table.print(System.out);
-        return null;
     }
 }

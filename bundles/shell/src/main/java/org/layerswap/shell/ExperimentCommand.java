@@ -3,7 +3,6 @@ package org.layerswap.shell;
 import java.util.Locale;
 import java.util.Optional;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -18,7 +17,7 @@ import org.layerswap.feedback.FeedbackControl;
 
 @Command(scope = "layerswap", name = "experiment", description = "Starts, stops or reports the A/B experiment (prefetched vs standard layers)")
 @Service
-public class ExperimentCommand implements Action {
+public class ExperimentCommand extends LayerswapCommand {
 
     @Reference(optional = true)
     FeedbackControl feedback;
@@ -41,19 +40,15 @@ public class ExperimentCommand implements Action {
     long minSamples = 1000;
 
     @Override
-    public Object execute() {
-        if (Operator.missing(feedback, "feedback loop", "layerswap-feedback")) {
-            return null;
+    void run() throws Exception {
+        Operator.require(feedback, "feedback loop", "layerswap-feedback");
+        switch (action) {
+            case "start" -> start();
+            case "stop" -> print(feedback.stopExperiment(), "no experiment was running");
+            case "report" -> print(feedback.experimentReport(), "no experiment is running; finished ones: "
+                    + feedback.finishedExperiments().size());
+            default -> throw new IllegalArgumentException("unknown action '" + action + "'; valid: start, stop, report");
         }
-        return Operator.attempt(() -> {
-            switch (action) {
-                case "start" -> start();
-                case "stop" -> print(feedback.stopExperiment(), "no experiment was running");
-                case "report" -> print(feedback.experimentReport(), "no experiment is running; finished ones: "
-                        + feedback.finishedExperiments().size());
-                default -> throw new IllegalArgumentException("unknown action '" + action + "'; valid: start, stop, report");
-            }
-        });
     }
 
     private void start() {

@@ -2,7 +2,6 @@ package org.layerswap.shell;
 
 import java.util.List;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -13,7 +12,7 @@ import org.layerswap.api.SwapManager;
 
 @Command(scope = "layerswap", name = "function-add", description = "Declares a function from an image of the configured layer source (or points it at a newer image)")
 @Service
-public class FunctionAddCommand implements Action {
+public class FunctionAddCommand extends LayerswapCommand {
 
     @Reference(optional = true)
     SwapManager swapManager;
@@ -25,18 +24,13 @@ public class FunctionAddCommand implements Action {
     String image;
 
     @Override
-    public Object execute() {
-        if (Operator.missing(swapManager, "swap manager", "layerswap-swap")) {
-            return null;
-        }
+    void run() throws Exception {
+        Operator.require(swapManager, "swap manager", "layerswap-swap");
         try {
             List<LayerId> layers = swapManager.defineFunction(function, image);
             System.out.println("Function " + function + " -> " + image + " (" + layers.size() + " layers)");
         } catch (LayerSourceException e) {
-            System.err.println("Error: cannot resolve image '" + image + "': " + e.getMessage());
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("Error: " + e.getMessage());
+            throw new CommandFailure("cannot resolve image '" + image + "': " + e.getMessage(), e);
         }
-        return null;
     }
 }

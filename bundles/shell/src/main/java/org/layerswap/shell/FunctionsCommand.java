@@ -3,7 +3,6 @@ package org.layerswap.shell;
 import java.util.List;
 import java.util.TreeSet;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -17,7 +16,7 @@ import org.layerswap.api.SwapManager;
 
 @Command(scope = "layerswap", name = "functions", description = "Lists functions: layers, how many are resident, invocations and P(run within the window)")
 @Service
-public class FunctionsCommand implements Action {
+public class FunctionsCommand extends LayerswapCommand {
 
     @Reference(optional = true)
     SwapManager swapManager;
@@ -29,10 +28,8 @@ public class FunctionsCommand implements Action {
     LayerStore store;
 
     @Override
-    public Object execute() {
-        if (Operator.missing(swapManager, "swap manager", "layerswap-swap")) {
-            return null;
-        }
+    void run() throws Exception {
+        Operator.require(swapManager, "swap manager", "layerswap-swap");
         FunctionLayerMap map = swapManager.functionLayers();
         ShellTable table = new ShellTable();
         table.column("Function");
@@ -50,6 +47,5 @@ public class FunctionsCommand implements Action {
         }
         System.out.println(map.size() + " function(s)");
         table.print(System.out);
-        return null;
     }
 }

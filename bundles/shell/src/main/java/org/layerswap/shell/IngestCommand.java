@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -27,7 +26,7 @@ import org.layerswap.workload.TraceDirectory;
  */
 @Command(scope = "layerswap", name = "ingest", description = "Ingests an invocation log file (.jsonl/.json/.csv) through the ingestion routes")
 @Service
-public class IngestCommand implements Action {
+public class IngestCommand extends LayerswapCommand {
 
     @Reference(optional = true)
     InvocationIngest ingest;
@@ -40,31 +39,26 @@ public class IngestCommand implements Action {
     int timeoutSeconds = 300;
 
     @Override
-    public Object execute() throws Exception {
+    void run() throws Exception {
         if (ingest == null) {
-            System.err.println("Error: the ingestion routes are not running (feature layerswap-routes)");
-            return null;
+            throw new CommandFailure("the ingestion routes are not running (feature layerswap-routes)");
         }
         Path source;
         try {
             source = TraceDirectory.ofSystem().resolve(file);
         } catch (IllegalArgumentException e) {
-            System.err.println("Error: " + TraceDirectory.sanitize(e.getMessage()));
-            return null;
+            throw new CommandFailure(TraceDirectory.sanitize(e.getMessage()));
         }
         String name = source.getFileName().toString();
         if (!(name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".csv"))) {
-            System.err.println("Error: '" + name + "' is not a .jsonl, .json or .csv invocation log");
-            return null;
+            throw new CommandFailure("'" + name + "' is not a .jsonl, .json or .csv invocation log");
         }
         if (timeoutSeconds < 1 || timeoutSeconds > 3600) {
-            System.err.println("Error: --timeout must be between 1 and 3600 seconds, got " + timeoutSeconds);
-            return null;
+            throw new CommandFailure("--timeout must be between 1 and 3600 seconds, got " + timeoutSeconds);
         }
         Path drop = ingest.dropDirectory();
         if (drop == null) {
-            System.err.println("Error: file ingestion is off (org.layerswap.routes dropDir is empty)");
-            return null;
+            throw new CommandFailure("file ingestion is off (org.layerswap.routes dropDir is empty)");
         }
         IngestStats before = ingest.stats();
         String unique = System.currentTimeMillis() + "-" + name;
@@ -79,12 +73,11 @@ public class IngestCommand implements Action {
         }
         IngestStats after = ingest.stats();
         if (outcome == null) {
-            System.err.println("Error: " + name + " was not committed within " + timeoutSeconds + " s (still in " + drop + ")");
+            throw new CommandFailure(name + " was not committed within " + timeoutSeconds + " s (still in " + drop + ")");
         } else {
             System.out.printf("%s %s: %d accepted, %d rejected (dead letters), %d skipped%n", name, outcome,
                     after.accepted() - before.accepted(), after.rejected() - before.rejected(), after.skipped() - before.skipped());
         }
-        return null;
     }
 
     private static boolean find(Path dir, String name) throws IOException {

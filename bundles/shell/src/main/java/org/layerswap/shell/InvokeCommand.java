@@ -2,7 +2,6 @@ package org.layerswap.shell;
 
 import java.util.List;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -16,7 +15,7 @@ import org.layerswap.api.FunctionExecutor;
 @Command(scope = "layerswap", name = "invoke",
         description = "Runs a function once in its composed root (sandboxed) and shows its output and where the start-up time went")
 @Service
-public class InvokeCommand implements Action {
+public class InvokeCommand extends LayerswapCommand {
 
     @Reference(optional = true)
     FunctionExecutor executor;
@@ -29,30 +28,26 @@ public class InvokeCommand implements Action {
     List<String> params;
 
     @Override
-    public Object execute() {
-        if (Operator.missing(executor, "function executor", "layerswap-executor")) {
-            return null;
+    void run() throws Exception {
+        Operator.require(executor, "function executor", "layerswap-executor");
+        ExecutionResult r = executor.execute(function, FunctionExecutor.params(params));
+        System.out.println("Execution " + r.id() + " of " + r.functionId() + ": " + r.status()
+                + (r.exitCode() >= 0 ? " (exit " + r.exitCode() + ")" : "") + (r.detail().isEmpty() ? "" : " - " + r.detail()));
+        if (!r.onDemandLayers().isEmpty()) {
+            System.out.println("Fetched on demand: " + r.onDemandLayers().size() + " layer(s)");
         }
-        return Operator.attempt(() -> {
-            ExecutionResult r = executor.execute(function, FunctionExecutor.params(params));
-            System.out.println("Execution " + r.id() + " of " + r.functionId() + ": " + r.status()
-                    + (r.exitCode() >= 0 ? " (exit " + r.exitCode() + ")" : "") + (r.detail().isEmpty() ? "" : " - " + r.detail()));
-            if (!r.onDemandLayers().isEmpty()) {
-                System.out.println("Fetched on demand: " + r.onDemandLayers().size() + " layer(s)");
-            }
-            printColdStart(r.coldStart());
-            if (!r.stdout().isEmpty()) {
-                System.out.println("--- stdout");
-                System.out.print(r.stdout().endsWith("\n") ? r.stdout() : r.stdout() + "\n");
-            }
-            if (!r.stderr().isEmpty()) {
-                System.out.println("--- stderr");
-                System.out.print(r.stderr().endsWith("\n") ? r.stderr() : r.stderr() + "\n");
-            }
-            if (r.truncated()) {
-                System.out.println("(output truncated at the executor's maxOutputBytes)");
-            }
-        });
+        printColdStart(r.coldStart());
+        if (!r.stdout().isEmpty()) {
+            System.out.println("--- stdout");
+            System.out.print(r.stdout().endsWith("\n") ? r.stdout() : r.stdout() + "\n");
+        }
+        if (!r.stderr().isEmpty()) {
+            System.out.println("--- stderr");
+            System.out.print(r.stderr().endsWith("\n") ? r.stderr() : r.stderr() + "\n");
+        }
+        if (r.truncated()) {
+            System.out.println("(output truncated at the executor's maxOutputBytes)");
+        }
     }
 
     static void printColdStart(ColdStart c) {

@@ -2,7 +2,6 @@ package org.layerswap.shell;
 
 import java.util.Comparator;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -15,7 +14,7 @@ import org.layerswap.api.ResidentLayer;
 
 @Command(scope = "layerswap", name = "layers", description = "Shows resident layers (size, score, references) and the storage budget")
 @Service
-public class LayersCommand implements Action {
+public class LayersCommand extends LayerswapCommand {
 
     @Reference(optional = true)
     LayerStore store;
@@ -24,10 +23,8 @@ public class LayersCommand implements Action {
     BehavioralProfiler profiler;
 
     @Override
-    public Object execute() {
-        if (Operator.missing(store, "layer store", "layerswap-store")) {
-            return null;
-        }
+    void run() throws Exception {
+        Operator.require(store, "layer store", "layerswap-store");
         LayerStoreStats s = store.stats();
         System.out.printf("Storage %s of %s used; pulled %s; %d hits, %d misses, %d evictions, %d verify failures, %d queued%n",
                 Units.bytes(s.usedBytes()), Units.bytes(s.budgetBytes()), Units.bytes(s.bytesPulled()), s.hits(), s.misses(),
@@ -44,6 +41,5 @@ public class LayersCommand implements Action {
             table.addRow().addContent(l.id().digest(), Units.bytes(l.sizeBytes()), Units.bytes(l.unpackedBytes()), score, l.refCount());
         }
         table.print(System.out);
-        return null;
     }
 }

@@ -2,7 +2,6 @@ package org.layerswap.shell;
 
 import java.time.Instant;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -13,7 +12,7 @@ import org.layerswap.api.PredictionScore;
 
 @Command(scope = "layerswap", name = "predictions", description = "Shows the highest layer scores: P(layer needed within the window)")
 @Service
-public class PredictionsCommand implements Action {
+public class PredictionsCommand extends LayerswapCommand {
 
     @Reference(optional = true)
     BehavioralProfiler profiler;
@@ -22,13 +21,9 @@ public class PredictionsCommand implements Action {
     int k = 20;
 
     @Override
-    public Object execute() {
-        if (Operator.missing(profiler, "behavioral profiler", "layerswap-profiler")) {
-            return null;
-        }
-        if (Operator.outOfRange("-k", k, 1, 1000)) {
-            return null;
-        }
+    void run() throws Exception {
+        Operator.require(profiler, "behavioral profiler", "layerswap-profiler");
+        Operator.inRange("-k", k, 1, 1000);
         System.out.println("Predictor " + profiler.activePredictor() + ", window " + profiler.windowMillis() / 1000 + " s, "
                 + profiler.scores().size() + " layers scored");
         ShellTable table = new ShellTable();
@@ -41,6 +36,5 @@ public class PredictionsCommand implements Action {
             table.addRow().addContent(i++, s.layerId().digest(), String.format("%.4f", s.score()), Instant.ofEpochMilli(s.timestampMillis()));
         }
         table.print(System.out);
-        return null;
     }
 }

@@ -2,7 +2,6 @@ package org.layerswap.shell;
 
 import java.util.List;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -13,7 +12,7 @@ import org.layerswap.api.SwapManager;
 
 @Command(scope = "layerswap", name = "prefetch", description = "Prefetches a function's missing layers, or one layer by digest, in the background")
 @Service
-public class PrefetchCommand implements Action {
+public class PrefetchCommand extends LayerswapCommand {
 
     @Reference(optional = true)
     SwapManager swapManager;
@@ -23,15 +22,11 @@ public class PrefetchCommand implements Action {
     String target;
 
     @Override
-    public Object execute() {
-        if (Operator.missing(swapManager, "swap manager", "layerswap-swap")) {
-            return null;
-        }
-        return Operator.attempt(() -> {
-            List<LayerId> started = swapManager.prefetch(target);
-            System.out.println(started.isEmpty()
-                    ? "Nothing to prefetch for " + target + " (resident, already in flight, or all prefetch slots busy)"
-                    : "Prefetching " + started.size() + " layer(s): " + started.stream().map(LayerId::shortForm).toList());
-        });
+    void run() throws Exception {
+        Operator.require(swapManager, "swap manager", "layerswap-swap");
+        List<LayerId> started = swapManager.prefetch(target);
+        System.out.println(started.isEmpty()
+                ? "Nothing to prefetch for " + target + " (resident, already in flight, or all prefetch slots busy)"
+                : "Prefetching " + started.size() + " layer(s): " + started.stream().map(LayerId::shortForm).toList());
     }
 }

@@ -3,7 +3,6 @@ package org.layerswap.shell;
 import java.time.Instant;
 import java.util.List;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -15,7 +14,7 @@ import org.layerswap.api.SwapManager;
 @Command(scope = "layerswap", name = "prefetches",
         description = "Shows the prefetch queue: fetches in flight (oldest first) and recent prefetches and on-demand fetches (newest first)")
 @Service
-public class PrefetchesCommand implements Action {
+public class PrefetchesCommand extends LayerswapCommand {
 
     @Reference(optional = true)
     SwapManager swapManager;
@@ -27,13 +26,9 @@ public class PrefetchesCommand implements Action {
     boolean inFlightOnly;
 
     @Override
-    public Object execute() {
-        if (Operator.missing(swapManager, "swap manager", "layerswap-swap")) {
-            return null;
-        }
-        if (Operator.outOfRange("--limit", limit, 1, 10_000)) {
-            return null;
-        }
+    void run() throws Exception {
+        Operator.require(swapManager, "swap manager", "layerswap-swap");
+        Operator.inRange("--limit", limit, 1, 10_000);
         List<PrefetchRecord> inFlight = swapManager.fetchesInFlight();
         System.out.println(inFlight.size() + " fetch(es) in flight");
         if (!inFlight.isEmpty()) {
@@ -48,7 +43,7 @@ public class PrefetchesCommand implements Action {
             table.print(System.out);
         }
         if (inFlightOnly) {
-            return null;
+            return;
         }
         List<PrefetchRecord> recent = swapManager.prefetchHistory(limit);
         System.out.println(recent.size() + " recent fetch(es), newest first");
@@ -64,7 +59,6 @@ public class PrefetchesCommand implements Action {
                     Instant.ofEpochMilli(r.startedMillis()), r.detail());
         }
         table.print(System.out);
-        return null;
     }
 
     /** A table with the columns both fetch lists start with: #, Layer, Function, Priority, Score. */

@@ -6,7 +6,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -27,7 +26,7 @@ import org.layerswap.workload.TraceDirectory;
  */
 @Command(scope = "layerswap", name = "replay", description = "Replays a trace against every policy and writes a report")
 @Service
-public class ReplayCommand implements Action {
+public class ReplayCommand extends LayerswapCommand {
 
     @Argument(index = 0, name = "trace", required = true, description = "synthetic:days=1,functions=100,seed=1 | azure2019:<csv> | "
             + "azure2021:<csv> | jsonl:<file> | csv:<file> (files inside ${karaf.data}/traces, by name or path)")
@@ -62,13 +61,12 @@ public class ReplayCommand implements Action {
     String out;
 
     @Override
-    public Object execute() {
+    void run() throws Exception {
         String confined;
         try {
             confined = TraceDirectory.ofSystem().confine(trace);
         } catch (IllegalArgumentException e) {
-            System.err.println("Error: " + TraceDirectory.sanitize(e.getMessage()));
-            return null;
+            throw new CommandFailure(TraceDirectory.sanitize(e.getMessage()));
         }
         List<String> args = new ArrayList<>(List.of("--trace", confined));
         add(args, "--budget", budget);
@@ -87,11 +85,13 @@ public class ReplayCommand implements Action {
         String dir = out != null ? out : reports.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).toString();
         args.add("--out");
         args.add(dir);
-        Object result = Operator.attempt(() -> ReplayMain.run(args.toArray(new String[0]), System.out, System.err));
-        if (out == null) {
-            Operator.attempt(() -> ReportFolders.prune(reports, ReportFolders.keepFromSystem()));
+        try {
+            ReplayMain.run(args.toArray(new String[0]), System.out, System.err);
+        } finally {
+            if (out == null) {
+                ReportFolders.prune(reports, ReportFolders.keepFromSystem());
+            }
         }
-        return result;
     }
 
     private static void add(List<String> args, String option, String value) {

@@ -2,7 +2,6 @@ package org.layerswap.shell;
 
 import java.util.List;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -18,7 +17,7 @@ import org.layerswap.api.ServiceInfo;
 /** Which LayerSwap bundles run and which pipeline services are registered. */
 @Command(scope = "layerswap", name = "status", description = "Shows LayerSwap bundles and the services they provide")
 @Service
-public class StatusCommand implements Action {
+public class StatusCommand extends LayerswapCommand {
 
     @Reference
     ApplianceControl control;
@@ -27,7 +26,7 @@ public class StatusCommand implements Action {
     boolean bundlesOnly;
 
     @Override
-    public Object execute() {
+    void run() throws Exception {
         ApplianceStatus status = control.status();
         ShellTable bundles = new ShellTable();
         bundles.column("ID").alignRight();
@@ -40,7 +39,7 @@ public class StatusCommand implements Action {
         System.out.println("LayerSwap bundles (" + status.bundles().size() + ", " + status.activeBundles() + " active)");
         bundles.print(System.out);
         if (bundlesOnly) {
-            return null;
+            return;
         }
         ShellTable services = new ShellTable();
         services.column("Service");
@@ -62,6 +61,5 @@ public class StatusCommand implements Action {
         System.out.println();
         System.out.println("Services (" + status.services().size() + " registered)");
         services.print(System.out);
-        return null;
     }
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -19,7 +18,7 @@ import org.layerswap.api.SwapRecord;
 
 @Command(scope = "layerswap", name = "swap", description = "Swaps a function onto a new layer set: atomically, by shadowing a share of invocations, or keeping its writes")
 @Service
-public class SwapCommand implements Action {
+public class SwapCommand extends LayerswapCommand {
 
     @Reference(optional = true)
     SwapManager swapManager;
@@ -39,33 +38,29 @@ public class SwapCommand implements Action {
     String mode = "atomic";
 
     @Override
-    public Object execute() {
-        if (Operator.missing(swapManager, "swap manager", "layerswap-swap")) {
-            return null;
+    void run() throws Exception {
+        Operator.require(swapManager, "swap manager", "layerswap-swap");
+        List<LayerId> ids = new ArrayList<>();
+        for (String l : layers) {
+            ids.add(LayerId.of(l));
         }
-        return Operator.attempt(() -> {
-            List<LayerId> ids = new ArrayList<>();
-            for (String l : layers) {
-                ids.add(LayerId.of(l));
+        SwapMode m;
+        double share = 0;
+        if (shadowPercent != null) {
+            if (!(shadowPercent > 0 && shadowPercent < 100)) {
+                throw new IllegalArgumentException("--shadow must be a percentage in (0,100), got " + shadowPercent);
             }
-            SwapMode m;
-            double share = 0;
-            if (shadowPercent != null) {
-                if (!(shadowPercent > 0 && shadowPercent < 100)) {
-                    throw new IllegalArgumentException("--shadow must be a percentage in (0,100), got " + shadowPercent);
-                }
-                m = SwapMode.SHADOW;
-                share = shadowPercent / 100.0;
-            } else {
-                m = switch (mode.toLowerCase(Locale.ROOT)) {
-                    case "atomic" -> SwapMode.ATOMIC;
-                    case "copy-on-write", "cow" -> SwapMode.COPY_ON_WRITE;
-                    default -> throw new IllegalArgumentException("--mode '" + mode + "' is not valid; use atomic or copy-on-write");
-                };
-            }
-            SwapRecord r = swapManager.swap(function, ids, m, share);
-            System.out.printf("Swap #%d of %s (%s): %s in %.2f ms%s%n", r.id(), function, r.mode(), r.outcome(),
-                    r.durationMicros() / 1000.0, r.detail().isEmpty() ? "" : " - " + r.detail());
-        });
+            m = SwapMode.SHADOW;
+            share = shadowPercent / 100.0;
+        } else {
+            m = switch (mode.toLowerCase(Locale.ROOT)) {
+                case "atomic" -> SwapMode.ATOMIC;
+                case "copy-on-write", "cow" -> SwapMode.COPY_ON_WRITE;
+                default -> throw new IllegalArgumentException("--mode '" + mode + "' is not valid; use atomic or copy-on-write");
+            };
+        }
+        SwapRecord r = swapManager.swap(function, ids, m, share);
+        System.out.printf("Swap #%d of %s (%s): %s in %.2f ms%s%n", r.id(), function, r.mode(), r.outcome(),
+                r.durationMicros() / 1000.0, r.detail().isEmpty() ? "" : " - " + r.detail());
     }
 }

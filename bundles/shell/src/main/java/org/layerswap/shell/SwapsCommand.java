@@ -2,7 +2,6 @@ package org.layerswap.shell;
 
 import java.time.Instant;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -13,7 +12,7 @@ import org.layerswap.api.SwapRecord;
 
 @Command(scope = "layerswap", name = "swaps", description = "Shows the swap history with outcomes, newest first")
 @Service
-public class SwapsCommand implements Action {
+public class SwapsCommand extends LayerswapCommand {
 
     @Reference(optional = true)
     SwapManager swapManager;
@@ -22,13 +21,9 @@ public class SwapsCommand implements Action {
     int limit = 20;
 
     @Override
-    public Object execute() {
-        if (Operator.missing(swapManager, "swap manager", "layerswap-swap")) {
-            return null;
-        }
-        if (Operator.outOfRange("-n", limit, 1, 10_000)) {
-            return null;
-        }
+    void run() throws Exception {
+        Operator.require(swapManager, "swap manager", "layerswap-swap");
+        Operator.inRange("-n", limit, 1, 10_000);
         ShellTable table = new ShellTable();
         table.column("#").alignRight();
         table.column("Function");
@@ -43,6 +38,5 @@ public class SwapsCommand implements Action {
                     String.format("%.2f ms", r.durationMicros() / 1000.0), Instant.ofEpochMilli(r.startedMillis()), r.detail());
         }
         table.print(System.out);
-        return null;
     }
 }

@@ -1,6 +1,5 @@
 package org.layerswap.shell;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -13,7 +12,7 @@ import org.layerswap.api.SwapManager;
 
 @Command(scope = "layerswap", name = "threshold", description = "Shows or sets the prefetch threshold (a score in [0,1])")
 @Service
-public class ThresholdCommand implements Action {
+public class ThresholdCommand extends LayerswapCommand {
 
     @Reference(optional = true)
     SwapManager swapManager;
@@ -29,10 +28,8 @@ public class ThresholdCommand implements Action {
     String value;
 
     @Override
-    public Object execute() {
-        if (Operator.missing(swapManager, "swap manager", "layerswap-swap")) {
-            return null;
-        }
+    void run() throws Exception {
+        Operator.require(swapManager, "swap manager", "layerswap-swap");
         if ("auto".equalsIgnoreCase(value)) {
             control.setThresholdAuto(true);
             value = null;
@@ -42,12 +39,10 @@ public class ThresholdCommand implements Action {
             try {
                 t = Double.parseDouble(value);
             } catch (NumberFormatException e) {
-                System.err.println("Error: threshold '" + value + "' is not a number; give a score in [0,1]");
-                return null;
+                throw new CommandFailure("threshold '" + value + "' is not a number; give a score in [0,1]");
             }
             if (!(t >= 0 && t <= 1)) {
-                System.err.println("Error: threshold " + value + " is outside [0,1]");
-                return null;
+                throw new CommandFailure("threshold " + value + " is outside [0,1]");
             }
             control.setThresholdAuto(false); // an operator's number stays put
             swapManager.setThreshold(t);
@@ -55,6 +50,5 @@ public class ThresholdCommand implements Action {
         System.out.printf("Threshold %.3f, %s%s%n", swapManager.threshold(),
                 control.thresholdAuto() ? "auto (the feedback controller sets it)" : "fixed",
                 feedbackLoop == null ? "" : String.format(" (controller recommends %.3f)", feedbackLoop.recommendedThreshold()));
-        return null;
     }
 }
