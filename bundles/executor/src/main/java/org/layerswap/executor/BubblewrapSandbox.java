@@ -188,20 +188,30 @@ public final class BubblewrapSandbox implements AutoCloseable {
             return SandboxRun.notStarted("the image of " + functionId + " has neither an entrypoint nor a cmd: nothing to run");
         }
         SandboxSettings s = settings;
+        Path rebind = SandboxReach.reachable(root, s.sandboxHostUid(), s.sandboxHostGid()) ? null : root;
+        if (rebind != null) {
+            try {
+                Files.createDirectories(SandboxProcess.REBOUND_ROOT);
+            } catch (IOException e) {
+                return SandboxRun.notStarted("the sandbox user cannot reach " + root + " by its path and "
+                        + SandboxProcess.REBOUND_ROOT + " cannot be made to bind it at: " + e.getMessage());
+            }
+        }
+        List<String> bwrapArgv = command(functionId, rebind == null ? root : SandboxProcess.REBOUND_ROOT, config, params);
         try (Cgroup cgroup = cgroups.create(cgroupName("run"), s.limitsFor(functionId))) {
-            return run(cgroup, RootSpace.of(root), command(functionId, root, config, params), params, s);
+            return run(cgroup, RootSpace.of(root), rebind, bwrapArgv, params, s);
         } catch (IOException e) {
             return SandboxRun.notStarted("cannot create the sandbox's cgroup: " + e.getMessage());
         }
     }
 
-    private SandboxRun run(Cgroup cgroup, RootSpace space, List<String> bwrapArgv, Map<String, String> params, SandboxSettings s)
-            throws IOException {
+    private SandboxRun run(Cgroup cgroup, RootSpace space, Path rebind, List<String> bwrapArgv, Map<String, String> params,
+            SandboxSettings s) throws IOException {
         long t0 = System.nanoTime();
         Process p;
         try {
-            p = new ProcessBuilder(SandboxProcess.launcher(seccompFilter(), cgroup.procsFiles(), s.sandboxHostUid(), s.sandboxHostGid(), bwrapArgv))
-                    .start();
+            p = new ProcessBuilder(SandboxProcess.launcher(seccompFilter(), rebind, cgroup.procsFiles(), s.sandboxHostUid(),
+                    s.sandboxHostGid(), bwrapArgv)).start();
         } catch (IOException e) {
             return SandboxRun.notStarted("cannot start " + settings.bwrap() + ": " + e.getMessage());
         }

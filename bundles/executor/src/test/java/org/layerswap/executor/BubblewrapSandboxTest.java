@@ -66,6 +66,20 @@ class BubblewrapSandboxTest {
     }
 
     @Test
+    void aRootBelowADirectoryTheSandboxUserCannotPassStillRunsAndLeavesNoMountOnTheHost() throws IOException {
+        TestRoots.script(root, "echo \"in $(pwd)\"; echo x > /written\n");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        assertFalse(SandboxReach.reachable(root, 65534, 65534), "the test's folder is the operator's 0700 folder");
+        SandboxRun r = sandbox.run("private/home", root, HANDLER, Map.of());
+        assertEquals("", r.error());
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertEquals("in /fn\n", r.stdout());
+        assertTrue(Files.exists(root.resolve("written")), "the rebound root is the function's real root");
+        assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(SandboxProcess.REBOUND_ROOT.toString()),
+                "the binding lived in the launcher's own mount namespace");
+    }
+
+    @Test
     void aHangingFunctionIsKilledAtTheTimeoutWithEverythingItStarted() throws Exception {
         BubblewrapSandbox quick = new BubblewrapSandbox(new SandboxSettings(TestRoots.BWRAP, true, 700, 4096));
         TestRoots.script(root, "echo started\nsleep 37.25 &\nsleep 37.5\n");

@@ -2,7 +2,6 @@ package org.layerswap.fs.common;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -63,8 +62,9 @@ public record SandboxAccess(int uid, int gid) {
     }
 
     /**
-     * Makes the backend {@code root} exist and lets the sandbox group through it; "" when the sandbox user can then
-     * reach trees under it, else why not.
+     * Makes the backend {@code root} exist and lets the sandbox group through it; "" when done, else why not. The
+     * directories above the root are the operator's and are left as they are: the executor binds a root that the
+     * sandbox user cannot reach by its path into the sandbox through a private mount namespace.
      */
     public String prepareRoot(Path root, Optional<NativeIO> nativeIo) {
         if (isRoot()) {
@@ -75,38 +75,6 @@ public record SandboxAccess(int uid, int gid) {
             grantTraversal(root, nativeIo);
         } catch (IOException e) {
             return "cannot prepare " + root + " for the sandbox user: " + e.getMessage();
-        }
-        return reachProblem(root.toAbsolutePath().normalize().getParent());
-    }
-
-    /**
-     * "" when the sandbox user can pass through every directory from {@code /} down to {@code dir} (itself
-     * included, when it exists), else which one stops it: bubblewrap, running as that user, opens the function's
-     * root by its path.
-     */
-    public String reachProblem(Path dir) {
-        if (isRoot()) {
-            return "";
-        }
-        Path p = dir.toAbsolutePath().normalize();
-        for (int i = 0; i <= p.getNameCount(); i++) {
-            Path d = i == 0 ? p.getRoot() : p.getRoot().resolve(p.subpath(0, i));
-            if (!Files.exists(d, LinkOption.NOFOLLOW_LINKS)) {
-                return "";
-            }
-            try {
-                int mode = ((Number) Files.getAttribute(d, "unix:mode")).intValue();
-                int owner = ((Number) Files.getAttribute(d, "unix:uid")).intValue();
-                int group = ((Number) Files.getAttribute(d, "unix:gid")).intValue();
-                boolean ok = (mode & 01) != 0 || (group == gid && (mode & 010) != 0) || (owner == uid && (mode & 0100) != 0);
-                if (!ok) {
-                    return "the sandbox user " + uid + ":" + gid + " cannot pass through " + d + " (mode "
-                            + Integer.toOctalString(mode & 07777) + ", owner " + owner + ":" + group
-                            + "): give it o+x, or put the backend root elsewhere";
-                }
-            } catch (IOException e) {
-                return "cannot check " + d + ": " + e.getMessage();
-            }
         }
         return "";
     }
