@@ -32,6 +32,7 @@ import org.layerswap.api.LayerId;
 import org.layerswap.api.LayerStore;
 import org.layerswap.api.PredictionScore;
 import org.layerswap.api.PrefetchRecord;
+import org.layerswap.api.RestartReport;
 import org.layerswap.api.RootLease;
 import org.layerswap.api.ScoreListener;
 import org.layerswap.api.SwapManager;
@@ -104,6 +105,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
     private final NextUsePlanner nextUse;
     private final SwapRunner swaps;
     private final ShadowRollouts shadows;
+    private final RestartRecovery restart;
 
     public SwapManagerCore(SwapSettings settings, BehavioralProfiler profiler, LayerStore store, FilesystemBackend backend,
                            LongSupplier clockMillis) {
@@ -136,6 +138,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         this.swaps = new SwapRunner(() -> this.settings, () -> this.backend, store, catalog, roots, fetches, variants, composer,
                 swapHistory, pins.releaseDelayNanos());
         this.shadows = swaps.shadows();
+        this.restart = new RestartRecovery(new RootAdoption(roots, catalog, variants, store), fetches, catalog, store, composer, worker);
         composer.scheduleWithFixedDelay(roots::releaseStalePins, PIN_SCAN_SECONDS, PIN_SCAN_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -159,10 +162,31 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         subscription = profiler.subscribe(this);
         ranking.schedule();
         nextUse.start();
+        worker.execute(restart::resumePrefetches);
+        FilesystemBackend b = backend;
+        if (b != null) { // set at construction: no setBackend call adopts its recovered roots
+            composer.execute(() -> restart.backendActive(b));
+        }
+    }
+
+    /** Journals running prefetches in {@code dir} so the next start resumes them (see {@link PrefetchJournal}); before start. */
+    public void usePrefetchJournal(java.nio.file.Path dir) throws IOException {
+        restart.useJournal(new PrefetchJournal(dir));
+    }
+
+    /** The stored catalog was restored ({@code what} for the report): recovered roots are decided, prefetches resumed. */
+    public void catalogRestored(String what) {
+        restart.catalogRestored(what);
+    }
+
+    @Override
+    public RestartReport restartReport() {
+        return restart.report();
     }
 
     @Override
     public void close() {
+        restart.close();
         AutoCloseable s = subscription;
         if (s != null) {
             try {
@@ -220,6 +244,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         variants.functionDefined(fn, before, ids);
         catalog.notifyListeners(l -> l.functionDefined(def));
         ranking.schedule();
+        restart.functionDefined();
         if (settings.composeAhead() && swaps.allResident(ids)) {
             composer.execute(() -> swaps.ensureComposedQuietly(fn));
         }
@@ -293,7 +318,10 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         }
         LOG.info("filesystem backend: {} ({})", next == null ? "none" : next.name(), reason);
         if (next != null) {
-            composer.execute(() -> roots.migrate(next));
+            composer.execute(() -> {
+                restart.backendActive(next); // adopt or clean its recovered roots first
+                roots.migrate(next);
+            });
         }
     }
 
