@@ -15,7 +15,7 @@ import org.layerswap.api.Contracts;
 import org.layerswap.api.Predictor;
 import org.layerswap.api.ServiceInfo;
 
-/** Which LayerSwap bundles run and which pipeline services are registered. */
+/** Which LayerSwap bundles run, which pipeline services are registered, and what was taken over at the last start. */
 @Command(scope = "layerswap", name = "status", description = "Shows LayerSwap bundles and the services they provide")
 @Service
 public class StatusCommand implements Action {
@@ -62,6 +62,7 @@ public class StatusCommand implements Action {
         System.out.println();
         System.out.println("Services (" + status.services().size() + " registered)");
         services.print(System.out);
+        RestartSection.print(control.restartReport(), System.out);
         return null;
     }
 }

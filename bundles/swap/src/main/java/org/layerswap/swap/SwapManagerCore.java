@@ -138,6 +138,9 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         this.swaps = new SwapRunner(() -> this.settings, () -> this.backend, store, catalog, roots, fetches, variants, composer,
                 swapHistory, pins.releaseDelayNanos());
         this.shadows = swaps.shadows();
+        IdleRoots idle = new IdleRoots(roots, pins); // eviction may retire idle roots (issue 13)
+        ranking.useIdleRoots(idle);
+        nextUse.useIdleRoots(idle);
         this.restart = new RestartRecovery(new RootAdoption(roots, catalog, variants, store), fetches, catalog, store, composer, worker);
         composer.scheduleWithFixedDelay(roots::releaseStalePins, PIN_SCAN_SECONDS, PIN_SCAN_SECONDS, TimeUnit.SECONDS);
     }

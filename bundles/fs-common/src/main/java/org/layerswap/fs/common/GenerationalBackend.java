@@ -60,6 +60,7 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
     private final CurrentLink currentLink;
     private volatile boolean closed;
     private final AtomicLong generationsDestroyed = new AtomicLong();
+    private volatile RecoveryReport lastRecovery;
 
     /**
      * @param root        backend directory (created); must not contain ':' ',' or '\' (overlay option syntax)
@@ -369,6 +370,7 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
     public RecoveryReport recover() throws IOException {
         checkOpen();
         RecoveryReport r = new BackendRecovery(this).run(st -> functions.put(st.id, st));
+        lastRecovery = r;
         if (r.adopted() + r.rebuilt() + r.removedGenerations() + r.unmounted() + r.removedFunctions() > 0 || !r.problems().isEmpty()) {
             log.info("{} backend recovery under {}: {}", name(), root, r);
         }
@@ -376,6 +378,12 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
             log.warn("{} backend recovery: {}", name(), p);
         }
         return r;
+    }
+
+    @Override
+    public String recoverySummary() {
+        RecoveryReport r = lastRecovery;
+        return r == null ? "" : BackendRecovery.summary(r);
     }
 
     protected NativeIO requireNative(String what) throws IOException {
