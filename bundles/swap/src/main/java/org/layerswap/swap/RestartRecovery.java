@@ -56,6 +56,14 @@ final class RestartRecovery {
         fetches.useJournal(j);
     }
 
+    /** The manager starts: resume the journaled prefetches; adopt the recovered roots of {@code b} (null: none yet). */
+    void start(FilesystemBackend b) {
+        async(worker, this::resumePrefetches);
+        if (b != null) {
+            async(composer, () -> backendActive(b));
+        }
+    }
+
     /** {@code b} became the active backend: adopt or clean its recovered roots (on the composer thread). */
     void backendActive(FilesystemBackend b) {
         backend = b;

@@ -59,11 +59,17 @@ final class RootAdoption {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.variants = Objects.requireNonNull(variants, "variants");
         this.store = Objects.requireNonNull(store, "store");
-        roots.onAdoption(this::adoptedLine); // also roots adopted by a function's first composition (SwapRunner)
-    }
+        roots.onAdoption(new RootComposer.AdoptionListener() { // also a function's first composition (SwapRunner)
+            @Override
+            public void adopted(String line) {
+                adopted.add(line);
+            }
 
-    private void adoptedLine(String line) {
-        adopted.add(line);
+            @Override
+            public void replaced(String line) {
+                cleaned.add(line);
+            }
+        });
     }
 
     /** One pass over {@code b}'s recovered roots; {@code catalogComplete}: roots of undefined functions are cleaned. */

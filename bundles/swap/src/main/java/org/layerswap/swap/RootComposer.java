@@ -100,8 +100,18 @@ final class RootComposer implements VariantRoots.Host {
     private final ConcurrentHashMap<String, Root> roots = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
-    /** Told one line per adopted root ({@link RootAdoption}'s report); by default nobody. */
-    private volatile java.util.function.Consumer<String> adoptions = line -> { };
+    /** Told of every recovered root adopted or replaced ({@link RootAdoption}'s report); by default nobody. */
+    private volatile AdoptionListener adoptions = new AdoptionListener() {
+    };
+
+    /** One line per recovered root: adopted as it is, or replaced by a new composition (its stack is not the current one). */
+    interface AdoptionListener {
+        default void adopted(String line) {
+        }
+
+        default void replaced(String line) {
+        }
+    }
 
     RootComposer(LayerStore store, LayerCatalog catalog, LongSupplier clockMillis, Supplier<FilesystemBackend> activeBackend,
                  Executor composer, BoundedHistory<SwapRecord> history, PinLedger pins) {
@@ -154,7 +164,12 @@ final class RootComposer implements VariantRoots.Host {
     SwapRecord adopt(String fn, FilesystemBackend b, List<LayerId> layers) {
         for (ComposedRoot r : b.composed()) {
             if (r.functionId().equals(fn)) {
-                return adopt(fn, r, b, layers, "root");
+                SwapRecord rec = adopt(fn, r, b, layers, "root");
+                if (rec == null) {
+                    adoptions.replaced(fn + " on " + b.name() + " (generation " + r.generation() + "): built from other layers than "
+                            + "its stack now: replaced by a new composition");
+                }
+                return rec;
             }
         }
         return null;
@@ -182,14 +197,14 @@ final class RootComposer implements VariantRoots.Host {
         } catch (Exception e) {
             return null;
         }
-        adoptions.accept(existing.functionId() + " on " + b.name() + " (generation " + existing.generation() + ", " + layers.size()
+        adoptions.adopted(existing.functionId() + " on " + b.name() + " (generation " + existing.generation() + ", " + layers.size()
                 + " layers)");
         return history.add(new SwapRecord(id, fn, List.of(), layers, SwapMode.ATOMIC, SwapOutcome.SUCCEEDED, started, 0,
                 "adopted " + what + " generation " + existing.generation() + " recovered by the " + b.name() + " backend"));
     }
 
-    /** Who is told of every adopted root (one line each). */
-    void onAdoption(java.util.function.Consumer<String> listener) {
+    /** Who is told of every recovered root adopted or replaced (one line each). */
+    void onAdoption(AdoptionListener listener) {
         adoptions = Objects.requireNonNull(listener, "listener");
     }
 

@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * <li>{@link RootComposer} + {@link PinLedger}: the one acquire → compose → commit → record sequence (swaps,
  * migrations, variant roots) and the store pins of every generation;</li>
  * <li>{@link SwapRunner}: the swap modes, staged swaps, composing ahead, the function root an invocation enters;</li>
- * <li>{@link ShadowRollouts}, {@link VariantRoots}, and two {@link BoundedHistory}s.</li>
+ * <li>{@link ShadowRollouts}, {@link VariantRoots}, and two {@link BoundedHistory}s;</li>
+ * <li>{@link RestartRecovery} (recovered roots adopted, interrupted prefetches resumed) and {@link IdleRoots} (eviction
+ * may retire idle roots).</li>
  * </ul>
  * What stays here is the {@link SwapManager} facade (mostly one-line delegations; its size, about 500 lines, is that
  * of the api it implements), the wiring of the collaborators, the two threads, and the per-function count of
@@ -165,11 +167,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         subscription = profiler.subscribe(this);
         ranking.schedule();
         nextUse.start();
-        worker.execute(restart::resumePrefetches);
-        FilesystemBackend b = backend;
-        if (b != null) { // set at construction: no setBackend call adopts its recovered roots
-            composer.execute(() -> restart.backendActive(b));
-        }
+        restart.start(backend); // resumes journaled prefetches, adopts the recovered roots of a backend given at construction
     }
 
     /** Journals running prefetches in {@code dir} so the next start resumes them (see {@link PrefetchJournal}); before start. */

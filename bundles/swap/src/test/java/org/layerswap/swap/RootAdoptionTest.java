@@ -158,4 +158,15 @@ class RootAdoptionTest {
         assertEquals("variant of f: dataset=b", variants.describe(variant));
         assertEquals(List.of(), adoption.pendingLines());
     }
+
+    @Test
+    void aRecoveredRootThatTheFunctionsFirstCompositionAdoptsOrReplacesIsReportedToo() throws Exception {
+        backend.compose("f", dirs(2, 1)); // not f's stack (1, 2)
+        assertNull(roots.adopt("f", backend, List.of(id(1), id(2))));
+        assertEquals(List.of("f on fake (generation 1): built from other layers than its stack now: replaced by a new composition"),
+                adoption.cleanedLines());
+        backend.compose("f", dirs(1, 2));
+        assertNotNull(roots.adopt("f", backend, List.of(id(1), id(2))));
+        assertEquals(List.of("f on fake (generation 2, 2 layers)"), adoption.adoptedLines());
+    }
 }

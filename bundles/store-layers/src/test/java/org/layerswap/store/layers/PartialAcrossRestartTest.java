@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -28,9 +27,7 @@ class PartialAcrossRestartTest {
     final FakeSource source = new FakeSource();
 
     LayerDescriptor layer(String name, int size) throws IOException {
-        byte[] data = new byte[size];
-        new Random(name.hashCode()).nextBytes(data);
-        return source.add(new Tars().file(name, 0644, data, 0, 0, 1_600_000_000L).gzip());
+        return source.addRandomLayer(name, size);
     }
 
     /** Starts a slow prefetch of {@code l} and stops the store once at least {@code bytes} arrived; returns them. */
