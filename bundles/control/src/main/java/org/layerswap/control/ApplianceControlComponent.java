@@ -90,26 +90,20 @@ public class ApplianceControlComponent implements ApplianceControl {
      */
     @Override
     public RestartReport restartReport() {
-        SwapManager s = swapManager;
-        RestartReport r = s == null ? RestartReport.NONE : s.restartReport();
-        List<String> backendLines = new ArrayList<>();
+        java.util.Map<String, String> recoveries = new java.util.TreeMap<>();
         for (ServiceReference<?> ref : references(FilesystemBackend.class)) {
             FilesystemBackend b = (FilesystemBackend) context.getService(ref);
             if (b != null) {
                 try {
-                    String line = b.recoverySummary();
-                    if (!line.isEmpty()) {
-                        backendLines.add(b.name() + " backend recovery: " + line);
-                    }
+                    recoveries.put(b.name(), b.recoverySummary());
                 } finally {
                     context.ungetService(ref);
                 }
             }
         }
+        SwapManager s = swapManager;
         BehavioralProfiler p = profiler;
-        String profiles = p == null ? "" : p.restoredFrom();
-        return r.plus(new RestartReport(List.of(), backendLines, List.of(), profiles.isEmpty() ? List.of() : List.of(profiles),
-                List.of()));
+        return RestartReports.combine(s == null ? null : s.restartReport(), recoveries, p == null ? "" : p.restoredFrom());
     }
 
     @Override
