@@ -36,4 +36,13 @@ public interface ApplianceControl {
      * the operator puts it (the controller keeps recommending, without applying).
      */
     void setThresholdAuto(boolean auto);
+
+    /**
+     * What the appliance took over at its last start: the swap manager's report (roots adopted or cleaned,
+     * prefetches resumed, catalog restored), the backends' recovery and the profiler's restored snapshot.
+     * Additive: {@link RestartReport#NONE} by default.
+     */
+    default RestartReport restartReport() {
+        return RestartReport.NONE;
+    }
 }

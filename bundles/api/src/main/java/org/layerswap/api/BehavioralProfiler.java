@@ -80,4 +80,12 @@ public interface BehavioralProfiler {
     default double nextUseProbability(String functionId, long nowMillis, long horizonMillis) {
         return Double.NaN;
     }
+
+    /**
+     * Where the profiles came from at the last start (e.g. "snapshot file ... taken at ..., 12 functions"), or ""
+     * when profiling started empty. Additive: "" by default.
+     */
+    default String restoredFrom() {
+        return "";
+    }
 }

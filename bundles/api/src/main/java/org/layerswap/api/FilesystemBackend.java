@@ -44,4 +44,12 @@ public interface FilesystemBackend {
     boolean remove(String functionId) throws IOException;
 
     List<ComposedRoot> composed();
+
+    /**
+     * What the backend's start-up recovery found and did under its root (one line), or "" when it did not run or
+     * found nothing. Additive: "" by default.
+     */
+    default String recoverySummary() {
+        return "";
+    }
 }

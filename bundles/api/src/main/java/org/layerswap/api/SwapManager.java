@@ -96,4 +96,12 @@ public interface SwapManager {
     default RootLease enter(InvocationPlan plan, long timeoutMillis) throws java.io.IOException {
         throw new UnsupportedOperationException("this swap manager cannot run invocations");
     }
+
+    /**
+     * What this swap manager took over at its start: recovered roots adopted or cleaned, prefetches resumed, the
+     * catalog restored. Additive: {@link RestartReport#NONE} by default.
+     */
+    default RestartReport restartReport() {
+        return RestartReport.NONE;
+    }
 }

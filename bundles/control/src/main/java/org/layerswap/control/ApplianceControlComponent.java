@@ -17,7 +17,9 @@ import org.layerswap.api.ComposedRoot;
 import org.layerswap.api.Contracts;
 import org.layerswap.api.FilesystemBackend;
 import org.layerswap.api.Predictor;
+import org.layerswap.api.RestartReport;
 import org.layerswap.api.ServiceInfo;
+import org.layerswap.api.SwapManager;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
@@ -53,6 +55,9 @@ public class ApplianceControlComponent implements ApplianceControl {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     volatile BehavioralProfiler profiler;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile SwapManager swapManager;
+
     private BundleContext context;
 
     @Activate
@@ -77,6 +82,28 @@ public class ApplianceControlComponent implements ApplianceControl {
             }
         }
         return new ApplianceStatus(bundles, services);
+    }
+
+    /**
+     * The swap manager's report (roots adopted, cleaned or pending, prefetches resumed, catalog restored), plus each
+     * backend's start-up recovery (as "cleaned": what it unmounted and deleted) and the profiler's restored snapshot.
+     */
+    @Override
+    public RestartReport restartReport() {
+        java.util.Map<String, String> recoveries = new java.util.TreeMap<>();
+        for (ServiceReference<?> ref : references(FilesystemBackend.class)) {
+            FilesystemBackend b = (FilesystemBackend) context.getService(ref);
+            if (b != null) {
+                try {
+                    recoveries.put(b.name(), b.recoverySummary());
+                } finally {
+                    context.ungetService(ref);
+                }
+            }
+        }
+        SwapManager s = swapManager;
+        BehavioralProfiler p = profiler;
+        return RestartReports.combine(s == null ? null : s.restartReport(), recoveries, p == null ? "" : p.restoredFrom());
     }
 
     @Override

@@ -14,7 +14,7 @@ import org.layerswap.api.Contracts;
 import org.layerswap.api.Predictor;
 import org.layerswap.api.ServiceInfo;
 
-/** Which LayerSwap bundles run and which pipeline services are registered. */
+/** Which LayerSwap bundles run, which pipeline services are registered, and what was taken over at the last start. */
 @Command(scope = "layerswap", name = "status", description = "Shows LayerSwap bundles and the services they provide")
 @Service
 public class StatusCommand extends LayerswapCommand {
@@ -61,5 +61,6 @@ public class StatusCommand extends LayerswapCommand {
         System.out.println();
         System.out.println("Services (" + status.services().size() + " registered)");
         services.print(System.out);
+        RestartSection.print(control.restartReport(), System.out);
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import org.layerswap.api.ApplianceControl;
 import org.layerswap.api.ApplianceStatus;
 import org.layerswap.api.BackendInfo;
+import org.layerswap.api.RestartReport;
 import org.layerswap.api.ServiceInfo;
 
 /** An {@link ApplianceControl} holding lists the test sets; refuses names it does not list, like the real one. */
@@ -14,10 +15,16 @@ final class FakeControl implements ApplianceControl {
     final List<BackendInfo> backends = new ArrayList<>();
     String configuredPredictor = "";
     String configuredBackend = "auto";
+    RestartReport restart = RestartReport.NONE;
 
     @Override
     public ApplianceStatus status() {
-        throw new UnsupportedOperationException("not used by these commands");
+        return new ApplianceStatus(List.of(), List.of());
+    }
+
+    @Override
+    public RestartReport restartReport() {
+        return restart;
     }
 
     @Override

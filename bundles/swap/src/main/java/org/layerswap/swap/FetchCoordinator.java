@@ -63,6 +63,8 @@ final class FetchCoordinator {
     private final AtomicInteger prefetchesRunning = new AtomicInteger();
     private final AtomicLong recordIds = new AtomicLong();
     private final FetchesInFlight inFlight = new FetchesInFlight();
+    /** Where running prefetches are recorded so a restart resumes them; null: not recorded. */
+    private volatile PrefetchJournal journal;
 
     FetchCoordinator(LayerStore store, LayerCatalog catalog, LongSupplier clockMillis, Executor worker,
                      BoundedHistory<PrefetchRecord> history, Supplier<FeedbackLoop> feedback, Room room,
@@ -76,6 +78,10 @@ final class FetchCoordinator {
         this.room = Objects.requireNonNull(room, "room");
         this.onResident = Objects.requireNonNull(onResident, "onResident");
         this.afterPrefetch = Objects.requireNonNull(afterPrefetch, "afterPrefetch");
+    }
+
+    void useJournal(PrefetchJournal j) {
+        journal = j;
     }
 
     /** One fetch from its start to its record. */
@@ -227,6 +233,10 @@ final class FetchCoordinator {
                 finishPrefetch(t, null, new IllegalStateException(noRoom), done, arm);
                 return;
             }
+            PrefetchJournal j = journal;
+            if (j != null) {
+                j.started(t.id, t.functionId, t.score);
+            }
             f = store.fetch(ref.repository(), ref.descriptor(), FetchPriority.PREFETCH);
         } catch (RuntimeException e) {
             finishPrefetch(t, null, e, done, arm);
@@ -238,6 +248,10 @@ final class FetchCoordinator {
     private void finishPrefetch(Tracked t, Path p, Throwable e, CompletableFuture<Path> done, ExperimentArm arm) {
         prefetching.remove(t.id, done);
         prefetchesRunning.decrementAndGet();
+        PrefetchJournal j = journal;
+        if (j != null) {
+            j.finished(t.id);
+        }
         t.end(e, "");
         if (e == null) {
             reportFetch(t, arm);

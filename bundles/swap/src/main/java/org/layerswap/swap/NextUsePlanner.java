@@ -89,6 +89,8 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
     private FunctionLayerMap mapSeen;
     private final Set<LayerId> pendingPrefetch = new HashSet<>();
     private Set<LayerId> pinned = Set.of();
+    /** Idle roots whose layers an eviction may take (retired first); null: roots pin their layers for good. */
+    private volatile IdleRoots idleRoots;
     private long now;
     private int cachedF = -1;
     private long cachedAt;
@@ -181,6 +183,10 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
         }
     }
 
+    void useIdleRoots(IdleRoots r) {
+        idleRoots = r;
+    }
+
     /** The store's eviction key for {@code id} as of the last run (larger first); NaN when the planning has none. */
     double evictionKey(LayerId id) {
         Double k = keys.get(id);
@@ -235,6 +241,10 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
                 return "no room for " + id + " (" + bytes + " bytes): every evictable layer is predicted to be needed before it";
             }
             LayerId victim = layerIds.get(v);
+            IdleRoots idle = idleRoots;
+            if (idle != null) {
+                idle.release(victim); // an idle root holding it is retired first; a root in use keeps it pinned
+            }
             if (store.evict(victim)) {
                 planning.onEvict(v);
                 need -= sizes[v];
@@ -258,12 +268,14 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
             mapSeen = m;
         }
         List<ResidentLayer> resident = store.resident();
+        IdleRoots idle = idleRoots;
+        Set<LayerId> releasable = idle == null ? Set.of() : idle.releasable();
         Set<LayerId> held = new HashSet<>();
         Set<LayerId> present = new HashSet<>();
         for (ResidentLayer r : resident) {
             int l = layer(r.id());
             present.add(r.id());
-            if (r.refCount() > 0) {
+            if (r.refCount() > 0 && !releasable.contains(r.id())) {
                 held.add(r.id());
             }
             planning.resize(functionIds.size(), layerIds.size());

@@ -106,6 +106,25 @@ final class PinLedger {
         return released;
     }
 
+    /**
+     * Closes every lease of {@code key} now: only when its backend has torn down all of its generations (an idle root
+     * released for an eviction, see {@link IdleRoots}). Returns how many generations were released.
+     */
+    int releaseAll(String key) {
+        Deque<Pins> d = pins.remove(key);
+        if (d == null) {
+            return 0;
+        }
+        synchronized (d) {
+            int n = d.size();
+            for (Pins p : d) {
+                p.leases.forEach(PinLedger::closeQuietly);
+            }
+            d.clear();
+            return n;
+        }
+    }
+
     /** The generations of {@code key} still pinned, oldest first. */
     List<Long> pinnedGenerations(String key) {
         Deque<Pins> d = pins.get(key);

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -46,6 +47,8 @@ final class PrefetchRanking implements FetchCoordinator.Room {
     private final AtomicBoolean rankScheduled = new AtomicBoolean();
     private volatile FetchCoordinator fetches;
     private volatile NextUsePlanner nextUse;
+    /** Idle roots whose layers an eviction may take (retired first); null: roots pin their layers for good. */
+    private volatile IdleRoots idleRoots;
     private volatile PrefetchPlanner planner;
     private volatile EvictionPlanner evictor;
     private volatile List<PrefetchPlanner.Planned> ranked = List.of();
@@ -67,6 +70,10 @@ final class PrefetchRanking implements FetchCoordinator.Room {
     }
 
     /** With {@code nextUsePlanning} on, room for a prefetch is made in {@code n}'s next-use order. */
+    void useIdleRoots(IdleRoots r) {
+        idleRoots = r;
+    }
+
     void useNextUse(NextUsePlanner n) {
         this.nextUse = n;
     }
@@ -185,6 +192,12 @@ final class PrefetchRanking implements FetchCoordinator.Room {
         Map<LayerId, Long> lastUsed = new HashMap<>();
         List<ResidentLayer> resident = store.resident();
         resident.forEach(r -> lastUsed.put(r.id(), r.lastUsedMillis()));
+        IdleRoots idle = idleRoots;
+        if (idle != null) { // layers only idle roots hold count as unreferenced: those roots are retired before the eviction
+            Set<LayerId> releasable = idle.releasable();
+            resident = resident.stream().map(r -> r.refCount() > 0 && releasable.contains(r.id())
+                    ? new ResidentLayer(r.id(), r.path(), r.sizeBytes(), r.unpackedBytes(), 0, r.lastUsedMillis()) : r).toList();
+        }
         List<LayerId> victims = evictor.victims(resident, l -> scores.getOrDefault(l, 0.0), need, threshold);
         for (LayerId v : victims) {
             if (!EvictionPlanner.mayEvictForPrefetch(scores.getOrDefault(v, 0.0), lastUsed.getOrDefault(v, now), threshold, now)) {
@@ -194,6 +207,9 @@ final class PrefetchRanking implements FetchCoordinator.Room {
         }
         long freed = 0;
         for (LayerId v : victims) {
+            if (idle != null) {
+                idle.release(v);
+            }
             if (store.evict(v)) {
                 freed++;
             }

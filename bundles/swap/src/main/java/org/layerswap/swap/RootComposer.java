@@ -100,6 +100,18 @@ final class RootComposer implements VariantRoots.Host {
     private final ConcurrentHashMap<String, Root> roots = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    /** Told of every recovered root adopted or replaced ({@link RootAdoption}'s report); by default nobody. */
+    private volatile AdoptionListener adoptions = new AdoptionListener() {
+    };
+
+    /** One line per recovered root: adopted as it is, or replaced by a new composition (its stack is not the current one). */
+    interface AdoptionListener {
+        default void adopted(String line) {
+        }
+
+        default void replaced(String line) {
+        }
+    }
 
     RootComposer(LayerStore store, LayerCatalog catalog, LongSupplier clockMillis, Supplier<FilesystemBackend> activeBackend,
                  Executor composer, BoundedHistory<SwapRecord> history, PinLedger pins) {
@@ -150,14 +162,26 @@ final class RootComposer implements VariantRoots.Host {
      * generation) when it is built from exactly the store directories of {@code layers}; null when it is not.
      */
     SwapRecord adopt(String fn, FilesystemBackend b, List<LayerId> layers) {
-        ComposedRoot existing = null;
         for (ComposedRoot r : b.composed()) {
             if (r.functionId().equals(fn)) {
-                existing = r;
-                break;
+                SwapRecord rec = adopt(fn, r, b, layers, "root");
+                if (rec == null) {
+                    adoptions.replaced(fn + " on " + b.name() + " (generation " + r.generation() + "): built from other layers than "
+                            + "its stack now: replaced by a new composition");
+                }
+                return rec;
             }
         }
-        if (existing == null || existing.layerDirs().size() != layers.size()) {
+        return null;
+    }
+
+    /**
+     * Adopts the recovered root {@code existing} (backend key {@code existing.functionId()}, a root of function
+     * {@code fn}) when it is built from exactly the store directories of {@code layers}, base first: pins the layers
+     * and commits the key at the recovered generation (no compose). Null when it does not match or a pin fails.
+     */
+    SwapRecord adopt(String fn, ComposedRoot existing, FilesystemBackend b, List<LayerId> layers, String what) {
+        if (existing.layerDirs().size() != layers.size()) {
             return null;
         }
         for (int i = 0; i < layers.size(); i++) {
@@ -169,12 +193,19 @@ final class RootComposer implements VariantRoots.Host {
         long id = ids.incrementAndGet();
         long started = clock.getAsLong();
         try {
-            commit(fn, b, layers, existing.generation(), acquireAll(layers));
+            commit(existing.functionId(), b, layers, existing.generation(), acquireAll(layers));
         } catch (Exception e) {
             return null;
         }
+        adoptions.adopted(existing.functionId() + " on " + b.name() + " (generation " + existing.generation() + ", " + layers.size()
+                + " layers)");
         return history.add(new SwapRecord(id, fn, List.of(), layers, SwapMode.ATOMIC, SwapOutcome.SUCCEEDED, started, 0,
-                "adopted root generation " + existing.generation() + " recovered by the " + b.name() + " backend"));
+                "adopted " + what + " generation " + existing.generation() + " recovered by the " + b.name() + " backend"));
+    }
+
+    /** Who is told of every recovered root adopted or replaced (one line each). */
+    void onAdoption(AdoptionListener listener) {
+        adoptions = Objects.requireNonNull(listener, "listener");
     }
 
     /**

@@ -32,6 +32,7 @@ import org.layerswap.api.LayerId;
 import org.layerswap.api.LayerStore;
 import org.layerswap.api.PredictionScore;
 import org.layerswap.api.PrefetchRecord;
+import org.layerswap.api.RestartReport;
 import org.layerswap.api.RootLease;
 import org.layerswap.api.ScoreListener;
 import org.layerswap.api.SwapManager;
@@ -52,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * <li>{@link RootComposer} + {@link PinLedger}: the one acquire → compose → commit → record sequence (swaps,
  * migrations, variant roots) and the store pins of every generation;</li>
  * <li>{@link SwapRunner}: the swap modes, staged swaps, composing ahead, the function root an invocation enters;</li>
- * <li>{@link ShadowRollouts}, {@link VariantRoots}, and two {@link BoundedHistory}s.</li>
+ * <li>{@link ShadowRollouts}, {@link VariantRoots}, and two {@link BoundedHistory}s;</li>
+ * <li>{@link RestartRecovery} (recovered roots adopted, interrupted prefetches resumed) and {@link IdleRoots} (eviction
+ * may retire idle roots).</li>
  * </ul>
  * What stays here is the {@link SwapManager} facade (mostly one-line delegations; its size, about 500 lines, is that
  * of the api it implements), the wiring of the collaborators, the two threads, and the per-function count of
@@ -104,6 +107,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
     private final NextUsePlanner nextUse;
     private final SwapRunner swaps;
     private final ShadowRollouts shadows;
+    private final RestartRecovery restart;
 
     public SwapManagerCore(SwapSettings settings, BehavioralProfiler profiler, LayerStore store, FilesystemBackend backend,
                            LongSupplier clockMillis) {
@@ -136,6 +140,10 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         this.swaps = new SwapRunner(() -> this.settings, () -> this.backend, store, catalog, roots, fetches, variants, composer,
                 swapHistory, pins.releaseDelayNanos());
         this.shadows = swaps.shadows();
+        IdleRoots idle = new IdleRoots(roots, pins); // eviction may retire idle roots (issue 13)
+        ranking.useIdleRoots(idle);
+        nextUse.useIdleRoots(idle);
+        this.restart = new RestartRecovery(new RootAdoption(roots, catalog, variants, store), fetches, catalog, store, composer, worker);
         composer.scheduleWithFixedDelay(roots::releaseStalePins, PIN_SCAN_SECONDS, PIN_SCAN_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -159,10 +167,27 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         subscription = profiler.subscribe(this);
         ranking.schedule();
         nextUse.start();
+        restart.start(backend); // resumes journaled prefetches, adopts the recovered roots of a backend given at construction
+    }
+
+    /** Journals running prefetches in {@code dir} so the next start resumes them (see {@link PrefetchJournal}); before start. */
+    public void usePrefetchJournal(java.nio.file.Path dir) throws IOException {
+        restart.useJournal(new PrefetchJournal(dir));
+    }
+
+    /** The stored catalog was restored ({@code what} for the report): recovered roots are decided, prefetches resumed. */
+    public void catalogRestored(String what) {
+        restart.catalogRestored(what);
+    }
+
+    @Override
+    public RestartReport restartReport() {
+        return restart.report();
     }
 
     @Override
     public void close() {
+        restart.close();
         AutoCloseable s = subscription;
         if (s != null) {
             try {
@@ -220,6 +245,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         variants.functionDefined(fn, before, ids);
         catalog.notifyListeners(l -> l.functionDefined(def));
         ranking.schedule();
+        restart.functionDefined();
         if (settings.composeAhead() && swaps.allResident(ids)) {
             composer.execute(() -> swaps.ensureComposedQuietly(fn));
         }
@@ -293,7 +319,10 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         }
         LOG.info("filesystem backend: {} ({})", next == null ? "none" : next.name(), reason);
         if (next != null) {
-            composer.execute(() -> roots.migrate(next));
+            composer.execute(() -> {
+                restart.backendActive(next); // adopt or clean its recovered roots first
+                roots.migrate(next);
+            });
         }
     }
 

@@ -68,6 +68,17 @@ final class SwapRunner {
 
     /** Pins the function's own root, composing (or adopting) it first when it is missing or stale. */
     RootLease enterFunctionRoot(String fn) throws IOException {
+        try {
+            return enterOnce(fn);
+        } catch (IOException e) {
+            if (roots.root(fn) != null) {
+                throw e;
+            }
+            return enterOnce(fn); // the idle root was released for an eviction meanwhile (IdleRoots): composed again
+        }
+    }
+
+    private RootLease enterOnce(String fn) throws IOException {
         RootComposer.Root root = roots.root(fn);
         if (root == null || !catalog.stackOf(fn).equals(root.layers())) {
             SwapRecord r = ensureComposed(fn);

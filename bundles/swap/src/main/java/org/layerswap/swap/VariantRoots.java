@@ -254,6 +254,13 @@ final class VariantRoots {
         return new ForwardingRootLease(functionId, lease, () -> release(v));
     }
 
+    /** A recovered variant root {@code key} of {@code fn} was adopted: known again, idle, most recently used. */
+    void adopted(String fn, String key, List<LayerId> data) {
+        reserve(fn, key, data, false);
+        if (overBound(fn)) {
+            host.async(() -> trim(fn));
+        }
+    }
 
     private Variant reserve(String fn, String key, List<LayerId> data, boolean use) {
         LinkedHashMap<String, Variant> m = variants.computeIfAbsent(fn, k -> new LinkedHashMap<>(8, 0.75f, true));

@@ -339,4 +339,71 @@ class SwapManagerCoreTest {
         Path unused = Path.of("/");
         assertTrue(unused.isAbsolute());
     }
+
+    @Test
+    void aPrefetchThatNeedsRoomRetiresAnIdleRootToEvictItsLayerButNeverOneInUse() throws Exception {
+        SwapSettings s = new SwapSettings(0.5, 4, 4, 64, false, false, 0.5, 10, 0.01, 0.10, 100, CostModel.DEFAULT, false,
+                SwapSettings.DEFAULT_DECISION_INTERVAL_MILLIS);
+        start(s);
+        store.resident.add(id(1));
+        store.resident.add(id(2));
+        core.defineFunction("idle", "repo", List.of(desc(1, 100)));
+        core.defineFunction("busy", "repo", List.of(desc(2, 100)));
+        core.defineFunction("next", "repo", List.of(desc(3, 100)));
+        core.enter(core.handleInvocation("idle", Map.of())).close();
+        try (RootLease running = core.enter(core.handleInvocation("busy", Map.of()))) {
+            store.budget = 200;
+            store.used = 200; // full: the prefetch of 3 needs 100 bytes freed
+            assertEquals(List.of(id(3)), core.prefetch("next"));
+            Await.until(WAIT, () -> store.evicted.contains(id(1)), "the idle root's layer evicted");
+            core.awaitComposerIdle();
+            assertTrue(backend.log.contains("remove idle"), "the idle root was retired first: " + backend.log);
+            assertEquals(0, store.pinned.get(id(1)).get(), "its pin was closed before the eviction");
+            assertFalse(store.evicted.contains(id(2)), "the layer of a root in use stays");
+            assertFalse(backend.log.contains("remove busy"));
+            assertEquals(1, store.pinned.get(id(2)).get());
+        }
+        store.resident.add(id(1)); // fetched again on demand
+        try (RootLease again = core.enter(core.handleInvocation("idle", Map.of()))) {
+            assertEquals(2, again.generation(), "composed again on its next invocation");
+        }
+    }
+
+    @Test
+    void theNextUsePlannersRoomMakingAlsoRetiresAnIdleRootButNeverOneInUse() throws Exception {
+        Map<String, Long> inMillis = Map.of("idle", 36_000_000L, "busy", 36_000_000L, "next", 60_000L);
+        profiler = new FakeProfiler() {
+            @Override
+            public org.layerswap.api.NextUse nextUse(String functionId, long nowMillis) {
+                Long d = inMillis.get(functionId);
+                return d == null ? null : new org.layerswap.api.NextUse(nowMillis + d, nowMillis + d, false);
+            }
+
+            @Override
+            public double nextUseProbability(String functionId, long nowMillis, long horizonMillis) {
+                return inMillis.containsKey(functionId) ? 1.0 : Double.NaN;
+            }
+        };
+        start(SwapSettings.DEFAULT);
+        store.resident.add(id(1));
+        store.resident.add(id(2));
+        core.defineFunction("idle", "repo", List.of(desc(1, 100)));
+        core.defineFunction("busy", "repo", List.of(desc(2, 100)));
+        core.defineFunction("next", "repo", List.of(desc(3, 100)));
+        core.enter(core.handleInvocation("idle", Map.of())).close();
+        try (RootLease running = core.enter(core.handleInvocation("busy", Map.of()))) {
+            store.budget = 200;
+            store.used = 200;
+            core.scoresChanged(List.of()); // a planning run learns the next uses
+            core.awaitComposerIdle();
+            assertEquals(List.of(id(3)), core.prefetch("next"));
+            Await.until(WAIT, () -> store.evicted.contains(id(1)) || !core.prefetchHistory(5).isEmpty(), "the prefetch's room");
+            assertTrue(store.evicted.contains(id(1)), "the idle root's layer evicted in next-use order: " + core.prefetchHistory(5));
+            core.awaitComposerIdle();
+            assertTrue(backend.log.contains("remove idle"), backend.log.toString());
+            assertEquals(0, store.pinned.get(id(1)).get());
+            assertFalse(store.evicted.contains(id(2)), "the layer of a root in use stays");
+            assertFalse(backend.log.contains("remove busy"));
+        }
+    }
 }

@@ -145,6 +145,17 @@ final class BackendRecovery {
         return g;
     }
 
+    /** One line for an operator: what was kept and what was cleaned ("" when nothing was found). */
+    static String summary(RecoveryReport r) {
+        if (r.adopted() + r.rebuilt() + r.removedGenerations() + r.unmounted() + r.removedFunctions() == 0 && r.problems().isEmpty()) {
+            return "";
+        }
+        return "kept " + r.adopted() + " intact root(s) as they were, rebuilt " + r.rebuilt() + "; cleaned "
+                + r.removedGenerations() + " stale generation(s), " + r.unmounted() + " mount(s) (invocation uppers, half-built or "
+                + "retired generations, strays), " + r.removedFunctions() + " function dir(s)"
+                + (r.problems().isEmpty() ? "" : "; problems: " + String.join("; ", r.problems()));
+    }
+
     private int unmountUnder(Path dir, MountTable mt) throws IOException {
         int n = 0;
         for (MountTable.Mount m : mt.under(dir)) {

@@ -63,6 +63,7 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
     private volatile boolean closed;
     private final AtomicLong generationsDestroyed = new AtomicLong();
     private volatile SandboxAccess access = SandboxAccess.ROOT;
+    private volatile RecoveryReport lastRecovery;
 
     /**
      * @param root        backend directory (created); must not contain ':' ',' or '\' (overlay option syntax)
@@ -396,6 +397,7 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
                 access.grantTraversal(d, nativeIo);
             }
         }
+        lastRecovery = r;
         if (r.adopted() + r.rebuilt() + r.removedGenerations() + r.unmounted() + r.removedFunctions() > 0 || !r.problems().isEmpty()) {
             log.info("{} backend recovery under {}: {}", name(), root, r);
         }
@@ -403,6 +405,12 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
             log.warn("{} backend recovery: {}", name(), p);
         }
         return r;
+    }
+
+    @Override
+    public String recoverySummary() {
+        RecoveryReport r = lastRecovery;
+        return r == null ? "" : BackendRecovery.summary(r);
     }
 
     protected NativeIO requireNative(String what) throws IOException {

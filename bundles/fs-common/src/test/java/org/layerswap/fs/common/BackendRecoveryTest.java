@@ -107,11 +107,17 @@ class BackendRecoveryTest {
         assertFalse(Files.exists(stray.getParent().getParent()) || Files.exists(foreign) || Files.exists(unlinked.getParent().getParent()));
         assertTrue(Files.isDirectory(hidden), "dot-directories are not the backend's");
         assertEquals(List.of("kept"), after.composed().stream().map(ComposedRoot::functionId).toList());
+        assertTrue(after.recoverySummary().startsWith("kept 1 intact root(s) as they were, rebuilt 0; cleaned "),
+                after.recoverySummary());
+        assertTrue(after.recoverySummary().contains("3 function dir(s); problems: " + foreign), after.recoverySummary());
     }
 
     @Test
     void anEmptyOrMissingRootRecoversNothing() throws IOException {
-        assertEquals(new GenerationalBackend.RecoveryReport(0, 0, 0, 0, 0, List.of()), backend().recover());
+        DirBackend b = backend();
+        assertEquals("", b.recoverySummary(), "before recovery");
+        assertEquals(new GenerationalBackend.RecoveryReport(0, 0, 0, 0, 0, List.of()), b.recover());
+        assertEquals("", b.recoverySummary(), "nothing found, nothing to say");
         assertTrue(Files.isDirectory(dir.resolve("root")));
     }
 }

@@ -283,6 +283,11 @@ public class ProfilerComponent implements BehavioralProfiler {
     }
 
     @Override
+    public String restoredFrom() {
+        return snapshots.restoredFrom();
+    }
+
+    @Override
     public String activePredictor() {
         return engine().activePredictor();
     }

@@ -41,6 +41,8 @@ final class SnapshotKeeper {
     private long restoredTakenAt = Long.MIN_VALUE;
     /** The engine's event count right after the last restore (more: something was learned since). */
     private long eventsAtRestore;
+    /** What the profiles were last restored from, for the restart report ("" when they started empty). */
+    private String restoredFrom = "";
 
     /** @param clock wall-clock millis, used to name a corrupt file set aside */
     SnapshotKeeper(LongSupplier clock) {
@@ -112,11 +114,22 @@ final class SnapshotKeeper {
         }
     }
 
+    /** What the profiles were last restored from ("" when profiling started empty). */
+    synchronized String restoredFrom() {
+        return restoredFrom;
+    }
+
+    private static String describe(ProfileSnapshot s, String where) {
+        return "profiler: " + s.functions().size() + " function profile(s), " + s.eventsRecorded() + " event(s) from " + where
+                + " (taken at " + java.time.Instant.ofEpochMilli(s.takenAtMillis()) + ")";
+    }
+
     private void restoreFromFile() {
         try {
             ProfileSnapshot s = SnapshotCodec.read(file);
             engine.restore(s);
             restoredTakenAt = s.takenAtMillis();
+            restoredFrom = describe(s, "snapshot file " + file);
             LOG.info("Restored {} function profiles ({} events) from {}", s.functions().size(), s.eventsRecorded(), file);
         } catch (NoSuchFileException nf) {
             LOG.info("No profile snapshot at {}: starting with empty profiles", file);
@@ -145,6 +158,7 @@ final class SnapshotKeeper {
                 engine.restore(snapshot);
                 restoredTakenAt = snapshot.takenAtMillis();
                 eventsAtRestore = engine.eventsRecorded();
+                restoredFrom = describe(snapshot, "the state store");
                 LOG.info("Restored {} function profiles from the state store", snapshot.functions().size());
             }
         } catch (SnapshotException bad) {

@@ -82,6 +82,21 @@ class SnapshotKeeperTest {
         keeper.attach(e, dir.resolve("absent.snapshot"));
         assertEquals(7, countOfA(e));
         assertEquals(7, e.eventsRecorded(), "the event count carries over");
+        assertTrue(keeper.restoredFrom().startsWith("profiler: 1 function profile(s), 7 event(s) from the state store"),
+                keeper.restoredFrom());
+    }
+
+    @Test
+    void theRestartReportSaysWhichSnapshotFileTheProfilesCameFromOrNothingWhenTheyStartedEmpty() throws Exception {
+        ProfilerEngine first = engine();
+        keeper.attach(first, dir.resolve("p.snapshot"));
+        assertEquals("", keeper.restoredFrom(), "no file yet: empty profiles");
+        first.record(InvocationEvent.of("a", 5000));
+        keeper.detach();
+        SnapshotKeeper next = new SnapshotKeeper(() -> 0L);
+        next.attach(engine(), dir.resolve("p.snapshot"));
+        assertTrue(next.restoredFrom().startsWith("profiler: 1 function profile(s), 1 event(s) from snapshot file "
+                + dir.resolve("p.snapshot")), next.restoredFrom());
     }
 
     @Test

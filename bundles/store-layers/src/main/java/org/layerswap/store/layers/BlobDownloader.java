@@ -56,6 +56,8 @@ final class BlobDownloader {
         private Path part;
         private MessageDigest digest;
         private long done;
+        /** The partial file was kept from before the last start (not hashed by this process as it was written). */
+        private boolean fromKept;
 
         Download(String repository, LayerDescriptor layer, FetchPriority priority, long seq) {
             this.repository = repository;
@@ -93,6 +95,7 @@ final class BlobDownloader {
     private final AtomicLong verifyFailures = new AtomicLong();
     private final AtomicLong preemptions = new AtomicLong();
     private final AtomicLong resumes = new AtomicLong();
+    private final AtomicLong keptResumes = new AtomicLong();
 
     /**
      * @param config  {@code maxAttempts} and {@code retryBackoff} are used
@@ -123,14 +126,17 @@ final class BlobDownloader {
      */
     boolean download(Download d) throws Exception {
         LayerId id = d.layer.id();
+        long expected = d.layer.sizeBytes();
         if (d.part == null) {
             d.part = layout.partFile(id, d.seq);
             d.digest = MessageDigest.getInstance(id.algorithm().equals("sha512") ? "SHA-512" : "SHA-256");
             d.done = 0;
+            d.fromKept = false;
             Files.deleteIfExists(d.part);
-            Files.createFile(d.part);
+            if (!takeKeptPartial(d, expected)) {
+                Files.createFile(d.part);
+            }
         }
-        long expected = d.layer.sizeBytes();
         int failures = 0;
         Duration backoff = config.retryBackoff();
         byte[] buf = new byte[CHUNK];
@@ -193,6 +199,12 @@ final class BlobDownloader {
             backoff = backoff.multipliedBy(2);
         }
         String got = id.algorithm() + ":" + HexFormat.of().formatHex(d.digest.digest());
+        if (!got.equals(id.digest()) && d.fromKept) {
+            // the kept bytes were not what this process wrote (e.g. a power loss lost pages): start over once
+            LOG.warn("layer {}: the download continued from before the restart hashes to {}; downloading it again from byte 0", id, got);
+            d.discardPartial();
+            return download(d);
+        }
         if (!got.equals(id.digest())) {
             verifyFailures.incrementAndGet();
             d.discardPartial();
@@ -201,6 +213,40 @@ final class BlobDownloader {
         layout.commitBlob(d.part, id);
         d.part = null;
         return true;
+    }
+
+    /**
+     * Continues from the partial download of this layer kept from before the last start ({@link StoreLayout#keptPartial}):
+     * moves it to {@code d.part} and hashes its bytes; false when there is none (or it is longer than the blob).
+     */
+    private boolean takeKeptPartial(Download d, long expected) throws IOException {
+        Path kept = layout.keptPartial(d.layer.id());
+        if (!Files.isRegularFile(kept)) {
+            return false;
+        }
+        long size = Files.size(kept);
+        if (size == 0 || size > expected) {
+            Files.deleteIfExists(kept);
+            return false;
+        }
+        Files.move(kept, d.part, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        try (InputStream in = Files.newInputStream(d.part)) {
+            byte[] buf = new byte[CHUNK];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                d.digest.update(buf, 0, n);
+            }
+        }
+        d.done = size;
+        d.fromKept = true;
+        keptResumes.incrementAndGet();
+        LOG.info("layer {}: continuing the download kept from before the restart at byte {} of {}", d.layer.id(), size, expected);
+        return true;
+    }
+
+    /** Downloads continued from a partial blob kept from before the last start (stop or crash). */
+    long keptResumes() {
+        return keptResumes.get();
     }
 
     private String describe(Download d) {

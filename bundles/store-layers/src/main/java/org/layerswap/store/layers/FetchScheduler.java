@@ -232,9 +232,11 @@ final class FetchScheduler implements AutoCloseable {
             synchronized (lock) {
                 inflight.remove(id);
             }
-            t.discardPartial();
             if (ex instanceof InterruptedException || closed) {
+                // the store stops: the partial blob stays in tmp/, kept by the next start for a Range resume
                 Thread.currentThread().interrupt();
+            } else {
+                t.discardPartial();
             }
             LOG.warn("fetch of layer {} failed: {}", id, ex.getMessage());
             t.future.completeExceptionally(ex instanceof LayerFetchException ? ex

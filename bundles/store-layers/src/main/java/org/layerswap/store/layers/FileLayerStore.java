@@ -140,6 +140,11 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
         return downloader.resumes();
     }
 
+    /** Downloads that continued a partial blob kept from before the last start (a stop or a crash cut them). */
+    public long resumesAfterRestart() {
+        return downloader.keptResumes();
+    }
+
     /** Total unpacked bytes written (for MB/s figures). */
     public long unpackedBytesTotal() {
         return unpackedBytesTotal.get();

@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.layerswap.api.LayerId;
 import org.layerswap.fs.common.Trees;
@@ -20,7 +24,11 @@ import org.slf4j.LoggerFactory;
  * Where the layer store keeps what, under its root:
  * <ul>
  * <li>{@code tmp/}: downloads in progress ({@code <hex>-<n>.part}), unpacks ({@code unpack-*}), layers
- * being deleted ({@code evict-*}) and metadata being written; wiped on start;</li>
+ * being deleted ({@code evict-*}) and metadata being written; wiped on start, after its partial downloads were
+ * moved to {@code partial/};</li>
+ * <li>{@code partial/<hex>.part}: the bytes of a download cut by a stop or crash (the longest one per layer), taken
+ * over by the next download of that layer, which continues from there (see {@link BlobDownloader}); dropped on
+ * start when the layer is committed or the file is older than {@link #PARTIAL_MAX_AGE};</li>
  * <li>{@code blobs/<alg>/<hex>}: verified blobs, committed by atomic rename after fsync;</li>
  * <li>{@code layers/<alg>/<hex>/}: unpacked layers, committed by atomic rename;</li>
  * <li>{@code meta/<alg>/<hex>.properties}: compressed and unpacked size of a layer;
@@ -47,6 +55,10 @@ final class StoreLayout {
     private final Path blobs;
     private final Path layers;
     private final Path meta;
+    private final Path partial;
+    /** Partial downloads older than this are dropped on start (their layer was not asked for again). */
+    static final Duration PARTIAL_MAX_AGE = Duration.ofHours(24);
+    private static final Pattern PART = Pattern.compile("([0-9a-f]+)-\\d+\\.part");
 
     StoreLayout(Path root) {
         this.root = root.toAbsolutePath();
@@ -54,6 +66,7 @@ final class StoreLayout {
         this.blobs = this.root.resolve("blobs");
         this.layers = this.root.resolve("layers");
         this.meta = this.root.resolve("meta");
+        this.partial = this.root.resolve("partial");
     }
 
     Path root() {
@@ -62,6 +75,11 @@ final class StoreLayout {
 
     Path tmp() {
         return tmp;
+    }
+
+    /** The partial download of {@code id} kept from before the last start, if any. */
+    Path keptPartial(LayerId id) {
+        return partial.resolve(id.hex() + ".part");
     }
 
     Path layerDir(LayerId id) {
@@ -152,7 +170,9 @@ final class StoreLayout {
      * unreadable).
      */
     List<Recovered> recover() throws IOException {
+        Files.createDirectories(partial);
         if (Files.exists(tmp)) {
+            keepPartials();
             Trees.deleteTree(tmp);
         }
         Files.createDirectories(tmp);
@@ -191,7 +211,39 @@ final class StoreLayout {
                 }
             }
         }
+        dropStalePartials();
         return out;
+    }
+
+    /** Moves {@code tmp/<hex>-<n>.part} to {@code partial/<hex>.part} (the longest per layer); drops stale partials. */
+    private void keepPartials() throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp, "*.part")) {
+            for (Path p : ds) {
+                Matcher m = PART.matcher(p.getFileName().toString());
+                if (!m.matches() || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.size(p) == 0) {
+                    continue;
+                }
+                Path kept = partial.resolve(m.group(1) + ".part");
+                if (!Files.exists(kept) || Files.size(kept) < Files.size(p)) {
+                    Files.move(p, kept, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    LOG.info("keeping the partial download {} ({} bytes) for a resume", kept.getFileName(), Files.size(kept));
+                }
+            }
+        }
+    }
+
+    private void dropStalePartials() throws IOException {
+        long oldest = System.currentTimeMillis() - PARTIAL_MAX_AGE.toMillis();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(partial)) {
+            for (Path p : ds) {
+                String hex = p.getFileName().toString().replace(".part", "");
+                boolean committed = ALGORITHMS.stream().anyMatch(a -> Files.isDirectory(layers.resolve(a).resolve(hex)));
+                if (committed || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                        || Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() < oldest) {
+                    Trees.deleteTree(p);
+                }
+            }
+        }
     }
 
     private Recovered recoverLayer(LayerId id, Path dir) throws IOException {

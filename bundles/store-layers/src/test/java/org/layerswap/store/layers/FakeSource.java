@@ -34,6 +34,13 @@ final class FakeSource implements LayerSource {
         return new LayerDescriptor(id, blob.length, "application/vnd.oci.image.layer.v1.tar+gzip");
     }
 
+    /** Adds a gzip layer holding one file {@code name} of {@code size} random bytes (incompressible, seeded by the name). */
+    LayerDescriptor addRandomLayer(String name, int size) throws IOException {
+        byte[] data = new byte[size];
+        new java.util.Random(name.hashCode()).nextBytes(data);
+        return add(new Tars().file(name, 0644, data, 0, 0, 1_600_000_000L).gzip());
+    }
+
     long opens(LayerId id) {
         return opens.stream().filter(o -> o.id.equals(id)).count();
     }

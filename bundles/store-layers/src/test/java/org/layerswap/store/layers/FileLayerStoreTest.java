@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,9 +37,7 @@ class FileLayerStoreTest {
 
     /** A gzip layer holding one file of {@code size} random bytes (incompressible). */
     LayerDescriptor layer(String name, int size) throws IOException {
-        byte[] data = new byte[size];
-        new Random(name.hashCode()).nextBytes(data);
-        return source.add(new Tars().file(name, 0644, data, 0, 0, 1_600_000_000L).gzip());
+        return source.addRandomLayer(name, size);
     }
 
     FileLayerStore store(StoreSettings c) throws IOException {

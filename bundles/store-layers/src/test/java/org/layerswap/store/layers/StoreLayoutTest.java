@@ -53,7 +53,7 @@ class StoreLayoutTest {
     void recoveryOfAFreshRootCreatesTheDirectoriesAndFindsNothing() throws IOException {
         StoreLayout l = new StoreLayout(dir.resolve("store"));
         assertEquals(List.of(), l.recover());
-        assertEquals(List.of("blobs", "layers", "meta", "tmp"), names(l.root()));
+        assertEquals(List.of("blobs", "layers", "meta", "partial", "tmp"), names(l.root()));
     }
 
     @Test
@@ -66,6 +66,7 @@ class StoreLayoutTest {
         List<StoreLayout.Recovered> found = new StoreLayout(dir).recover();
         assertEquals(List.of(new StoreLayout.Recovered(A, a, 1234, 8192)), found);
         assertEquals(List.of(), names(l.tmp()));
+        assertEquals("half a blob", Files.readString(l.keptPartial(B)), "the partial download is kept for a resume");
         assertEquals("x".repeat(5000), Files.readString(a.resolve("file")));
     }
 

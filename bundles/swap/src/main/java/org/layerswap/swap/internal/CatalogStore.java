@@ -49,6 +49,7 @@ public final class CatalogStore implements CatalogListener {
             c = store.loadFunctionCatalog();
         } catch (RuntimeException e) {
             LOG.error("cannot read the stored function catalog; functions must be declared again: {}", e.getMessage());
+            core.catalogRestored("function catalog: unreadable (" + e.getMessage() + "); functions must be defined again");
             return 0;
         }
         for (String s : c.skipped()) {
@@ -85,6 +86,8 @@ public final class CatalogStore implements CatalogListener {
         }
         LOG.info("restored {} function(s) and {} data layer binding(s) from the store ({} unreadable entries skipped)",
                 functions, n - functions, c.skipped().size());
+        core.catalogRestored("function catalog: " + functions + " function(s), " + (n - functions) + " data layer binding(s) from "
+                + "the database" + (c.skipped().isEmpty() ? "" : ", " + c.skipped().size() + " unreadable entries skipped"));
         return n;
     }
 

@@ -110,6 +110,10 @@ public class SwapManagerComponent implements SwapManager {
         @AttributeDefinition(description = "How often the next-use planning runs besides on score changes, seconds")
         long decisionIntervalSeconds() default 10;
 
+        @AttributeDefinition(description = "Directory of the prefetch journal (prefetches in flight, resumed after a restart); "
+                + "empty means ${karaf.data}/layerswap/prefetch-journal")
+        String prefetchJournal() default "";
+
         @AttributeDefinition(name = "Layer source filter",
                 description = "LDAP filter choosing the LayerSource for defineFunction: (name=oci) or (name=layout)")
         String source_target() default "(name=*)";
@@ -189,6 +193,12 @@ public class SwapManagerComponent implements SwapManager {
         c.setFeedbackLoop(feedback);
         c.setMaxVariantsPerFunction(config.maxVariantsPerFunction());
         c.addListener(toOperations);
+        java.nio.file.Path journal = org.layerswap.api.config.DataPaths.resolve(config.prefetchJournal(), "layerswap/prefetch-journal");
+        try {
+            c.usePrefetchJournal(journal);
+        } catch (IOException e) {
+            LOG.error("cannot open the prefetch journal {}: prefetches cut by a stop are not resumed: {}", journal, e.toString());
+        }
         core = c;
         selection.addListener(backendListener);
         c.start();
@@ -327,5 +337,11 @@ public class SwapManagerComponent implements SwapManager {
     @Override
     public RootLease enter(InvocationPlan plan, long timeoutMillis) throws IOException {
         return core.enter(plan, timeoutMillis);
+    }
+
+    @Override
+    public org.layerswap.api.RestartReport restartReport() {
+        SwapManagerCore c = core;
+        return c == null ? org.layerswap.api.RestartReport.NONE : c.restartReport();
     }
 }
