@@ -82,6 +82,7 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
     private final Set<LayerId> pendingPrefetch = new HashSet<>();
     private Set<LayerId> pinned = Set.of();
     private long now;
+    /** The last next-use answer, for one function at one time within one pass (a pass starts without it). */
     private int cachedF = -1;
     private long cachedAt;
     private NextUse cached;
@@ -315,6 +316,7 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
     /** Brings indexes, sizes, pins and residency up to date with the catalog and the store. */
     private void refresh(SwapSettings s) {
         now = clock.getAsLong();
+        cachedF = -1; // the profiler may have learned runs since, even within the same millisecond
         planning.configure(s.threshold(), s.maxConcurrentPrefetches());
         FunctionLayerMap m = catalog.map();
         if (m != mapSeen) {

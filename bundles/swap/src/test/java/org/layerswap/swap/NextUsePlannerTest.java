@@ -272,4 +272,19 @@ class NextUsePlannerTest {
                 () -> SelectedLayerPrefetches.shiftMillis(60_000, 0));
         assertTrue(e.getMessage().contains("selection probability must be in (0,1], got 0.0"), e.getMessage());
     }
+
+    @Test
+    void aRunTheProfilerLearnsWithinTheSameMillisecondAsThePreviousPassIsSeenByTheNextPass() {
+        define("timer", 1);
+        timed.start();
+        manual.runQueued();
+        atMillis.put("timer", T0 - 1); // a partial history: the last run it knows is long past, the function overdue
+        timed.functionsObserved(Set.of("timer"));
+        manual.runQueued();
+        assertEquals(Set.of(), prefetchedByTimed(), "overdue: nothing to time");
+        atMillis.put("timer", T0 + 3_000); // the rest of the history arrives, clock unchanged: next run in 3 s
+        timed.functionsObserved(Set.of("timer"));
+        manual.runQueued();
+        assertEquals(Set.of(id(1)), prefetchedByTimed(), "the pass asked the profiler again");
+    }
 }
