@@ -1,6 +1,5 @@
 package org.layerswap.swap;
 
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -144,11 +143,6 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
                 LOG.warn("the layer store refused the next-use eviction order: {}", e.toString());
             }
         }
-    }
-
-    /** An invocation without parameters (see {@link #invoked(String, Map, List)}). */
-    void invoked(String functionId) {
-        invoked(functionId, Map.of(), List.of());
     }
 
     /**
@@ -366,7 +360,11 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
                 planning.countOptional(f, l);
             }
             if (!i.optional().isEmpty()) {
-                offerCandidates(f, i.optional(), s);
+                List<LayerId> likely = selected.offer(f, i.optional(), s.threshold(), ix::layer);
+                planning.resize(ix.functions(), ix.layers());
+                for (int k = 0; k < likely.size() && s.composeAhead(); k++) {
+                    predictedDataLayer.accept(i.functionId(), likely.get(k));
+                }
             }
             planning.beforeObserve(f, i.atMillis());
             ix.lastSeen[f] = Math.max(ix.lastSeen[f], i.atMillis());
@@ -377,25 +375,6 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
             }
             planning.afterObserve(f, i.atMillis());
         }
-    }
-
-    /** The invocation's likely data layers (at or above the threshold) become {@code f}'s candidates. */
-    private void offerCandidates(int f, Map<LayerId, Double> optional, SwapSettings s) {
-        int n = 0;
-        int[] ls = new int[optional.size()];
-        double[] ps = new double[optional.size()];
-        for (Map.Entry<LayerId, Double> e : optional.entrySet()) {
-            double p = e.getValue();
-            if (p >= s.threshold() && p > 0 && p <= 1) {
-                ls[n] = ix.layer(e.getKey());
-                ps[n++] = p;
-                if (s.composeAhead()) {
-                    predictedDataLayer.accept(ix.functionIds.get(f), e.getKey());
-                }
-            }
-        }
-        planning.resize(ix.functions(), ix.layers());
-        selected.offer(f, java.util.Arrays.copyOf(ls, n), java.util.Arrays.copyOf(ps, n));
     }
 
     /** {@link NextUsePlanning.Node#planned} and the data layers' starts: wake the planner then. */

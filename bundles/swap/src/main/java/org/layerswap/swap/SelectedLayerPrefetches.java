@@ -1,6 +1,12 @@
 package org.layerswap.swap;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+
+import org.layerswap.api.LayerId;
 
 /**
  * Just-in-time timing for the live node's parameter-selected data layers (issue 13). The profiler's parameter model
@@ -29,12 +35,28 @@ final class SelectedLayerPrefetches {
     private int[][] layers = new int[0][];
     private double[][] probabilities = new double[0][];
 
-    /** The candidates of {@code f}'s latest invocation: {@code ls[i]} used with probability {@code ps[i]} (at or above the threshold). */
-    void offer(int f, int[] ls, double[] ps) {
-        if (ls.length != ps.length) {
-            throw new IllegalArgumentException("data layer candidates of function " + f + ": " + ls.length + " layers but "
-                    + ps.length + " probabilities");
+    /**
+     * The data layers of {@code f}'s latest invocation used with probability at or above {@code threshold} (of
+     * {@code optional}) become its candidates, indexed by {@code index}; returns their ids.
+     */
+    List<LayerId> offer(int f, Map<LayerId, Double> optional, double threshold, ToIntFunction<LayerId> index) {
+        int n = 0;
+        int[] ls = new int[optional.size()];
+        double[] ps = new double[optional.size()];
+        List<LayerId> likely = new ArrayList<>();
+        for (Map.Entry<LayerId, Double> e : optional.entrySet()) {
+            double p = e.getValue();
+            if (p >= threshold && p > 0 && p <= 1) {
+                ls[n] = index.applyAsInt(e.getKey());
+                ps[n++] = p;
+                likely.add(e.getKey());
+            }
         }
+        offer(f, Arrays.copyOf(ls, n), Arrays.copyOf(ps, n));
+        return likely;
+    }
+
+    private void offer(int f, int[] ls, double[] ps) {
         if (f >= layers.length) {
             layers = Arrays.copyOf(layers, Math.max(f + 1, layers.length * 2));
             probabilities = Arrays.copyOf(probabilities, layers.length);

@@ -168,7 +168,7 @@ class NextUsePlannerTest {
         completePrefetches();
         clock.addAndGet(1_000);
         planner.run();
-        planner.invoked("timer");
+        planner.invoked("timer", Map.of(), List.of());
         clock.addAndGet(1_000);
         planner.run(); // the invocation used the prefetched layer
         store.resident.remove(id(1));
@@ -183,7 +183,7 @@ class NextUsePlannerTest {
         java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
         plannerThread.submit(() -> { hold.await(); return null; }); // the planner thread is busy: nothing drains meanwhile
         for (int i = 0; i < NextUsePlanner.MAX_QUEUED_INVOCATIONS + 10; i++) {
-            planner.invoked("timer");
+            planner.invoked("timer", Map.of(), List.of());
         }
         assertEquals(NextUsePlanner.MAX_QUEUED_INVOCATIONS, planner.queuedInvocations());
         assertEquals(10, planner.droppedInvocations());
@@ -220,7 +220,7 @@ class NextUsePlannerTest {
         }
         timed.functionsObserved(Set.of("recorded"));
         timed.scoresChanged(List.of(new org.layerswap.api.PredictionScore(id(2), 0.9, T0)));
-        timed.invoked("invoked");
+        timed.invoked("invoked", Map.of(), List.of());
         assertEquals(1, manual.queuedTasks(), "three signals, one pass queued");
         manual.runQueued();
         assertEquals(Set.of(id(1), id(2), id(3)), prefetchedByTimed());
