@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@link LayerCatalog}: definitions, the function → stack map, layer sources, catalog listeners;</li>
  * <li>{@link FetchCoordinator}: prefetches, on-demand and staged fetches, their records;</li>
  * <li>{@link PrefetchRanking}: scores, the ranked candidate list, eviction for a prefetch;</li>
- * <li>{@link NextUsePlanner}: with {@code nextUsePlanning}, {@link NextUsePlanning} (the replay's swap-manager code) on
- * the planner thread every decision interval and on score changes: just-in-time prefetches, next-use eviction;</li>
+ * <li>{@link NextUsePlanner}: with {@code nextUsePlanning}, {@link NextUsePlanning} (the replay's code) on the planner thread
+ * ({@link PlanningTriggers}: each interval, on a run, score change or due start): just-in-time prefetches, eviction;</li>
  * <li>{@link RootComposer} + {@link PinLedger}: the one acquire → compose → commit → record sequence (swaps,
  * migrations, variant roots) and the store pins of every generation;</li>
  * <li>{@link SwapRunner}: the swap modes, staged swaps, composing ahead, the function root an invocation enters;</li>
