@@ -1,17 +1,14 @@
 package org.layerswap.swap;
 
-import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -24,6 +21,7 @@ import org.layerswap.api.LayerId;
 import org.layerswap.api.LayerStore;
 import org.layerswap.api.LayerStoreStats;
 import org.layerswap.api.NextUse;
+import org.layerswap.api.PredictionScore;
 import org.layerswap.api.PrefetchRecord;
 import org.layerswap.api.ResidentLayer;
 import org.slf4j.Logger;
@@ -32,7 +30,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The live manager's side of {@link NextUsePlanning} (issue 13; the replay's {@code swap-manager} policy drives the
  * same class): adapts the store, the catalog, the fetches and the profiler's {@link BehavioralProfiler#nextUse} to
- * its dense indexes and runs it on the planner thread every {@code decisionIntervalMillis} and on score changes.
+ * its dense indexes and runs it on the planner thread ({@link PlanningTriggers}): a full {@link NextUsePlanning#tick}
+ * every {@code decisionIntervalMillis}, and in between {@link NextUsePlanning#planFunction} for the functions something
+ * may have made due: a queued invocation, a run the profiler recorded ({@link #functionsObserved}), a score change of
+ * one of its layers ({@link #scoresChanged}), or its just-in-time start coming ({@link #planned}: the timer).
  * <ul>
  *   <li>prefetches start through {@link FetchCoordinator#tryStartPrefetch} (so they show as PREFETCH records, in the
  *   in-flight list and the dashboard's queue);</li>
@@ -41,9 +42,13 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #evictionKey} is the store's eviction order for on-demand room (one eviction rule on the node);</li>
  *   <li>feedback: invocations ({@link #invoked}, queued by the invocation path, drained on the planner thread) give the
  *   margin and the "used" credit; residency changes seen at each run give "wasted" credit (a prefetched layer gone
- *   unused) and the cache lifetime (a layer the store evicted).</li>
+ *   unused) and the cache lifetime (a layer the store evicted);</li>
+ *   <li>parameter-selected data layers: the invocation's selections teach the planning's data-layer next use
+ *   ({@link NextUsePlanning#countOptional}); the profiler's probabilities for its parameters time their prefetches
+ *   from the function's next use ({@link SelectedLayerPrefetches}).</li>
  * </ul>
- * Invariants: everything but {@link #invoked}, {@link #schedule} and {@link #evictionKey} runs on the planner thread
+ * Invariants: everything but {@link #invoked}, {@link #scoresChanged}, {@link #functionsObserved}, {@link #configure}
+ * and {@link #evictionKey} runs on the planner thread
  * (the single-threaded worker, where {@link FetchCoordinator} also runs prefetches and thus {@link #makeRoom}); an index
  * once given to a function or layer never changes; {@code pendingPrefetch} holds the layers this planner started
  * prefetching that have not been seen resident (or dropped) yet.
@@ -52,59 +57,59 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
 
     private static final Logger LOG = LoggerFactory.getLogger(NextUsePlanner.class);
 
-    private record Invoked(String functionId, long atMillis) {
-    }
-
     private final Supplier<SwapSettings> settings;
     private final LayerCatalog catalog;
     private final LayerStore store;
     private final BehavioralProfiler profiler;
     private final LongSupplier clock;
-    private final ScheduledExecutorService worker;
     private final ToDoubleFunction<LayerId> score;
-    /**
-     * Invocations since the last planner run. Bounded: at most {@link #MAX_QUEUED_INVOCATIONS} wait (counted by
-     * {@code queuedInvocations}); beyond that an invocation's feedback is dropped (counted) and a run is asked for,
-     * so a planner that cannot keep up or keeps failing costs learning samples, never memory.
-     */
-    private final ConcurrentLinkedQueue<Invoked> invocations = new ConcurrentLinkedQueue<>();
+    private final BiConsumer<String, LayerId> predictedDataLayer;
+    /** Invocations since the last pass; when full, an invocation's feedback is dropped (counted) and a full pass asked for. */
     static final int MAX_QUEUED_INVOCATIONS = 1 << 16;
-    private final java.util.concurrent.atomic.AtomicInteger queuedInvocations = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.LongAdder droppedInvocations = new java.util.concurrent.atomic.LongAdder();
-    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final InvocationInbox inbox = new InvocationInbox(MAX_QUEUED_INVOCATIONS);
+    private final PlanningTriggers triggers;
     private volatile FetchCoordinator fetches;
     private volatile Map<LayerId, Double> keys = Map.of();
     private volatile boolean orderSet;
 
     // planner-thread state
     private final NextUsePlanning planning;
-    private final Map<String, Integer> functionIndex = new HashMap<>();
-    private final List<String> functionIds = new ArrayList<>();
-    private final Map<LayerId, Integer> layerIndex = new HashMap<>();
-    private final List<LayerId> layerIds = new ArrayList<>();
-    private int[][] fnLayers = new int[0][];
-    private int[][] layerFns = new int[0][];
-    private long[] sizes = new long[0];
-    private long[] lastSeen = new long[0];
+    private final SelectedLayerPrefetches selected = new SelectedLayerPrefetches();
+    private final BitSet toPlan = new BitSet();
+    private final PlannerIndex ix;
     private FunctionLayerMap mapSeen;
     private final Set<LayerId> pendingPrefetch = new HashSet<>();
     private Set<LayerId> pinned = Set.of();
     /** Idle roots whose layers an eviction may take (retired first); null: roots pin their layers for good. */
     private volatile IdleRoots idleRoots;
     private long now;
+    /** The last next-use answer, for one function at one time within one pass (a pass starts without it). */
     private int cachedF = -1;
     private long cachedAt;
     private NextUse cached;
 
     NextUsePlanner(Supplier<SwapSettings> settings, LayerCatalog catalog, LayerStore store, BehavioralProfiler profiler,
                    LongSupplier clockMillis, ScheduledExecutorService worker, ToDoubleFunction<LayerId> score) {
+        this(settings, catalog, store, profiler, clockMillis, PlanningTriggers.PlannerThread.of(worker), score, (f, l) -> { });
+    }
+
+    /**
+     * @param thread             the planner thread (also where {@link FetchCoordinator} runs prefetches)
+     * @param predictedDataLayer told (on the planner thread, with {@code composeAhead}) each data layer an invocation's
+     *                           parameters make likely (at or above the threshold): the variant root is composed ahead
+     */
+    NextUsePlanner(Supplier<SwapSettings> settings, LayerCatalog catalog, LayerStore store, BehavioralProfiler profiler,
+                   LongSupplier clockMillis, PlanningTriggers.PlannerThread thread, ToDoubleFunction<LayerId> score,
+                   BiConsumer<String, LayerId> predictedDataLayer) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.ix = new PlannerIndex(catalog);
         this.store = Objects.requireNonNull(store, "store");
         this.profiler = Objects.requireNonNull(profiler, "profiler");
         this.clock = Objects.requireNonNull(clockMillis, "clock");
-        this.worker = Objects.requireNonNull(worker, "worker");
         this.score = Objects.requireNonNull(score, "score");
+        this.predictedDataLayer = Objects.requireNonNull(predictedDataLayer, "predictedDataLayer");
+        this.triggers = new PlanningTriggers(clock, thread, () -> this.settings.get().decisionIntervalMillis(), new Passes());
         SwapSettings s = settings.get();
         this.planning = new NextUsePlanning(this, this, new NextUseEvictionPlanner(s.cost()), 0, 0, s.decisionIntervalMillis(),
                 s.threshold(), s.maxConcurrentPrefetches());
@@ -114,16 +119,21 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
         this.fetches = f;
     }
 
-    /** Starts the periodic runs and hands the store this planner's eviction order (when the setting is on). */
+    /** Starts the passes and hands the store this planner's eviction order (when the setting is on). */
     void start() {
         applyStoreOrder(settings.get());
-        scheduleNext();
+        triggers.start();
     }
 
-    /** Settings changed: the store's order follows {@code nextUsePlanning}; a run picks up the rest. */
+    /** No pass runs after this. */
+    void stop() {
+        triggers.stop();
+    }
+
+    /** Settings changed: the store's order follows {@code nextUsePlanning}; a full pass picks up the rest. */
     void configure(SwapSettings s) {
         applyStoreOrder(s);
-        schedule();
+        triggers.requestFull();
     }
 
     private void applyStoreOrder(SwapSettings s) {
@@ -137,48 +147,85 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
         }
     }
 
-    private void scheduleNext() {
-        try {
-            worker.schedule(() -> {
-                run();
-                scheduleNext();
-            }, settings.get().decisionIntervalMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            // shut down
-        }
-    }
-
-    /** The invocation path: remember the run for the planner thread (no planning work here). */
-    void invoked(String functionId) {
+    /**
+     * The invocation path: remember the run for the planner thread and wake it (an O(1) enqueue, no planning here).
+     * {@code optional}: the profiler's data-layer probabilities for its parameters; {@code selectedLayers}: the data
+     * layers its parameters selected.
+     */
+    void invoked(String functionId, Map<LayerId, Double> optional, List<LayerId> selectedLayers) {
         if (!settings.get().nextUsePlanning()) {
             return;
         }
-        if (queuedInvocations.incrementAndGet() > MAX_QUEUED_INVOCATIONS) {
-            queuedInvocations.decrementAndGet();
-            droppedInvocations.increment();
-            schedule();
-            return;
+        if (inbox.offer(new InvocationInbox.Invoked(functionId, clock.getAsLong(), optional, selectedLayers))) {
+            triggers.wakeNow();
+        } else {
+            triggers.requestFull();
         }
-        invocations.add(new Invoked(functionId, clock.getAsLong()));
     }
 
-    /** Invocations waiting for the next planner run (at most {@link #MAX_QUEUED_INVOCATIONS}). */
+    /** Invocations waiting for the next pass (at most {@link #MAX_QUEUED_INVOCATIONS}). */
     int queuedInvocations() {
-        return queuedInvocations.get();
+        return inbox.queued();
     }
 
     /** Invocations whose feedback was dropped because the queue was full. */
     long droppedInvocations() {
-        return droppedInvocations.sum();
+        return inbox.dropped();
     }
 
-    /** Queues a run on the planner thread unless one is queued (score changes). */
-    void schedule() {
-        if (scheduled.compareAndSet(false, true)) {
+    /** The profiler recorded runs of these functions: their next use moved, plan them now (any thread, O(1) each). */
+    void functionsObserved(Set<String> observed) {
+        if (settings.get().nextUsePlanning()) {
+            observed.forEach(triggers::request);
+        }
+    }
+
+    /** Scores of these layers moved: plan the functions using them now (the profiler's delivery thread). */
+    void scoresChanged(List<PredictionScore> changed) {
+        if (settings.get().nextUsePlanning()) {
+            FunctionLayerMap m = catalog.map();
+            for (PredictionScore p : changed) {
+                m.functionsUsing(p.layerId()).forEach(triggers::request);
+            }
+        }
+    }
+
+    /** The wake-ups' view of this planner's passes ({@link #run} is the full one). */
+    PlanningTriggers triggers() {
+        return triggers;
+    }
+
+    private final class Passes implements PlanningTriggers.Pass {
+        @Override
+        public void full() {
+            run();
+        }
+
+        @Override
+        public void functions(Set<String> requested, int[] due, int dueCount) {
+            SwapSettings s = settings.get();
+            if (!prepare(s)) {
+                return;
+            }
             try {
-                worker.execute(this::run);
-            } catch (RejectedExecutionException e) {
-                scheduled.set(false);
+                for (String fn : requested) {
+                    Integer f = ix.functionIndex.get(fn);
+                    if (f != null) {
+                        toPlan.set(f);
+                    }
+                }
+                for (int i = 0; i < dueCount; i++) {
+                    toPlan.set(due[i]);
+                }
+                for (int f = toPlan.nextSetBit(0); f >= 0; f = toPlan.nextSetBit(f + 1)) {
+                    planning.planFunction(f, now);
+                    selected.plan(f, now, planning, NextUsePlanner.this, NextUsePlanner.this, s.decisionIntervalMillis(),
+                            NextUsePlanner.this::planned);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("next-use planning failed: {}", e.toString());
+            } finally {
+                toPlan.clear();
             }
         }
     }
@@ -193,24 +240,36 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
         return k == null ? Double.NaN : k;
     }
 
-    /** One decision: learn from what happened since the last run, then {@link NextUsePlanning#tick}. */
-    void run() {
-        scheduled.set(false);
-        SwapSettings s = settings.get();
+    /** Learns what happened since the last pass (the functions invoked are marked in {@code toPlan}); false when off. */
+    private boolean prepare(SwapSettings s) {
         if (!s.nextUsePlanning()) {
-            for (; invocations.poll() != null; ) {
-                queuedInvocations.decrementAndGet();
-            }
-            return;
+            inbox.clear();
+            return false;
         }
         try {
             refresh(s);
-            drain();
+            drain(s);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("next-use planning failed: {}", e.toString());
+            return false;
+        }
+    }
+
+    /** A full pass (planner thread; tests call it directly): learn, then {@link NextUsePlanning#tick} and the eviction keys. */
+    void run() {
+        SwapSettings s = settings.get();
+        if (!prepare(s)) {
+            return;
+        }
+        toPlan.clear(); // the tick plans every function
+        try {
             planning.tick(now);
+            selected.planAll(now, planning, this, this, s.decisionIntervalMillis(), this::planned);
             Map<LayerId, Double> k = new HashMap<>();
-            for (int l = 0; l < layerIds.size(); l++) {
+            for (int l = 0; l < ix.layerIds.size(); l++) {
                 if (planning.resident(l)) {
-                    k.put(layerIds.get(l), planning.evictionKey(l, now));
+                    k.put(ix.layerIds.get(l), planning.evictionKey(l, now));
                 }
             }
             keys = k;
@@ -230,9 +289,9 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
             return null;
         }
         refresh(settings.get());
-        int incoming = layer(id);
-        planning.resize(functionIds.size(), layerIds.size());
-        sizes[incoming] = Math.max(sizes[incoming], bytes);
+        int incoming = ix.layer(id);
+        planning.resize(ix.functions(), ix.layers());
+        ix.sizes[incoming] = Math.max(ix.sizes[incoming], bytes);
         Set<LayerId> held = new HashSet<>(pinned);
         pinned = held;
         while (need > 0) {
@@ -240,14 +299,14 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
             if (v < 0) {
                 return "no room for " + id + " (" + bytes + " bytes): every evictable layer is predicted to be needed before it";
             }
-            LayerId victim = layerIds.get(v);
+            LayerId victim = ix.layerIds.get(v);
             IdleRoots idle = idleRoots;
             if (idle != null) {
                 idle.release(victim); // an idle root holding it is retired first; a root in use keeps it pinned
             }
             if (store.evict(victim)) {
                 planning.onEvict(v);
-                need -= sizes[v];
+                need -= ix.sizes[v];
             } else {
                 held.add(victim); // in use since the last look: not a victim
             }
@@ -261,10 +320,12 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
     /** Brings indexes, sizes, pins and residency up to date with the catalog and the store. */
     private void refresh(SwapSettings s) {
         now = clock.getAsLong();
+        cachedF = -1; // the profiler may have learned runs since, even within the same millisecond
         planning.configure(s.threshold(), s.maxConcurrentPrefetches());
         FunctionLayerMap m = catalog.map();
         if (m != mapSeen) {
-            index(m);
+            ix.index(m);
+            planning.resize(ix.functions(), ix.layers());
             mapSeen = m;
         }
         List<ResidentLayer> resident = store.resident();
@@ -273,20 +334,20 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
         Set<LayerId> held = new HashSet<>();
         Set<LayerId> present = new HashSet<>();
         for (ResidentLayer r : resident) {
-            int l = layer(r.id());
+            int l = ix.layer(r.id());
             present.add(r.id());
             if (r.refCount() > 0 && !releasable.contains(r.id())) {
                 held.add(r.id());
             }
-            planning.resize(functionIds.size(), layerIds.size());
-            sizes[l] = r.unpackedBytes();
+            planning.resize(ix.functions(), ix.layers());
+            ix.sizes[l] = r.unpackedBytes();
             if (!planning.resident(l)) {
                 planning.onInsert(l, now, pendingPrefetch.remove(r.id()));
             }
         }
         pinned = held;
-        for (int l = 0; l < layerIds.size(); l++) {
-            if (planning.resident(l) && !present.contains(layerIds.get(l))) {
+        for (int l = 0; l < ix.layerIds.size(); l++) {
+            if (planning.resident(l) && !present.contains(ix.layerIds.get(l))) {
                 planning.onEvictedOnDemand(l, now);
             }
         }
@@ -294,90 +355,32 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
         pendingPrefetch.removeIf(id -> f == null || !f.isFetching(id));
     }
 
-    /** Indexes the functions and layers of {@code m} and rebuilds function ↔ layer arrays. */
-    private void index(FunctionLayerMap m) {
-        for (String fn : m.functions()) {
-            function(fn);
-            for (LayerId id : m.layersOf(fn)) {
-                layer(id);
-            }
-        }
-        int nf = functionIds.size();
-        int nl = layerIds.size();
-        fnLayers = new int[nf][];
-        List<List<Integer>> users = new ArrayList<>();
-        for (int l = 0; l < nl; l++) {
-            users.add(new ArrayList<>());
-        }
-        for (int f = 0; f < nf; f++) {
-            List<LayerId> ls = m.layersOf(functionIds.get(f));
-            fnLayers[f] = new int[ls.size()];
-            for (int i = 0; i < ls.size(); i++) {
-                int l = layerIndex.get(ls.get(i));
-                fnLayers[f][i] = l;
-                users.get(l).add(f);
-            }
-        }
-        layerFns = new int[nl][];
-        for (int l = 0; l < nl; l++) {
-            layerFns[l] = users.get(l).stream().mapToInt(Integer::intValue).toArray();
-        }
-        planning.resize(nf, nl);
-    }
-
-    private int function(String fn) {
-        Integer f = functionIndex.get(fn);
-        if (f != null) {
-            return f;
-        }
-        int i = functionIds.size();
-        functionIndex.put(fn, i);
-        functionIds.add(fn);
-        lastSeen = grow(lastSeen, i + 1, Long.MIN_VALUE);
-        return i;
-    }
-
-    private int layer(LayerId id) {
-        Integer l = layerIndex.get(id);
-        if (l != null) {
-            return l;
-        }
-        int i = layerIds.size();
-        layerIndex.put(id, i);
-        layerIds.add(id);
-        LayerRef ref = catalog.source(id);
-        sizes = grow(sizes, i + 1, ref == null ? 1 : Math.max(1, ref.descriptor().sizeBytes()));
-        if (i >= layerFns.length) {
-            int old = layerFns.length;
-            layerFns = java.util.Arrays.copyOf(layerFns, Math.max(i + 1, old * 2));
-            for (int k = old; k < layerFns.length; k++) {
-                layerFns[k] = new int[0];
-            }
-        }
-        return i;
-    }
-
-    private static long[] grow(long[] a, int n, long fill) {
-        if (n <= a.length) {
-            a[n - 1] = fill;
-            return a;
-        }
-        long[] b = java.util.Arrays.copyOf(a, Math.max(n, a.length * 2));
-        java.util.Arrays.fill(b, a.length, b.length, fill);
-        return b;
-    }
-
-    /** Invocations since the last run: margin outcomes, used prefetches, each function's new prediction. */
-    private void drain() {
-        for (Invoked i; (i = invocations.poll()) != null; ) {
-            queuedInvocations.decrementAndGet();
-            Integer f = functionIndex.get(i.functionId());
-            if (f == null || f >= fnLayers.length) {
+    /**
+     * Invocations since the last pass: margin outcomes, used prefetches, data-layer selections and candidates, each
+     * function's new prediction; marks the functions in {@code toPlan}.
+     */
+    private void drain(SwapSettings s) {
+        for (InvocationInbox.Invoked i; (i = inbox.poll()) != null; ) {
+            Integer f = ix.functionIndex.get(i.functionId());
+            if (f == null || f >= ix.fnLayers.length) {
                 continue; // not defined (yet): nothing to plan for
             }
+            toPlan.set(f);
+            for (LayerId id : i.selected()) {
+                int l = ix.layer(id);
+                planning.resize(ix.functions(), ix.layers());
+                planning.countOptional(f, l);
+            }
+            if (!i.optional().isEmpty()) {
+                List<LayerId> likely = selected.offer(f, i.optional(), s.threshold(), ix::layer);
+                planning.resize(ix.functions(), ix.layers());
+                for (int k = 0; k < likely.size() && s.composeAhead(); k++) {
+                    predictedDataLayer.accept(i.functionId(), likely.get(k));
+                }
+            }
             planning.beforeObserve(f, i.atMillis());
-            lastSeen[f] = Math.max(lastSeen[f], i.atMillis());
-            for (int l : fnLayers[f]) {
+            ix.lastSeen[f] = Math.max(ix.lastSeen[f], i.atMillis());
+            for (int l : ix.fnLayers[f]) {
                 if (planning.resident(l)) {
                     planning.onAccess(l, i.atMillis());
                 }
@@ -386,21 +389,27 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
         }
     }
 
+    /** {@link NextUsePlanning.Node#planned} and the data layers' starts: wake the planner then. */
+    @Override
+    public void planned(int f, long startMillis) {
+        triggers.wakeAt(f, startMillis, now);
+    }
+
     // ---- NextUsePlanning.Source: the profiler's next-use model (or the active predictor's) ----------
 
     private NextUse use(int f, long at) {
         if (f != cachedF || at != cachedAt) {
             cachedF = f;
             cachedAt = at;
-            cached = profiler.nextUse(functionIds.get(f), at);
+            cached = profiler.nextUse(ix.functionIds.get(f), at);
         }
         return cached;
     }
 
     @Override
     public long lastSeen(int f) {
-        if (lastSeen[f] != Long.MIN_VALUE) {
-            return lastSeen[f];
+        if (ix.lastSeen[f] != Long.MIN_VALUE) {
+            return ix.lastSeen[f];
         }
         return use(f, now) == null ? Long.MIN_VALUE : now; // known to the profiler (e.g. restored), not seen here
     }
@@ -425,45 +434,45 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
 
     @Override
     public double probabilityWithin(int f, long at, long horizonMillis) {
-        return profiler.nextUseProbability(functionIds.get(f), at, horizonMillis);
+        return profiler.nextUseProbability(ix.functionIds.get(f), at, horizonMillis);
     }
 
     // ---- NextUsePlanning.Node: this appliance --------------------------------------------------------
 
     @Override
     public int[] layersOf(int f) {
-        return f < fnLayers.length ? fnLayers[f] : new int[0];
+        return f < ix.fnLayers.length ? ix.fnLayers[f] : new int[0];
     }
 
     @Override
     public int[] functionsUsing(int l) {
-        return layerFns[l];
+        return ix.layerFns[l];
     }
 
     @Override
     public long sizeBytes(int l) {
-        return sizes[l];
+        return ix.sizes[l];
     }
 
     @Override
     public double fetchMillis(int l) {
-        return settings.get().cost().fetchSeconds(sizes[l]) * 1000;
+        return settings.get().cost().fetchSeconds(ix.sizes[l]) * 1000;
     }
 
     @Override
     public boolean resident(int l) {
-        return store.isResident(layerIds.get(l));
+        return store.isResident(ix.layerIds.get(l));
     }
 
     @Override
     public boolean queued(int l) {
         FetchCoordinator f = fetches;
-        return f != null && f.isFetching(layerIds.get(l));
+        return f != null && f.isFetching(ix.layerIds.get(l));
     }
 
     @Override
     public boolean pinned(int l) {
-        return pinned.contains(layerIds.get(l));
+        return pinned.contains(ix.layerIds.get(l));
     }
 
     @Override
@@ -491,8 +500,8 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
     @Override
     public boolean prefetch(int l, int f) {
         FetchCoordinator c = fetches;
-        LayerId id = layerIds.get(l);
-        if (c != null && c.tryStartPrefetch(id, functionIds.get(f), score.applyAsDouble(id),
+        LayerId id = ix.layerIds.get(l);
+        if (c != null && c.tryStartPrefetch(id, ix.functionIds.get(f), score.applyAsDouble(id),
                 settings.get().maxConcurrentPrefetches(), ExperimentArm.NONE)) {
             pendingPrefetch.add(id);
             return true;

@@ -12,7 +12,7 @@ import java.util.Arrays;
  *   last use (LRU-like);</li>
  *   <li>{@link #victim}: {@link NextUseEvictionPlanner} order over the resident, unpinned layers; for a
  *   prefetch only a layer the admission lets it displace; on-demand victims teach the cache lifetime;</li>
- *   <li>{@link #tick}: every decision interval, the missing layers of the functions due now
+ *   <li>{@link #tick}: every decision interval (live also {@link #planFunction} between ticks), the missing layers of the functions due now
  *   ({@link JustInTimePrefetchPlanner#due}) whose P(run within the cache lifetime) reaches the threshold,
  *   through {@link #tryPrefetch}: {@link PrefetchCredit}, the concurrency limit and the admission;</li>
  *   <li>feedback: {@link #beforeObserve} (margin: how early the function came), {@link #onAccess} /
@@ -54,6 +54,13 @@ public final class NextUsePlanning {
 
         /** Starts a prefetch of {@code l} for function {@code f}; false when it was not started. */
         boolean prefetch(int l, int f);
+
+        /**
+         * Function {@code f}'s missing layers become due at {@code startMillis} (after now): a live node wakes its
+         * planner then ({@link #planFunction}) instead of at the next tick. Default: nothing (the replay ticks).
+         */
+        default void planned(int f, long startMillis) {
+        }
     }
 
     /** When functions run next: the profiler's next-use model, or a predictor's. */
@@ -269,6 +276,11 @@ public final class NextUsePlanning {
     /** After the source learned the run of {@code f} at {@code t}: its prediction and its layers' next use, now. */
     public void afterObserve(int f, long t) {
         invocations[f]++;
+        predict(f, t);
+    }
+
+    /** Function {@code f}'s prediction at {@code t} from the source, and its layers' next use lowered to it. */
+    private void predict(int f, long t) {
         med[f] = source.median(f, t);
         early[f] = source.earliest(f, t);
         for (int l : node.layersOf(f)) {
@@ -329,31 +341,55 @@ public final class NextUsePlanning {
                 next[l] = Math.min(next[l], m);
             }
         }
-        double lifetime = jit.lifetimeMillis();
-        long horizon = Double.isInfinite(lifetime) ? Long.MAX_VALUE / 4 : (long) lifetime;
+        long horizon = horizon();
         for (int f = 0; f < nf; f++) {
-            if (early[f] == Long.MAX_VALUE || source.overdue(f, now)) {
-                continue;
+            planDue(f, now, horizon);
+        }
+    }
+
+    /**
+     * Re-plans function {@code f} alone at {@code now}, between ticks (live: its prediction moved, or its planned start
+     * came): its prediction, its layers' next use, and its prefetches when they are due ({@link #tick}'s rule).
+     */
+    public void planFunction(int f, long now) {
+        if (source.lastSeen(f) != Long.MIN_VALUE) {
+            predict(f, now);
+            planDue(f, now, horizon());
+        }
+    }
+
+    private long horizon() {
+        double lifetime = jit.lifetimeMillis();
+        return Double.isInfinite(lifetime) ? Long.MAX_VALUE / 4 : (long) lifetime;
+    }
+
+    /** Starts {@code f}'s missing layers when due and likely enough; tells the node when they will be due otherwise. */
+    private void planDue(int f, long now, long horizon) {
+        if (early[f] == Long.MAX_VALUE || source.overdue(f, now)) {
+            return;
+        }
+        int[] ls = node.layersOf(f);
+        boolean missing = false;
+        double fetch = 0;
+        for (int l : ls) {
+            if (!node.resident(l) && !node.queued(l)) {
+                missing = true;
+                fetch += node.fetchMillis(l);
             }
-            int[] ls = node.layersOf(f);
-            boolean missing = false;
-            double fetch = 0;
-            for (int l : ls) {
-                if (!node.resident(l) && !node.queued(l)) {
-                    missing = true;
-                    fetch += node.fetchMillis(l);
-                }
-            }
-            if (!missing || !jit.due(now, early[f], fetch, interval)) {
-                continue;
-            }
-            double p = source.probabilityWithin(f, now, horizon);
-            if (p < threshold) {
-                continue;
-            }
-            for (int l : ls) {
-                tryPrefetch(l, f, med[f], now);
-            }
+        }
+        if (!missing) {
+            return;
+        }
+        if (!jit.due(now, early[f], fetch, interval)) {
+            node.planned(f, jit.startMillis(early[f], fetch, interval));
+            return;
+        }
+        double p = source.probabilityWithin(f, now, horizon);
+        if (p < threshold) {
+            return;
+        }
+        for (int l : ls) {
+            tryPrefetch(l, f, med[f], now);
         }
     }
 

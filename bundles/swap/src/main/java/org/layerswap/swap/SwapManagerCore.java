@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@link LayerCatalog}: definitions, the function → stack map, layer sources, catalog listeners;</li>
  * <li>{@link FetchCoordinator}: prefetches, on-demand and staged fetches, their records;</li>
  * <li>{@link PrefetchRanking}: scores, the ranked candidate list, eviction for a prefetch;</li>
- * <li>{@link NextUsePlanner}: with {@code nextUsePlanning}, {@link NextUsePlanning} (the replay's swap-manager code) on
- * the planner thread every decision interval and on score changes: just-in-time prefetches, next-use eviction;</li>
+ * <li>{@link NextUsePlanner}: with {@code nextUsePlanning}, {@link NextUsePlanning} (the replay's code) on the planner thread
+ * ({@link PlanningTriggers}: each interval, on a run, score change or due start): just-in-time prefetches, eviction;</li>
  * <li>{@link RootComposer} + {@link PinLedger}: the one acquire → compose → commit → record sequence (swaps,
  * migrations, variant roots) and the store pins of every generation;</li>
  * <li>{@link SwapRunner}: the swap modes, staged swaps, composing ahead, the function root an invocation enters;</li>
@@ -134,7 +135,8 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         this.fetches = new FetchCoordinator(store, catalog, clock, worker, prefetchHistory, () -> this.feedback, ranking,
                 this::onResident, ranking::schedule);
         ranking.useFetches(fetches);
-        this.nextUse = new NextUsePlanner(() -> this.settings, catalog, store, profiler, clock, worker, ranking::scoreOf);
+        this.nextUse = new NextUsePlanner(() -> this.settings, catalog, store, profiler, clock,
+                PlanningTriggers.PlannerThread.of(worker), ranking::scoreOf, variants::predicted);
         nextUse.useFetches(fetches);
         ranking.useNextUse(nextUse);
         this.swaps = new SwapRunner(() -> this.settings, () -> this.backend, store, catalog, roots, fetches, variants, composer,
@@ -196,6 +198,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
                 LOG.debug("unsubscribing from the profiler: {}", e.toString());
             }
         }
+        nextUse.stop();
         worker.shutdownNow();
         composer.shutdownNow();
         pins.closeAll();
@@ -335,6 +338,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         long n = seq.incrementAndGet();
         List<LayerId> own = catalog.stackOf(functionId);
         List<LayerId> layers = variants.withDataLayers(functionId, own, inputParams);
+        List<LayerId> selected = layers == own ? List.of() : layers.subList(own.size(), layers.size());
         if (layers == own) { // invocations with data layers stay out of shadow rollouts
             layers = shadows.pick(functionId, n, own);
         }
@@ -349,12 +353,15 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
             }
         }
         List<LayerId> prefetched = List.of();
+        Map<LayerId, Double> optional = Map.of();
         if (arm != ExperimentArm.CONTROL && s.maxPrefetchesPerInvocation() > 0) {
-            Map<LayerId, Double> optional = profiler.optionalLayers(functionId, inputParams == null ? Map.of() : inputParams);
-            prefetched = fetches.startPrefetches(functionId, optional, s.nextUsePlanning() ? List.of() : ranking.ranked(), s, arm,
-                    s.composeAhead() ? l -> variants.predicted(functionId, l) : null);
+            optional = profiler.optionalLayers(functionId, inputParams == null ? Map.of() : inputParams);
+            if (!s.nextUsePlanning()) { // with it, the planner times the data layers from the function's next use
+                prefetched = fetches.startPrefetches(functionId, optional, ranking.ranked(), s, arm,
+                        s.composeAhead() ? l -> variants.predicted(functionId, l) : null);
+            }
         }
-        nextUse.invoked(functionId);
+        nextUse.invoked(functionId, optional, selected);
         return new InvocationPlan(functionId, layers, missing, prefetched, arm, System.nanoTime() - t0);
     }
 
@@ -437,7 +444,12 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
             }
         }
         ranking.schedule();
-        nextUse.schedule();
+        nextUse.scoresChanged(changed);
+    }
+
+    @Override
+    public void functionsObserved(Set<String> functionIds) {
+        nextUse.functionsObserved(functionIds);
     }
 
     /** The planner's view of this node: store residency, running fetches, live functions. */
@@ -506,32 +518,8 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         roots.releaseStalePins();
     }
 
-    /** Hand-offs between the two threads {@link #awaitComposerIdle} follows: composer to worker to composer, and so on. */
-    static final int IDLE_ROUNDS = 3;
-    /** How long {@link #awaitComposerIdle} waits for each thread before it fails. */
-    static final long IDLE_TIMEOUT_MILLIS = 30_000;
-
-    /**
-     * Test barrier for negative checks ("nothing was removed"): returns once every task queued on the worker and
-     * the composer before this call has run, and the tasks those queued on each other in turn, for
-     * {@value #IDLE_ROUNDS} hand-offs. Each executor is single-threaded and runs immediate tasks in submission
-     * order, so a no-op submitted to it runs after everything queued before. Periodic tasks not yet due (the pin
-     * scan) are not waited for.
-     *
-     * @throws IllegalStateException when a thread does not reach the no-op within {@value #IDLE_TIMEOUT_MILLIS} ms
-     */
+    /** Test barrier for negative checks: the planner and composer ran everything queued, in turn ({@link ThreadBarrier}). */
     void awaitComposerIdle() throws InterruptedException {
-        for (int round = 0; round < IDLE_ROUNDS; round++) {
-            drain(worker, "planner", IDLE_TIMEOUT_MILLIS);
-            drain(composer, "composer", IDLE_TIMEOUT_MILLIS);
-        }
-    }
-
-    private static void drain(ScheduledExecutorService executor, String name, long timeoutMillis) throws InterruptedException {
-        try {
-            executor.submit(() -> { }).get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("the " + name + " thread did not become idle within " + timeoutMillis + " ms", e);
-        }
+        ThreadBarrier.awaitIdle(worker, "planner", composer, "composer");
     }
 }

@@ -20,7 +20,8 @@ public final class BenchSupport {
         Fakes.Store store = new Fakes.Store();
         FakeProfiler profiler = new FakeProfiler();
         Fakes.Backend backend = new Fakes.Backend("fake");
-        SwapSettings s = new SwapSettings(0.5, 4, 4, 64, false, false, 0.1, 50, 0.01, 0.1, 1000, CostModel.DEFAULT);
+        SwapSettings s = new SwapSettings(0.5, 4, 4, 64, false, false, 0.1, 50, 0.01, 0.1, 1000, CostModel.DEFAULT)
+                .withNextUsePlanning(scenario.equals("nextUseQueue")); // the invocation queued for the next-use planner
         SwapManagerCore core = new SwapManagerCore(s, profiler, store, backend, System::currentTimeMillis);
         core.start();
         List<String> fns = new ArrayList<>();

@@ -31,16 +31,22 @@ class NextUsePlannerTest {
 
     /** Next use of each function, relative to the time asked. */
     private final Map<String, Long> inMillis = new ConcurrentHashMap<>();
+    /** Next use of each function at a fixed time (overdue once passed). */
+    private final Map<String, Long> atMillis = new ConcurrentHashMap<>();
     private final FakeProfiler profiler = new FakeProfiler() {
         @Override
         public NextUse nextUse(String functionId, long nowMillis) {
+            Long at = atMillis.get(functionId);
+            if (at != null) {
+                return at > nowMillis ? new NextUse(at, at, false) : new NextUse(nowMillis, nowMillis, true);
+            }
             Long d = inMillis.get(functionId);
             return d == null ? null : new NextUse(nowMillis + d, nowMillis + d, false);
         }
 
         @Override
         public double nextUseProbability(String functionId, long nowMillis, long horizonMillis) {
-            return inMillis.containsKey(functionId) ? 1.0 : Double.NaN;
+            return inMillis.containsKey(functionId) || atMillis.containsKey(functionId) ? 1.0 : Double.NaN;
         }
     };
     private final Fakes.Store store = new Fakes.Store();
@@ -54,9 +60,26 @@ class NextUsePlannerTest {
             new BoundedHistory<PrefetchRecord>(() -> 100, r -> { }), () -> null, (id, bytes, score) -> planner.makeRoom(id, bytes),
             id -> { }, () -> { });
 
+    /** A second planner, on a planner thread the test runs by hand on the same manual clock. */
+    private final ManualPlannerThread manual = new ManualPlannerThread(clock);
+    private final List<String> composedAhead = new java.util.ArrayList<>();
+    private final NextUsePlanner timed = new NextUsePlanner(() -> SwapSettings.DEFAULT, catalog, store, profiler, clock::get,
+            manual, id -> 0.7, (fn, l) -> composedAhead.add(fn + " " + l));
+    private final FetchCoordinator timedFetches = new FetchCoordinator(store, catalog, clock::get, fetchWorker::add,
+            new BoundedHistory<PrefetchRecord>(() -> 100, r -> { }), () -> null, (id, bytes, score) -> timed.makeRoom(id, bytes),
+            id -> { }, () -> { });
+
     NextUsePlannerTest() {
         planner.useFetches(fetches);
+        timed.useFetches(timedFetches);
     }
+
+    private Set<LayerId> prefetchedByTimed() {
+        return timedFetches.inFlight().stream().filter(r -> r.priority() == FetchPriority.PREFETCH)
+                .map(PrefetchRecord::layer).collect(Collectors.toSet());
+    }
+
+    private static final long T0 = 1_000_000;
 
     @AfterEach
     void stop() {
@@ -145,7 +168,7 @@ class NextUsePlannerTest {
         completePrefetches();
         clock.addAndGet(1_000);
         planner.run();
-        planner.invoked("timer");
+        planner.invoked("timer", Map.of(), List.of());
         clock.addAndGet(1_000);
         planner.run(); // the invocation used the prefetched layer
         store.resident.remove(id(1));
@@ -160,12 +183,108 @@ class NextUsePlannerTest {
         java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
         plannerThread.submit(() -> { hold.await(); return null; }); // the planner thread is busy: nothing drains meanwhile
         for (int i = 0; i < NextUsePlanner.MAX_QUEUED_INVOCATIONS + 10; i++) {
-            planner.invoked("timer");
+            planner.invoked("timer", Map.of(), List.of());
         }
         assertEquals(NextUsePlanner.MAX_QUEUED_INVOCATIONS, planner.queuedInvocations());
         assertEquals(10, planner.droppedInvocations());
         hold.countDown();
         plannerThread.submit(() -> { }).get(); // the run the overflow asked for has been queued before this
         assertEquals(0, planner.queuedInvocations(), "the run the overflow asked for drains the queue");
+    }
+
+    @Test
+    void aPrefetchStartsAtItsDueTimeNotAtTheNextTick() {
+        define("timer", 1);
+        atMillis.put("timer", T0 + 15_000); // start = next use - fetch - margin (0) - interval (10 s): just under 5 s from now
+        timed.start();
+        manual.runQueued();
+        assertEquals(Set.of(), prefetchedByTimed(), "not due at the first tick");
+        long due = timed.triggers().timerAtMillis();
+        assertTrue(due > T0 + 4_000 && due < T0 + SwapSettings.DEFAULT_DECISION_INTERVAL_MILLIS, "woken at " + (due - T0));
+        manual.advanceTo(due - 1);
+        assertEquals(Set.of(), prefetchedByTimed(), "1 ms before its start");
+        manual.advanceTo(due);
+        assertEquals(Set.of(id(1)), prefetchedByTimed(), "started at its due time, 5 s before the next tick");
+    }
+
+    @Test
+    void aRecordedRunAScoreChangeOrAnInvocationPlansItsFunctionAtOnceNotAtTheNextTick() {
+        define("recorded", 1);
+        define("scored", 2);
+        define("invoked", 3);
+        timed.start();
+        manual.runQueued(); // nothing predicted yet
+        manual.advanceTo(T0 + 1_000);
+        for (String fn : List.of("recorded", "scored", "invoked")) {
+            atMillis.put(fn, T0 + 3_000); // due now: the next run is 2 s away
+        }
+        timed.functionsObserved(Set.of("recorded"));
+        timed.scoresChanged(List.of(new org.layerswap.api.PredictionScore(id(2), 0.9, T0)));
+        timed.invoked("invoked", Map.of(), List.of());
+        assertEquals(1, manual.queuedTasks(), "three signals, one pass queued");
+        manual.runQueued();
+        assertEquals(Set.of(id(1), id(2), id(3)), prefetchedByTimed());
+        assertEquals(T0 + 1_000, clock.get(), "at once, 9 s before the next tick");
+    }
+
+    @Test
+    void aLikelyDataLayerIsPrefetchedJustInTimeForItsFunctionsNextRunAndALessLikelyOneLater() {
+        define("f", 1);
+        catalog.defineLayer("repo/data", desc(9, 100));
+        catalog.defineLayer("repo/data", desc(10, 100));
+        catalog.defineLayer("repo/data", desc(11, 100));
+        store.resident.add(id(1));
+        timed.start();
+        manual.runQueued();
+        atMillis.put("f", T0 + 60_000); // what the profiler predicts once it learned this run (none before: no margin)
+        timed.invoked("f", Map.of(id(9), 1.0, id(10), 0.5, id(11), 0.1), List.of());
+        manual.runQueued();
+        assertEquals(Set.of(), prefetchedByTimed(), "not at the invocation: the next run is a minute away");
+        assertEquals(List.of("f " + id(9), "f " + id(10)), composedAhead.stream().sorted().toList(),
+                "the likely ones (at or above the threshold) are announced for composing ahead");
+        manual.advanceTo(T0 + 45_000);
+        assertEquals(Set.of(), prefetchedByTimed(), "15 s before the run: not due yet");
+        manual.advanceTo(T0 + 51_000);
+        assertEquals(Set.of(id(9)), prefetchedByTimed(),
+                "p = 1: due with its function; p = 0.5: one gap later; p = 0.1: below the threshold");
+    }
+
+    @Test
+    void dataLayersSelectedByAFunctionRunningSoonAreKeptBeforeOnesNoRunSelects() {
+        define("f", 1);
+        catalog.defineLayer("repo/data", desc(9, 100));
+        catalog.defineLayer("repo/data", desc(12, 100));
+        inMillis.put("f", 5_000L);
+        store.resident.addAll(List.of(id(1), id(9), id(12)));
+        planner.invoked("f", Map.of(), List.of(id(9)));
+        planner.run();
+        assertTrue(planner.evictionKey(id(12)) > planner.evictionKey(id(9)),
+                "selected by every run of f (next in 5 s) vs never selected: " + planner.evictionKey(id(9)) + " / "
+                        + planner.evictionKey(id(12)));
+    }
+
+    @Test
+    void selectionProbabilitiesPushTheNeedTimeBackByOneOverPMinusOneGaps() {
+        assertEquals(0, SelectedLayerPrefetches.shiftMillis(60_000, 1.0));
+        assertEquals(60_000, SelectedLayerPrefetches.shiftMillis(60_000, 0.5));
+        assertEquals(180_000, SelectedLayerPrefetches.shiftMillis(60_000, 0.25));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SelectedLayerPrefetches.shiftMillis(60_000, 0));
+        assertTrue(e.getMessage().contains("selection probability must be in (0,1], got 0.0"), e.getMessage());
+    }
+
+    @Test
+    void aRunTheProfilerLearnsWithinTheSameMillisecondAsThePreviousPassIsSeenByTheNextPass() {
+        define("timer", 1);
+        timed.start();
+        manual.runQueued();
+        atMillis.put("timer", T0 - 1); // a partial history: the last run it knows is long past, the function overdue
+        timed.functionsObserved(Set.of("timer"));
+        manual.runQueued();
+        assertEquals(Set.of(), prefetchedByTimed(), "overdue: nothing to time");
+        atMillis.put("timer", T0 + 3_000); // the rest of the history arrives, clock unchanged: next run in 3 s
+        timed.functionsObserved(Set.of("timer"));
+        manual.runQueued();
+        assertEquals(Set.of(id(1)), prefetchedByTimed(), "the pass asked the profiler again");
     }
 }

@@ -149,6 +149,18 @@ class SwapManagerCoreTest {
     }
 
     @Test
+    void withNextUsePlanningALikelyDataLayerIsLeftToThePlannersTimingNotPrefetchedOnTheInvocationPath() throws Exception {
+        start(settings(false, false, 10).withNextUsePlanning(true));
+        core.defineFunction("f", "repo/f", List.of(desc(1, 1)));
+        core.defineLayer("repo/data", desc(9, 1000));
+        store.resident.add(id(1));
+        profiler.setOptionalLayers(Map.of(id(9), 0.9));
+        assertEquals(List.of(), core.handleInvocation("f", Map.of("dataset", "a")).prefetched());
+        core.awaitComposerIdle(); // the planner's pass for the invocation ran
+        assertFalse(store.pending.containsKey(id(9)), "the profiler predicts no next run of f: nothing to time it by");
+    }
+
+    @Test
     void controlArmDoesNotPrefetch() throws Exception {
         start(settings(false, false, 10));
         core.setFeedbackLoop(new Fakes.Feedback(ExperimentArm.CONTROL));

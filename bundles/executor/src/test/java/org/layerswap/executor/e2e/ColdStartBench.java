@@ -9,7 +9,9 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.layerswap.api.ExecutionResult;
+import org.layerswap.api.FetchPriority;
 import org.layerswap.api.LayerDescriptor;
+import org.layerswap.api.PrefetchRecord;
 
 /**
  * The end-to-end cold-start benchmark: time from an invocation's arrival to the function's first instruction
@@ -89,9 +91,11 @@ public final class ColdStartBench {
             List<LayerDescriptor> layers = p.define(fn, "samples/" + fn + ":1");
             boolean hit = false;
             if (mode == Mode.PREFETCH) {
+                long t0 = System.currentTimeMillis();
                 p.history(fn, 20_000, leadMs); // the invocation arrives on the beat its history predicts
                 Thread.sleep(leadMs);
                 hit = p.resident(layers);
+                System.out.println("    " + fn + ": " + prefetchTimes(p, fn, t0));
             } else if (mode == Mode.FLOOR) {
                 p.swap.prefetch(fn);
                 long deadline = System.currentTimeMillis() + 600_000;
@@ -108,6 +112,23 @@ public final class ColdStartBench {
             return new Sample(c.toFirstInstructionMicros() / 1000.0, c.layerWaitMicros() / 1000.0, c.mountMicros() / 1000.0,
                     c.processStartMicros() / 1000.0, hit);
         }
+    }
+
+    /** When the function's prefetches started and ended, ms after its history was given (what the planner did). */
+    private static String prefetchTimes(Pipeline p, String fn, long t0) {
+        List<String> out = new ArrayList<>();
+        for (PrefetchRecord r : p.swap.prefetchHistory(100)) {
+            if (r.functionId().equals(fn) && r.priority() == FetchPriority.PREFETCH) {
+                out.add(String.format(Locale.ROOT, "prefetch %d..%d ms%s", r.startedMillis() - t0,
+                        r.startedMillis() - t0 + r.durationMicros() / 1000, r.succeeded() ? "" : " failed"));
+            }
+        }
+        for (PrefetchRecord r : p.swap.fetchesInFlight()) {
+            if (r.functionId().equals(fn)) {
+                out.add(String.format(Locale.ROOT, "%s from %d ms, running", r.priority(), r.startedMillis() - t0));
+            }
+        }
+        return out.isEmpty() ? "no prefetch started before the invocation" : String.join(", ", out);
     }
 
     private static String row(String link, String mode, List<Sample> s) {

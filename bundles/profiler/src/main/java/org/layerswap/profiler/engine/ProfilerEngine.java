@@ -264,6 +264,7 @@ public final class ProfilerEngine implements BehavioralProfiler {
                 }
             }
         }
+        changed |= notifier.markObserved(event.functionId()); // its next use moved, whatever the scores did
         return changed && notifier.markedDirty();
     }
 

@@ -2,7 +2,9 @@ package org.layerswap.profiler.engine;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -22,8 +24,9 @@ import org.layerswap.api.ScoreListener;
  *
  * <p><b>Invariants</b> (under the engine lock): a layer is in the dirty list at most once, exactly when
  * its {@code dirty} flag is set; it gets there only while someone listens and when its score moved at
- * least the notify threshold since it was last notified; at most one delivery is pending, and it
- * carries every dirty layer at the time it runs.
+ * least the notify threshold since it was last notified; a function is in {@code observed} at most once, when
+ * an invocation of it was recorded since the last delivery while someone listens; at most one delivery is
+ * pending, and it carries every dirty layer and observed function at the time it runs.
  */
 final class ScoreNotifier {
 
@@ -33,6 +36,8 @@ final class ScoreNotifier {
     private final Consumer<LayerState> delivered;
     private final CopyOnWriteArrayList<ScoreListener> listeners = new CopyOnWriteArrayList<>();
     private final ArrayList<LayerState> dirty = new ArrayList<>();
+    /** Functions recorded since the last delivery (their next use moved); bounded by the tracked functions. */
+    private final HashSet<String> observed = new HashSet<>();
     private final AtomicLong errors = new AtomicLong();
     private double threshold;
     private boolean deliveryPending;
@@ -72,9 +77,14 @@ final class ScoreNotifier {
         return false;
     }
 
+    /** Under the lock: an invocation of {@code functionId} was recorded; true when it was added to the next delivery. */
+    boolean markObserved(String functionId) {
+        return !listeners.isEmpty() && observed.add(functionId);
+    }
+
     /** Under the lock: true when a delivery must now be scheduled (changes waiting, none pending yet). */
     boolean markedDirty() {
-        if (deliveryPending || dirty.isEmpty()) {
+        if (deliveryPending || (dirty.isEmpty() && observed.isEmpty())) {
             return false;
         }
         deliveryPending = true;
@@ -99,9 +109,14 @@ final class ScoreNotifier {
     /** Delivers every pending change to the listeners (normally run by the executor). */
     void deliver() {
         List<PredictionScore> changed;
+        Set<String> functions = Set.of();
         synchronized (lock) {
             deliveryPending = false;
-            if (dirty.isEmpty()) {
+            if (!observed.isEmpty()) {
+                functions = Collections.unmodifiableSet(new HashSet<>(observed));
+                observed.clear();
+            }
+            if (dirty.isEmpty() && functions.isEmpty()) {
                 return;
             }
             changed = new ArrayList<>(dirty.size());
@@ -116,7 +131,12 @@ final class ScoreNotifier {
         List<PredictionScore> view = Collections.unmodifiableList(changed);
         for (ScoreListener listener : listeners) {
             try {
-                listener.scoresChanged(view);
+                if (!view.isEmpty()) {
+                    listener.scoresChanged(view);
+                }
+                if (!functions.isEmpty()) {
+                    listener.functionsObserved(functions);
+                }
             } catch (RuntimeException e) {
                 errors.incrementAndGet();
             }

@@ -52,6 +52,39 @@ class ScoreNotifierTest {
     }
 
     @Test
+    void recordedFunctionsAreAnnouncedOnceEachEvenWhenNoScoreMovedAndNoEmptyScoreListIsSent() {
+        List<List<PredictionScore>> scores = new ArrayList<>();
+        List<java.util.Set<String>> observed = new ArrayList<>();
+        notifier.subscribe(new org.layerswap.api.ScoreListener() {
+            @Override
+            public void scoresChanged(List<PredictionScore> changed) {
+                scores.add(changed);
+            }
+
+            @Override
+            public void functionsObserved(java.util.Set<String> functionIds) {
+                observed.add(functionIds);
+            }
+        });
+        assertTrue(notifier.markObserved("timer"));
+        assertFalse(notifier.markObserved("timer"), "already in the pending delivery");
+        assertTrue(notifier.markedDirty(), "a function observed is a change to deliver");
+        notifier.deliverLater(true);
+        assertTrue(notifier.markObserved("other"));
+        assertFalse(notifier.markedDirty(), "the pending delivery carries it");
+        queued.remove(0).run();
+        assertEquals(List.of(java.util.Set.of("timer", "other")), observed);
+        assertEquals(List.of(), scores, "no score moved: no score list");
+        assertTrue(notifier.markObserved("timer"), "delivered: the next run is news again");
+    }
+
+    @Test
+    void noFunctionIsKeptWhileNobodyListens() {
+        assertFalse(notifier.markObserved("timer"));
+        assertFalse(notifier.markedDirty());
+    }
+
+    @Test
     void aMoveBelowTheThresholdSinceTheLastNotificationIsNotReported() {
         notifier.subscribe(changed -> { });
         LayerState a = layer(1, 0.5);

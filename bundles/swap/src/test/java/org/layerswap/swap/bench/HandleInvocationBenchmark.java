@@ -28,6 +28,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * <li>{@code staleRanking}: the 64 ranked candidates all became resident since the last ranking: the
  *     call checks all 64 (the worst case of the scan).</li>
  * <li>{@code ownLayersMissing}: two of the function's layers are missing: two on-demand fetch calls.</li>
+ * <li>{@code nextUseQueue}: {@code nextUsePlanning} on (the default): no ranked scan; the invocation is queued for
+ *     the planner thread (bounded inbox, one wake-up per batch), which plans its function meanwhile on the other
+ *     core.</li>
  * </ul>
  * The baseline {@code mapLookupOnly} reads the function's stack only.
  */
@@ -36,7 +39,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class HandleInvocationBenchmark {
 
-    @Param({"saturated", "staleRanking", "ownLayersMissing"})
+    @Param({"saturated", "staleRanking", "ownLayersMissing", "nextUseQueue"})
     public String scenario;
 
     private BenchSupport.Env env;
