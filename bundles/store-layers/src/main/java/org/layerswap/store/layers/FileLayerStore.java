@@ -48,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * {@code layers/}) and refused, so the next fetch downloads and verifies it again.</li>
  * </ul>
  * <b>Tamper-detection invariant</b> ({@link StoreSettings#treeCheckInterval()} = {@code I}, on the injected monotonic
- * clock): {@code acquire} pins a layer only when a check that <i>started</i> less than {@code I} ago found it intact
- * (the commit's own scan, the start-up check, or an earlier acquire's check); otherwise it checks inline first. So a
+ * clock, kept per layer by a {@link CheckWindow}): {@code acquire} pins a layer only when a check that <i>started</i>
+ * less than {@code I} ago found it intact (the commit's own scan, the start-up check, or an earlier acquire's check);
+ * otherwise it checks inline first. So a
  * modification made at time {@code t} by any process is refused by every acquire that starts at or after
  * {@code t + I}; within that bounded window an acquire may still pin the modified layer. {@code I = 0} checks at every
  * acquire. The check costs ~7 µs per entry (tens of ms for a layer of thousands of files), which is why it is not
@@ -103,7 +104,7 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
         this.prefetchBucket = new TokenBucket(config.prefetchBytesPerSecond());
         this.layout = new StoreLayout(config.root());
         for (StoreLayout.Recovered r : layout.recover()) {
-            Entry e = new Entry(r.id(), r.dir(), r.sizeBytes(), r.unpackedBytes());
+            Entry e = new Entry(r.id(), r.dir(), r.sizeBytes(), r.unpackedBytes(), window());
             resident.put(r.id(), e);
             recoverTree(e); // a layer modified while the store was down leaves the index again
         }
@@ -115,6 +116,10 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
             Entry e = resident.get(id);
             return e == null ? null : e.path;
         }, this::materialise);
+    }
+
+    private CheckWindow window() {
+        return new CheckWindow(config.treeCheckInterval(), nanoClock);
     }
 
     /** Prediction score per layer in [0,1], used to pick eviction victims; default: all 0 (pure LRU). */
@@ -202,7 +207,7 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
         if (e == null) {
             throw new IllegalStateException("layer " + id + " is not resident");
         }
-        String modified = recentlyChecked(e) ? "" : verify(e);
+        String modified = e.window.vouches() ? "" : verify(e);
         if (!modified.isEmpty()) {
             throw new IllegalStateException("layer " + id + " was modified on disk (" + modified + "): it was quarantined and "
                     + "is downloaded and verified again on its next fetch");
@@ -222,33 +227,21 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
         return quarantined.get();
     }
 
-    /** True when a check that started less than the tree-check interval ago found {@code e} intact. */
-    private boolean recentlyChecked(Entry e) {
-        long interval = config.treeCheckInterval().toNanos();
-        return e.checked && interval > 0 && nanoClock.getAsLong() - e.checkedAtNanos < interval;
-    }
-
-    /** Marks {@code e} found intact by a check (or a scan) that started at {@code startedNanos}. */
-    private static void intactSince(Entry e, long startedNanos) {
-        e.checkedAtNanos = startedNanos;
-        e.checked = true;
-    }
-
     /** "" when {@code e} matches its digest tree (re-stamped when only stamps moved), else what changed (it is quarantined). */
     private String verify(Entry e) {
         LayerTree tree = e.tree;
         if (tree == null) {
             return "";
         }
-        long started = nanoClock.getAsLong();
+        long started = e.window.start();
         LayerTree.Verdict v = tree.check(e.path);
         switch (v.kind()) {
             case INTACT -> {
-                intactSince(e, started);
+                e.window.intact(started);
                 return "";
             }
             case RESTAMPED -> {
-                intactSince(e, started);
+                e.window.intact(started);
                 e.tree = v.tree();
                 try {
                     v.tree().write(layout.treeFile(e.id), layout.tmp());
@@ -290,9 +283,9 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
         Path f = layout.treeFile(e.id);
         if (!Files.isRegularFile(f)) {
             LOG.info("layer {} has no digest tree (committed by an older version or just before a crash): recording it now", e.id);
-            long started = nanoClock.getAsLong();
+            long started = e.window.start();
             e.tree = LayerTree.scan(e.path);
-            intactSince(e, started);
+            e.window.intact(started);
             e.tree.write(f, layout.tmp());
             return;
         }
@@ -389,10 +382,10 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
         if (!config.keepBlobs()) {
             Files.deleteIfExists(blob);
         }
-        Entry e = new Entry(id, committed, t.layer.sizeBytes(), r.diskBytes());
-        long scanned = nanoClock.getAsLong();
+        Entry e = new Entry(id, committed, t.layer.sizeBytes(), r.diskBytes(), window());
+        long scanned = e.window.start();
         e.tree = LayerTree.scan(committed, r.fileDigests()); // after the rename (it moves the root's ctime); no re-read
-        intactSince(e, scanned);
+        e.window.intact(scanned);
         e.tree.write(layout.treeFile(id), layout.tmp());
         resident.put(id, e);
         LOG.debug("layer {} resident: {} entries, {} bytes, unpacked in {} ms", id, r.entries(), r.diskBytes(), ms);
@@ -471,15 +464,15 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
         volatile long lastUsed = System.currentTimeMillis();
         /** What is on disk must match (null: not checked). */
         volatile LayerTree tree;
-        /** When the last check (or the commit's scan) that found it intact started; meaningful once {@code checked}. */
-        volatile long checkedAtNanos;
-        volatile boolean checked;
+        /** Whether a recent check still vouches for what is on disk. */
+        final CheckWindow window;
 
-        Entry(LayerId id, Path path, long sizeBytes, long unpackedBytes) {
+        Entry(LayerId id, Path path, long sizeBytes, long unpackedBytes, CheckWindow window) {
             this.id = id;
             this.path = path;
             this.sizeBytes = sizeBytes;
             this.unpackedBytes = unpackedBytes;
+            this.window = window;
         }
     }
 
