@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
 import org.layerswap.api.FetchPriority;
@@ -41,11 +42,19 @@ import org.slf4j.LoggerFactory;
  * <li>{@link BlobDownloader}: resumable, retried downloads, the digest verified while streaming (a
  * mismatch never enters the store), PREFETCH bytes through a {@link TokenBucket};</li>
  * <li>{@link TarUnpacker}: the unpack of a verified blob;</li>
- * <li>{@link LayerTree}: each committed layer's digest tree, checked (one {@code lstat} per entry, files whose
- * stamp moved hashed again) at start-up and at every {@link #acquire}: a layer found modified on disk is
- * quarantined (out of the index and of {@code layers/}) and refused, so the next fetch downloads and verifies it
- * again; it is never served.</li>
+ * <li>{@link LayerTree}: each committed layer's digest tree, recorded at commit from the digests the unpacker
+ * computed while writing (no re-read), checked (one {@code lstat} per entry, files whose stamp moved hashed again) at
+ * start-up and by {@link #acquire}: a layer found modified on disk is quarantined (out of the index and of
+ * {@code layers/}) and refused, so the next fetch downloads and verifies it again.</li>
  * </ul>
+ * <b>Tamper-detection invariant</b> ({@link StoreSettings#treeCheckInterval()} = {@code I}, on the injected monotonic
+ * clock, kept per layer by a {@link CheckWindow}): {@code acquire} pins a layer only when a check that <i>started</i>
+ * less than {@code I} ago found it intact (the commit's own scan, the start-up check, or an earlier acquire's check);
+ * otherwise it checks inline first. So a
+ * modification made at time {@code t} by any process is refused by every acquire that starts at or after
+ * {@code t + I}; within that bounded window an acquire may still pin the modified layer. {@code I = 0} checks at every
+ * acquire. The check costs ~7 µs per entry (tens of ms for a layer of thousands of files), which is why it is not
+ * repeated on every enter.
  * What stays here is the index of resident layers with their leases, and the storage budget: it is
  * kept by evicting unreferenced layers, lowest prediction score first, then least recently used; a
  * prefetch never evicts a layer scored higher than itself.
@@ -61,6 +70,8 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
     private final StoreLayout layout;
     private final BlobDownloader downloader;
     private final FetchScheduler scheduler;
+    /** Monotonic nanoseconds, for the tree-check window. */
+    private final LongSupplier nanoClock;
 
     private final Map<LayerId, Entry> resident = new ConcurrentHashMap<>();
     private volatile ToDoubleFunction<LayerId> scoreHint = id -> 0.0;
@@ -81,13 +92,19 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
     }
 
     public FileLayerStore(StoreSettings config, LayerSource source, TarUnpacker unpacker) throws IOException {
+        this(config, source, unpacker, System::nanoTime);
+    }
+
+    /** {@code nanoClock}: monotonic nanoseconds measuring the {@link StoreSettings#treeCheckInterval()} window. */
+    public FileLayerStore(StoreSettings config, LayerSource source, TarUnpacker unpacker, LongSupplier nanoClock) throws IOException {
         this.config = config;
+        this.nanoClock = nanoClock;
         this.source = source;
         this.unpacker = unpacker;
         this.prefetchBucket = new TokenBucket(config.prefetchBytesPerSecond());
         this.layout = new StoreLayout(config.root());
         for (StoreLayout.Recovered r : layout.recover()) {
-            Entry e = new Entry(r.id(), r.dir(), r.sizeBytes(), r.unpackedBytes());
+            Entry e = new Entry(r.id(), r.dir(), r.sizeBytes(), r.unpackedBytes(), window());
             resident.put(r.id(), e);
             recoverTree(e); // a layer modified while the store was down leaves the index again
         }
@@ -99,6 +116,10 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
             Entry e = resident.get(id);
             return e == null ? null : e.path;
         }, this::materialise);
+    }
+
+    private CheckWindow window() {
+        return new CheckWindow(config.treeCheckInterval(), nanoClock);
     }
 
     /** Prediction score per layer in [0,1], used to pick eviction victims; default: all 0 (pure LRU). */
@@ -180,9 +201,10 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
     }
 
     /**
-     * Pins a resident layer after checking it against its digest tree (outside the store's lock: one {@code lstat}
-     * per entry). A layer found modified is quarantined and refused with {@link IllegalStateException}, like one
-     * that is not resident: the next {@link #fetch} downloads and verifies it again.
+     * Pins a resident layer, first checking it against its digest tree (outside the store's lock: one {@code lstat}
+     * per entry) unless a check started within the last {@link StoreSettings#treeCheckInterval()} found it intact
+     * (the class invariant). A layer found modified is quarantined and refused with {@link IllegalStateException},
+     * like one that is not resident: the next {@link #fetch} downloads and verifies it again.
      */
     @Override
     public LayerLease acquire(LayerId id) {
@@ -190,7 +212,7 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
         if (e == null) {
             throw new IllegalStateException("layer " + id + " is not resident");
         }
-        String modified = verify(e);
+        String modified = e.window.vouches() ? "" : verify(e);
         if (!modified.isEmpty()) {
             throw new IllegalStateException("layer " + id + " was modified on disk (" + modified + "): it was quarantined and "
                     + "is downloaded and verified again on its next fetch");
@@ -216,12 +238,15 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
         if (tree == null) {
             return "";
         }
+        long started = e.window.start();
         LayerTree.Verdict v = tree.check(e.path);
         switch (v.kind()) {
             case INTACT -> {
+                e.window.intact(started);
                 return "";
             }
             case RESTAMPED -> {
+                e.window.intact(started);
                 e.tree = v.tree();
                 try {
                     v.tree().write(layout.treeFile(e.id), layout.tmp());
@@ -263,7 +288,9 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
         Path f = layout.treeFile(e.id);
         if (!Files.isRegularFile(f)) {
             LOG.info("layer {} has no digest tree (committed by an older version or just before a crash): recording it now", e.id);
+            long started = e.window.start();
             e.tree = LayerTree.scan(e.path);
+            e.window.intact(started);
             e.tree.write(f, layout.tmp());
             return;
         }
@@ -360,8 +387,10 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
         if (!config.keepBlobs()) {
             Files.deleteIfExists(blob);
         }
-        Entry e = new Entry(id, committed, t.layer.sizeBytes(), r.diskBytes());
-        e.tree = LayerTree.scan(committed); // after the rename: it moves the root's ctime
+        Entry e = new Entry(id, committed, t.layer.sizeBytes(), r.diskBytes(), window());
+        long scanned = e.window.start();
+        e.tree = LayerTree.scan(committed, r.fileDigests()); // after the rename (it moves the root's ctime); no re-read
+        e.window.intact(scanned);
         e.tree.write(layout.treeFile(id), layout.tmp());
         resident.put(id, e);
         LOG.debug("layer {} resident: {} entries, {} bytes, unpacked in {} ms", id, r.entries(), r.diskBytes(), ms);
@@ -440,12 +469,15 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
         volatile long lastUsed = System.currentTimeMillis();
         /** What is on disk must match (null: not checked). */
         volatile LayerTree tree;
+        /** Whether a recent check still vouches for what is on disk. */
+        final CheckWindow window;
 
-        Entry(LayerId id, Path path, long sizeBytes, long unpackedBytes) {
+        Entry(LayerId id, Path path, long sizeBytes, long unpackedBytes, CheckWindow window) {
             this.id = id;
             this.path = path;
             this.sizeBytes = sizeBytes;
             this.unpackedBytes = unpackedBytes;
+            this.window = window;
         }
     }
 

@@ -87,8 +87,16 @@ final class LayerTree {
 
     /** Scans {@code dir} (never following a link, never leaving its file system) and hashes every regular file. */
     static LayerTree scan(Path dir) throws IOException {
+        return scan(dir, Map.of());
+    }
+
+    /**
+     * Like {@link #scan(Path)}, but a regular file whose path is in {@code fileDigests} takes that SHA-256 hex (what
+     * the unpacker wrote through its descriptor) instead of being read again; one {@code lstat} per entry.
+     */
+    static LayerTree scan(Path dir, Map<String, String> fileDigests) throws IOException {
         List<Node> out = new ArrayList<>();
-        walk(dir, (rel, p, a) -> out.add(node(rel, p, a, null)));
+        walk(dir, (rel, p, a) -> out.add(node(rel, p, a, null, fileDigests.get(rel))));
         return new LayerTree(out);
     }
 
@@ -108,11 +116,11 @@ final class LayerTree {
                     return;
                 }
                 Node was = recorded.remove(rel);
-                Node stamp = node(rel, p, a, was);
+                Node stamp = node(rel, p, a, was, null);
                 if (was == null) {
                     problem[0] = "'" + printable(rel) + "' was added";
                 } else if (!stamp.sameStamp(was)) {
-                    Node is = node(rel, p, a, null); // re-verify: the content again, whatever the type
+                    Node is = node(rel, p, a, null, null); // re-verify: the content again, whatever the type
                     if (!is.sameContent(was)) {
                         problem[0] = "'" + printable(rel) + "' differs from its digest tree (" + difference(was, is) + ")";
                     }
@@ -208,8 +216,11 @@ final class LayerTree {
         return dir.relativize(p).toString();
     }
 
-    /** The node of {@code p}; its content is hashed unless {@code known} (a recorded node) lends it. */
-    private static Node node(String rel, Path p, Map<String, Object> a, Node known) throws IOException {
+    /**
+     * The node of {@code p}; its content is hashed unless {@code known} (a recorded node) lends it, or, for a regular
+     * file, {@code fileDigest} (computed while it was written) is given.
+     */
+    private static Node node(String rel, Path p, Map<String, Object> a, Node known, String fileDigest) throws IOException {
         int mode = (Integer) a.get("mode");
         char type = switch (mode & 0170000) {
             case 0040000 -> 'd';
@@ -225,7 +236,7 @@ final class LayerTree {
             content = known.content();
         } else {
             content = switch (type) {
-                case 'f' -> sha256(p);
+                case 'f' -> fileDigest != null ? fileDigest : sha256(p);
                 case 'l' -> URLEncoder.encode(Files.readSymbolicLink(p).toString(), StandardCharsets.UTF_8);
                 case 'c', 'b' -> a.get("rdev").toString();
                 default -> "";

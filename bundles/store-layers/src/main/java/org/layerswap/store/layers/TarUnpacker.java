@@ -10,7 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +47,8 @@ import com.github.luben.zstd.ZstdInputStream;
  * <li>setuid/setgid bits are stripped unless {@link UnpackLimits#keepSetuidBits()}; device nodes
  *     and FIFOs only with {@code allowDeviceNodes}; sparse and unknown entry types are refused;</li>
  * <li>entries, bytes per file and per layer and free space are checked while streaming ({@link UnpackBudget}).</li>
+ * <li>each regular file's SHA-256 is computed from the bytes as they are written ({@link Result#fileDigests()}),
+ *     so the layer's digest tree is recorded without reading the layer back.</li>
  * </ul>
  * OCI whiteouts become overlay whiteouts (0/0 character device; {@code trusted.overlay.opaque=y}).
  * Needs the native libc binding; without it an unpack fails clearly before touching anything.
@@ -51,10 +57,18 @@ public final class TarUnpacker {
 
     private static final String WHITEOUT_PREFIX = ".wh.";
     private static final String OPAQUE = ".wh..wh..opq";
+    private static final HexFormat HEX = HexFormat.of();
     private static final int READ_ONLY_DIR = FdOps.O_RDONLY | FdOps.O_DIRECTORY;
 
-    /** What an unpack produced. */
-    public record Result(long entries, long regularBytes, long diskBytes, int whiteouts) {
+    /**
+     * What an unpack produced. {@code fileDigests}: for every regular file (hard links included) the SHA-256 hex of
+     * the bytes written to it, computed while writing, keyed by its path relative to the root; lets the caller
+     * record the layer's digest tree without reading the files again ({@link LayerTree#scan(Path, Map)}).
+     */
+    public record Result(long entries, long regularBytes, long diskBytes, int whiteouts, Map<String, String> fileDigests) {
+        public Result {
+            fileDigests = Map.copyOf(fileDigests);
+        }
     }
 
     /** A directory entry's metadata, applied after all content (deepest last-listed first). */
@@ -105,6 +119,8 @@ public final class TarUnpacker {
         boolean chown = limits.preserveOwnership() && io.isRoot();
         Map<String, DirMeta> dirs = new LinkedHashMap<>();
         int whiteouts = 0;
+        Map<String, String> digests = new HashMap<>();
+        MessageDigest sha256 = sha256();
         FdOps fd = io.fd();
         byte[] buf = new byte[1 << 16];
         try (RootedTree tree = new RootedTree(fd, base);
@@ -167,6 +183,7 @@ public final class TarUnpacker {
                     tree.clear(dir, rel, fileName, e.getName());
                     link(fd, tree, target, dir, fileName);
                     tree.record(rel, RootedTree.Kind.FILE);
+                    digests.put(rel, digests.get(target)); // a FILE in the tree was written (or linked) by this unpack
                 } else if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
                     if (!limits.allowDeviceNodes()) {
                         throw new UnsafeLayerException("entry '" + e.getName() + "' is a device node or FIFO ("
@@ -195,8 +212,10 @@ public final class TarUnpacker {
                         while ((n = tar.read(buf)) > 0) {
                             budget.write(n);
                             fd.writeFully(out, buf, n);
+                            sha256.update(buf, 0, n);
                             copied += n;
                         }
+                        digests.put(rel, HEX.formatHex(sha256.digest())); // digest() resets it for the next file
                         if (copied != e.getSize()) {
                             throw new UnsafeLayerException("entry '" + e.getName() + "' declared " + e.getSize() + " bytes but held " + copied);
                         }
@@ -219,7 +238,15 @@ public final class TarUnpacker {
                 setDirectoryMetadata(fd, tree, order.get(k).getKey(), order.get(k).getValue(), chown);
             }
         }
-        return new Result(budget.entries(), budget.layerBytes(), diskUsage(base), whiteouts);
+        return new Result(budget.entries(), budget.layerBytes(), diskUsage(base), whiteouts, digests);
+    }
+
+    private static MessageDigest sha256() throws IOException {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IOException("SHA-256 is not available: " + e.getMessage(), e);
+        }
     }
 
     private void setDirectoryMetadata(FdOps fd, RootedTree tree, String rel, DirMeta m, boolean chown) throws IOException {

@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +24,8 @@ import org.layerswap.api.LayerLease;
  * A stored layer's unpacked files modified on disk (by a function through a hard-linked copy farm, an operator, a
  * bug) are never served again: the store checks each layer against its digest tree at acquire and at start-up,
  * quarantines a modified one and fetches and verifies it again. Before the tree existed the store served whatever
- * was on disk.
+ * was on disk. The check runs at most once per {@link StoreSettings#treeCheckInterval()} per layer: the tests move a
+ * fake clock past it before expecting a refusal, and one shows the bounded window itself.
  */
 class TamperedLayerTest {
 
@@ -30,6 +33,8 @@ class TamperedLayerTest {
     Path dir;
 
     final FakeSource source = new FakeSource();
+    final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    static final Duration INTERVAL = Duration.ofSeconds(30);
 
     LayerDescriptor layer() throws IOException {
         return source.add(new Tars().dir("bin/", 0755).file("bin/sh", 0755, "the real shell".getBytes(StandardCharsets.UTF_8), 0, 0,
@@ -37,7 +42,17 @@ class TamperedLayerTest {
     }
 
     FileLayerStore store() throws IOException {
-        return new FileLayerStore(StoreSettings.of(dir.resolve("store"), 1L << 30), source);
+        return store(INTERVAL);
+    }
+
+    FileLayerStore store(Duration interval) throws IOException {
+        StoreSettings settings = StoreSettings.of(dir.resolve("store"), 1L << 30).withTreeCheckInterval(interval);
+        return new FileLayerStore(settings, source, new TarUnpacker(settings.limits()), nanos::get);
+    }
+
+    /** Past the window of every check so far: the next acquire checks. */
+    void intervalPasses() {
+        nanos.addAndGet(INTERVAL.toNanos());
     }
 
     static Path fetch(FileLayerStore s, LayerDescriptor l) throws Exception {
@@ -59,6 +74,7 @@ class TamperedLayerTest {
             s.acquire(l.id()).close();
             long pulled = s.stats().bytesPulled();
             trojan(p.resolve("bin/sh"));
+            intervalPasses();
             IllegalStateException refused = assertThrows(IllegalStateException.class, () -> s.acquire(l.id()));
             assertTrue(refused.getMessage().contains("was modified on disk ('bin/sh' differs from its digest tree (content))"),
                     refused.getMessage());
@@ -90,6 +106,7 @@ class TamperedLayerTest {
                     }
                     default -> Files.writeString(p.resolve("bin/extra"), "x");
                 }
+                intervalPasses();
                 reasons[i] = assertThrows(IllegalStateException.class, () -> s.acquire(l.id())).getMessage();
             }
             assertTrue(reasons[0].contains("'bin/sh' differs from its digest tree (mode 755 -> 4755)"), reasons[0]);
@@ -107,12 +124,48 @@ class TamperedLayerTest {
             Path p = fetch(s, l);
             Files.createLink(dir.resolve("store/tmp/hardlink"), p.resolve("bin/sh")); // moves the ctime, as a linking backend does
             Files.setLastModifiedTime(p.resolve("bin/sh"), Files.getLastModifiedTime(p.resolve("bin/sh")));
+            intervalPasses();
             try (LayerLease lease = s.acquire(l.id())) {
                 assertEquals("the real shell", Files.readString(lease.path().resolve("bin/sh")));
             }
             assertEquals(0, s.quarantinedLayers());
             assertTrue(s.isResident(l.id()));
         }
+    }
+
+    @Test
+    void aModificationIsServedOnlyWithinTheCheckIntervalOfTheLastCheckAndRefusedOnceItHasPassed() throws Exception {
+        LayerDescriptor l = layer();
+        try (FileLayerStore s = store()) {
+            Path p = fetch(s, l); // the commit's scan is the first check
+            nanos.addAndGet(INTERVAL.toNanos() - 1);
+            s.acquire(l.id()).close(); // within the window: not checked
+            trojan(p.resolve("bin/sh"));
+            s.acquire(l.id()).close(); // still within the window of the commit's scan: the bounded window
+            assertEquals(0, s.quarantinedLayers());
+            nanos.incrementAndGet(); // INTERVAL after the last check
+            assertThrows(IllegalStateException.class, () -> s.acquire(l.id()));
+            assertEquals(1, s.quarantinedLayers());
+        }
+    }
+
+    @Test
+    void aZeroIntervalChecksAtEveryAcquireWithoutTheClockMoving() throws Exception {
+        LayerDescriptor l = layer();
+        try (FileLayerStore s = store(Duration.ZERO)) {
+            Path p = fetch(s, l);
+            s.acquire(l.id()).close();
+            trojan(p.resolve("bin/sh"));
+            assertThrows(IllegalStateException.class, () -> s.acquire(l.id()));
+            assertEquals(1, s.quarantinedLayers());
+        }
+    }
+
+    @Test
+    void aNegativeIntervalIsRefusedNamingTheSetting() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StoreSettings.of(dir, 1).withTreeCheckInterval(Duration.ofSeconds(-1)));
+        assertTrue(e.getMessage().contains("treeCheckInterval"), e.getMessage());
     }
 
     @Test

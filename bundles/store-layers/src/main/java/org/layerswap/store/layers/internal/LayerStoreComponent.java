@@ -80,6 +80,11 @@ public class LayerStoreComponent implements LayerStore {
                 + "on the store's filesystem")
         long minFreeBytes() default UnpackLimits.DEFAULT_MIN_FREE_BYTES;
 
+        @AttributeDefinition(description = "Seconds a digest-tree check that found a layer intact vouches for it: acquires "
+                + "within that window skip the check (one lstat per file); a layer modified on disk is refused by every "
+                + "acquire starting this long after the modification. 0 = check at every acquire")
+        long treeCheckIntervalSeconds() default 30;
+
         @AttributeDefinition(name = "Layer source filter", description = "LDAP filter selecting the LayerSource, e.g. (name=oci)")
         String source_target() default "(name=*)";
     }
@@ -97,7 +102,7 @@ public class LayerStoreComponent implements LayerStore {
         String root = DataPaths.resolve(c.rootDir(), "layers").toString();
         UnpackLimits limits = limits(c);
         store = new FileLayerStore(new StoreSettings(Path.of(root), c.budgetBytes(), c.prefetchBytesPerSecond(), c.workers(),
-                c.maxAttempts(), Duration.ofMillis(200), limits, false), source);
+                c.maxAttempts(), Duration.ofMillis(200), limits, false, Duration.ofSeconds(c.treeCheckIntervalSeconds())), source);
         store.setScoreHint(this::score);
     }
 
