@@ -72,6 +72,15 @@ public final class NextUsePlanning {
 
         /** P(f runs in (now, now + horizon] | idle); NaN when the source cannot tell (admission then skips it). */
         double probabilityWithin(int f, long now, long horizonMillis);
+
+        /**
+         * The earliest time after {@code now} at which {@link #median} or {@link #earliest} of {@code f} can answer
+         * differently, barring a new run of {@code f}; {@link #tick} skips recomputing {@code f} before it. The
+         * default, {@code now}, means "may change at any time" (recompute every tick).
+         */
+        default long stableUntil(int f, long now) {
+            return now;
+        }
     }
 
     private final Node node;
@@ -90,6 +99,8 @@ public final class NextUsePlanning {
     private long[] next;
     private long[] early;
     private long[] med;
+    /** {@code med[f]} and {@code early[f]} are what the source would answer at any time before {@code stable[f]}. */
+    private long[] stable;
     private long[] lastUse;
     private int[] residentList;
     private int[] residentPos;
@@ -115,6 +126,7 @@ public final class NextUsePlanning {
         invocations = new int[0];
         early = new long[0];
         med = new long[0];
+        stable = new long[0];
         next = new long[0];
         lastUse = new long[0];
         residentList = new int[0];
@@ -144,6 +156,7 @@ public final class NextUsePlanning {
             invocations = Arrays.copyOf(invocations, nf);
             early = grow(early, nf, Long.MAX_VALUE);
             med = grow(med, nf, Long.MAX_VALUE);
+            stable = grow(stable, nf, Long.MIN_VALUE);
             this.functions = nf;
         }
         if (layers > this.layers) {
@@ -271,6 +284,7 @@ public final class NextUsePlanning {
         invocations[f]++;
         med[f] = source.median(f, t);
         early[f] = source.earliest(f, t);
+        stable[f] = source.stableUntil(f, t);
         for (int l : node.layersOf(f)) {
             if (next[l] <= t || med[f] < next[l]) {
                 next[l] = med[f];
@@ -300,13 +314,18 @@ public final class NextUsePlanning {
 
     // ------------------------------------------------------------------ decisions
 
-    /** Recomputes every prediction and starts the prefetches that are due (once per decision interval). */
+    /**
+     * Recomputes the predictions that may have changed (a function is skipped while {@code now} is before the
+     * source's {@link Source#stableUntil}, which leaves the same values) and starts the prefetches that are due
+     * (once per decision interval).
+     */
     public void tick(long now) {
         int nf = functions;
         for (int f = 0; f < nf; f++) {
-            if (source.lastSeen(f) != Long.MIN_VALUE) {
+            if (now >= stable[f] && source.lastSeen(f) != Long.MIN_VALUE) {
                 med[f] = source.median(f, now);
                 early[f] = source.earliest(f, now);
+                stable[f] = source.stableUntil(f, now);
             }
         }
         for (int l = 0; l < layers; l++) {
