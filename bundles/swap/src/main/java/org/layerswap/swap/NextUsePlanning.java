@@ -16,7 +16,9 @@ import java.util.Arrays;
  *   ({@link JustInTimePrefetchPlanner#due}) whose P(run within the cache lifetime) reaches the threshold,
  *   through {@link #tryPrefetch}: {@link PrefetchCredit}, the concurrency limit and the admission;</li>
  *   <li>feedback: {@link #beforeObserve} (margin: how early the function came), {@link #onAccess} /
- *   {@link #onEvict} of a prefetched layer (credit: used / wasted bytes).</li>
+ *   {@link #onEvict} of a prefetched layer (credit: used / wasted bytes); {@link ShadowPrefetches} follows the
+ *   prefetches the credit refused, and the wasted ones after they left, as if they had stayed (shadow and
+ *   would-have-been-used credit, no bytes spent).</li>
  * </ul>
  * Invariants: {@code residentList[0, residentCount)} holds exactly the layers {@link #onInsert}ed and not
  * {@link #onEvict}ed, {@code residentPos} is its inverse (−1 when not resident); {@code fresh[l]} iff
@@ -109,6 +111,9 @@ public final class NextUsePlanning {
     private int runningCount;
     private boolean[] fresh;
     private int[] owner;
+    private final ShadowPrefetches shadows;
+    /** The latest time any event or tick reported (onEvict carries none). */
+    private long clock = Long.MIN_VALUE;
     private int functions;
     private int layers;
 
@@ -119,6 +124,7 @@ public final class NextUsePlanning {
         this.evictor = evictor;
         this.interval = Math.max(1, decisionIntervalMillis);
         this.credit = new PrefetchCredit(functions);
+        this.shadows = new ShadowPrefetches(credit, node::sizeBytes);
         configure(threshold, maxConcurrentPrefetches);
         optLayer = new int[0][];
         optCount = new int[0][];
@@ -169,6 +175,7 @@ public final class NextUsePlanning {
             Arrays.fill(residentPos, old, nl, -1);
             fresh = Arrays.copyOf(fresh, nl);
             owner = Arrays.copyOf(owner, nl);
+            shadows.resize(nl);
             this.layers = nl;
         }
     }
@@ -232,6 +239,8 @@ public final class NextUsePlanning {
     /** Layer {@code l} was used by an invocation at {@code t}: a prefetched layer's bytes count as used. */
     public void onAccess(int l, long t) {
         lastUse[l] = t;
+        clock = Math.max(clock, t);
+        shadows.accessed(l);
         if (fresh[l]) {
             fresh[l] = false;
             credit.used(owner[l], node.sizeBytes(l));
@@ -253,6 +262,9 @@ public final class NextUsePlanning {
         if (fresh[l]) {
             fresh[l] = false;
             credit.wasted(owner[l], node.sizeBytes(l));
+            if (clock != Long.MIN_VALUE) {
+                shadows.evictedUnused(l, owner[l], clock, clock - lastUse[l]);
+            }
         }
         int p = residentPos[l];
         if (p >= 0) {
@@ -348,7 +360,9 @@ public final class NextUsePlanning {
                 next[l] = Math.min(next[l], m);
             }
         }
+        clock = Math.max(clock, now);
         double lifetime = jit.lifetimeMillis();
+        shadows.expire(now, lifetime);
         long horizon = Double.isInfinite(lifetime) ? Long.MAX_VALUE / 4 : (long) lifetime;
         for (int f = 0; f < nf; f++) {
             if (early[f] == Long.MAX_VALUE || source.overdue(f, now)) {
@@ -378,7 +392,11 @@ public final class NextUsePlanning {
 
     /** Starts a prefetch of {@code l} for {@code f} (needed around {@code needAt}) if credit, a slot and the admission allow it. */
     public boolean tryPrefetch(int l, int f, long needAt, long now) {
-        if (l < 0 || node.resident(l) || node.queued(l) || !credit.allows(f)) {
+        if (l < 0 || node.resident(l) || node.queued(l)) {
+            return false;
+        }
+        if (!credit.allows(f)) {
+            shadows.refused(l, f, now);
             return false;
         }
         int k = 0;
