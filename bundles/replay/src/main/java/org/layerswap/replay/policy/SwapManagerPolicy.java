@@ -100,23 +100,10 @@ public final class SwapManagerPolicy extends ReplayPolicy {
         int nf = tab.functionCount();
         int nl = tab.layerCount();
         fnLayers = new int[nf][];
-        int[] users = new int[nl];
         for (int f = 0; f < nf; f++) {
             fnLayers[f] = tab.baseStackOfFunction(f);
-            for (int l : fnLayers[f]) {
-                users[l]++;
-            }
         }
-        layerFns = new int[nl][];
-        for (int l = 0; l < nl; l++) {
-            layerFns[l] = new int[users[l]];
-        }
-        java.util.Arrays.fill(users, 0);
-        for (int f = 0; f < nf; f++) {
-            for (int l : fnLayers[f]) {
-                layerFns[l][users[l]++] = f;
-            }
-        }
+        layerFns = PredictivePolicy.layerFunctions(tab);
         fetchMs = new double[nl];
         ids = new LayerId[nl];
         for (int l = 0; l < nl; l++) {
