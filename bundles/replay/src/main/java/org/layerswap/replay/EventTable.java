@@ -84,11 +84,31 @@ public final class EventTable {
 
     /** Reads the whole stream (closing it) and expands it against the resolver. */
     public static EventTable build(InvocationStream stream, LayerResolver resolver, ProgressListener progress) {
+        return build(stream, resolver, progress, Long.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #build(InvocationStream, LayerResolver, ProgressListener)}, keeping only the events before
+     * {@code first event + spanMillis} (a prefix of the trace, e.g. to tune on its first 12 h and hold out the rest).
+     */
+    public static EventTable build(InvocationStream stream, LayerResolver resolver, ProgressListener progress,
+                                   long spanMillis) {
+        if (spanMillis <= 0) {
+            throw new IllegalArgumentException("the trace span must be positive; got " + spanMillis + " ms");
+        }
         Builder b = new Builder(resolver);
         long count = 0;
+        long end = Long.MAX_VALUE;
         try (stream) {
             while (stream.hasNext()) {
-                b.add(stream.next());
+                InvocationEvent e = stream.next();
+                if (end == Long.MAX_VALUE && spanMillis != Long.MAX_VALUE) {
+                    end = e.timestampMillis() + spanMillis;
+                }
+                if (e.timestampMillis() >= end) {
+                    break;
+                }
+                b.add(e);
                 if ((++count & 0xFFFF) == 0) {
                     double p = stream.progress();
                     progress.progress("load", Double.isNaN(p) ? 0 : p);

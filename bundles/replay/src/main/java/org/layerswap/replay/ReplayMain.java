@@ -30,6 +30,7 @@ public final class ReplayMain {
               --rtt 20ms                  round-trip time
               --unpack 200MB/s            unpack rate
               --warmup 1h                 excluded from metrics
+  --span 12h                  replay only the trace's first 12 h (tune on a prefix, hold out the rest)
               --oracle-horizon 1m         clairvoyant prefetch look-ahead
               --policies a,b,...          default: %s
                                           also keepalive-<dur>, predictive:<BehavioralProfiler class>[@threshold],
@@ -87,6 +88,7 @@ public final class ReplayMain {
                         case "--rtt" -> rtt = Units.millis(v.matches(".*[a-zA-Z]$") ? v : v + "ms");
                         case "--unpack" -> unpack = Units.bytesPerSecond(v);
                         case "--warmup" -> cfg.warmupMillis(Units.millis(v));
+                        case "--span" -> cfg.spanMillis(Units.millis(v));
                         case "--oracle-horizon" -> cfg.oracleHorizonMillis(Units.millis(v));
                         case "--policies" -> policies = v;
                         case "--decision-interval" -> cfg.decisionIntervalMillis(Units.millis(v));

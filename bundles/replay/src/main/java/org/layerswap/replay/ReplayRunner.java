@@ -59,7 +59,7 @@ public final class ReplayRunner {
         LayerMappingFile mapping = cfg.layerMapping() == null ? null : LayerMappingFile.read(cfg.layerMapping(), model);
         LayerResolver resolver = mapping == null ? model : mapping;
         InvocationStream stream = Traces.open(spec, cfg.traceSeed());
-        EventTable tab = EventTable.build(stream, resolver, progress);
+        EventTable tab = EventTable.build(stream, resolver, progress, cfg.spanMillis());
         if (mapping != null) {
             List<String> fns = new ArrayList<>(tab.functionCount());
             for (int f = 0; f < tab.functionCount(); f++) {

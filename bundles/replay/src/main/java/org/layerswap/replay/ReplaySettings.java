@@ -16,6 +16,7 @@ public final class ReplaySettings {
     private long traceSeed = 1;
     private NodeSettings node = NodeSettings.defaults();
     private long warmupMillis = 3_600_000L;
+    private long spanMillis = Long.MAX_VALUE;
     private long oracleHorizonMillis = 60_000L;
     private final List<PolicySpec> policies = new ArrayList<>();
     private boolean sweep;
@@ -82,6 +83,19 @@ public final class ReplaySettings {
 
     public long warmupMillis() {
         return warmupMillis;
+    }
+
+    /** Replay only the events before the first event + {@code ms} (a prefix of the trace); default: all of it. */
+    public ReplaySettings spanMillis(long ms) {
+        if (ms <= 0) {
+            throw new IllegalArgumentException("the trace span must be positive; got " + ms + " ms");
+        }
+        this.spanMillis = ms;
+        return this;
+    }
+
+    public long spanMillis() {
+        return spanMillis;
     }
 
     public ReplaySettings oracleHorizonMillis(long ms) {

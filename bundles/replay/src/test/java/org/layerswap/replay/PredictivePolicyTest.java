@@ -26,8 +26,9 @@ class PredictivePolicyTest {
      * is always followed 10 s later by g=[B]; h=[C] runs 30 min after f; rounds are 3 h apart; all
      * three 100 MB layers do not fit in the budget (250 MB). LRU cycles through them and fetches every
      * invocation: 30. The test profiler predicts g after f (threshold 0.5): B is prefetched when f
-     * runs; from round 2 on its room comes from evicting C, unpredicted and idle for 2.5 h (a prefetch
-     * only evicts layers idle for an hour), so g hits; f and h still fetch on the critical path: 20.
+     * runs (unless still resident), so g always hits. Eviction is the swap manager's next-use order (every
+     * function is a 3 h timer): A, needed first in each round, is kept, and C, needed last, never fits beside
+     * both A and B. So from round 1 on only h fetches on the critical path: 2 in round 0 (f, h: cold) + 9 = 11.
      */
     @Test
     void profilerPredictionsBecomePrefetchesThroughTheApi() {
@@ -47,9 +48,9 @@ class PredictivePolicyTest {
         PolicyResult lru = ReplayRunner.replayAll(tab, node, 0, List.of(Policies.byName("lru", 60_000)), 1,
                 ProgressListener.NONE).get(0);
         assertEquals(30, lru.criticalPathInvocations());
-        // f and h always fetch on demand (nothing predicts them); g is prefetched every time
-        assertEquals(20, pred.criticalPathInvocations());
-        assertEquals(10, pred.prefetchesUsed());
+        // g is prefetched every time; f finds A kept by the next-use order; h's C cannot stay with both
+        assertEquals(11, pred.criticalPathInvocations());
+        assertTrue(pred.prefetchesUsed() > 0 && pred.prefetchesUsed() <= 10, "prefetches used: " + pred.prefetchesUsed());
         assertEquals(30, made[0].recorded());
         assertEquals(5, made[0].layerAccesses().size(), "optional data layer reported for each f with a dataset");
         assertTrue(made[0].rescores().size() >= 10);

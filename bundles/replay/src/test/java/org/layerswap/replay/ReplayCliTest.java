@@ -50,6 +50,28 @@ class ReplayCliTest {
     }
 
     @Test
+    void spanReplaysOnlyTheTracesFirstHoursAndRefusesANonPositiveSpan() {
+        ReplaySettings whole = ReplayMain.parse(new String[] {"--trace", "synthetic:days=2,functions=40,seed=3"});
+        ReplaySettings half = ReplayMain.parse(new String[] {"--trace", "synthetic:days=2,functions=40,seed=3", "--span", "1d"});
+        assertEquals(86_400_000L, half.spanMillis());
+        EventTable all = ReplayRunner.load(whole, ProgressListener.NONE);
+        EventTable first = ReplayRunner.load(half, ProgressListener.NONE);
+        assertTrue(first.size() > 0 && first.size() < all.size(), first.size() + " of " + all.size());
+        assertTrue(first.endMillis() < first.startMillis() + 86_400_000L, "every kept event is within the first day");
+        assertEquals(all.startMillis(), first.startMillis());
+        int inFirstDay = 0;
+        for (int e = 0; e < all.size(); e++) {
+            if (all.time(e) < all.startMillis() + 86_400_000L) {
+                inFirstDay++;
+            }
+        }
+        assertEquals(inFirstDay, first.size(), "the prefix is exactly the events of the first day");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ReplayMain.parse(new String[] {"--trace", "synthetic:days=1", "--span", "0s"}));
+        assertTrue(e.getMessage().contains("span"), e.getMessage());
+    }
+
+    @Test
     void badArgumentsAreClearErrors() {
         PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -16,7 +16,9 @@ import java.util.Arrays;
  *   ({@link JustInTimePrefetchPlanner#due}) whose P(run within the cache lifetime) reaches the threshold,
  *   through {@link #tryPrefetch}: {@link PrefetchCredit}, the concurrency limit and the admission;</li>
  *   <li>feedback: {@link #beforeObserve} (margin: how early the function came), {@link #onAccess} /
- *   {@link #onEvict} of a prefetched layer (credit: used / wasted bytes).</li>
+ *   {@link #onEvict} of a prefetched layer (credit: used / wasted bytes); {@link ShadowPrefetches} follows the
+ *   prefetches the credit refused, and the wasted ones after they left, as if they had stayed (shadow and
+ *   would-have-been-used credit, no bytes spent).</li>
  * </ul>
  * Invariants: {@code residentList[0, residentCount)} holds exactly the layers {@link #onInsert}ed and not
  * {@link #onEvict}ed, {@code residentPos} is its inverse (−1 when not resident); {@code fresh[l]} iff
@@ -79,6 +81,15 @@ public final class NextUsePlanning {
 
         /** P(f runs in (now, now + horizon] | idle); NaN when the source cannot tell (admission then skips it). */
         double probabilityWithin(int f, long now, long horizonMillis);
+
+        /**
+         * The earliest time after {@code now} at which {@link #median} or {@link #earliest} of {@code f} can answer
+         * differently, barring a new run of {@code f}; {@link #tick} skips recomputing {@code f} before it. The
+         * default, {@code now}, means "may change at any time" (recompute every tick).
+         */
+        default long stableUntil(int f, long now) {
+            return now;
+        }
     }
 
     private final Node node;
@@ -97,6 +108,8 @@ public final class NextUsePlanning {
     private long[] next;
     private long[] early;
     private long[] med;
+    /** {@code med[f]} and {@code early[f]} are what the source would answer at any time before {@code stable[f]}. */
+    private long[] stable;
     private long[] lastUse;
     private int[] residentList;
     private int[] residentPos;
@@ -105,6 +118,9 @@ public final class NextUsePlanning {
     private int runningCount;
     private boolean[] fresh;
     private int[] owner;
+    private final ShadowPrefetches shadows;
+    /** The latest time any event or tick reported (onEvict carries none). */
+    private long clock = Long.MIN_VALUE;
     private int functions;
     private int layers;
 
@@ -115,6 +131,7 @@ public final class NextUsePlanning {
         this.evictor = evictor;
         this.interval = Math.max(1, decisionIntervalMillis);
         this.credit = new PrefetchCredit(functions);
+        this.shadows = new ShadowPrefetches(credit, node::sizeBytes);
         configure(threshold, maxConcurrentPrefetches);
         optLayer = new int[0][];
         optCount = new int[0][];
@@ -122,6 +139,7 @@ public final class NextUsePlanning {
         invocations = new int[0];
         early = new long[0];
         med = new long[0];
+        stable = new long[0];
         next = new long[0];
         lastUse = new long[0];
         residentList = new int[0];
@@ -151,6 +169,7 @@ public final class NextUsePlanning {
             invocations = Arrays.copyOf(invocations, nf);
             early = grow(early, nf, Long.MAX_VALUE);
             med = grow(med, nf, Long.MAX_VALUE);
+            stable = grow(stable, nf, Long.MIN_VALUE);
             this.functions = nf;
         }
         if (layers > this.layers) {
@@ -163,6 +182,7 @@ public final class NextUsePlanning {
             Arrays.fill(residentPos, old, nl, -1);
             fresh = Arrays.copyOf(fresh, nl);
             owner = Arrays.copyOf(owner, nl);
+            shadows.resize(nl);
             this.layers = nl;
         }
     }
@@ -226,6 +246,8 @@ public final class NextUsePlanning {
     /** Layer {@code l} was used by an invocation at {@code t}: a prefetched layer's bytes count as used. */
     public void onAccess(int l, long t) {
         lastUse[l] = t;
+        clock = Math.max(clock, t);
+        shadows.accessed(l);
         if (fresh[l]) {
             fresh[l] = false;
             credit.used(owner[l], node.sizeBytes(l));
@@ -247,6 +269,9 @@ public final class NextUsePlanning {
         if (fresh[l]) {
             fresh[l] = false;
             credit.wasted(owner[l], node.sizeBytes(l));
+            if (clock != Long.MIN_VALUE) {
+                shadows.evictedUnused(l, owner[l], clock, clock - lastUse[l]);
+            }
         }
         int p = residentPos[l];
         if (p >= 0) {
@@ -283,6 +308,7 @@ public final class NextUsePlanning {
     private void predict(int f, long t) {
         med[f] = source.median(f, t);
         early[f] = source.earliest(f, t);
+        stable[f] = source.stableUntil(f, t);
         for (int l : node.layersOf(f)) {
             if (next[l] <= t || med[f] < next[l]) {
                 next[l] = med[f];
@@ -312,13 +338,18 @@ public final class NextUsePlanning {
 
     // ------------------------------------------------------------------ decisions
 
-    /** Recomputes every prediction and starts the prefetches that are due (once per decision interval). */
+    /**
+     * Recomputes the predictions that may have changed (a function is skipped while {@code now} is before the
+     * source's {@link Source#stableUntil}, which leaves the same values) and starts the prefetches that are due
+     * (once per decision interval).
+     */
     public void tick(long now) {
         int nf = functions;
         for (int f = 0; f < nf; f++) {
-            if (source.lastSeen(f) != Long.MIN_VALUE) {
+            if (now >= stable[f] && source.lastSeen(f) != Long.MIN_VALUE) {
                 med[f] = source.median(f, now);
                 early[f] = source.earliest(f, now);
+                stable[f] = source.stableUntil(f, now);
             }
         }
         for (int l = 0; l < layers; l++) {
@@ -341,6 +372,8 @@ public final class NextUsePlanning {
                 next[l] = Math.min(next[l], m);
             }
         }
+        clock = Math.max(clock, now);
+        shadows.expire(now, jit.lifetimeMillis());
         long horizon = horizon();
         for (int f = 0; f < nf; f++) {
             planDue(f, now, horizon);
@@ -353,6 +386,7 @@ public final class NextUsePlanning {
      */
     public void planFunction(int f, long now) {
         if (source.lastSeen(f) != Long.MIN_VALUE) {
+            clock = Math.max(clock, now);
             predict(f, now);
             planDue(f, now, horizon());
         }
@@ -395,7 +429,11 @@ public final class NextUsePlanning {
 
     /** Starts a prefetch of {@code l} for {@code f} (needed around {@code needAt}) if credit, a slot and the admission allow it. */
     public boolean tryPrefetch(int l, int f, long needAt, long now) {
-        if (l < 0 || node.resident(l) || node.queued(l) || !credit.allows(f)) {
+        if (l < 0 || node.resident(l) || node.queued(l)) {
+            return false;
+        }
+        if (!credit.allows(f)) {
+            shadows.refused(l, f, now);
             return false;
         }
         int k = 0;

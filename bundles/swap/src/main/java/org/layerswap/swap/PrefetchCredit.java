@@ -3,52 +3,58 @@ package org.layerswap.swap;
 import java.util.Arrays;
 
 /**
- * Prefetch feedback, learned online at two levels:
+ * Prefetch feedback, learned online per function from three kinds of outcome (bytes):
  * <ul>
- *   <li>per function: a function keeps the right to have its layers prefetched while the bytes
- *       prefetched for it that were used are at least the bytes evicted unused ({@code wasted <= used});</li>
- *   <li>node-wide, for functions with no outcome yet (first attempts): such a function may try only while
- *       the node's prefetches as a whole were used at least as much as wasted
- *       ({@code totalWasted <= totalUsed}). Where prefetching pays (most outcomes used) first attempts
- *       stay open; on a workload where the model's timing is wrong for everyone, the first wasted
- *       attempt closes the door for every function without history, instead of one wasted attempt per
- *       function. So that a node whose very first outcomes were wasted is not closed for good (every
- *       function without history, no outcome can ever reopen it), a closed gate lets one probe through
- *       after 2<sup>k</sup> refused first attempts, k = probes given so far: the probes' waste grows
- *       with the log of the refused requests, and one used probe reopens the gate.</li>
+ *   <li><b>real</b>: a prefetched layer was used ({@link #used}) or left the node unused ({@link #wasted});</li>
+ *   <li><b>would have been used</b> ({@link #wouldHaveBeenUsed}): a prefetched layer left unused, but was needed
+ *       within the time such a layer stays before the cache evicts it: the prediction was right, the cache
+ *       (or the timing) was not; it offsets the function's waste, not the node's;</li>
+ *   <li><b>shadow</b> ({@link #shadowUsed} / {@link #shadowWasted}): what a prefetch the credit refused would
+ *       have done (needed within that time, or not). Shadows cost no bytes.</li>
  * </ul>
- * Invariant: a function without history is admitted only while the node's wasted bytes are at most its
- * used ones, or as the k-th probe after 2<sup>k</sup> refusals. {@link #allows} therefore counts refusals
- * (call it once per attempt). Dense function indexes; grows on demand.
+ * Rules (no constants):
+ * <pre>
+ *   f with real outcomes:              allowed iff wasted(f) &lt;= used(f) + wouldHaveBeenUsed(f)
+ *   else f with shadow outcomes:       allowed iff shadowWasted(f) &lt;= shadowUsed(f)
+ *   else (no outcome, first attempt):  allowed iff the node's real wasted &lt;= its real used
+ * </pre>
+ * A function whose credit turned negative stops prefetching until a later would-have-been-used outcome
+ * offsets its waste. Where prefetching pays, first attempts stay open; where the model's timing is wrong for
+ * everyone, the first wasted prefetch closes the door for every function without outcomes, and a function
+ * earns it only with shadows that would have been used (the probes of the version before wasted real bytes:
+ * on the 14-day synthetic fleet, seed 1, every one of them). Dense function indexes; grows on demand.
  */
 public final class PrefetchCredit {
 
     private long[] used;
     private long[] wasted;
+    private long[] shadowUsed;
+    private long[] shadowWasted;
     private long totalUsed;
     private long totalWasted;
-    private long refusedSinceProbe;
-    private int probes;
+    private long totalWould;
+    private long totalShadowUsed;
+    private long totalShadowWasted;
 
     public PrefetchCredit(int functions) {
-        used = new long[Math.max(1, functions)];
-        wasted = new long[Math.max(1, functions)];
+        int n = Math.max(1, functions);
+        used = new long[n];
+        wasted = new long[n];
+        shadowUsed = new long[n];
+        shadowWasted = new long[n];
     }
 
+    /** Whether a real prefetch for {@code f} may start now (see the class comment). */
     public boolean allows(int f) {
-        boolean noHistory = f >= used.length || (used[f] == 0 && wasted[f] == 0);
-        if (!noHistory) {
-            return wasted[f] <= used[f];
+        if (f < used.length) {
+            if (used[f] != 0 || wasted[f] != 0) {
+                return wasted[f] <= used[f];
+            }
+            if (shadowUsed[f] != 0 || shadowWasted[f] != 0) {
+                return shadowWasted[f] <= shadowUsed[f];
+            }
         }
-        if (totalWasted <= totalUsed) {
-            return true;
-        }
-        if (++refusedSinceProbe < (1L << Math.min(probes, 62))) {
-            return false;
-        }
-        refusedSinceProbe = 0;
-        probes++;
-        return true;
+        return totalWasted <= totalUsed;
     }
 
     /** A layer prefetched for {@code f} was used. */
@@ -58,11 +64,53 @@ public final class PrefetchCredit {
         totalUsed += bytes;
     }
 
-    /** A layer prefetched for {@code f} was evicted (or dropped) unused. */
+    /** A layer prefetched for {@code f} left the node (evicted or dropped) unused. */
     public void wasted(int f, long bytes) {
         ensure(f);
         wasted[f] += bytes;
         totalWasted += bytes;
+    }
+
+    /** A layer prefetched for {@code f} and {@link #wasted} was needed soon after it left. */
+    public void wouldHaveBeenUsed(int f, long bytes) {
+        ensure(f);
+        used[f] += bytes;
+        totalWould += bytes;
+    }
+
+    /** A prefetch refused for {@code f} would have been used. */
+    public void shadowUsed(int f, long bytes) {
+        ensure(f);
+        shadowUsed[f] += bytes;
+        totalShadowUsed += bytes;
+    }
+
+    /** A prefetch refused for {@code f} would have been wasted. */
+    public void shadowWasted(int f, long bytes) {
+        ensure(f);
+        shadowWasted[f] += bytes;
+        totalShadowWasted += bytes;
+    }
+
+    /** Node totals, bytes: real used, real wasted, would-have-been-used, shadow used, shadow wasted. */
+    public long usedBytes() {
+        return totalUsed;
+    }
+
+    public long wastedBytes() {
+        return totalWasted;
+    }
+
+    public long wouldHaveBeenUsedBytes() {
+        return totalWould;
+    }
+
+    public long shadowUsedBytes() {
+        return totalShadowUsed;
+    }
+
+    public long shadowWastedBytes() {
+        return totalShadowWasted;
     }
 
     private void ensure(int f) {
@@ -70,6 +118,8 @@ public final class PrefetchCredit {
             int n = Math.max(f + 1, used.length * 2);
             used = Arrays.copyOf(used, n);
             wasted = Arrays.copyOf(wasted, n);
+            shadowUsed = Arrays.copyOf(shadowUsed, n);
+            shadowWasted = Arrays.copyOf(shadowWasted, n);
         }
     }
 }

@@ -162,22 +162,41 @@ class NextUsePlannersTest {
     }
 
     @Test
-    void functionsWithoutHistoryMayTryOnlyWhileTheNodesPrefetchesServeAtLeastAsMuchAsTheyWaste() {
+    void functionsWithoutOutcomesMayTryOnlyWhileTheNodesPrefetchesServeAtLeastAsMuchAsTheyWaste() {
         PrefetchCredit c = new PrefetchCredit(4);
         c.wasted(0, 100);
-        assertTrue(c.allows(1), "closed, but the first refusal (2^0) lets probe 1 through");
         assertFalse(c.allows(1), "the node wasted 100, used 0: first attempts are closed");
-        assertTrue(c.allows(1), "probe 2 after 2 refusals");
-        assertFalse(c.allows(1));
-        assertFalse(c.allows(1));
-        assertFalse(c.allows(1));
-        assertTrue(c.allows(1), "probe 3 after 4 refusals");
+        assertFalse(c.allows(1), "and stay closed: no probe spends real bytes");
         c.used(2, 60);
         assertFalse(c.allows(1), "used 60 < wasted 100");
-        assertTrue(c.allows(2), "a function with its own history keeps its own rule");
+        assertTrue(c.allows(2), "a function with its own outcomes keeps its own rule");
         c.used(2, 40);
         assertTrue(c.allows(1), "used 100 >= wasted 100: first attempts open again");
         assertTrue(c.allows(99), "also for a function index beyond the arrays");
+        assertEquals(100, c.usedBytes());
+        assertEquals(100, c.wastedBytes());
+    }
+
+    @Test
+    void shadowOutcomesDecideForFunctionsWithoutRealOnesAndNeverMoveTheNodesBalance() {
+        PrefetchCredit c = new PrefetchCredit(4);
+        c.wasted(0, 100);
+        assertFalse(c.allows(1));
+        c.shadowUsed(1, 50);
+        assertTrue(c.allows(1), "a refused prefetch of f1 would have been used");
+        c.shadowWasted(1, 80);
+        assertFalse(c.allows(1), "shadow wasted 80 > shadow used 50");
+        c.shadowUsed(1, 30);
+        assertTrue(c.allows(1));
+        c.wasted(1, 10);
+        assertFalse(c.allows(1), "real outcomes take over from shadows");
+        c.wouldHaveBeenUsed(1, 10);
+        assertTrue(c.allows(1), "the wasted layer was needed soon after it left: the prediction was right");
+        assertEquals(0, c.usedBytes(), "neither shadows nor would-have-been-used count as the node's used bytes");
+        assertEquals(110, c.wastedBytes());
+        assertEquals(80, c.shadowUsedBytes());
+        assertEquals(80, c.shadowWastedBytes());
+        assertEquals(10, c.wouldHaveBeenUsedBytes());
     }
 
     @Test

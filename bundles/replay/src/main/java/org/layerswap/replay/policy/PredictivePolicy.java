@@ -14,7 +14,8 @@ import org.layerswap.replay.EventTable;
 import org.layerswap.replay.NodeView;
 import org.layerswap.replay.ReplayPolicy;
 import org.layerswap.swap.CostModel;
-import org.layerswap.swap.EvictionPlanner;
+import org.layerswap.profiler.engine.NextUseModel;
+import org.layerswap.swap.NextUseEvictionPlanner;
 
 /**
  * Replays a LayerSwap {@link BehavioralProfiler} (any implementation, made by the supplied factory)
@@ -23,10 +24,12 @@ import org.layerswap.swap.EvictionPlanner;
  * {@link BehavioralProfiler#recordLayerAccess}); at most every {@code decisionIntervalMillis} of trace
  * time the profiler is {@link BehavioralProfiler#rescore rescored} and its {@link BehavioralProfiler#topK
  * top-k} layers at or above the threshold are prefetched (while the queued bytes stay below what the
- * link moves in one prediction window). Eviction is the swap manager's own {@link EvictionPlanner}
- * (layers scored below the threshold first, least recently used first) on every layer's latest score,
- * and its rule that a prefetch evicts only unpredicted layers idle for an hour: the one eviction code
- * of the project, shared with {@link SwapManagerPolicy}, which replaces only the prefetch decision.
+ * link moves in one prediction window). Eviction is the swap manager's next-use order
+ * ({@link NextUseEvictionPlanner}, as in {@link SwapManagerPolicy}): the resident, unpinned layer with the
+ * largest (predicted next use - now) x bytes goes first, a layer's next use being the earliest median next use
+ * of the functions using it ({@link NextUseModel}, fed with every invocation; overdue or unused by any function:
+ * now + time since its last use); a prefetch displaces only layers that order would evict before it. So the
+ * predictive policies compare predictors' prefetch decisions on the eviction the swap manager runs.
  *
  * <p>Calibration: every {@code calibrationIntervalMillis} the probability of every layer in the trace
  * ({@link BehavioralProfiler#scores()}, 0 when unscored) is recorded and later resolved against whether
@@ -44,7 +47,10 @@ public class PredictivePolicy extends ReplayPolicy {
 
     protected BehavioralProfiler profiler;
     protected EventTable tab;
-    protected EvictionPlanner evictor;
+    protected NextUseEvictionPlanner evictor;
+    private final NextUseModel nextUse = new NextUseModel();
+    /** The functions whose base stack holds each layer. */
+    private int[][] layerFns;
     /** Latest score of every layer (0 when unscored), refreshed at each decision. */
     protected double[] score;
     private long[] lastUse;
@@ -110,7 +116,8 @@ public class PredictivePolicy extends ReplayPolicy {
         profiler = factory.get();
         profiler.updateFunctionLayers(tab.functionLayerMap());
         int n = tab.layerCount();
-        evictor = new EvictionPlanner(costModel());
+        evictor = new NextUseEvictionPlanner(costModel());
+        layerFns = layerFunctions(tab);
         score = new double[n];
         lastUse = new long[n];
         residentList = new int[n];
@@ -161,8 +168,34 @@ public class PredictivePolicy extends ReplayPolicy {
         }
     }
 
+    /** Inverse of the base stacks: for each layer, the functions using it. */
+    static int[][] layerFunctions(EventTable tab) {
+        int nf = tab.functionCount();
+        int nl = tab.layerCount();
+        int[] users = new int[nl];
+        int[][] fnLayers = new int[nf][];
+        for (int f = 0; f < nf; f++) {
+            fnLayers[f] = tab.baseStackOfFunction(f);
+            for (int l : fnLayers[f]) {
+                users[l]++;
+            }
+        }
+        int[][] out = new int[nl][];
+        for (int l = 0; l < nl; l++) {
+            out[l] = new int[users[l]];
+        }
+        Arrays.fill(users, 0);
+        for (int f = 0; f < nf; f++) {
+            for (int l : fnLayers[f]) {
+                out[l][users[l]++] = f;
+            }
+        }
+        return out;
+    }
+
     @Override
     public void afterInvocation(int event, long t) {
+        nextUse.observe(tab.function(event), t);
         InvocationEvent ev = tab.event(event);
         profiler.record(ev);
         int stack = tab.stackIndex(event);
@@ -241,48 +274,41 @@ public class PredictivePolicy extends ReplayPolicy {
         }
     }
 
-    /**
-     * Whether a prefetch of {@code l} would get room now (the manager's {@code makeRoom}, checked before
-     * the fetch starts): free budget plus the resident, unpinned layers it may evict. The simulator makes
-     * the room when the prefetch completes, with {@link #victim}.
-     */
-    protected final boolean roomFor(int l) {
-        long need = node.usedBytes() + tab.layerSize(l) - node.budgetBytes();
-        long now = (long) node.now();
-        for (int i = 0; i < residentCount && need > 0; i++) {
-            int v = residentList[i];
-            if (!node.pinned(v) && EvictionPlanner.mayEvictForPrefetch(score[v], lastUse[v], threshold, now)) {
-                need -= tab.layerSize(v);
-            }
+    /** Layer {@code l}'s predicted next use at {@code now}: the earliest median over its functions, else now + idle time. */
+    private long nextUseOf(int l, long now) {
+        long m = Long.MAX_VALUE;
+        for (int f : layerFns[l]) {
+            m = Math.min(m, nextUse.nextUseAt(f, now, 0.5));
         }
-        return need <= 0;
+        return m == Long.MAX_VALUE || m <= now ? now + Math.max(0, now - lastUse[l]) : m;
     }
 
-    private int nextVictim() {
+    /**
+     * The swap manager's next-use eviction order ({@link NextUseEvictionPlanner#key}, ties: older last use) over the
+     * resident, unpinned layers; for a prefetch of {@code incoming}, refused unless the order would evict the victim
+     * before the incoming layer ({@link NextUseEvictionPlanner#admits}).
+     */
+    @Override
+    public int victim(double t, int incoming, boolean forPrefetch) {
+        long now = (long) t;
         int best = -1;
+        long bestNext = 0;
+        double bestKey = -1;
         for (int i = 0; i < residentCount; i++) {
             int l = residentList[i];
             if (node.pinned(l)) {
                 continue;
             }
-            if (best < 0 || evictor.compare(score[l], lastUse[l], tab.layerSize(l), tab.layerSize(l), ids[l],
-                    score[best], lastUse[best], tab.layerSize(best), tab.layerSize(best), ids[best], threshold) < 0) {
+            long n = nextUseOf(l, now);
+            double key = evictor.key(n, now, tab.layerSize(l));
+            if (key > bestKey || (key == bestKey && lastUse[l] < lastUse[best])) {
                 best = l;
+                bestKey = key;
+                bestNext = n;
             }
         }
-        return best;
-    }
-
-    /**
-     * The swap manager's eviction order ({@link EvictionPlanner#compare}) over the resident, unpinned
-     * layers; for a prefetch, refused unless {@link EvictionPlanner#mayEvictForPrefetch} (the manager's
-     * {@code makeRoom} rule).
-     */
-    @Override
-    public int victim(double t, int incoming, boolean forPrefetch) {
-        int best = nextVictim();
         if (best >= 0 && forPrefetch && incoming >= 0
-                && !EvictionPlanner.mayEvictForPrefetch(score[best], lastUse[best], threshold, (long) node.now())) {
+                && !evictor.admits(bestNext, tab.layerSize(best), nextUseOf(incoming, now), tab.layerSize(incoming), now)) {
             return -1;
         }
         return best;

@@ -45,6 +45,8 @@ public final class SwapManagerPolicy extends ReplayPolicy {
     private final Supplier<? extends BehavioralProfiler> factory;
     private final SwapSettings settings;
     private final long interval;
+    /** Whether the decision sweep skips functions whose prediction cannot have changed (off only to prove it changes nothing). */
+    private final boolean tickSkip;
 
     private EventTable tab;
     private BehavioralProfiler profiler;
@@ -59,6 +61,12 @@ public final class SwapManagerPolicy extends ReplayPolicy {
 
     public SwapManagerPolicy(String name, Supplier<? extends BehavioralProfiler> factory, SwapSettings settings,
                              long decisionIntervalMillis, long calibrationIntervalMillis) {
+        this(name, factory, settings, decisionIntervalMillis, true);
+    }
+
+    private SwapManagerPolicy(String name, Supplier<? extends BehavioralProfiler> factory, SwapSettings settings,
+                              long decisionIntervalMillis, boolean tickSkip) {
+        this.tickSkip = tickSkip;
         this.name = name;
         this.factory = factory;
         this.settings = settings;
@@ -73,7 +81,12 @@ public final class SwapManagerPolicy extends ReplayPolicy {
     /** The same policy at another threshold (sweeps). */
     public SwapManagerPolicy withThreshold(double t) {
         String base = name.contains("@") ? name.substring(0, name.indexOf('@')) : name;
-        return new SwapManagerPolicy(base + "@" + t, factory, settings.withThreshold(t), interval, 0);
+        return new SwapManagerPolicy(base + "@" + t, factory, settings.withThreshold(t), interval, tickSkip);
+    }
+
+    /** The same policy recomputing every function's prediction at every tick (the reference for the tick skip). */
+    SwapManagerPolicy withoutTickSkip() {
+        return new SwapManagerPolicy(name, factory, settings, interval, false);
     }
 
     @Override
@@ -87,23 +100,10 @@ public final class SwapManagerPolicy extends ReplayPolicy {
         int nf = tab.functionCount();
         int nl = tab.layerCount();
         fnLayers = new int[nf][];
-        int[] users = new int[nl];
         for (int f = 0; f < nf; f++) {
             fnLayers[f] = tab.baseStackOfFunction(f);
-            for (int l : fnLayers[f]) {
-                users[l]++;
-            }
         }
-        layerFns = new int[nl][];
-        for (int l = 0; l < nl; l++) {
-            layerFns[l] = new int[users[l]];
-        }
-        java.util.Arrays.fill(users, 0);
-        for (int f = 0; f < nf; f++) {
-            for (int l : fnLayers[f]) {
-                layerFns[l][users[l]++] = f;
-            }
-        }
+        layerFns = PredictivePolicy.layerFunctions(tab);
         fetchMs = new double[nl];
         ids = new LayerId[nl];
         for (int l = 0; l < nl; l++) {
@@ -198,6 +198,11 @@ public final class SwapManagerPolicy extends ReplayPolicy {
         @Override
         public double probabilityWithin(int f, long now, long horizonMillis) {
             return model.probabilityWithin(f, now, horizonMillis);
+        }
+
+        @Override
+        public long stableUntil(int f, long now) {
+            return tickSkip ? model.predictionStableUntil(f, now) : now;
         }
     }
 
