@@ -406,7 +406,7 @@ class SwapManagerCoreTest {
         try (RootLease running = core.enter(core.handleInvocation("busy", Map.of()))) {
             store.budget = 200;
             store.used = 200;
-            core.scoresChanged(List.of()); // a planning run learns the next uses
+            core.functionsObserved(java.util.Set.of("idle", "busy", "next")); // a planning run learns the next uses
             core.awaitComposerIdle();
             assertEquals(List.of(id(3)), core.prefetch("next"));
             Await.until(WAIT, () -> store.evicted.contains(id(1)) || !core.prefetchHistory(5).isEmpty(), "the prefetch's room");
