@@ -187,7 +187,10 @@ public class SoakIT {
         return r.body();
     }
 
-    /** Defines a function through the shell and gives it invocations; returns its count once a snapshot holds it. */
+    /**
+     * Defines a function through the shell and gives it 25 invocations over HTTP ingest; returns the count once the
+     * profiler shows it (the first kill comes a lifetime later, several 15 s snapshots after).
+     */
     private long defineProbe(RunningAppliance appliance, Path tokenFile) throws Exception {
         String fn = null;
         long deadline = System.currentTimeMillis() + 120_000;
@@ -219,7 +222,7 @@ public class SoakIT {
         return count;
     }
 
-    /** The probe's invocation count as {@code layerswap:functions} shows it; -1 when the function is not listed. */
+    /** The probe's invocation count from {@code GET /layerswap/api/functions} (as layerswap:functions); -1 when not listed. */
     private long probeInvocations(RunningAppliance appliance) throws Exception {
         Matcher m = Pattern.compile("\"function\":\"" + PROBE + "\",\"layers\":\\d+,\"resident\":\\d+,\"invocations\":(\\d+)")
                 .matcher(api(appliance, "GET", "/layerswap/api/functions", "\"functions\""));
