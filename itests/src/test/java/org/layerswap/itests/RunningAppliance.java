@@ -31,9 +31,13 @@ final class RunningAppliance implements AutoCloseable {
     /** The HTTPS port when opened beyond loopback (plain HTTP is then off), else 0. */
     final int securePort;
     private final Process process;
+    private final int[] ports;
+    private final String listen;
 
     private RunningAppliance(Path home, int[] ports, String listen, Process process) {
         this.home = home;
+        this.ports = ports;
+        this.listen = listen;
         this.securePort = listen == null ? 0 : ports[5];
         this.origin = listen == null ? "http://127.0.0.1:" + ports[0] : "https://" + listen + ":" + ports[5];
         this.httpPort = ports[0];
@@ -53,6 +57,17 @@ final class RunningAppliance implements AutoCloseable {
      * shipped (loopback) when {@code listen} is null.
      */
     static RunningAppliance start(String listen) throws Exception {
+        return start(listen, home -> {
+        });
+    }
+
+    /** What a test writes into the unpacked appliance (its etc/) before the first start. */
+    interface Preparation {
+        void prepare(Path home) throws IOException;
+    }
+
+    /** Starts the appliance as {@link #start(String)} does, after {@code before} has edited the unpacked home. */
+    static RunningAppliance start(String listen, Preparation before) throws Exception {
         Path tarball = Path.of(System.getProperty("layerswap.assembly"));
         if (!Files.isRegularFile(tarball)) {
             throw new IllegalStateException("the built appliance is missing (" + tarball + "): build the assembly module first");
@@ -73,6 +88,11 @@ final class RunningAppliance implements AutoCloseable {
         // the bundles come from the build's Maven repository (a private -Dmaven.repo.local too), as in ApplianceTestSupport
         append(home.resolve("etc/org.ops4j.pax.url.mvn.cfg"), "org.ops4j.pax.url.mvn.localRepository = "
                 + System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository"));
+        before.prepare(home);
+        return launch(home, ports, listen);
+    }
+
+    private static RunningAppliance launch(Path home, int[] ports, String listen) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
                 .directory(home.toFile())
                 .redirectErrorStream(true)
@@ -85,6 +105,38 @@ final class RunningAppliance implements AutoCloseable {
         RunningAppliance appliance = new RunningAppliance(home, ports, listen, pb.start());
         appliance.awaitHttp("/layerswap/login", 180);
         return appliance;
+    }
+
+    /**
+     * The appliance as a separate process is killed as the kernel's OOM killer or {@code kill -9} would: SIGKILL
+     * to the JVM, then to whatever it had started (sandboxes) and the launcher script, as a service manager's
+     * control-group kill does. Returns once every one of them has exited; nothing is cleaned up.
+     */
+    void killHard() throws Exception {
+        ProcessHandle jvm = jvm();
+        List<ProcessHandle> rest = new ArrayList<>(jvm.descendants().toList());
+        rest.addAll(process.descendants().toList());
+        rest.add(process.toHandle());
+        jvm.destroyForcibly();
+        jvm.onExit().get(30, TimeUnit.SECONDS);
+        for (ProcessHandle p : rest) {
+            p.destroyForcibly();
+            p.onExit().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Starts the appliance again on the same home, data and ports (after {@link #killHard} or {@link #close}). */
+    RunningAppliance restart() throws Exception {
+        if (process.isAlive()) {
+            throw new IllegalStateException("the appliance under " + home + " is still running");
+        }
+        return launch(home, ports, listen);
+    }
+
+    /** The appliance's JVM: bin/karaf's java child (the script itself when it exec'd java). */
+    ProcessHandle jvm() {
+        return process.descendants().filter(p -> p.info().command().orElse("").endsWith("/java")).findFirst()
+                .orElse(process.toHandle());
     }
 
     String url(String path) {
@@ -204,6 +256,20 @@ final class RunningAppliance implements AutoCloseable {
      */
     @Override
     public void close() throws Exception {
+        List<String> left = stop();
+        if (!left.isEmpty()) {
+            throw new IllegalStateException("the appliance left " + left.size() + " mount(s) after shutdown: " + left);
+        }
+    }
+
+    /**
+     * Stops the appliance: bin/karaf runs the JVM as a child, so SIGTERM goes to every descendant
+     * (Karaf shuts down cleanly on it) and then to the script; anything left after a minute is killed.
+     * Returns the mount points under the appliance's home that were still mounted once it had exited
+     * (a clean shutdown tears down every function root, so none should be), after unmounting them to keep
+     * the host clean.
+     */
+    List<String> stop() throws Exception {
         List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
         tree.add(process.toHandle());
         tree.forEach(ProcessHandle::destroy);
@@ -219,15 +285,17 @@ final class RunningAppliance implements AutoCloseable {
         if (tree.stream().anyMatch(ProcessHandle::isAlive)) {
             throw new IllegalStateException("the appliance under " + home + " did not stop");
         }
-        // a clean shutdown tears down every function root: nothing of ours may stay in the mount table
-        List<String> left = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-                .map(l -> l.split(" ")[4]).filter(m -> m.startsWith(home.toString())).toList();
+        List<String> left = mountsUnder(home);
         for (String m : left) {
             new ProcessBuilder("umount", "-l", m).inheritIO().start().waitFor(10, TimeUnit.SECONDS); // keep the host clean
         }
-        if (!left.isEmpty()) {
-            throw new IllegalStateException("the appliance left " + left.size() + " mount(s) after shutdown: " + left);
-        }
+        return left;
+    }
+
+    /** Mount points (from /proc/self/mountinfo) at or below {@code dir}. */
+    static List<String> mountsUnder(Path dir) throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .map(l -> l.split(" ")[4]).filter(m -> m.startsWith(dir.toString())).toList();
     }
 
     private static void append(Path file, String lines) throws IOException {

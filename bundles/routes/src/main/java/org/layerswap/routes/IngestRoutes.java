@@ -49,7 +49,10 @@ import org.slf4j.LoggerFactory;
  *       Origin, media type, declared length) before a byte of the body is read, then streamed through
  *       {@link BoundedLines} (body and line caps: nothing is buffered whole); replies
  *       {@code {"accepted":n,"rejected":m,"errors":[{"line":k,"reason":"..."}]}} (at most 100 errors listed),
- *       200, 400 when no line was accepted, 413 when the body passed its cap (the lines before it stay accepted).</li>
+ *       200 once the accepted events are consumed and persistence confirmed their commit (as the file route waits
+ *       before {@code .done}: an acknowledged event survives a crash), 503 when that is not confirmed within
+ *       {@code commitTimeoutSeconds}, 400 when no line was accepted, 413 when the body passed its cap (the lines
+ *       before it stay accepted).</li>
  *   <li>{@link InvocationIngest#ingest}: the in-process entry.</li>
  *   <li>Every parsed event of every source passes {@link EventValidator} (id, tenant, params, clock skew); a refused
  *       one is dead-lettered with its reason and never reaches the queue.</li>
@@ -283,20 +286,7 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest {
     private void commitFile(Exchange ex) {
         Tally t = ex.getProperty(PROP_TALLY, Tally.class);
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.commitTimeoutSeconds());
-            long target = counters.enqueued.get();
-            if (!awaitConsumed(target, deadline)) {
-                throw new IllegalStateException(t.source + ": its events were not consumed within "
-                        + settings.commitTimeoutSeconds() + " s; not moving it to .done");
-            }
-            PersistenceService p = persistence;
-            if (p != null) {
-                long leftNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), deadline - System.nanoTime());
-                if (!p.flush(Duration.ofNanos(leftNanos))) {
-                    throw new IllegalStateException(t.source + ": persistence did not confirm the commit within "
-                            + settings.commitTimeoutSeconds() + " s; not moving it to .done");
-                }
-            }
+            awaitCommitted(t.source, "not moving it to .done");
             counters.filesDone.increment();
             LOG.info("{}: {} accepted, {} rejected (dead-lettered), {} skipped; committed", t.source, t.accepted,
                     t.rejected, t.skipped);
@@ -304,6 +294,27 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest {
             counters.filesFailed.increment();
             LOG.error("{}", e.getMessage());
             throw e;
+        }
+    }
+
+    /**
+     * Returns once every event enqueued so far has been consumed and persistence confirmed their commit; throws
+     * naming {@code source} and {@code consequence} when that does not happen within {@code commitTimeoutSeconds}.
+     */
+    private void awaitCommitted(String source, String consequence) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.commitTimeoutSeconds());
+        long target = counters.enqueued.get();
+        if (!awaitConsumed(target, deadline)) {
+            throw new IllegalStateException(source + ": its events were not consumed within "
+                    + settings.commitTimeoutSeconds() + " s; " + consequence);
+        }
+        PersistenceService p = persistence;
+        if (p != null) {
+            long leftNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), deadline - System.nanoTime());
+            if (!p.flush(Duration.ofNanos(leftNanos))) {
+                throw new IllegalStateException(source + ": persistence did not confirm the commit within "
+                        + settings.commitTimeoutSeconds() + " s; " + consequence);
+            }
         }
     }
 
@@ -336,6 +347,13 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest {
             try (InputStream body = in.getBody(InputStream.class)) {
                 ingestLines(body, t);
                 status = t.accepted > 0 ? 200 : 400;
+                if (t.accepted > 0) { // a 200 acknowledges committed events: a crash after it loses none of them
+                    awaitCommitted("HTTP batch", "not acknowledged");
+                }
+            } catch (IllegalStateException notCommitted) {
+                status = 503;
+                message = notCommitted.getMessage();
+                LOG.warn("{}", message);
             } catch (BoundedLines.TooLarge tooLarge) {
                     status = 413;
                 message = tooLarge.getMessage() + "; the " + t.accepted + " lines accepted before it are kept";

@@ -130,4 +130,19 @@ class IngestHttpEdgeTest {
         Await.until(Duration.ofSeconds(10), () -> profiler.recorded() == 3, "3 events recorded");
         assertEquals("function id of 300 characters exceeds 256", persistence.deadLetters().get(0).reason());
     }
+
+    @Test
+    void aBatchIsAcknowledgedOnlyOnceItsEventsAreConsumedAndCommitted() throws Exception {
+        Answer ok = post(good(""), line(1) + line(2));
+        assertEquals(200, ok.status(), ok.text());
+        // the reply came after the consumer had handed both events on and a flush had confirmed them
+        assertEquals(2, profiler.recorded(), "events recorded when the 200 arrived");
+        assertEquals(java.util.List.of(2L), persistence.flushes(), "invocations persisted at each flush before the reply");
+
+        persistence.flushSucceeds = false;
+        Answer refused = post(good(""), line(3));
+        assertEquals(503, refused.status(), refused.text());
+        assertTrue(refused.text().contains("HTTP batch: persistence did not confirm the commit within 30 s; not acknowledged"),
+                refused.text());
+    }
 }

@@ -45,7 +45,7 @@ public final class PersistenceComponent implements PersistenceService {
 
     @ObjectClassDefinition(name = "LayerSwap persistence", description = "H2 database for history, experiments and state")
     public @interface Config {
-        @AttributeDefinition(description = "JDBC URL (H2); empty means jdbc:h2:file:${karaf.data}/layerswap/layerswap;DB_CLOSE_ON_EXIT=FALSE")
+        @AttributeDefinition(description = "JDBC URL (H2); empty means jdbc:h2:file:${karaf.data}/layerswap/layerswap;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0")
         String jdbcUrl() default "";
 
         @AttributeDefinition(description = "Database user")
