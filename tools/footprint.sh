@@ -10,7 +10,11 @@
 #      the heap in use after it (jcmd GC.heap_info), the heap committed, and the process's RSS.
 #
 #   tools/footprint.sh [--tarball assembly/target/layerswap-assembly-<v>.tar.gz] [--runs 3]
-#                      [--functions 10000] [--days 7] [--no-history] [--keep]
+#                      [--functions 10000] [--days 7] [--no-history] [--keep] [--variant NAME=OPTS ...]
+#
+# --variant (repeatable) compares JVM options instead: one unpack and first start, then RUNS rounds of
+# restarts of that copy, each round one restart per variant in the given order with
+# EXTRA_JAVA_OPTS=OPTS ('base=' for none), so the variants alternate under the same load; no history.
 #
 # Ports are chosen free (nothing else on the machine is disturbed); the appliance runs as shipped
 # (built-in demo on). The trace is cached in target/footprint/ (2.3 GB for 10 k functions x 7 days).
@@ -20,7 +24,7 @@ cd "$(dirname "$0")/.."
 TOP=$PWD
 VERSION=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
 TARBALL=assembly/target/layerswap-assembly-$VERSION.tar.gz
-RUNS=3 FUNCTIONS=10000 DAYS=7 HISTORY=true KEEP=false
+RUNS=3 FUNCTIONS=10000 DAYS=7 HISTORY=true KEEP=false VARIANTS=()
 INGEST_TIMEOUT=${INGEST_TIMEOUT:-7200} READY_TIMEOUT=${READY_TIMEOUT:-600}
 while (($#)); do
   case $1 in
@@ -30,7 +34,9 @@ while (($#)); do
     --days) DAYS=$2; shift 2 ;;
     --no-history) HISTORY=false; shift ;;
     --keep) KEEP=true; shift ;;
-    *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    --variant) [[ $2 == *=* ]] || { echo "footprint: --variant wants NAME=OPTS, got '$2'" >&2; exit 2; }
+               VARIANTS+=("$2"); shift 2 ;;
+    *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
   esac
 done
 [[ -f $TARBALL ]] || { echo "footprint: no built appliance $TARBALL (./layerswap build)" >&2; exit 1; }
@@ -76,10 +82,10 @@ ready() {
   done
 }
 
-boot() { # prints the seconds from bin/start to ready
+boot() { # prints the seconds from bin/start to ready; $1: EXTRA_JAVA_OPTS for this start
   local t0 t1
   t0=$(date +%s.%N)
-  "$HOME_DIR/bin/start" > /dev/null
+  EXTRA_JAVA_OPTS="${1:-${EXTRA_JAVA_OPTS:-}}" "$HOME_DIR/bin/start" > /dev/null
   until ready; do
     if (( $(date +%s) - ${t0%.*} > READY_TIMEOUT )); then log "not ready after $READY_TIMEOUT s (see $HOME_DIR/data/log/karaf.log)"; return 1; fi
     sleep 0.5
@@ -101,6 +107,17 @@ halt() {
 trap 'halt' EXIT
 
 log "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(free -g | awk '/Mem:/ {print $2 " GB RAM"}')"
+if ((${#VARIANTS[@]})); then
+  unpack
+  s=$(boot); log "first start: ready in $s"; echo "first start: $s"
+  for i in $(seq "$RUNS"); do
+    for v in "${VARIANTS[@]}"; do
+      halt
+      s=$(boot "${v#*=}"); log "round $i ${v%%=*}: ready in $s"; echo "round $i ${v%%=*} (${v#*=}): $s"
+    done
+  done
+  exit 0
+fi
 first=() restart=()
 for i in $(seq "$RUNS"); do
   unpack
