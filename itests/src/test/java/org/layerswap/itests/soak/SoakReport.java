@@ -104,7 +104,9 @@ public final class SoakReport {
         double pn = r.overheadP99(last);
         assertTrue("no execution ran in the first or last lifetime: " + r.overheadCount(0) + ", " + r.overheadCount(last),
                 r.overheadCount(0) > 0 && r.overheadCount(last) > 0);
-        assertTrue(String.format(Locale.ROOT, "invocation overhead p99 grew: %.1f ms -> %.1f ms", p1 * 1000, pn * 1000), pn <= 1.5 * p1 + 0.025);
+        // the tolerance is the noise measured between lifetimes of one run under the same load (p99 over ~1 700
+        // executions: 143, 98 and 208 ms in one 3-minute run on an otherwise idle 2-core machine): growth beyond it is real
+        assertTrue(String.format(Locale.ROOT, "invocation overhead p99 grew: %.1f ms -> %.1f ms", p1 * 1000, pn * 1000), pn <= 2 * p1 + 0.050);
     }
 
     public String markdown() {
