@@ -101,10 +101,7 @@ public final class NextUsePlanning {
     private volatile double threshold;
     private volatile int maxConcurrent;
 
-    private int[][] optLayer;
-    private int[][] optCount;
-    private int[] optN;
-    private int[] invocations;
+    private final SelectionCounts selections = new SelectionCounts();
     private long[] next;
     private long[] early;
     private long[] med;
@@ -133,10 +130,6 @@ public final class NextUsePlanning {
         this.credit = new PrefetchCredit(functions);
         this.shadows = new ShadowPrefetches(credit, node::sizeBytes);
         configure(threshold, maxConcurrentPrefetches);
-        optLayer = new int[0][];
-        optCount = new int[0][];
-        optN = new int[0];
-        invocations = new int[0];
         early = new long[0];
         med = new long[0];
         stable = new long[0];
@@ -163,10 +156,7 @@ public final class NextUsePlanning {
     public void resize(int functions, int layers) {
         if (functions > this.functions) {
             int nf = functions;
-            optLayer = Arrays.copyOf(optLayer, nf);
-            optCount = Arrays.copyOf(optCount, nf);
-            optN = Arrays.copyOf(optN, nf);
-            invocations = Arrays.copyOf(invocations, nf);
+            selections.resize(nf);
             early = grow(early, nf, Long.MAX_VALUE);
             med = grow(med, nf, Long.MAX_VALUE);
             stable = grow(stable, nf, Long.MIN_VALUE);
@@ -300,7 +290,7 @@ public final class NextUsePlanning {
 
     /** After the source learned the run of {@code f} at {@code t}: its prediction and its layers' next use, now. */
     public void afterObserve(int f, long t) {
-        invocations[f]++;
+        selections.ran(f);
         predict(f, t);
     }
 
@@ -318,22 +308,7 @@ public final class NextUsePlanning {
 
     /** Function {@code f}'s run used optional (data) layer {@code l}. */
     public void countOptional(int f, int l) {
-        int n = optN[f];
-        int[] ls = optLayer[f];
-        for (int i = 0; i < n; i++) {
-            if (ls[i] == l) {
-                optCount[f][i]++;
-                return;
-            }
-        }
-        if (ls == null || n == ls.length) {
-            int cap = ls == null ? 4 : n * 2;
-            optLayer[f] = ls = ls == null ? new int[cap] : Arrays.copyOf(ls, cap);
-            optCount[f] = optCount[f] == null ? new int[cap] : Arrays.copyOf(optCount[f], cap);
-        }
-        ls[n] = l;
-        optCount[f][n] = 1;
-        optN[f] = n + 1;
+        selections.selected(f, l);
     }
 
     // ------------------------------------------------------------------ decisions
@@ -360,17 +335,7 @@ public final class NextUsePlanning {
             next[l] = m;
         }
         for (int f = 0; f < nf; f++) {
-            int n = optN[f];
-            if (n == 0 || med[f] == Long.MAX_VALUE) {
-                continue;
-            }
-            long gap = Math.max(1, med[f] - source.lastSeen(f));
-            for (int i = 0; i < n; i++) {
-                double share = (double) optCount[f][i] / invocations[f];
-                long m = med[f] + (long) ((1 / share - 1) * gap);
-                int l = optLayer[f][i];
-                next[l] = Math.min(next[l], m);
-            }
+            selections.lowerNextUse(f, med[f], source.lastSeen(f), next);
         }
         clock = Math.max(clock, now);
         shadows.expire(now, jit.lifetimeMillis());
