@@ -52,6 +52,10 @@ import org.slf4j.LoggerFactory;
  * (the single-threaded worker, where {@link FetchCoordinator} also runs prefetches and thus {@link #makeRoom}); an index
  * once given to a function or layer never changes; {@code pendingPrefetch} holds the layers this planner started
  * prefetching that have not been seen resident (or dropped) yet.
+ * <p>About 510 lines: it implements both halves of {@link NextUsePlanning}'s seam ({@code Node} and {@code Source},
+ * one small method each, on the live store, fetches and profiler) beside the planner thread; the trigger logic, the
+ * index, the invocation inbox and the data-layer timing are their own classes ({@link PlanningTriggers},
+ * {@link PlannerIndex}, {@link InvocationInbox}, {@link SelectedLayerPrefetches}).
  */
 final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Source {
 

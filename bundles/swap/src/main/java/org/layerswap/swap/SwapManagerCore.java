@@ -58,8 +58,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@link RestartRecovery} (recovered roots adopted, interrupted prefetches resumed) and {@link IdleRoots} (eviction
  * may retire idle roots).</li>
  * </ul>
- * What stays here is the {@link SwapManager} facade (mostly one-line delegations; its size, about 500 lines, is that
- * of the api it implements), the wiring of the collaborators, the two threads, and the per-function count of
+ * What stays here is the {@link SwapManager} facade (mostly one-line delegations; its size, about 520 lines, is that
+ * of the api it implements: the restart and planner hooks of session 4 are delegations too), the wiring of the collaborators, the two threads, and the per-function count of
  * invocations in flight.
  *
  * <p><b>Invocation path</b> ({@link #handleInvocation}): look up the function's stack (or the shadow candidate
