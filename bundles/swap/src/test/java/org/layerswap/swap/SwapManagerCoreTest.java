@@ -408,7 +408,9 @@ class SwapManagerCoreTest {
             store.used = 200;
             core.functionsObserved(java.util.Set.of("idle", "busy", "next")); // a planning run learns the next uses
             core.awaitComposerIdle();
-            assertEquals(List.of(id(3)), core.prefetch("next"));
+            // that run may already have started the prefetch of "next" (due in 60 s); else this call starts it
+            List<?> started = core.prefetch("next");
+            assertTrue(started.isEmpty() || started.equals(List.of(id(3))), "only the missing layer is prefetched: " + started);
             Await.until(WAIT, () -> store.evicted.contains(id(1)) || !core.prefetchHistory(5).isEmpty(), "the prefetch's room");
             assertTrue(store.evicted.contains(id(1)), "the idle root's layer evicted in next-use order: " + core.prefetchHistory(5));
             core.awaitComposerIdle();
