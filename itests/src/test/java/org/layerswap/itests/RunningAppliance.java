@@ -139,6 +139,26 @@ final class RunningAppliance implements AutoCloseable {
                 .orElse(process.toHandle());
     }
 
+    /**
+     * The heap the appliance's JVM still holds after a full collection: {@code jcmd <pid> GC.run} (the JDK's own
+     * diagnostic command, from the JVM's own JDK), then {@code GC.heap_info}'s "used" figure. What survives a full
+     * GC is the live set, so two of these compare what a process keeps, unlike heap samples that depend on when the
+     * last young collection ran.
+     */
+    long liveHeapBytes() throws Exception {
+        ProcessHandle jvm = jvm();
+        Path javaBin = Path.of(jvm.info().command().orElseThrow(() -> new IllegalStateException("the appliance's JVM has no command path")));
+        String jcmd = javaBin.resolveSibling("jcmd").toString();
+        String pid = Long.toString(jvm.pid());
+        run(List.of(jcmd, pid, "GC.run"));
+        String info = output(List.of(jcmd, pid, "GC.heap_info"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("heap\\s+total \\d+K, used (\\d+)K").matcher(info);
+        if (!m.find()) {
+            throw new IllegalStateException("jcmd GC.heap_info printed no heap total: " + info);
+        }
+        return Long.parseLong(m.group(1)) * 1024;
+    }
+
     String url(String path) {
         return origin + path;
     }
@@ -303,6 +323,11 @@ final class RunningAppliance implements AutoCloseable {
     }
 
     private static void run(List<String> command) throws Exception {
+        output(command);
+    }
+
+    /** Runs {@code command}, returns what it printed (stdout and stderr); throws naming it when it fails. */
+    private static String output(List<String> command) throws Exception {
         Process p = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
         String out;
         try (InputStream in = p.getInputStream()) {
@@ -311,6 +336,7 @@ final class RunningAppliance implements AutoCloseable {
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
         }
+        return out;
     }
 
     private static int freePort() throws IOException {

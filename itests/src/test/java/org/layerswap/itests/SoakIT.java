@@ -41,7 +41,8 @@ import org.layerswap.itests.soak.SoakReport;
  *   <li>every event the driver got a 2xx for is a row in H2 (the appliance's file, opened with the H2 driver once
  *       the appliance has exited);</li>
  *   <li>no mount is left under its home;</li>
- *   <li>its heap's low point stays under 3/4 of its cap and does not grow from the first to the last lifetime;
+ *   <li>its heap's low point stays under 3/4 of its cap; its live set (the heap after a full GC forced with
+ *       {@code jcmd GC.run} at the end of each lifetime, under load) does not grow from the first to the last lifetime;
  *       threads and file descriptors do not grow from the first to the last lifetime;</li>
  *   <li>invocation overhead p99 (arrival to first instruction) of the last lifetime is within 2x (+50 ms) of the
  *       first's;</li>
@@ -115,6 +116,9 @@ public class SoakIT {
         try {
             while (true) {
                 long now = System.currentTimeMillis();
+                if (now >= lifetimeEnd) { // the lifetime's live set, under its load, before it ends
+                    recorder.liveHeap(current.get().liveHeapBytes());
+                }
                 if (now >= lifetimeEnd && kills == 2) {
                     break;
                 } else if (now >= lifetimeEnd) {

@@ -29,6 +29,7 @@ public final class SoakRecorder {
     private final List<Sample> samples = new ArrayList<>();
     private final List<HistogramWindow> overhead = new ArrayList<>();
     private final List<Long> segmentStarts = new ArrayList<>();
+    private final Map<Integer, Long> liveHeap = new java.util.HashMap<>();
 
     public SoakRecorder(long warmupMillis) {
         this.warmupMillis = warmupMillis;
@@ -54,6 +55,17 @@ public final class SoakRecorder {
         List<MetricsScrape.Series> limits = scrape.series("jvm_memory_max_bytes", HEAP);
         double cap = limits.isEmpty() ? Double.NaN : limits.stream().mapToDouble(s -> Math.max(0, s.value())).sum();
         samples.add(new Sample(atMillis, segment, probe, used, cap));
+    }
+
+    /** The current segment's live heap: what its JVM held right after a full collection at the segment's end. */
+    public synchronized void liveHeap(long bytes) {
+        liveHeap.put(segments() - 1, bytes);
+    }
+
+    /** The live heap recorded for {@code segment}; NaN when none was. */
+    public synchronized double liveHeap(int segment) {
+        Long b = liveHeap.get(segment);
+        return b == null ? Double.NaN : b;
     }
 
     /** Steady-state samples of a segment (after its warm-up). */
