@@ -82,8 +82,8 @@ public final class ClusterNode implements AutoCloseable {
     private void memberLeft(MembershipEvent event) {
         String uuid = event.getMember().getUuid().toString();
         Member oldest = event.getMembers().iterator().next();
-        if (!oldest.localMember()) {
-            return; // the oldest remaining member cleans up
+        if (!oldest.localMember() || !hz.getLifecycleService().isRunning()) {
+            return; // the oldest remaining member cleans up (not one that is shutting down itself)
         }
         try {
             int n = directory.removeMember(uuid);
