@@ -51,7 +51,7 @@ public final class ClusterNode implements AutoCloseable {
         this.cache = new BlobCache(blobDir);
         this.server = new BlobServer(settings.bindAddress(), settings.peerPort(), cache, token, counters);
         try {
-            this.hz = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(settings, server.endpoint(), ClusterNode.class.getClassLoader()));
+            this.hz = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(settings, server.endpoint()));
         } catch (RuntimeException e) {
             server.close();
             throw new IOException("cannot start the Hazelcast member on " + settings.bindAddress() + ":" + settings.port() + ": " + e, e);

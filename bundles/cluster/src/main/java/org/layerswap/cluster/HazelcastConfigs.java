@@ -17,6 +17,8 @@ import com.hazelcast.config.NetworkConfig;
  * (the component shuts the member down);</li>
  * <li>the peer blob endpoint of the member is its {@link #PEER_ATTRIBUTE} member attribute.</li>
  * </ul>
+ * No class loader is set: the maps hold JDK strings only, so Hazelcast never has to load a class of ours (inside OSGi
+ * it keeps using its own bundle's loader, which sees its internal service files).
  */
 public final class HazelcastConfigs {
 
@@ -30,11 +32,10 @@ public final class HazelcastConfigs {
     private HazelcastConfigs() {
     }
 
-    public static Config member(ClusterSettings s, String peerEndpoint, ClassLoader classLoader) {
+    public static Config member(ClusterSettings s, String peerEndpoint) {
         Config c = new Config();
         c.setClusterName(s.clusterName());
         c.setInstanceName("layerswap-" + s.clusterName() + "-" + s.bindAddress() + "-" + s.port());
-        c.setClassLoader(classLoader);
         c.setProperty("hazelcast.phone.home.enabled", "false");
         c.setProperty("hazelcast.socket.bind.any", "false");
         c.setProperty("hazelcast.local.localAddress", s.bindAddress());

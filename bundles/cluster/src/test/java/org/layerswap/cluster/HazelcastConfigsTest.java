@@ -15,7 +15,7 @@ import com.hazelcast.config.JoinConfig;
 class HazelcastConfigsTest {
 
     final ClusterSettings s = ClusterSettingsTest.with("10.1.2.3", List.of("10.1.2.4:5701", "10.1.2.5:5701"), 5801, 5810);
-    final Config c = HazelcastConfigs.member(s, "http://10.1.2.3:5810", getClass().getClassLoader());
+    final Config c = HazelcastConfigs.member(s, "http://10.1.2.3:5810");
 
     @Test
     void theMemberBindsToTheConfiguredAddressAndPortOnly() {
