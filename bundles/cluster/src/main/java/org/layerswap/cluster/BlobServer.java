@@ -26,7 +26,8 @@ import com.sun.net.httpserver.HttpServer;
  * carry the cluster token ({@code Authorization: Bearer}); without it: 401 with a {@code WWW-Authenticate: Bearer}
  * challenge and nothing about the blobs. A single {@code Range: bytes=N-} or {@code bytes=N-M} is honoured (206 with
  * {@code Content-Range}, 416 past the end) so a cut transfer resumes; a malformed digest is 400, an absent blob 404.
- * A blob counts as served when its bytes were sent to the end of the requested range.
+ * A blob counts as served once the last byte of the requested range was handed to the connection (the peer may
+ * have read it a moment before the count moves).
  */
 public final class BlobServer implements AutoCloseable {
 

@@ -87,6 +87,8 @@ class PeerFetcherTest {
         b.fetcher.ensure(layer, registry);
         assertEquals(1, registryOpens.get());
         assertArrayEquals(blob, Files.readAllBytes(b.cache.file(layer.id())));
+        // the endpoint counts a blob once its last byte went out: possibly just after b finished reading it
+        Await.until(Duration.ofSeconds(5), () -> a.counts().served() == 1, "a counts the blob it served");
         assertEquals(new ClusterView.PeerCounters(1, 0, 0, 0, 1, 0, 0), a.counts());
         assertEquals(new ClusterView.PeerCounters(0, 1, 0, 0, 0, 0, 0), b.counts());
         assertEquals(2, b.directory.holders(layer.id()).size());
@@ -130,13 +132,7 @@ class PeerFetcherTest {
         Node a = new Node("a");
         Node b = new Node("b");
         assertTrue(a.directory.tryClaimPull(layer.id()), "a starts its registry pull");
-        CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
-            try {
-                b.fetcher.ensure(layer, registry);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Void> waiting = ensureAsync(b);
         Await.until(Duration.ofSeconds(10), () -> b.counts().waits() == 1, "b waits for a's pull");
         a.cache.fill(layer, registry, 1); // a's pull completes and is published
         a.directory.add(layer.id());
@@ -151,13 +147,7 @@ class PeerFetcherTest {
         Node a = new Node("a");
         Node b = new Node("b");
         assertTrue(a.directory.tryClaimPull(layer.id()));
-        CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
-            try {
-                b.fetcher.ensure(layer, registry);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Void> waiting = ensureAsync(b);
         Await.until(Duration.ofSeconds(10), () -> b.counts().waits() == 1, "b waits for a's pull");
         a.directory.releasePull(layer.id()); // a's pull failed
         waiting.get(10, TimeUnit.SECONDS);
@@ -172,13 +162,7 @@ class PeerFetcherTest {
         Node a = new Node("a");
         Node b = new Node("b", Duration.ofSeconds(120), now::get);
         assertTrue(a.directory.tryClaimPull(layer.id()));
-        CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
-            try {
-                b.fetcher.ensure(layer, registry);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Void> waiting = ensureAsync(b);
         Await.until(Duration.ofSeconds(10), () -> b.counts().waits() == 1, "b waits for a's pull");
         assertFalse(waiting.isDone());
         now.addAndGet(Duration.ofSeconds(120).toNanos()); // the injected clock passes peerWait
@@ -197,6 +181,17 @@ class PeerFetcherTest {
         assertEquals("registry says 404", e.getMessage());
         assertFalse(a.directory.pullClaimant(layer.id()).isPresent());
         assertFalse(a.cache.has(layer.id()));
+    }
+
+    /** {@code n} ensures the layer on another thread (to be seen waiting). */
+    CompletableFuture<Void> ensureAsync(Node n) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                n.fetcher.ensure(layer, registry);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     static void corrupt(Path f) throws Exception {
