@@ -54,12 +54,16 @@ class PeerFetcherTest {
         final TransferCounters counters = new TransferCounters();
         final PeerFetcher fetcher;
 
-        Node(String uuid, Duration peerWait, java.util.function.LongSupplier clock) throws Exception {
+        Node(String uuid, Duration peerWait, java.util.function.LongSupplier clock, ClusterToken token) throws Exception {
             cache = new BlobCache(dir.resolve(uuid));
-            server = new BlobServer("127.0.0.1", 0, cache, TOKEN, counters);
+            server = new BlobServer("127.0.0.1", 0, cache, token, counters);
             closing.add(server);
             directory = cluster.member(uuid, server.endpoint());
-            fetcher = new PeerFetcher(directory, cache, new PeerClient(TOKEN, Duration.ofSeconds(5)), counters, peerWait, 2, clock);
+            fetcher = new PeerFetcher(directory, cache, new PeerClient(token, Duration.ofSeconds(5)), counters, peerWait, 2, clock);
+        }
+
+        Node(String uuid, Duration peerWait, java.util.function.LongSupplier clock) throws Exception {
+            this(uuid, peerWait, clock, TOKEN);
         }
 
         Node(String uuid) throws Exception {
@@ -124,6 +128,17 @@ class PeerFetcherTest {
         assertEquals(1, n.peerFailures());
         assertEquals(1, n.registryPulls());
         assertEquals(1, n.fallbacks());
+        assertEquals(2, registryOpens.get());
+    }
+
+    @Test
+    void aMemberWithAnotherTokenGets401FromItsPeerAndFallsBackToTheRegistry() throws Exception {
+        Node a = new Node("a");
+        Node stranger = new Node("b", Duration.ofSeconds(30), System::nanoTime, new ClusterToken("not-this-cluster-token-42"));
+        a.fetcher.ensure(layer, registry);
+        stranger.fetcher.ensure(layer, registry);
+        assertEquals(new ClusterView.PeerCounters(0, 0, 0, 1, 1, 1, 0), stranger.counts());
+        assertEquals(0, a.counts().served(), "a served nothing to a caller without the cluster token");
         assertEquals(2, registryOpens.get());
     }
 

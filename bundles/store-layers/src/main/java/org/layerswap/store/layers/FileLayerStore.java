@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * What stays here is the index of resident layers with their leases, and the storage budget: it is
  * kept by evicting unreferenced layers, lowest prediction score first, then least recently used; a
  * prefetch never evicts a layer scored higher than itself.
- * <p>About 510 lines: the index, the pins and the eviction share one lock here; fetching, unpacking, the digest
+ * <p>About 520 lines: the index, the pins and the eviction share one lock here; fetching, unpacking, the digest
  * tree, its check window and the on-disk layout are collaborators ({@link BlobDownloader}, {@link TarUnpacker},
  * {@link LayerTree}, {@link CheckWindow}, {@link StoreLayout}, {@link StoreEvents}).
  */
