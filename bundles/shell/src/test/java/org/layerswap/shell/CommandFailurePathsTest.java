@@ -25,6 +25,7 @@ class CommandFailurePathsTest {
                     c.action = "report";
                     return c;
                 }, "no feedback loop is running (feature layerswap-feedback)"),
+                failure("cluster", ClusterCommand::new, "no cluster component is running (feature layerswap-cluster)"),
                 failure("function-add", FunctionAddCommand::new, "no swap manager is running (feature layerswap-swap)"),
                 failure("functions", FunctionsCommand::new, "no swap manager is running (feature layerswap-swap)"),
                 failure("ingest", IngestCommand::new, "the ingestion routes are not running (feature layerswap-routes)"),

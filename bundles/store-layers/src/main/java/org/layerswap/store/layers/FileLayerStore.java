@@ -58,9 +58,9 @@ import org.slf4j.LoggerFactory;
  * What stays here is the index of resident layers with their leases, and the storage budget: it is
  * kept by evicting unreferenced layers, lowest prediction score first, then least recently used; a
  * prefetch never evicts a layer scored higher than itself.
- * <p>About 510 lines: the index, the pins and the eviction share one lock here; fetching, unpacking, the digest
+ * <p>About 520 lines: the index, the pins and the eviction share one lock here; fetching, unpacking, the digest
  * tree, its check window and the on-disk layout are collaborators ({@link BlobDownloader}, {@link TarUnpacker},
- * {@link LayerTree}, {@link CheckWindow}, {@link StoreLayout}).
+ * {@link LayerTree}, {@link CheckWindow}, {@link StoreLayout}, {@link StoreEvents}).
  */
 public final class FileLayerStore implements LayerStore, AutoCloseable {
 
@@ -73,6 +73,7 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
     private final StoreLayout layout;
     private final BlobDownloader downloader;
     private final FetchScheduler scheduler;
+    private final StoreEvents events = new StoreEvents();
     /** Monotonic nanoseconds, for the tree-check window. */
     private final LongSupplier nanoClock;
 
@@ -152,6 +153,11 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
 
     public LayerSource source() {
         return source;
+    }
+
+    /** The store's listeners: told after a layer was committed and after one left (evicted or quarantined). */
+    public StoreEvents events() {
+        return events;
     }
 
     /** Prefetch downloads paused for an on-demand fetch so far. */
@@ -274,6 +280,7 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
             inUse = e.refs.get() > 0;
         }
         quarantined.incrementAndGet();
+        events.removed(e.id);
         LOG.warn("layer {} was modified on disk ({}): quarantined, it is fetched and verified again on next use", e.id, reason);
         try {
             layout.quarantineLayer(e.id, e.path, inUse);
@@ -322,6 +329,7 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
             LOG.warn("evicting layer {}: {}", id, ex.toString());
         }
         evictions.incrementAndGet();
+        events.removed(id);
         LOG.debug("evicted layer {} ({} bytes)", id, e.unpackedBytes);
         return true;
     }
@@ -396,6 +404,7 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
         e.window.intact(scanned);
         e.tree.write(layout.treeFile(id), layout.tmp());
         resident.put(id, e);
+        events.stored(id, t.layer.sizeBytes());
         LOG.debug("layer {} resident: {} entries, {} bytes, unpacked in {} ms", id, r.entries(), r.diskBytes(), ms);
         makeRoom(0, FetchPriority.ON_DEMAND, Double.NaN, id);
         return committed;

@@ -14,6 +14,7 @@ import org.layerswap.api.LayerId;
 import org.layerswap.api.LayerLease;
 import org.layerswap.api.LayerSource;
 import org.layerswap.api.LayerStore;
+import org.layerswap.api.LayerStoreListener;
 import org.layerswap.api.LayerStoreStats;
 import org.layerswap.api.PredictionScore;
 import org.layerswap.api.ResidentLayer;
@@ -36,7 +37,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 /**
  * DS adapter publishing a {@link FileLayerStore}. The layer source is chosen by the
  * {@code source.target} filter (default: any, highest {@code service.ranking}); when a
- * {@link BehavioralProfiler} is present its scores steer eviction.
+ * {@link BehavioralProfiler} is present its scores steer eviction. {@link LayerStoreListener} services are told of
+ * commits and removals.
  */
 @Component(service = LayerStore.class, configurationPid = "org.layerswap.store",
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -95,15 +97,38 @@ public class LayerStoreComponent implements LayerStore {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile BehavioralProfiler profiler;
 
-    private FileLayerStore store;
+    /** Bound before activation too (DS binds dynamic references first): handed to the store when it exists. */
+    private final java.util.List<LayerStoreListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private volatile FileLayerStore store;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    synchronized void bindListener(LayerStoreListener l) {
+        listeners.add(l);
+        if (store != null) {
+            store.events().add(l);
+        }
+    }
+
+    synchronized void unbindListener(LayerStoreListener l) {
+        listeners.remove(l);
+        if (store != null) {
+            store.events().remove(l);
+        }
+    }
 
     @Activate
     void activate(Config c) throws IOException {
         String root = DataPaths.resolve(c.rootDir(), "layers").toString();
         UnpackLimits limits = limits(c);
-        store = new FileLayerStore(new StoreSettings(Path.of(root), c.budgetBytes(), c.prefetchBytesPerSecond(), c.workers(),
-                c.maxAttempts(), Duration.ofMillis(200), limits, false, Duration.ofSeconds(c.treeCheckIntervalSeconds())), source);
-        store.setScoreHint(this::score);
+        FileLayerStore s = new FileLayerStore(new StoreSettings(Path.of(root), c.budgetBytes(), c.prefetchBytesPerSecond(),
+                c.workers(), c.maxAttempts(), Duration.ofMillis(200), limits, false, Duration.ofSeconds(c.treeCheckIntervalSeconds())),
+                source);
+        s.setScoreHint(this::score);
+        synchronized (this) { // each bound listener is added exactly once: here or by a later bind
+            listeners.forEach(s.events()::add);
+            store = s;
+        }
     }
 
     /**
