@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.layerswap.containerd.internal.ContainerdSnapshotterComponent;
 import org.layerswap.demo.DemoWorkloadComponent;
 import org.layerswap.executor.SandboxSettings;
 import org.layerswap.executor.internal.ExecutorComponent;
@@ -78,6 +79,7 @@ class ShippedConfigFilesTest {
 
     static Stream<Shipped> shipped() {
         return Stream.of(
+                new Shipped("org.layerswap.containerd", ContainerdSnapshotterComponent.Config.class, List.of(), List.of()),
                 new Shipped("org.layerswap.demo", DemoWorkloadComponent.Config.class, List.of(), List.of()),
                 // the filesystem backends read the sandbox host user from the executor's PID
                 new Shipped("org.layerswap.executor", ExecutorComponent.Config.class,
