@@ -24,9 +24,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * whole file per change) is fine for the thousands of snapshots one node holds; containerd's own bolt database
  * above the proxy stays the authority on which keys it wants.
  *
- * <p>Invariant: {@link #nextId()} is larger than every id ever handed out (persisted with each change), so a
- * snapshot directory left by a crash is never reused by a new snapshot, and {@link SnapshotDirs} can tell
- * orphans from owned directories. Not thread-safe: {@link Snapshotter} serialises every call.
+ * <p>Invariant: {@link #nextId()} is larger than the id of every recorded snapshot (the counter is persisted
+ * with each change), so a recorded snapshot's directory is never handed to a new one; a directory at an id
+ * from {@code nextId} on belongs to no record (a crash came between its mkdir and its record). Not
+ * thread-safe: {@link Snapshotter} serialises every call.
  */
 public final class MetadataStore {
 

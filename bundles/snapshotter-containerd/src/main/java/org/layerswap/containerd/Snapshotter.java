@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <p>Ordering invariants, so that a crash at any point leaves nothing owned and nothing lost:
  * <ul>
  * <li>Prepare/View create the directory first, then record the snapshot: a crash between leaves an orphan
- * directory (id never reused, see {@link MetadataStore#nextId()}), deleted by {@link #cleanup()};</li>
+ * directory, deleted by {@link #cleanup()} or replaced when its id is handed out again (no record owns it);</li>
  * <li>Remove drops the record first, then the directory: a crash between again leaves only an orphan;</li>
  * <li>Commit is a metadata change (the active's {@code fs/} becomes the committed content in place); its
  * {@code work/} goes afterwards (and at cleanup when a crash came first).</li>
@@ -76,6 +76,9 @@ public final class Snapshotter {
         }
         List<Path> chain = p.isEmpty() ? List.of() : committedChain(p);
         long id = metadata.allocateId();
+        if (dirs.exists(id)) {
+            dirs.delete(id); // ids from nextId on are owned by no record: a crash left this between mkdir and the record
+        }
         dirs.create(id, kind == SnapshotKind.ACTIVE);
         var now = clock.instant();
         SnapshotInfo info = new SnapshotInfo(id, key, p, kind, now, now, labels);
