@@ -28,7 +28,7 @@ public class ContainerdSnapshotterComponent {
     public static final String PID = "org.layerswap.containerd";
     private static final Logger LOG = LoggerFactory.getLogger(ContainerdSnapshotterComponent.class);
 
-    @ObjectClassDefinition(pid = PID, name = "LayerSwap containerd snapshotter",
+    @ObjectClassDefinition(name = "LayerSwap containerd snapshotter",
             description = "containerd proxy snapshotter (snapshots API on a Unix socket)")
     public @interface Config {
         @AttributeDefinition(description = "Serve the snapshotter socket (containerd must name it in [proxy_plugins.layerswap])")
