@@ -40,13 +40,14 @@ public final class MetadataStore {
 
     /** A snapshot as written: times as ISO-8601 text (Jackson's core, no java.time module needed). */
     record Stored(long id, String name, String parent, SnapshotKind kind, String created, String updated,
-                  Map<String, String> labels) {
+                  Map<String, String> labels, String storeLayer) {
         static Stored of(SnapshotInfo i) {
-            return new Stored(i.id(), i.name(), i.parent(), i.kind(), i.created().toString(), i.updated().toString(), i.labels());
+            return new Stored(i.id(), i.name(), i.parent(), i.kind(), i.created().toString(), i.updated().toString(), i.labels(),
+                    i.storeLayer());
         }
 
         SnapshotInfo info() {
-            return new SnapshotInfo(id, name, parent, kind, Instant.parse(created), Instant.parse(updated), labels);
+            return new SnapshotInfo(id, name, parent, kind, Instant.parse(created), Instant.parse(updated), labels, storeLayer);
         }
     }
 

@@ -102,14 +102,15 @@ public final class SnapshotDirs {
     }
 
     /**
-     * What the snapshot's own {@code fs/} holds, as containerd's overlay snapshotter reports it: every inode
-     * counted once (hard links share one) including directories and the root, and bytes as the apparent size of
-     * the regular files (the JDK exposes no block count). Parents are not included.
+     * What a snapshot's content directory holds (its own {@code fs/} or its store layer), as containerd's overlay
+     * snapshotter reports it: every inode counted once (hard links share one) including directories and the
+     * root, and bytes as the apparent size of the regular files (the JDK exposes no block count). Parents are
+     * not included.
      */
-    public Usage usage(long id) throws IOException {
+    public static Usage usage(Path content) throws IOException {
         Set<Object> inodes = new HashSet<>();
         long[] bytes = {0};
-        Files.walkFileTree(fs(id), new SimpleFileVisitor<>() {
+        Files.walkFileTree(content, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                 inodes.add(attrs.fileKey());

@@ -9,9 +9,17 @@ import java.util.TreeMap;
  * One snapshot as the metadata store keeps it. {@code id} names its directory ({@code snapshots/<id>/}) and never
  * changes, also across a commit (the active's upper becomes the committed content by a metadata change only);
  * {@code parent} is the parent's name or "" for none. Labels are kept sorted so the journal is stable.
+ * {@code storeLayer} is "" for a snapshot holding its own content, else the digest of the layer store's unpacked
+ * layer that is this (committed) snapshot's content, shared and never written (the remote-snapshotter handshake).
  */
 public record SnapshotInfo(long id, String name, String parent, SnapshotKind kind, Instant created, Instant updated,
-                           Map<String, String> labels) {
+                           Map<String, String> labels, String storeLayer) {
+
+    /** A snapshot with its own content. */
+    public SnapshotInfo(long id, String name, String parent, SnapshotKind kind, Instant created, Instant updated,
+                        Map<String, String> labels) {
+        this(id, name, parent, kind, created, updated, labels, "");
+    }
 
     public SnapshotInfo {
         Objects.requireNonNull(name, "name");
@@ -20,6 +28,14 @@ public record SnapshotInfo(long id, String name, String parent, SnapshotKind kin
         Objects.requireNonNull(created, "created");
         Objects.requireNonNull(updated, "updated");
         labels = labels == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(labels));
+        storeLayer = storeLayer == null ? "" : storeLayer;
+        if (!storeLayer.isEmpty() && kind != SnapshotKind.COMMITTED) {
+            throw new IllegalArgumentException("only a committed snapshot can be backed by a store layer: " + name);
+        }
+    }
+
+    public boolean fromStore() {
+        return !storeLayer.isEmpty();
     }
 
     public boolean hasParent() {
@@ -31,6 +47,6 @@ public record SnapshotInfo(long id, String name, String parent, SnapshotKind kin
     }
 
     SnapshotInfo withLabels(Map<String, String> newLabels, Instant now) {
-        return new SnapshotInfo(id, name, parent, kind, created, now, newLabels);
+        return new SnapshotInfo(id, name, parent, kind, created, now, newLabels, storeLayer);
     }
 }

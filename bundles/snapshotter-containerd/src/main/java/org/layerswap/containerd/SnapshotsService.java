@@ -34,7 +34,8 @@ import io.grpc.stub.StreamObserver;
 /**
  * {@code containerd.services.snapshots.v1.Snapshots} over a {@link Snapshotter}: translates messages, answers
  * each failure with its status ({@link StatusMapping}) and goes on serving. The {@code snapshotter} field of
- * requests (containerd's name for the proxy) is not checked: one socket serves one snapshotter.
+ * requests (containerd's name for the proxy) is not checked: one socket serves one snapshotter. With a
+ * {@link RemoteHandshake}, a labelled Prepare is first offered to it (ALREADY_EXISTS when it committed the layer).
  */
 public final class SnapshotsService extends SnapshotsGrpc.SnapshotsImplBase {
 
@@ -49,9 +50,17 @@ public final class SnapshotsService extends SnapshotsGrpc.SnapshotsImplBase {
     }
 
     private final Snapshotter snapshotter;
+    private final RemoteHandshake handshake;
 
+    /** Without the handshake: every Prepare prepares. */
     public SnapshotsService(Snapshotter snapshotter) {
+        this(snapshotter, null);
+    }
+
+    /** @param handshake answers labelled Prepares from LayerSwap's store first; null for none */
+    public SnapshotsService(Snapshotter snapshotter, RemoteHandshake handshake) {
         this.snapshotter = snapshotter;
+        this.handshake = handshake;
     }
 
     private static <T> void answer(String op, String key, StreamObserver<T> out, Call<T> call) {
@@ -71,8 +80,18 @@ public final class SnapshotsService extends SnapshotsGrpc.SnapshotsImplBase {
 
     @Override
     public void prepare(PrepareSnapshotRequest r, StreamObserver<PrepareSnapshotResponse> out) {
-        answer("prepare", r.getKey(), out, () -> PrepareSnapshotResponse.newBuilder()
-                .addAllMounts(toProto(snapshotter.prepare(r.getKey(), r.getParent(), r.getLabelsMap()))).build());
+        answer("prepare", r.getKey(), out, () -> {
+            if (handshake != null) {
+                RequestRules.requireKey("key", r.getKey());
+                var committed = handshake.tryCommit(r.getParent(), r.getLabelsMap());
+                if (committed.isPresent()) {
+                    throw new SnapshotException(SnapshotException.Reason.ALREADY_EXISTS, "target snapshot '" + committed.get()
+                            + "' already exists (committed from LayerSwap's store)");
+                }
+            }
+            return PrepareSnapshotResponse.newBuilder()
+                    .addAllMounts(toProto(snapshotter.prepare(r.getKey(), r.getParent(), r.getLabelsMap()))).build();
+        });
     }
 
     @Override

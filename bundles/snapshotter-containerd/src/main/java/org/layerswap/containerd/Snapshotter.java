@@ -12,6 +12,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import org.layerswap.api.LayerId;
+import org.layerswap.api.LayerLease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,19 +35,29 @@ import org.slf4j.LoggerFactory;
  * kind, remove of a snapshot with children), INVALID_ARGUMENT (bad key or labels, a parent that is not
  * committed, an unsupported update field).
  */
-public final class Snapshotter {
+public final class Snapshotter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Snapshotter.class);
 
     private final MetadataStore metadata;
     private final SnapshotDirs dirs;
     private final Clock clock;
+    private final StoreLayers store;
+    /** Pins on the store layers backing committed snapshots, by snapshot id: held while the snapshot exists. */
+    private final Map<Long, LayerLease> leases = new HashMap<>();
+
+    /** A snapshotter whose snapshots all hold their own content. */
+    public Snapshotter(Path root, Clock clock) throws IOException {
+        this(root, clock, StoreLayers.NONE);
+    }
 
     /**
-     * @param root the snapshotter's directory (metadata file and {@code snapshots/}); created when missing. Its
-     *             path must not contain ':' or ',' (they separate overlay's mount options)
+     * @param root  the snapshotter's directory (metadata file and {@code snapshots/}); created when missing. Its
+     *              path must not contain ':' or ',' (they separate overlay's mount options)
+     * @param store the layer store's unpacked layers, which {@link #commitFromStore} snapshots are backed by; their
+     *              layers are pinned again here (a layer gone from the store is logged; mounting over it then fails)
      */
-    public Snapshotter(Path root, Clock clock) throws IOException {
+    public Snapshotter(Path root, Clock clock, StoreLayers store) throws IOException {
         Path abs = root.toAbsolutePath().normalize();
         if (abs.toString().contains(":") || abs.toString().contains(",")) {
             throw new IllegalArgumentException("snapshotter root must not contain ':' or ',' (overlay mount options): " + abs);
@@ -54,6 +66,14 @@ public final class Snapshotter {
         this.dirs = new SnapshotDirs(abs);
         this.metadata = new MetadataStore(abs);
         this.clock = clock;
+        this.store = store;
+        for (SnapshotInfo s : metadata.all()) {
+            if (s.fromStore()) {
+                store.lease(LayerId.of(s.storeLayer())).ifPresentOrElse(l -> leases.put(s.id(), l),
+                        () -> LOG.warn("containerd snapshot '{}' is backed by layer {}, which LayerSwap's store no longer holds: "
+                                + "snapshots over it cannot be mounted until it is removed", s.name(), s.storeLayer()));
+            }
+        }
     }
 
     public synchronized List<MountPlan.Mount> prepare(String key, String parent, Map<String, String> labels)
@@ -91,7 +111,54 @@ public final class Snapshotter {
         return MountPlan.of(kind, dirs.fs(id), dirs.work(id), chain);
     }
 
-    /** The {@code fs/} of {@code parent} and its ancestors, nearest first; the parent must be committed. */
+    /**
+     * Records a committed snapshot {@code name} whose content is the store's unpacked {@code layer} (pinned while
+     * the snapshot exists; nothing is copied and nothing ever writes it). True when {@code name} is committed
+     * with {@code parent} afterwards (also when it already was); false when the store does not hold the layer,
+     * or {@code name} exists otherwise (then containerd unpacks as usual).
+     */
+    public synchronized boolean commitFromStore(String name, String parent, Map<String, String> labels, LayerId layer)
+            throws SnapshotException, IOException {
+        RequestRules.requireKey("name", name);
+        String p = RequestRules.optionalParent(parent);
+        RequestRules.requireLabels(labels);
+        var existing = metadata.get(name);
+        if (existing.isPresent()) {
+            return existing.get().kind() == SnapshotKind.COMMITTED && existing.get().parent().equals(p);
+        }
+        if (!p.isEmpty()) {
+            committedChain(p);
+        }
+        var lease = store.lease(layer);
+        if (lease.isEmpty()) {
+            return false;
+        }
+        var now = clock.instant();
+        SnapshotInfo info = new SnapshotInfo(metadata.allocateId(), name, p, SnapshotKind.COMMITTED, now, now, labels, layer.digest());
+        try {
+            metadata.put(null, info);
+        } catch (IOException | RuntimeException e) {
+            lease.get().close();
+            throw e;
+        }
+        leases.put(info.id(), lease.get());
+        return true;
+    }
+
+    /** The content directory of a committed or active snapshot: its own {@code fs/}, or the pinned store layer. */
+    private Path content(SnapshotInfo s) throws SnapshotException {
+        if (!s.fromStore()) {
+            return dirs.fs(s.id());
+        }
+        LayerLease l = leases.get(s.id());
+        if (l == null) {
+            throw SnapshotException.precondition("snapshot '" + s.name() + "' is backed by layer " + s.storeLayer()
+                    + ", which LayerSwap's store no longer holds");
+        }
+        return l.path();
+    }
+
+    /** The content of {@code parent} and its ancestors, nearest first; the parent must be committed. */
     private List<Path> committedChain(String parent) throws SnapshotException {
         SnapshotInfo p = metadata.get(parent).orElseThrow(() -> SnapshotException.notFound("parent", parent));
         if (p.kind() != SnapshotKind.COMMITTED) {
@@ -99,7 +166,7 @@ public final class Snapshotter {
         }
         List<Path> chain = new ArrayList<>();
         for (SnapshotInfo i = p; i != null; i = i.hasParent() ? metadata.get(i.parent()).orElse(null) : null) {
-            chain.add(dirs.fs(i.id()));
+            chain.add(content(i));
         }
         return chain;
     }
@@ -132,6 +199,10 @@ public final class Snapshotter {
             throw SnapshotException.precondition("snapshot '" + key + "' has children: remove them first");
         }
         metadata.remove(key);
+        LayerLease lease = leases.remove(s.id());
+        if (lease != null) {
+            lease.close(); // the store layer stays: only the pin goes
+        }
         dirs.delete(s.id());
     }
 
@@ -177,7 +248,7 @@ public final class Snapshotter {
     }
 
     public synchronized SnapshotDirs.Usage usage(String key) throws SnapshotException, IOException {
-        return dirs.usage(existing(key).id());
+        return SnapshotDirs.usage(content(existing(key)));
     }
 
     /**
@@ -201,7 +272,14 @@ public final class Snapshotter {
         return orphans.size() + works;
     }
 
-    /** Where a snapshot's content lives (tests, and the handshake that fills a committed snapshot). */
+    /** Releases the store pins (the snapshots stay recorded; a new instance pins them again). */
+    @Override
+    public synchronized void close() {
+        leases.values().forEach(LayerLease::close);
+        leases.clear();
+    }
+
+    /** Where snapshots' own content lives. */
     public SnapshotDirs dirs() {
         return dirs;
     }

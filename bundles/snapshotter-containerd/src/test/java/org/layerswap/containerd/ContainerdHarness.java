@@ -97,6 +97,11 @@ final class ContainerdHarness implements AutoCloseable {
         throw new IOException("containerd did not answer within 30 s (" + last + "): " + log());
     }
 
+    /** containerd's own gRPC socket (its snapshots service answers there for every snapshotter, by name). */
+    Path address() {
+        return address;
+    }
+
     record Result(int exit, String output) {
     }
 

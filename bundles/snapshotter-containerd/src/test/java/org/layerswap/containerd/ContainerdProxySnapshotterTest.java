@@ -36,11 +36,15 @@ class ContainerdProxySnapshotterTest {
     @TempDir
     Path dir;
 
+    static void requireRoot() {
+        ContainerdHarness.requireInstalled();
+        assertEquals(0L, new com.sun.security.auth.module.UnixSystem().getUid(), "this test mounts (through containerd): run it as root");
+    }
+
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void containerdPullsAndRunsAnImageThroughTheSnapshotterAndFindsItsSnapshotsAfterARestart() throws Exception {
-        ContainerdHarness.requireInstalled();
-        assertEquals(0L, new com.sun.security.auth.module.UnixSystem().getUid(), "this test mounts (through containerd): run it as root");
+        requireRoot();
         Path layout = dir.resolve("layout");
         buildImage(layout);
         ContainerdSettings settings = new ContainerdSettings(true, dir.resolve("ls.sock"), dir.resolve("snap"), false);
@@ -109,8 +113,8 @@ class ContainerdProxySnapshotterTest {
         assertFalse(Files.exists(settings.socket()), "the socket is gone after close");
     }
 
-    /** A busybox-static base layer and a handler layer printing {@link #GREETING}. */
-    static void buildImage(Path layout) throws IOException {
+    /** A busybox-static base layer and a handler layer printing {@link #GREETING}; returns the layers, base first. */
+    static List<OciLayoutWriter.LayerBlob> buildImage(Path layout) throws IOException {
         if (!Files.isRegularFile(BUSYBOX)) {
             throw new AssertionError(BUSYBOX + " is missing: install Debian's busybox-static (.ci/prereqs does this)");
         }
@@ -131,6 +135,7 @@ class ContainerdProxySnapshotterTest {
                 .file("fn/handler.sh", 0755, ("echo \"" + GREETING + "\"\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         w.addImage("fn:1", List.of(base, handler),
                 new ImageConfig(List.of("/bin/sh", "/fn/handler.sh"), List.of(), List.of("PATH=/bin"), "/fn"));
+        return List.of(base, handler);
     }
 
     /** Safety net: lazily unmounts anything a failed run left below {@code dir} (deepest first). */

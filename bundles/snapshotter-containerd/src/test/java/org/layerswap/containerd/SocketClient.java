@@ -27,6 +27,17 @@ final class SocketClient implements AutoCloseable {
         return SnapshotsGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
     }
 
+    /**
+     * For containerd's own socket: requests in {@code namespace} under {@code lease} (containerd's gRPC headers),
+     * which keeps what they create from containerd's garbage collection until the lease goes, as a pull's lease does.
+     */
+    SnapshotsGrpc.SnapshotsBlockingStub blocking(String namespace, String lease) {
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        headers.put(io.grpc.Metadata.Key.of("containerd-namespace", io.grpc.Metadata.ASCII_STRING_MARSHALLER), namespace);
+        headers.put(io.grpc.Metadata.Key.of("containerd-lease", io.grpc.Metadata.ASCII_STRING_MARSHALLER), lease);
+        return blocking().withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
     SnapshotsGrpc.SnapshotsStub async() {
         return SnapshotsGrpc.newStub(channel);
     }
