@@ -4,13 +4,19 @@ import java.io.IOException;
 import java.time.Clock;
 
 import org.layerswap.api.config.DataPaths;
+import org.layerswap.api.LayerStore;
 import org.layerswap.containerd.ContainerdSettings;
+import org.layerswap.containerd.LayerCatalog;
 import org.layerswap.containerd.SnapshotterServer;
+import org.layerswap.containerd.StoreLayers;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -20,6 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * DS adapter: serves the containerd snapshots API ({@link SnapshotterServer}) while {@code enabled}; a changed
  * configuration stops the old server and starts one with the new settings (the snapshots persist across that).
+ * With LayerSwap's {@link LayerStore} present (optional, greedy: the component restarts when it comes or goes),
+ * the remote-snapshotter handshake answers Prepares whose CRI layer-digest label names a layer the store holds;
+ * answering by chain id needs images' diff ids in the {@link LayerCatalog}, which nothing fills yet (the
+ * learning loop of issue 18 will).
  */
 @Component(immediate = true, configurationPid = ContainerdSnapshotterComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = ContainerdSnapshotterComponent.Config.class)
@@ -46,6 +56,10 @@ public class ContainerdSnapshotterComponent {
         boolean groupAccess() default false;
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+    LayerStore store;
+
+    private final LayerCatalog catalog = new LayerCatalog();
     private SnapshotterServer server;
     private ContainerdSettings current;
 
@@ -76,7 +90,7 @@ public class ContainerdSnapshotterComponent {
         stop();
         current = next;
         if (next.enabled()) {
-            server = SnapshotterServer.start(next, Clock.systemUTC());
+            server = SnapshotterServer.start(next, Clock.systemUTC(), store == null ? StoreLayers.NONE : StoreLayers.of(store), catalog);
         } else {
             LOG.info("containerd snapshotter disabled (set enabled = true in {}.cfg to serve {})", PID, next.socket());
         }
