@@ -55,6 +55,8 @@ class ContainerdProxySnapshotterTest {
             String ref = registry.hostPort() + "/fn:1";
             server = SnapshotterServer.start(settings, Clock.systemUTC());
             containerd = ContainerdHarness.start(dir.resolve("cd"), settings.socket());
+            assertTrue(containerd.ctr("plugins", "ls").lines().anyMatch(l -> l.matches("io\\.containerd\\.snapshotter\\.v1\\s+layerswap\\s.*\\sok\\s*")),
+                    "containerd loaded the proxy plugin");
 
             containerd.ctr("images", "pull", "--plain-http", "--snapshotter", "layerswap", ref);
             List<SnapshotInfo> afterPull = server.snapshotter().list(s -> true);
