@@ -29,6 +29,7 @@ import org.layerswap.containerd.proto.types.Mount;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
 /**
@@ -142,7 +143,12 @@ public final class SnapshotsService extends SnapshotsGrpc.SnapshotsImplBase {
             out.onError(StatusMapping.toStatus(e));
             return;
         }
+        ServerCallStreamObserver<ListSnapshotsResponse> call = (ServerCallStreamObserver<ListSnapshotsResponse>) out;
+        call.setOnCancelHandler(() -> LOG.debug("containerd snapshotter: a List was cancelled by its client"));
         for (int i = 0; i < all.size(); i += LIST_PAGE) {
+            if (call.isCancelled()) {
+                return; // the peer went away mid-stream: nothing more to send, nothing to fail
+            }
             ListSnapshotsResponse.Builder page = ListSnapshotsResponse.newBuilder();
             all.subList(i, Math.min(all.size(), i + LIST_PAGE)).forEach(s -> page.addInfo(toProto(s)));
             out.onNext(page.build());
