@@ -46,7 +46,7 @@ class ContainerdProxySnapshotterTest {
     void containerdPullsAndRunsAnImageThroughTheSnapshotterAndFindsItsSnapshotsAfterARestart() throws Exception {
         requireRoot();
         Path layout = dir.resolve("layout");
-        buildImage(layout);
+        OciLayoutWriter.LayerBlob base = buildImage(layout).get(0);
         ContainerdSettings settings = new ContainerdSettings(true, dir.resolve("ls.sock"), dir.resolve("snap"), false);
         SnapshotterServer server = null;
         ContainerdHarness containerd = null;
@@ -72,6 +72,20 @@ class ContainerdProxySnapshotterTest {
             assertEquals(2, server.snapshotter().dirs().present().size(), "and its directory with it");
             assertEquals(0, MountTable.read().countUnder(settings.root()), "containerd unmounted the container's rootfs");
 
+            // a second function's image on the same base: containerd reuses the base snapshot, one new layer
+            OciLayoutWriter w = OciLayoutWriter.create(layout);
+            var handler2 = w.addLayer(true, t -> t.directory("fn/", 0755).file("fn/handler.sh", 0755,
+                    "echo \"second function\"\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            w.addImage("fn2:1", List.of(base, handler2), new ImageConfig(List.of("/bin/sh", "/fn/handler.sh"), List.of(),
+                    List.of("PATH=/bin"), "/fn"));
+            registry.skopeoCopy(layout, "fn2:1", "fn2:1");
+            String ref2 = registry.hostPort() + "/fn2:1";
+            containerd.ctr("images", "pull", "--plain-http", "--snapshotter", "layerswap", ref2);
+            assertEquals(3, server.snapshotter().list(s -> true).size(), "the base layer's snapshot is shared");
+            assertTrue(containerd.ctr("run", "--rm", "--snapshotter", "layerswap", ref2, "fn2-run-1").contains("second function"));
+            Await.until(COLLECTED, () -> first.snapshotter().list(s -> true).size() == 3,
+                    () -> "the second container's snapshot is removed: " + first.snapshotter().list(s -> true));
+
             String listed = containerd.ctr("snapshots", "--snapshotter", "layerswap", "ls");
             server.close();
             server = SnapshotterServer.start(settings, Clock.systemUTC());
@@ -84,17 +98,17 @@ class ContainerdProxySnapshotterTest {
                     .findFirst().orElseThrow().name();
             String topKey = top.substring(top.lastIndexOf('/') + 1);
             containerd.ctr("snapshots", "--snapshotter", "layerswap", "prepare", "scratch", topKey);
-            assertEquals(3, server.snapshotter().dirs().present().size());
+            assertEquals(4, server.snapshotter().dirs().present().size());
             containerd.ctr("snapshots", "--snapshotter", "layerswap", "rm", "scratch");
             SnapshotterServer second = server;
             Await.until(COLLECTED, () -> {
                 try {
-                    return second.snapshotter().dirs().present().size() == 2;
+                    return second.snapshotter().dirs().present().size() == 3;
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
             }, "Remove deletes the active's directory");
-            assertEquals(2, server.snapshotter().list(s -> true).size());
+            assertEquals(3, server.snapshotter().list(s -> true).size());
             assertEquals(0, MountTable.read().countUnder(dir), "nothing is mounted under the test's directory");
 
             containerd.close();
