@@ -18,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.layerswap.cluster.ClusterSettings;
 import org.layerswap.cluster.internal.ClusterConfig;
+import org.layerswap.containerd.internal.ContainerdSnapshotterComponent;
 import org.layerswap.demo.DemoWorkloadComponent;
 import org.layerswap.executor.SandboxSettings;
 import org.layerswap.executor.internal.ExecutorComponent;
@@ -81,6 +82,7 @@ class ShippedConfigFilesTest {
     static Stream<Shipped> shipped() {
         return Stream.of(
                 new Shipped("org.layerswap.cluster", ClusterConfig.class, List.of(), List.of(ClusterSettings.DEFAULT)),
+                new Shipped("org.layerswap.containerd", ContainerdSnapshotterComponent.Config.class, List.of(), List.of()),
                 new Shipped("org.layerswap.demo", DemoWorkloadComponent.Config.class, List.of(), List.of()),
                 // the filesystem backends read the sandbox host user from the executor's PID
                 new Shipped("org.layerswap.executor", ExecutorComponent.Config.class,

@@ -1,0 +1,155 @@
+package org.layerswap.containerd;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real containerd (Debian's 1.6) with a private config: root, state and sockets under {@code dir}, the CRI
+ * plugin off, garbage collection after every deletion (containerd removes a deleted snapshot from the proxy
+ * snapshotter only when it collects), and {@code [proxy_plugins.layerswap]} naming the snapshotter socket. No systemd here: the
+ * process is this harness's child, killed by {@link #close()} (its shims exit with their tasks).
+ */
+final class ContainerdHarness implements AutoCloseable {
+
+    static final String CONTAINERD = "/usr/bin/containerd";
+    static final String CTR = "/usr/bin/ctr";
+    static final String NAMESPACE = "layerswap-test";
+
+    private final Path dir;
+    private final Path address;
+    private final Process process;
+
+    private ContainerdHarness(Path dir, Path address, Process process) {
+        this.dir = dir;
+        this.address = address;
+        this.process = process;
+    }
+
+    /** Fails (never skips) when a binary the test needs is missing, naming the Debian package. */
+    static void requireInstalled() {
+        for (String[] bin : new String[][] {{CONTAINERD, "containerd"}, {CTR, "containerd"}, {"/usr/sbin/runc", "runc"},
+                {"/usr/bin/containerd-shim-runc-v2", "containerd"}}) {
+            if (!Files.isExecutable(Path.of(bin[0]))) {
+                throw new AssertionError(bin[0] + " is missing: this test runs a real containerd; install Debian's " + bin[1]
+                        + " (apt-get install containerd runc; .ci/prereqs test does this)");
+            }
+        }
+    }
+
+    static ContainerdHarness start(Path dir, Path snapshotterSocket) throws IOException, InterruptedException {
+        requireInstalled();
+        Files.createDirectories(dir);
+        Path address = dir.resolve("c.sock");
+        String config = """
+                version = 2
+                root = "%s"
+                state = "%s"
+                disabled_plugins = ["io.containerd.grpc.v1.cri"]
+                [grpc]
+                  address = "%s"
+                [ttrpc]
+                  address = "%s.ttrpc"
+                [debug]
+                  address = ""
+                [plugins."io.containerd.gc.v1.scheduler"]
+                  deletion_threshold = 1
+                  schedule_delay = "0ms"
+                  startup_delay = "0ms"
+                [proxy_plugins.layerswap]
+                  type = "snapshot"
+                  address = "%s"
+                """.formatted(dir.resolve("root"), dir.resolve("state"), address, address, snapshotterSocket);
+        Path cfg = dir.resolve("config.toml");
+        Files.writeString(cfg, config);
+        Process p = new ProcessBuilder(CONTAINERD, "--config", cfg.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("containerd.log").toFile()).start();
+        ContainerdHarness h = new ContainerdHarness(dir, address, p);
+        try {
+            h.awaitReady();
+        } catch (IOException | RuntimeException | InterruptedException | AssertionError e) {
+            h.close();
+            throw e;
+        }
+        return h;
+    }
+
+    private void awaitReady() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("containerd exited with " + process.exitValue() + ": " + log());
+            }
+            if (Files.exists(address)) {
+                Result r = run(List.of(CTR, "-a", address.toString(), "version"), 10);
+                if (r.exit == 0) {
+                    return;
+                }
+                last = r.output;
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException("containerd did not answer within 30 s (" + last + "): " + log());
+    }
+
+    /** containerd's own gRPC socket (its snapshots service answers there for every snapshotter, by name). */
+    Path address() {
+        return address;
+    }
+
+    record Result(int exit, String output) {
+    }
+
+    /** Runs {@code ctr -a <socket> -n layerswap-test <args>}; fails naming the command and its output unless it exits 0. */
+    String ctr(String... args) throws IOException, InterruptedException {
+        Result r = ctrResult(args);
+        if (r.exit != 0) {
+            throw new AssertionError("ctr " + String.join(" ", args) + " exited " + r.exit + ": " + r.output + "\ncontainerd log:\n" + log());
+        }
+        return r.output;
+    }
+
+    Result ctrResult(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(CTR, "-a", address.toString(), "-n", NAMESPACE));
+        cmd.addAll(List.of(args));
+        return run(cmd, 120);
+    }
+
+    private static Result run(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("ctr", ".out");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", cmd) + " did not finish within " + timeoutSeconds + " s: " + Files.readString(out));
+            }
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    String log() throws IOException {
+        Path log = dir.resolve("containerd.log");
+        if (!Files.exists(log)) {
+            return "";
+        }
+        String s = Files.readString(log);
+        return s.length() > 6000 ? s.substring(s.length() - 6000) : s;
+    }
+
+    /** Kills containerd (TERM, then KILL after 10 s). */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
