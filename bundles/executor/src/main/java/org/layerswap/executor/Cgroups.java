@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -23,6 +26,8 @@ public final class Cgroups {
     public enum Version { V1, V2 }
 
     static final String PARENT = "layerswap";
+    /** A sandbox group's name: {@code <kind>-<JVM pid>-<n>} ({@code BubblewrapSandbox#cgroupName}). */
+    private static final Pattern SANDBOX_GROUP = Pattern.compile("[a-z]+-(\\d{1,18})-\\d+");
     static final List<String> CONTROLLERS = List.of("memory", "pids", "cpu");
 
     private final Version version;
@@ -163,11 +168,19 @@ public final class Cgroups {
     }
 
     /**
-     * Removes empty sandbox groups a crashed earlier run left behind (non-empty ones are left alone).
+     * Removes empty sandbox groups a crashed earlier run left behind: those named {@code <kind>-<pid>-<n>}
+     * ({@code BubblewrapSandbox#cgroupName}) whose JVM {@code pid} is no longer alive. A group of a live JVM, this
+     * one or another appliance (or test) on the host, is empty between its creation and the launcher joining it, so
+     * it is never touched; nor is a non-empty group or one named otherwise (not ours).
      *
      * @return how many were removed
      */
     public int removeStale() {
+        return removeStale(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    }
+
+    /** {@link #removeStale()} with {@code alive} telling which JVM pids still run. */
+    int removeStale(LongPredicate alive) {
         int removed = 0;
         for (Path parent : parents()) {
             if (!Files.isDirectory(parent)) {
@@ -175,6 +188,10 @@ public final class Cgroups {
             }
             try (Stream<Path> children = Files.list(parent)) {
                 for (Path child : children.filter(Files::isDirectory).toList()) {
+                    long owner = ownerPid(child.getFileName().toString());
+                    if (owner < 0 || alive.test(owner)) {
+                        continue;
+                    }
                     try {
                         Files.delete(child);
                         removed++;
@@ -187,5 +204,11 @@ public final class Cgroups {
             }
         }
         return removed;
+    }
+
+    /** The JVM pid in a sandbox group's name {@code <kind>-<pid>-<n>}; -1 when the name is not of that form. */
+    static long ownerPid(String name) {
+        Matcher m = SANDBOX_GROUP.matcher(name);
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
     }
 }

@@ -90,4 +90,31 @@ class CgroupsTest {
         assertThrows(IllegalArgumentException.class, () -> c.create("../../escape", LIMITS));
         assertThrows(IllegalArgumentException.class, () -> c.create("..", LIMITS));
     }
+
+    @Test
+    void removeStaleDeletesOnlyEmptyGroupsOfJvmsThatNoLongerRun() throws IOException {
+        Path root = Files.createDirectories(dir.resolve("sys/fs/cgroup"));
+        Path parent = Files.createDirectories(root.resolve("layerswap"));
+        Path deadJvms = Files.createDirectories(parent.resolve("run-111-4"));
+        Path deadProbe = Files.createDirectories(parent.resolve("probe-111-1"));
+        Path liveJvms = Files.createDirectories(parent.resolve("run-222-9")); // created, launcher not joined yet
+        Path notOurs = Files.createDirectories(parent.resolve("system.slice"));
+        Path deadButBusy = Files.createDirectories(parent.resolve("run-333-1"));
+        Files.createFile(deadButBusy.resolve("cgroup.procs")); // a fake tree's stand-in for processes still in it
+        Cgroups c = Cgroups.fromMounts(mounts("cgroup2 " + root + " cgroup2 rw 0 0"), root);
+
+        assertEquals(2, c.removeStale(pid -> pid == 222));
+
+        assertTrue(Files.notExists(deadJvms) && Files.notExists(deadProbe), "the groups of a JVM that is gone");
+        assertTrue(Files.isDirectory(liveJvms), "another live JVM's fresh group is left for its run");
+        assertTrue(Files.isDirectory(notOurs) && Files.isDirectory(deadButBusy));
+    }
+
+    @Test
+    void aSandboxGroupsOwnerIsThePidInItsName() {
+        assertEquals(29541, Cgroups.ownerPid("run-29541-2"));
+        assertEquals(7, Cgroups.ownerPid("probe-7-1"));
+        assertEquals(-1, Cgroups.ownerPid("system.slice"));
+        assertEquals(-1, Cgroups.ownerPid("run-x-1"));
+    }
 }
