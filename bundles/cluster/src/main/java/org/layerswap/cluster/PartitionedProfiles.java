@@ -24,7 +24,9 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.map.IMap;
+import com.hazelcast.core.EntryEvent;
 import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
 import com.hazelcast.partition.MigrationListener;
 import com.hazelcast.partition.MigrationState;
 import com.hazelcast.partition.Partition;
@@ -48,7 +50,11 @@ import com.hazelcast.replicatedmap.ReplicatedMap;
  * <li><b>Migration.</b> On each flush (and at once after a migration or a departure) the member compares the
  * partitions it owns with those it owned: for a gained partition it adopts the states of its functions and records
  * the inbox entries left there (by a departed owner: at least once, never lost); for a lost one it drops those
- * functions from its model. A function first seen on a gained partition before that sweep is adopted on its event.</li>
+ * functions from its model. A function first seen on a gained partition before that sweep is adopted on its event.
+ * A state written by another member into a partition this member owns (the previous owner's last flush, landing after
+ * the partition moved) is adopted too, unless this member has recorded an event of that function since its adoption
+ * (then its own model, which has the newer events, wins; the previous owner's last interval is lost: a join-time
+ * window of at most {@code flushMillis}, never a crash, whose events the inbox replays).</li>
  * </ul>
  * Invariant: the model ({@code local}), {@code adopted}, {@code dirty} and {@code recorded} change only under
  * {@code lock}, so no event lands between an adoption's snapshot and its restore.
@@ -69,6 +75,9 @@ public final class PartitionedProfiles implements ProfilePartitioning, AutoClose
     private final Object lock = new Object();
     private ProfilePartitioning.OwnedProfiles local;
     private UUID inboxListener;
+    private UUID statesListener;
+    /** Functions with an event recorded here since their adoption: a late foreign state must not replace them. */
+    private final Set<String> recordedSinceAdoption = new HashSet<>();
     private final Set<String> adopted = new HashSet<>();
     private final Set<String> dirty = new HashSet<>();
     /** Inbox keys recorded into the model, deleted from the inbox by the next flush. */
@@ -146,6 +155,17 @@ public final class PartitionedProfiles implements ProfilePartitioning, AutoClose
             local = profiles;
             owned = Set.of();
             inboxListener = inbox.addLocalEntryListener((EntryAddedListener<String, String[]>) e -> onEvent(e.getKey(), e.getValue()));
+            statesListener = states.addLocalEntryListener(new StateListener() {
+                @Override
+                public void entryAdded(EntryEvent<String, byte[]> e) {
+                    onForeignState(e);
+                }
+
+                @Override
+                public void entryUpdated(EntryEvent<String, byte[]> e) {
+                    onForeignState(e);
+                }
+            });
         }
         flush();
         return () -> detach(profiles);
@@ -159,6 +179,7 @@ public final class PartitionedProfiles implements ProfilePartitioning, AutoClose
             try {
                 flush();
                 inbox.removeEntryListener(inboxListener);
+                states.removeEntryListener(statesListener);
             } catch (HazelcastInstanceNotActiveException gone) {
                 // the member is down: its backups are what the others adopt
             }
@@ -166,6 +187,24 @@ public final class PartitionedProfiles implements ProfilePartitioning, AutoClose
             adopted.clear();
             dirty.clear();
             recorded.clear();
+            recordedSinceAdoption.clear();
+        }
+    }
+
+    /** Fired on this member as the owner of the entry's partition, for every write, its own included. */
+    private interface StateListener extends EntryAddedListener<String, byte[]>, EntryUpdatedListener<String, byte[]> {
+    }
+
+    private void onForeignState(EntryEvent<String, byte[]> e) {
+        if (e.getMember() == null || e.getMember().localMember() || e.getValue() == null) {
+            return;
+        }
+        synchronized (lock) {
+            if (local == null || recordedSinceAdoption.contains(e.getKey())) {
+                return;
+            }
+            local.adopt(List.of(e.getValue()));
+            adopted.add(e.getKey());
         }
     }
 
@@ -210,6 +249,7 @@ public final class PartitionedProfiles implements ProfilePartitioning, AutoClose
                 }
             }
             local.record(e);
+            recordedSinceAdoption.add(e.functionId());
             recorded.add(key);
             dirty.add(e.functionId());
         }
@@ -270,6 +310,7 @@ public final class PartitionedProfiles implements ProfilePartitioning, AutoClose
         }
         local.drop(lost);
         lost.forEach(adopted::remove);
+        lost.forEach(recordedSinceAdoption::remove);
         Set<Integer> gained = new HashSet<>(now);
         gained.removeAll(owned);
         owned = Set.copyOf(now);

@@ -39,8 +39,7 @@ class PartitionedProfilesTest {
             for (int i = 0; i < 3; i++) {
                 c.start(i);
             }
-            c.await("the three members own partitions", WAIT, () -> c.members[1].node().profiles().partitionsOwned() > 0
-                    && c.members[0].node().hazelcast().getCluster().getMembers().size() == 3);
+            c.awaitStable(3);
             String f = c.functionOwnedBy(1, "orders-");
             ingest(c.members[0], f, 4, 9_000_000L);
             ingest(c.members[2], f, 2, 9_200_000L);
@@ -70,8 +69,7 @@ class PartitionedProfilesTest {
             for (int i = 0; i < 3; i++) {
                 c.start(i);
             }
-            c.await("the three members own partitions", WAIT, () -> c.members[2].node().profiles().partitionsOwned() > 0
-                    && c.members[0].node().profiles().partitionsOwned() > 0);
+            c.awaitStable(3);
             Map<String, Long> expected = new HashMap<>();
             Map<String, Double> probability = new HashMap<>();
             for (int k = 0; k < 24; k++) {
@@ -106,8 +104,8 @@ class PartitionedProfilesTest {
             }
 
             ProfileCluster.Member back = c.start(2);
-            c.await("the rejoined member owns partitions again", WAIT, () -> back.node().profiles().partitionsOwned() > 0
-                    && back.node().hazelcast().getCluster().getMembers().size() == 3);
+            c.awaitStable(3);
+            assertTrue(back.node().profiles().partitionsOwned() > 0, "the rejoined member owns partitions again");
             String f = c.functionOwnedBy(2, "fn-after-");
             ingest(c.members[0], f, 1, 9_950_000L);
             c.await("the rejoined member records its own functions", WAIT, () -> back.count(f) == 1);

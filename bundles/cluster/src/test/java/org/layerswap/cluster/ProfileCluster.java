@@ -91,6 +91,37 @@ final class ProfileCluster implements AutoCloseable {
         }
     }
 
+    /** Waits until {@code size} members see each other and no partition is migrating or missing a backup. */
+    void awaitStable(int size) throws InterruptedException {
+        await(size + " members and a safe partition table", Duration.ofSeconds(15), () -> {
+            for (Member m : members) {
+                if (m != null && (m.node().hazelcast().getCluster().getMembers().size() != size
+                        || !m.node().hazelcast().getPartitionService().isClusterSafe())) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        await("every member followed the partition table", Duration.ofSeconds(15), () -> {
+            for (Member m : members) {
+                if (m != null && m.node().profiles().partitionsOwned() != ownedNow(m)) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    private static int ownedNow(Member m) {
+        int n = 0;
+        for (var p : m.node().hazelcast().getPartitionService().getPartitions()) {
+            if (p.getOwner() != null && p.getOwner().localMember()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Flushes every live member until {@code condition} holds; fails after {@code timeout}. */
     void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
