@@ -46,12 +46,7 @@ public final class ClusterNode implements AutoCloseable {
     private final DirectorySync sync;
     private final PeerLayerSource source;
     private final PartitionedProfiles profiles;
-    private final PlacementRule placement = new PlacementRule(PLACEMENT_LOAD_FACTOR);
-
-    /** Placement bound c: no member is placed more than 1.25x the average number of functions. */
-    public static final double PLACEMENT_LOAD_FACTOR = 1.25;
-    /** How often an owner backs up the models that changed and publishes their estimates. */
-    public static final long PROFILE_FLUSH_MILLIS = 500;
+    private final PlacementRule placement;
 
     /**
      * Starts the node. {@code resident}: the store's layers when it is known now (null: unknown; cached blobs are then
@@ -87,7 +82,8 @@ public final class ClusterNode implements AutoCloseable {
         PeerFetcher fetcher = new PeerFetcher(directory, cache, new PeerClient(token, Duration.ofSeconds(settings.peerTimeoutSeconds())),
                 counters, Duration.ofSeconds(settings.peerWaitSeconds()), settings.transferAttempts(), System::nanoTime);
         this.source = new PeerLayerSource(registry, fetcher, cache);
-        this.profiles = new PartitionedProfiles(hz, PROFILE_FLUSH_MILLIS, System::currentTimeMillis);
+        this.profiles = new PartitionedProfiles(hz, settings.profileFlushMillis(), System::currentTimeMillis);
+        this.placement = new PlacementRule(settings.placementLoadFactor());
         LOG.info("cluster {}: member {} up, peer blobs at {}", settings.clusterName(), hz.getCluster().getLocalMember().getAddress(),
                 server.endpoint());
     }

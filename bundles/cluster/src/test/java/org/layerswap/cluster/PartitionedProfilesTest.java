@@ -34,7 +34,7 @@ class PartitionedProfilesTest {
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
-    void anEventIngestedOnANonOwnerReachesTheOwnersModelAndItsEstimateIsReadableOnEveryMember() throws Exception {
+    void anEventIngestedOnANonOwnerReachesTheOwnersModelItsEstimateAndPlacementAreTheSameOnEveryMember() throws Exception {
         try (ProfileCluster c = new ProfileCluster(dir, 3)) {
             for (int i = 0; i < 3; i++) {
                 c.start(i);
@@ -55,6 +55,11 @@ class PartitionedProfilesTest {
                 assertEquals(ownerP, e.probability(), 1e-12);
                 assertNotNull(e.nextUse(), "the owner's next-use prediction is published too");
             }
+            var placement = c.members[0].node().place(f).orElseThrow();
+            for (ProfileCluster.Member m : c.members) {
+                assertEquals(placement, m.node().place(f).orElseThrow(), "every member places " + f + " alike");
+            }
+            assertEquals(3, placement.members());
             c.await("the recorded events left the inbox", WAIT,
                     () -> c.members[0].node().hazelcast().getMap(HazelcastConfigs.PROFILE_EVENTS).isEmpty());
             assertEquals(6, SnapshotCodec.decode(c.members[0].node().profiles().state(f), f).functions().get(0).count(),

@@ -127,7 +127,7 @@ public class ClusterComponent implements ClusterView {
     static ClusterSettings settings(ClusterConfig c) {
         return new ClusterSettings(c.enabled(), c.clusterName(), ClusterSettings.parseMembers(c.members()), c.bindAddress(), c.port(),
                 c.peerPort(), c.backupCount(), c.tokenFile(), c.blobDir(), c.peerWaitSeconds(), c.transferAttempts(),
-                c.peerTimeoutSeconds());
+                c.peerTimeoutSeconds(), c.placementLoadFactor(), c.profileFlushMillis());
     }
 
     private void start(ClusterSettings s) throws IOException {
