@@ -20,8 +20,7 @@ import com.hazelcast.partition.strategy.StringPartitioningStrategy;
  * <li>the peer blob endpoint of the member is its {@link #PEER_ATTRIBUTE} member attribute.</li>
  * </ul>
  * No class loader is set: the maps hold JDK strings, string arrays and byte arrays only, so Hazelcast never has to
- * load a class of ours (inside OSGi
- * it keeps using its own bundle's loader, which sees its internal service files).
+ * load a class of ours (inside OSGi it keeps using its own bundle's loader, which sees its internal service files).
  */
 public final class HazelcastConfigs {
 

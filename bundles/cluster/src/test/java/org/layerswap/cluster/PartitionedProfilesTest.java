@@ -127,6 +127,21 @@ class PartitionedProfilesTest {
         }
     }
 
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void aMalformedInboxEntryIsDroppedAndTheEventsAroundItAreRecorded() throws Exception {
+        try (ProfileCluster c = new ProfileCluster(dir, 1)) {
+            ProfileCluster.Member m = c.start(0);
+            c.awaitStable(1);
+            var inbox = m.node().hazelcast().<String, String[]>getMap(HazelcastConfigs.PROFILE_EVENTS);
+            ingest(m, "f", 1, 9_000_000L);
+            inbox.set(ProfileWire.eventKey("bad", "f"), new String[] {"not-a-time", ""});
+            ingest(m, "f", 1, 9_100_000L);
+            c.await("both good events recorded and the bad entry gone", WAIT, () -> m.count("f") == 2 && inbox.isEmpty());
+            assertEquals(2, m.node().profiles().estimate("f").orElseThrow().invocations());
+        }
+    }
+
     private static void assertNull(Object o, String... message) {
         org.junit.jupiter.api.Assertions.assertNull(o, message.length == 0 ? null : message[0]);
     }
