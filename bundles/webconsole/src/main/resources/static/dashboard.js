@@ -76,9 +76,10 @@ function renderFeedback(controller, experiment) {
 
 async function refreshSlow() {
   try {
-    const [controller, experiment, functions, replays] = await Promise.all([getJson('controller?limit=50'),
-      getJson('experiment'), getJson('functions'), getJson('replays')]);
+    const [controller, experiment, functions, replays, cluster] = await Promise.all([getJson('controller?limit=50'),
+      getJson('experiment'), getJson('functions'), getJson('replays'), getJson('cluster')]);
     renderFeedback(controller, experiment);
+    renderCluster(cluster);
     if (functions.available) {
       fillTable('functions-table', functions.functions.map(f => [f.function, { text: f.layers, cls: 'num' },
         { text: f.resident + '/' + f.layers, cls: 'num' }, { text: f.invocations, cls: 'num' }, { text: f.probability.toFixed(3), cls: 'num' }]));
@@ -201,6 +202,26 @@ function renderExecutions(x) {
     num(r.coldStart.processStartMicros), num(r.coldStart.executionMicros), num(r.coldStart.toFirstInstructionMicros), r.detail]));
 }
 
+function renderCluster(c) {
+  if (!c.enabled) {
+    text('cluster-summary', c.installed ? 'cluster off: a single node (enabled=false in org.layerswap.cluster)' : 'cluster bundle not installed');
+    fillTable('cluster-table', []);
+    return;
+  }
+  const k = c.counters;
+  text('cluster-summary', c.clusterName + ' · ' + c.members.length + ' member(s) · this node: served ' + k.served + ', fetched ' + k.fetched
+    + ', refused ' + k.refused + ', registry pulls ' + k.registryPulls + ', fallbacks ' + k.fallbacks);
+  fillTable('cluster-table', c.members.map(m => [m.local ? '*' : '', m.uuid, m.address, { text: m.partitions, cls: 'num' },
+    { text: m.layers.length, cls: 'num' }]));
+}
+
+async function placeFunction() {
+  try {
+    const p = await getJson('cluster/place?function=' + encodeURIComponent(el('place-function').value));
+    text('place-output', p.function + ' -> ' + p.address + ' (at most ' + p.capacity + ' of ' + p.functions + ' functions per member)');
+  } catch (e) { text('place-output', e.message); }
+}
+
 async function refreshChoices() {
   const [preds, backends] = await Promise.all([getJson('predictors'), getJson('backends')]);
   const ps = el('predictor-select');
@@ -230,6 +251,7 @@ async function main() {
   text('user', session.user + (session.admin ? ' (admin)' : ' (read-only)'));
   if (!session.admin) for (const b of document.querySelectorAll('.actions button')) b.disabled = true;
   makeCharts();
+  el('place-run').onclick = placeFunction;
   el('predictor-use').onclick = () => act('predictor', { name: el('predictor-select').value }, r => 'Predictor set to ' + r.predictor);
   el('backend-use').onclick = () => act('backend', { name: el('backend-select').value }, r => 'Backend set to ' + r.backend);
   el('threshold-set').onclick = () => act('threshold', { value: el('threshold-input').value }, r => 'Threshold set to ' + r.threshold);

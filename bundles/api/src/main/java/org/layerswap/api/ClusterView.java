@@ -1,20 +1,48 @@
 package org.layerswap.api;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Read-only view of the appliance cluster (issue 15) for the shell and REST: the members, which layers each holds
  * according to the cluster's layer directory, and this node's peer-transfer counters. With the cluster off
- * ({@code enabled=false}) {@link #status()} reports {@code enabled == false} and empty lists. Since 1.3.
+ * ({@code enabled=false}) {@link #status()} reports {@code enabled == false} and empty lists. Since 1.3;
+ * {@link #place}, {@link Placement} and {@link Member#partitions()} since 1.4.
  */
 public interface ClusterView {
 
     ClusterStatus status();
 
-    /** One member: its Hazelcast address, its peer blob endpoint, the layers the directory says it holds. */
-    record Member(String uuid, String address, String peerEndpoint, boolean local, List<String> layers) {
+    /**
+     * Which member should run {@code functionId}: a consistent hash with bounded load over the current members and
+     * the functions the cluster knows, the same answer on every member for the same membership. Empty when the
+     * cluster is off (the default).
+     */
+    default Optional<Placement> place(String functionId) {
+        return Optional.empty();
+    }
+
+    /**
+     * The placement of one function: the member ({@code memberUuid}, Hazelcast {@code address}) and the figures the
+     * rule used: {@code members} current members, {@code functions} functions placed (the known ones and this one),
+     * {@code capacity} the most functions one member may hold ({@code ceil(loadFactor * functions / members)}).
+     */
+    record Placement(String functionId, String memberUuid, String address, int members, int functions, int capacity,
+                     double loadFactor) {
+    }
+
+    /**
+     * One member: its Hazelcast address, its peer blob endpoint, the layers the directory says it holds, and the
+     * Hazelcast partitions it owns (the functions whose profiles it holds; -1 when unknown).
+     */
+    record Member(String uuid, String address, String peerEndpoint, boolean local, List<String> layers, int partitions) {
         public Member {
             layers = List.copyOf(layers);
+        }
+
+        /** A member whose partitions are not known (the 1.3 shape). */
+        public Member(String uuid, String address, String peerEndpoint, boolean local, List<String> layers) {
+            this(uuid, address, peerEndpoint, local, layers, -1);
         }
     }
 

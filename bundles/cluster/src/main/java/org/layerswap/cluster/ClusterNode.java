@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.layerswap.api.ClusterView;
 import org.layerswap.api.LayerSource;
@@ -19,12 +22,14 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.partition.Partition;
 
 /**
  * One appliance's part of the cluster, plain Java: the peer blob endpoint ({@link BlobServer}), the embedded Hazelcast
  * member ({@link HazelcastConfigs}), the {@link HazelcastLayerDirectory}, the {@link PeerLayerSource} over the registry
  * source, and the {@link DirectorySync} the store tells of commits and removals. A member that leaves has its
- * directory entries and pull claims removed by the oldest remaining member (one cleaner per departure).
+ * directory entries and pull claims removed by the oldest remaining member (one cleaner per departure). Also the
+ * {@link PartitionedProfiles} (the profiler's models by partition) and the {@link PlacementRule} over the members.
  * Start order: endpoint first (its address is a member attribute), then the member, then the directory; close in
  * reverse. Nothing here starts unless the settings say {@code enabled} (the component checks).
  */
@@ -40,6 +45,8 @@ public final class ClusterNode implements AutoCloseable {
     private final HazelcastLayerDirectory directory;
     private final DirectorySync sync;
     private final PeerLayerSource source;
+    private final PartitionedProfiles profiles;
+    private final PlacementRule placement;
 
     /**
      * Starts the node. {@code resident}: the store's layers when it is known now (null: unknown; cached blobs are then
@@ -75,6 +82,8 @@ public final class ClusterNode implements AutoCloseable {
         PeerFetcher fetcher = new PeerFetcher(directory, cache, new PeerClient(token, Duration.ofSeconds(settings.peerTimeoutSeconds())),
                 counters, Duration.ofSeconds(settings.peerWaitSeconds()), settings.transferAttempts(), System::nanoTime);
         this.source = new PeerLayerSource(registry, fetcher, cache);
+        this.profiles = new PartitionedProfiles(hz, settings.profileFlushMillis(), System::currentTimeMillis);
+        this.placement = new PlacementRule(settings.placementLoadFactor());
         LOG.info("cluster {}: member {} up, peer blobs at {}", settings.clusterName(), hz.getCluster().getLocalMember().getAddress(),
                 server.endpoint());
     }
@@ -118,6 +127,30 @@ public final class ClusterNode implements AutoCloseable {
         return hz;
     }
 
+    /** The partitioned profiler (registered as {@code ProfilePartitioning} by the component). */
+    public PartitionedProfiles profiles() {
+        return profiles;
+    }
+
+    /**
+     * Where {@code functionId} should run: {@link PlacementRule} over the members' addresses (stable across a member's
+     * restarts, unlike its uuid) and the functions whose estimates are published, plus this one.
+     */
+    public Optional<ClusterView.Placement> place(String functionId) {
+        Map<String, Member> byAddress = new LinkedHashMap<>();
+        for (Member m : hz.getCluster().getMembers()) {
+            byAddress.put(m.getAddress().toString(), m);
+        }
+        java.util.Set<String> known = new java.util.HashSet<>(profiles.knownFunctions());
+        known.add(functionId);
+        String address = placement.place(functionId, known, byAddress.keySet());
+        if (address == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ClusterView.Placement(functionId, byAddress.get(address).getUuid().toString(), address,
+                byAddress.size(), known.size(), placement.capacity(known.size(), byAddress.size()), placement.loadFactor()));
+    }
+
     public String peerEndpoint() {
         return server.endpoint();
     }
@@ -125,11 +158,17 @@ public final class ClusterNode implements AutoCloseable {
     /** For {@link ClusterView}: the members in join order, their layers, this node's counters. */
     public ClusterView.ClusterStatus status() {
         Map<String, List<String>> byMember = directory.layersByMember();
+        Map<String, Integer> partitions = new HashMap<>();
+        for (Partition p : hz.getPartitionService().getPartitions()) {
+            if (p.getOwner() != null) {
+                partitions.merge(p.getOwner().getUuid().toString(), 1, Integer::sum);
+            }
+        }
         List<ClusterView.Member> members = new ArrayList<>();
         for (Member m : hz.getCluster().getMembers()) {
             String uuid = m.getUuid().toString();
             members.add(new ClusterView.Member(uuid, m.getAddress().toString(), String.valueOf(m.getAttribute(HazelcastConfigs.PEER_ATTRIBUTE)),
-                    m.localMember(), byMember.getOrDefault(uuid, List.of())));
+                    m.localMember(), byMember.getOrDefault(uuid, List.of()), partitions.getOrDefault(uuid, 0)));
         }
         return new ClusterView.ClusterStatus(true, settings.clusterName(), directory.self(), members, counters.snapshot());
     }
@@ -137,6 +176,7 @@ public final class ClusterNode implements AutoCloseable {
     @Override
     public void close() {
         try {
+            profiles.close();
             hz.shutdown();
         } finally {
             server.close();

@@ -24,13 +24,15 @@ import java.util.List;
  * @param peerWaitSeconds   how long a miss waits for another member's registry pull of the same layer before pulling itself
  * @param transferAttempts  attempts per transfer (peer or registry), each resuming with a Range request
  * @param peerTimeoutSeconds connect and read timeout towards a peer
+ * @param placementLoadFactor the placement bound c: no member is placed more than {@code ceil(c * average)} functions
+ * @param profileFlushMillis how often a partition owner backs up the models that changed and publishes their estimates
  */
 public record ClusterSettings(boolean enabled, String clusterName, List<String> members, String bindAddress, int port, int peerPort,
                               int backupCount, String tokenFile, String blobDir, long peerWaitSeconds, int transferAttempts,
-                              long peerTimeoutSeconds) {
+                              long peerTimeoutSeconds, double placementLoadFactor, long profileFlushMillis) {
 
     public static final ClusterSettings DEFAULT = new ClusterSettings(false, "layerswap", List.of(), "127.0.0.1", 5701, 5710, 1,
-            "security/cluster.token", "cluster/blobs", 120, 3, 10);
+            "security/cluster.token", "cluster/blobs", 120, 3, 10, 1.25, 500);
 
     public ClusterSettings {
         members = List.copyOf(members);
@@ -67,6 +69,12 @@ public record ClusterSettings(boolean enabled, String clusterName, List<String> 
             throw new IllegalArgumentException("peerWaitSeconds must be >= 0, transferAttempts and peerTimeoutSeconds >= 1; got "
                     + peerWaitSeconds + ", " + transferAttempts + ", " + peerTimeoutSeconds);
         }
+        if (!(placementLoadFactor > 1.0 && placementLoadFactor <= 10.0)) {
+            throw new IllegalArgumentException("placementLoadFactor must be in (1, 10], got " + placementLoadFactor);
+        }
+        if (profileFlushMillis < 50 || profileFlushMillis > 60_000) {
+            throw new IllegalArgumentException("profileFlushMillis must be 50..60000, got " + profileFlushMillis);
+        }
     }
 
     /** The join list of a comma- or space-separated string ("" or blanks: none). */
@@ -80,18 +88,18 @@ public record ClusterSettings(boolean enabled, String clusterName, List<String> 
 
     public ClusterSettings withEnabled(boolean on) {
         return new ClusterSettings(on, clusterName, members, bindAddress, port, peerPort, backupCount, tokenFile, blobDir,
-                peerWaitSeconds, transferAttempts, peerTimeoutSeconds);
+                peerWaitSeconds, transferAttempts, peerTimeoutSeconds, placementLoadFactor, profileFlushMillis);
     }
 
     /** Tests: a cluster of its own on loopback. */
     public ClusterSettings withNetwork(String name, List<String> joinList, int memberPort, int blobPort) {
         return new ClusterSettings(enabled, name, joinList, bindAddress, memberPort, blobPort, backupCount, tokenFile, blobDir,
-                peerWaitSeconds, transferAttempts, peerTimeoutSeconds);
+                peerWaitSeconds, transferAttempts, peerTimeoutSeconds, placementLoadFactor, profileFlushMillis);
     }
 
     public ClusterSettings withPeerWait(long seconds) {
         return new ClusterSettings(enabled, clusterName, members, bindAddress, port, peerPort, backupCount, tokenFile, blobDir,
-                seconds, transferAttempts, peerTimeoutSeconds);
+                seconds, transferAttempts, peerTimeoutSeconds, placementLoadFactor, profileFlushMillis);
     }
 
     private static void port(String key, int p, boolean zeroAllowed) {

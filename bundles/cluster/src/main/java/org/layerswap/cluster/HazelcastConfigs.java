@@ -4,6 +4,8 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.PartitioningStrategyConfig;
+import com.hazelcast.partition.strategy.StringPartitioningStrategy;
 
 /**
  * The embedded member's Hazelcast {@link Config}, built from {@link ClusterSettings} only (no XML, no system
@@ -17,8 +19,8 @@ import com.hazelcast.config.NetworkConfig;
  * (the component shuts the member down);</li>
  * <li>the peer blob endpoint of the member is its {@link #PEER_ATTRIBUTE} member attribute.</li>
  * </ul>
- * No class loader is set: the maps hold JDK strings only, so Hazelcast never has to load a class of ours (inside OSGi
- * it keeps using its own bundle's loader, which sees its internal service files).
+ * No class loader is set: the maps hold JDK strings, string arrays and byte arrays only, so Hazelcast never has to
+ * load a class of ours (inside OSGi it keeps using its own bundle's loader, which sees its internal service files).
  */
 public final class HazelcastConfigs {
 
@@ -28,6 +30,12 @@ public final class HazelcastConfigs {
     public static final String LAYERS = "layerswap.layers";
     /** digest -> uuid of the member pulling it from the registry (the cluster-wide single flight). */
     public static final String PULLS = "layerswap.pulls";
+    /** Partitioned profiler inbox: {@code "<uuid>@<function>"} -> event, in the function's partition ({@link ProfileWire}). */
+    public static final String PROFILE_EVENTS = "layerswap.profile-events";
+    /** Partitioned profiler: function id -> the owner's last exported state (the profiler's snapshot bytes). */
+    public static final String PROFILES = "layerswap.profiles";
+    /** Replicated on every member: function id -> the owner's published estimate ({@link ProfileWire}). */
+    public static final String ESTIMATES = "layerswap.estimates";
 
     private HazelcastConfigs() {
     }
@@ -58,6 +66,10 @@ public final class HazelcastConfigs {
         c.getMemberAttributeConfig().setAttribute(PEER_ATTRIBUTE, peerEndpoint);
         c.getMultiMapConfig(LAYERS).setBackupCount(s.backupCount()).setValueCollectionType(MultiMapConfig.ValueCollectionType.SET);
         c.getMapConfig(PULLS).setBackupCount(s.backupCount());
+        // an inbox key's partition is its function's: the part after the first '@' (a Hazelcast strategy, no class of ours)
+        c.getMapConfig(PROFILE_EVENTS).setBackupCount(s.backupCount())
+                .setPartitioningStrategyConfig(new PartitioningStrategyConfig(new StringPartitioningStrategy()));
+        c.getMapConfig(PROFILES).setBackupCount(s.backupCount());
         return c;
     }
 }

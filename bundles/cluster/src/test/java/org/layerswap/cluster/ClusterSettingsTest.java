@@ -14,7 +14,16 @@ class ClusterSettingsTest {
     static ClusterSettings with(String bind, List<String> members, int port, int peerPort) {
         ClusterSettings d = ClusterSettings.DEFAULT;
         return new ClusterSettings(true, d.clusterName(), members, bind, port, peerPort, d.backupCount(), d.tokenFile(), d.blobDir(),
-                d.peerWaitSeconds(), d.transferAttempts(), d.peerTimeoutSeconds());
+                d.peerWaitSeconds(), d.transferAttempts(), d.peerTimeoutSeconds(), d.placementLoadFactor(), d.profileFlushMillis());
+    }
+
+    @Test
+    void aPlacementBoundOfOneOrLessAndAnOutOfRangeFlushAreRefusedNamingTheKey() {
+        ClusterSettings d = ClusterSettings.DEFAULT;
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ClusterSettings(true, d.clusterName(), List.of(), "127.0.0.1",
+                5701, 5710, 1, d.tokenFile(), d.blobDir(), 1, 1, 1, 1.0, 500)).getMessage().startsWith("placementLoadFactor must be"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ClusterSettings(true, d.clusterName(), List.of(), "127.0.0.1",
+                5701, 5710, 1, d.tokenFile(), d.blobDir(), 1, 1, 1, 1.25, 10)).getMessage().startsWith("profileFlushMillis must be"));
     }
 
     @Test

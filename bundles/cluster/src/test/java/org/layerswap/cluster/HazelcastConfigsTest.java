@@ -56,4 +56,13 @@ class HazelcastConfigsTest {
         assertEquals(1, c.getMultiMapConfig(HazelcastConfigs.LAYERS).getBackupCount());
         assertEquals(1, c.getMapConfig(HazelcastConfigs.PULLS).getBackupCount());
     }
+
+    @Test
+    void theProfileInboxIsPartitionedByFunctionAndTheModelsHaveTheConfiguredBackups() {
+        assertEquals(1, c.getMapConfig(HazelcastConfigs.PROFILE_EVENTS).getBackupCount());
+        assertEquals(1, c.getMapConfig(HazelcastConfigs.PROFILES).getBackupCount());
+        var strategy = c.getMapConfig(HazelcastConfigs.PROFILE_EVENTS).getPartitioningStrategyConfig().getPartitioningStrategy();
+        assertEquals("orders@eu", strategy.getPartitionKey(ProfileWire.eventKey("6f1c", "orders@eu")),
+                "the partition key is the function id, even one containing '@'");
+    }
 }

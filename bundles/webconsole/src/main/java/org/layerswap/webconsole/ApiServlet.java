@@ -14,6 +14,7 @@ import javax.servlet.http.HttpServletResponse;
 
 import org.layerswap.api.ApplianceControl;
 import org.layerswap.api.BehavioralProfiler;
+import org.layerswap.api.ClusterView;
 import org.layerswap.api.FeedbackLoop;
 import org.layerswap.api.LayerStore;
 import org.layerswap.api.FunctionExecutor;
@@ -61,6 +62,9 @@ public class ApiServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     volatile FunctionExecutor executor;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile ClusterView cluster;
+
     @Reference
     ApplianceControl control;
 
@@ -93,6 +97,8 @@ public class ApiServlet extends HttpServlet {
         gets.put("experiment", r -> FeedbackView.experiments(feedbackControl));
         gets.put("replays", r -> replays.list());
         gets.put("executions", r -> ExecutionView.executions(executor, intParam(r, "limit", 50, 1, 1000)));
+        gets.put("cluster", r -> ClusterRestView.status(cluster));
+        gets.put("cluster/place", r -> ClusterRestView.place(cluster, r.getParameter("function")));
         posts.put("invoke", this::invoke);
         posts.put("experiment", r -> FeedbackView.act(feedbackControl, param(r, "action"), r));
         posts.put("replay", this::startReplay);

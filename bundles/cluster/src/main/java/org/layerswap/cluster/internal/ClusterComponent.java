@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Hashtable;
+import java.util.Optional;
 
 import org.layerswap.api.ClusterView;
 import org.layerswap.api.ImageManifest;
@@ -12,6 +13,7 @@ import org.layerswap.api.LayerSource;
 import org.layerswap.api.LayerSourceException;
 import org.layerswap.api.LayerStore;
 import org.layerswap.api.LayerStoreListener;
+import org.layerswap.api.ProfilePartitioning;
 import org.layerswap.api.config.DataPaths;
 import org.layerswap.api.config.SecretFile;
 import org.layerswap.cluster.ClusterNode;
@@ -35,8 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * DS adapter of {@link ClusterNode}. Always publishes {@link ClusterView} (disabled: an "off" status). Only with
- * {@code enabled=true} does it start the node and register the {@code peer} {@link LayerSource} and the store's
- * {@link LayerStoreListener}; {@code @Modified} restarts the node with the new settings. The registry source and the
+ * {@code enabled=true} does it start the node and register the {@code peer} {@link LayerSource}, the store's
+ * {@link LayerStoreListener} and the {@link ProfilePartitioning} the profiler binds; {@code @Modified} restarts the node with the new settings. The registry source and the
  * store are optional dynamic references: the store's own source may be this very {@code peer} source, so nothing here
  * may wait for the store.
  */
@@ -57,6 +59,7 @@ public class ClusterComponent implements ClusterView {
     private volatile ClusterNode node;
     private ServiceRegistration<LayerSource> sourceRegistration;
     private ServiceRegistration<LayerStoreListener> listenerRegistration;
+    private ServiceRegistration<ProfilePartitioning> profilesRegistration;
 
     /** The registry source bound now; a miss fails clearly while none is. */
     private final LayerSource boundRegistry = new LayerSource() {
@@ -124,7 +127,7 @@ public class ClusterComponent implements ClusterView {
     static ClusterSettings settings(ClusterConfig c) {
         return new ClusterSettings(c.enabled(), c.clusterName(), ClusterSettings.parseMembers(c.members()), c.bindAddress(), c.port(),
                 c.peerPort(), c.backupCount(), c.tokenFile(), c.blobDir(), c.peerWaitSeconds(), c.transferAttempts(),
-                c.peerTimeoutSeconds());
+                c.peerTimeoutSeconds(), c.placementLoadFactor(), c.profileFlushMillis());
     }
 
     private void start(ClusterSettings s) throws IOException {
@@ -141,13 +144,14 @@ public class ClusterComponent implements ClusterView {
         props.put("name", PeerLayerSource.NAME);
         sourceRegistration = context.registerService(LayerSource.class, n.peerSource(), props);
         listenerRegistration = context.registerService(LayerStoreListener.class, n.storeListener(), new Hashtable<>());
+        profilesRegistration = context.registerService(ProfilePartitioning.class, n.profiles(), new Hashtable<>());
         node = n;
     }
 
     private void stop() {
         ClusterNode n = node;
         node = null;
-        for (ServiceRegistration<?> r : new ServiceRegistration<?>[] {sourceRegistration, listenerRegistration}) {
+        for (ServiceRegistration<?> r : new ServiceRegistration<?>[] {profilesRegistration, sourceRegistration, listenerRegistration}) {
             if (r != null) {
                 try {
                     r.unregister();
@@ -158,6 +162,7 @@ public class ClusterComponent implements ClusterView {
         }
         sourceRegistration = null;
         listenerRegistration = null;
+        profilesRegistration = null;
         if (n != null) {
             n.close();
         }
@@ -167,5 +172,11 @@ public class ClusterComponent implements ClusterView {
     public ClusterStatus status() {
         ClusterNode n = node;
         return n == null ? ClusterStatus.disabled() : n.status();
+    }
+
+    @Override
+    public Optional<Placement> place(String functionId) {
+        ClusterNode n = node;
+        return n == null ? Optional.empty() : n.place(functionId);
     }
 }

@@ -47,6 +47,14 @@ public @interface ClusterConfig {
     @AttributeDefinition(description = "Connect and read timeout towards a peer, seconds")
     long peerTimeoutSeconds() default 10;
 
+    @AttributeDefinition(description = "Placement bound c (> 1): no member is placed more than ceil(c x average) functions "
+            + "(consistent hashing with bounded loads)")
+    double placementLoadFactor() default 1.25;
+
+    @AttributeDefinition(description = "Milliseconds between a partition owner's backups of the profiles that changed (and the "
+            + "publication of their estimates)")
+    long profileFlushMillis() default 500;
+
     @AttributeDefinition(name = "Registry source filter", description = "LDAP filter selecting the LayerSource a miss falls back to, "
             + "e.g. (name=oci) or (name=layout)")
     String registry_target() default "(name=oci)";

@@ -14,6 +14,7 @@ import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +64,7 @@ class ClusterComponentTest {
         ClusterComponent c = new ClusterComponent();
         c.activate(context, ConfigFileCheck.instance(ClusterConfig.class, CFG));
         assertEquals(ClusterView.ClusterStatus.disabled(), c.status());
+        assertEquals(Optional.empty(), c.place("orders"), "no placement with the cluster off");
         assertEquals(List.of(), registered);
         c.deactivate();
     }
@@ -75,26 +77,31 @@ class ClusterComponentTest {
     }
 
     @Test
-    void onItStartsAMemberGeneratesThePrivateTokenRegistersThePeerSourceAndAnEditTurnsItOff() throws Exception {
+    void onItStartsAMemberGeneratesThePrivateTokenRegistersThePeerSourceThePartitionedProfilerAndAnEditTurnsItOff()
+            throws Exception {
         Map<String, String> on = new HashMap<>(Map.of("enabled", "true", "clusterName", "component-test-" + System.nanoTime(),
                 "port", Integer.toString(LocalRegistry.freePort()), "peerPort", "0",
                 "tokenFile", dir.resolve("security/cluster.token").toString(), "blobDir", dir.resolve("blobs").toString()));
         ClusterComponent c = new ClusterComponent();
         c.activate(context, ConfigFileCheck.instance(ClusterConfig.class, on));
         try {
-            assertEquals(List.of("LayerSourcepeer", "LayerStoreListenernull"), registered);
+            assertEquals(List.of("LayerSourcepeer", "LayerStoreListenernull", "ProfilePartitioningnull"), registered);
             ClusterView.ClusterStatus st = c.status();
             assertTrue(st.enabled());
             assertEquals(1, st.members().size());
             assertTrue(st.members().get(0).local());
             assertTrue(st.members().get(0).address().contains("127.0.0.1"), st.members().get(0).address());
+            assertEquals(271, st.members().get(0).partitions(), "a lone member owns every partition");
+            ClusterView.Placement p = c.place("orders").orElseThrow();
+            assertEquals(st.members().get(0).uuid(), p.memberUuid());
+            assertEquals(1, p.members());
             Path token = dir.resolve("security/cluster.token");
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(token)));
             assertTrue(Files.readString(token).trim().length() >= 43);
 
             on.put("enabled", "false");
             c.modified(ConfigFileCheck.instance(ClusterConfig.class, on));
-            assertEquals(List.of("LayerSourcepeer", "LayerStoreListenernull"), unregistered);
+            assertEquals(List.of("ProfilePartitioningnull", "LayerSourcepeer", "LayerStoreListenernull"), unregistered);
             assertFalse(c.status().enabled());
         } finally {
             c.deactivate();

@@ -15,6 +15,7 @@ import org.layerswap.api.LayerId;
 import org.layerswap.api.PredictionScore;
 import org.layerswap.api.NextUse;
 import org.layerswap.api.Predictor;
+import org.layerswap.api.ProfilePartitioning;
 import org.layerswap.api.ProfileView;
 import org.layerswap.api.ScoreListener;
 import org.layerswap.api.StateStore;
@@ -41,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * one named by the {@code predictor} setting is active, else the highest {@code service.ranking},
  * switched between two events), {@link SnapshotKeeper} (profiles across restarts: the snapshot file and
  * the optional {@link StateStore}) and {@link EventAdminPublisher} (score changes as OSGi events when
- * EventAdmin is present). Owns the timers: rescoring so scores decay, periodic snapshots.
+ * EventAdmin is present) and {@link PartitioningBinding} (the optional cluster: each function's model on the member
+ * owning its partition; absent, every event is recorded here as on a single node). Owns the timers: rescoring so
+ * scores decay, periodic snapshots.
  */
 @Component(service = BehavioralProfiler.class, configurationPid = ProfilerComponent.PID, immediate = true)
 @Designate(ocd = ProfilerComponent.Config.class)
@@ -95,6 +98,7 @@ public class ProfilerComponent implements BehavioralProfiler {
 
     private final PredictorBinding predictors = new PredictorBinding();
     private final SnapshotKeeper snapshots = new SnapshotKeeper(System::currentTimeMillis);
+    private final PartitioningBinding partitioning = new PartitioningBinding();
     private volatile ProfilerEngine engine;
     private ScheduledThreadPoolExecutor executor;
     private ScheduledFuture<?> rescoreTask;
@@ -136,6 +140,17 @@ public class ProfilerComponent implements BehavioralProfiler {
         snapshots.unbind(store);
     }
 
+    /* The cluster's partitioned profiler (bundles/cluster, only while the cluster is on): optional and dynamic. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindPartitioning")
+    void bindPartitioning(ProfilePartitioning p) {
+        partitioning.bind(p);
+    }
+
+    void unbindPartitioning(ProfilePartitioning p) {
+        partitioning.unbind(p);
+    }
+
     // ------------------------------------------------------------------ lifecycle
 
     @Activate
@@ -158,6 +173,7 @@ public class ProfilerComponent implements BehavioralProfiler {
         }
         engine = e;
         predictors.attach(e, config.predictor());
+        partitioning.attach(e);
         schedule(config);
         LOG.info("Behavioral profiler active: predictor {}, window {} s, snapshot {}", e.activePredictor(),
                 settings.windowMillis() / 1000, snapshots.file());
@@ -183,6 +199,7 @@ public class ProfilerComponent implements BehavioralProfiler {
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
         }
+        partitioning.detach();
         predictors.detach();
         snapshots.detach();
         engine = null;
@@ -239,7 +256,9 @@ public class ProfilerComponent implements BehavioralProfiler {
 
     @Override
     public void record(InvocationEvent event) {
-        engine().record(event);
+        if (!partitioning.route(event)) {
+            engine().record(event);
+        }
     }
 
     @Override
@@ -269,7 +288,9 @@ public class ProfilerComponent implements BehavioralProfiler {
 
     @Override
     public double functionProbability(String functionId) {
-        return engine().functionProbability(functionId);
+        ProfilerEngine e = engine();
+        return partitioning.partitioned() ? partitioning.functionProbability(functionId, e::functionProbability)
+                : e.functionProbability(functionId);
     }
 
     @Override
@@ -304,7 +325,9 @@ public class ProfilerComponent implements BehavioralProfiler {
 
     @Override
     public NextUse nextUse(String functionId, long nowMillis) {
-        return engine().nextUse(functionId, nowMillis);
+        ProfilerEngine e = engine();
+        return partitioning.partitioned() ? partitioning.nextUse(functionId, f -> e.nextUse(f, nowMillis))
+                : e.nextUse(functionId, nowMillis);
     }
 
     @Override

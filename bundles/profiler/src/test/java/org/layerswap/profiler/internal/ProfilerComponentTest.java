@@ -181,6 +181,29 @@ class ProfilerComponentTest {
     }
 
     @Test
+    void withTheClusterBoundEventsAreRoutedToItsOwnersAndWithoutItRecordedHereAsBefore() {
+        PartitioningBindingTest.FakeCluster cluster = new PartitioningBindingTest.FakeCluster();
+        ProfilerComponent c = new ProfilerComponent();
+        c.bindPartitioning(cluster);
+        c.activate(config(Map.of()), null);
+        try {
+            long now = System.currentTimeMillis();
+            c.record(InvocationEvent.of("a", now));
+            assertEquals(List.of(InvocationEvent.of("a", now)), cluster.ingested);
+            assertEquals(null, c.profiles().profile("a"), "routed, not recorded by the router");
+            cluster.attached.record(InvocationEvent.of("a", now));
+            assertEquals(1, c.profiles().profile("a").invocationCount(), "the owner's record lands in this engine");
+            assertEquals(0.75, c.functionProbability("remote"), "the owner's published estimate");
+            c.unbindPartitioning(cluster);
+            c.record(InvocationEvent.of("a", now + 1));
+            assertEquals(2, c.profiles().profile("a").invocationCount(), "cluster gone: a single node again");
+            assertEquals(1, cluster.ingested.size());
+        } finally {
+            c.deactivate();
+        }
+    }
+
+    @Test
     void invalidSettingsAreRejectedByNameAndThePreviousKept() {
         ProfilerComponent c = new ProfilerComponent();
         c.activate(config(Map.of("windowSeconds", -5L, "coOccurrenceWindowSeconds", 30L)), null);
