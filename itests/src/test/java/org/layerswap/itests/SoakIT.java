@@ -323,18 +323,26 @@ public class SoakIT {
         assertTrue("the function catalog lost " + PROBE + " across the restart", count >= 0);
         assertEquals("the profiler snapshot's invocation count of " + PROBE + " after the restart", probeCount, count);
         report.event(System.currentTimeMillis(), "restored: catalog and profiler snapshot (" + PROBE + " " + count + " invocations)");
-        assertRootsAdopted(status, report);
+        long adopted = assertRootsAdopted(status, report);
+        // the REST view of the same report: read later, it lists at least what the shell printed (roots still pending
+        // then may have been adopted since)
+        Matcher rest = Pattern.compile("\"counts\":\\{\"adopted\":(\\d+)")
+                .matcher(api(appliance, "GET", "/layerswap/api/restart", "\"counts\""));
+        assertTrue("GET /layerswap/api/restart has no adopted count", rest.find());
+        assertTrue("GET /layerswap/api/restart reports " + rest.group(1) + " roots adopted, layerswap:status " + adopted,
+                Long.parseLong(rest.group(1)) >= adopted);
     }
 
     /**
      * After a kill -9 that left the demo's roots mounted, {@code layerswap:status} ("Since the last start: N root(s)
      * adopted, ...") must report that the restarted appliance adopted roots instead of recomposing them.
      */
-    static void assertRootsAdopted(String status, SoakReport report) {
+    static long assertRootsAdopted(String status, SoakReport report) {
         Matcher m = Pattern.compile("Since the last start: (\\d+) root\\(s\\) adopted").matcher(status);
         assertTrue("layerswap:status does not say what it adopted after a kill -9:\n" + status, m.find());
         assertTrue("layerswap:status reports no adopted roots after a kill -9:\n" + status, Long.parseLong(m.group(1)) > 0);
         report.event(System.currentTimeMillis(), "adopted roots: " + m.group(1));
+        return Long.parseLong(m.group(1));
     }
 
     /**

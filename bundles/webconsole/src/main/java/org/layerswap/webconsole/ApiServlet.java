@@ -93,6 +93,7 @@ public class ApiServlet extends HttpServlet {
         gets.put("experiment", r -> FeedbackView.experiments(feedbackControl));
         gets.put("replays", r -> replays.list());
         gets.put("executions", r -> ExecutionView.executions(executor, intParam(r, "limit", 50, 1, 1000)));
+        gets.put("restart", r -> RestartView.of(control));
         posts.put("invoke", this::invoke);
         posts.put("experiment", r -> FeedbackView.act(feedbackControl, param(r, "action"), r));
         posts.put("replay", this::startReplay);

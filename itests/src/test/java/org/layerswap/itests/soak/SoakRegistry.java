@@ -14,6 +14,7 @@ import org.layerswap.oci.format.OciManifests;
 import org.layerswap.source.oci.RegistryClient;
 import org.layerswap.source.oci.RegistryPusher;
 import org.layerswap.source.oci.RegistrySettings;
+import org.layerswap.source.oci.testing.LinkProxy;
 import org.layerswap.source.oci.testing.LocalRegistry;
 
 /**

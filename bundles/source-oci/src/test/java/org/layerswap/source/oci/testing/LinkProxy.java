@@ -1,4 +1,4 @@
-package org.layerswap.itests.soak;
+package org.layerswap.source.oci.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,10 +12,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The appliance's link to its registry: a TCP proxy on 127.0.0.1 whose downloads (upstream to client) can be
- * throttled to a bandwidth and whose upstream can move (a registry restarted on another port). Uploads are never
- * limited. While throttled the link is paced with no burst allowance, as {@code ColdStartBench}'s proxy: a token
- * bucket that filled while idle would hand a pull its first second free.
+ * A client's link to a registry: a TCP proxy on 127.0.0.1 whose downloads (upstream to client) can be throttled to a
+ * bandwidth and whose upstream can move (a registry restarted on another port). Uploads are never limited. While
+ * throttled the link is paced with no burst allowance: a token bucket that filled while idle would hand a cold pull
+ * its first second free. Used by the executor's {@code ColdStartBench} (links of given bandwidths) and the itests'
+ * soak (a throttled period, a registry stopped and restarted behind the same URL).
  *
  * <p>Invariants: a client whose upstream cannot be reached (the registry is stopped) gets its connection closed at
  * once and the proxy keeps accepting; a change of rate applies to the bytes sent after it, on open connections too.
@@ -35,7 +36,7 @@ public final class LinkProxy implements AutoCloseable {
         this.upstreamPort = upstreamPort;
         this.server = new ServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        Thread acceptor = new Thread(this::accept, "soak-link-proxy");
+        Thread acceptor = new Thread(this::accept, "link-proxy");
         acceptor.setDaemon(true);
         acceptor.start();
     }
@@ -112,7 +113,7 @@ public final class LinkProxy implements AutoCloseable {
                 sockets.remove(from);
                 sockets.remove(to);
             }
-        }, "soak-link-pump");
+        }, "link-proxy-pump");
         t.setDaemon(true);
         t.start();
     }

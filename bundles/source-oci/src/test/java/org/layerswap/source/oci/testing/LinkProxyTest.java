@@ -1,8 +1,9 @@
-package org.layerswap.itests.soak;
+package org.layerswap.source.oci.testing;
 
-import static org.junit.Assert.assertArrayEquals;
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,9 +11,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 
-import org.junit.Test;
+import org.junit.jupiter.api.Test;
 
-public class LinkProxyTest {
+class LinkProxyTest {
 
     /** A loopback server that sends {@code bytes} to every connection, then closes it. */
     private static ServerSocket sender(byte[] bytes) throws IOException {
@@ -39,7 +40,7 @@ public class LinkProxyTest {
     }
 
     @Test
-    public void carriesTheUpstreamsBytesUnchangedAndCountsThem() throws Exception {
+    void carriesTheUpstreamsBytesUnchangedAndCountsThem() throws Exception {
         byte[] data = new byte[100_000];
         new java.util.Random(1).nextBytes(data);
         try (ServerSocket up = sender(data); LinkProxy proxy = new LinkProxy(up.getLocalPort())) {
@@ -49,7 +50,7 @@ public class LinkProxyTest {
     }
 
     @Test
-    public void aThrottledLinkTakesAtLeastTheBytesOverTheRate() throws Exception {
+    void aThrottledLinkTakesAtLeastTheBytesOverTheRate() throws Exception {
         byte[] data = new byte[64 * 1024];
         try (ServerSocket up = sender(data); LinkProxy proxy = new LinkProxy(up.getLocalPort())) {
             proxy.throttle(64 * 1024);
@@ -57,17 +58,17 @@ public class LinkProxyTest {
             assertEquals(data.length, download(proxy).length);
             long millis = (System.nanoTime() - t0) / 1_000_000;
             // 64 KiB at 64 KiB/s: the first 16 KiB chunk goes after 250 ms of pacing, the last one after 1 s
-            assertTrue("64 KiB over a 64 KiB/s link took " + millis + " ms", millis >= 900);
+            assertTrue(millis >= 900, "64 KiB over a 64 KiB/s link took " + millis + " ms");
             proxy.throttle(0);
             t0 = System.nanoTime();
             assertEquals(data.length, download(proxy).length);
             millis = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue("unthrottled, 64 KiB took " + millis + " ms", millis < 900);
+            assertTrue(millis < 900, "unthrottled, 64 KiB took " + millis + " ms");
         }
     }
 
     @Test
-    public void closesClientsWhileTheUpstreamIsDownAndServesThemAgainOnceRetargeted() throws Exception {
+    void closesClientsWhileTheUpstreamIsDownAndServesThemAgainOnceRetargeted() throws Exception {
         ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         int deadPort = gone.getLocalPort();
         gone.close();
@@ -80,10 +81,10 @@ public class LinkProxyTest {
         }
     }
 
-    @Test(expected = IllegalArgumentException.class)
-    public void refusesANegativeRate() throws Exception {
+    @Test
+    void refusesANegativeRate() throws Exception {
         try (LinkProxy proxy = new LinkProxy(1)) {
-            proxy.throttle(-1);
+            assertThrows(IllegalArgumentException.class, () -> proxy.throttle(-1));
         }
     }
 }
