@@ -26,7 +26,9 @@ import org.junit.Test;
 import org.layerswap.itests.soak.IngestLoad;
 import org.layerswap.itests.soak.MetricsScrape;
 import org.layerswap.itests.soak.ProcessProbe;
+import org.layerswap.itests.soak.RegistryFaults;
 import org.layerswap.itests.soak.SoakRecorder;
+import org.layerswap.itests.soak.SoakRegistry;
 import org.layerswap.itests.soak.SoakReport;
 
 /**
@@ -34,7 +36,9 @@ import org.layerswap.itests.soak.SoakReport;
  * under the demo fleet at a high rate plus {@code layerswap.soak.eventsPerSecond} (5 000) invocation events/s over
  * HTTP ingest in bounded batches ({@code SENDERS} connections), switched between predictors every 30 s, its
  * filesystem backend switched to copy and back within the second lifetime (so the first and the last, which are
- * compared, run on the same backend), and killed with SIGKILL twice, restarted
+ * compared, run on the same backend), its layers pulled from a real loopback {@code docker-registry} in the second
+ * lifetime while that registry's link is throttled and the registry is stopped and restarted ({@link RegistryFaults};
+ * the first and last lifetimes pull from the local layout as shipped), and killed with SIGKILL twice, restarted
  * on the same data each time: three lifetimes of {@code layerswap.soak.seconds}/3 of load each (180 s in all in the
  * default test run, 1800 with {@code -Psoak}), counted from when each lifetime serves. Then it is stopped cleanly and:
  * <ul>
@@ -48,7 +52,9 @@ import org.layerswap.itests.soak.SoakReport;
  *       first's;</li>
  *   <li>after each restart the function catalog (a function defined through the shell) and the profiler snapshot
  *       (that function's invocation count) are back, and {@link #assertRootsAdopted} checks that
- *       {@code layerswap:status} reports adopted roots.</li>
+ *       {@code layerswap:status} reports adopted roots;</li>
+ *   <li>during the registry outage functions keep serving (executions succeed) and what needs the registry fails with
+ *       a clear error that the metrics count; after its restart fetches succeed again ({@link RegistryFaults}).</li>
  * </ul>
  * The figures go to stdout and {@code target/soak-report.md}.
  */
@@ -76,11 +82,23 @@ public class SoakIT {
         assertEquals("the soak mounts overlay roots: run it as root", "root", System.getProperty("user.name"));
         long launched = System.currentTimeMillis();
         SoakRecorder recorder = new SoakRecorder(WARMUP_MILLIS);
+        Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "soak-");
+        try (SoakRegistry registry = SoakRegistry.start(work.resolve("registry"))) {
+            List<String> images = SoakRegistry.writeImages(work.resolve("images"), RegistryFaults.IMAGES, RegistryFaults.FILLER_BYTES);
+            registry.pushLayout(work.resolve("images"));
+            soak(launched, recorder, registry, images);
+        }
+    }
+
+    private void soak(long launched, SoakRecorder recorder, SoakRegistry registry, List<String> images) throws Exception {
         RunningAppliance appliance = RunningAppliance.start(null, home -> {
             // the demo fleet at 15x its shipped rate with more executions at once; snapshots often enough to be
             // restored after a kill that comes a minute in
             append(home, "org.layerswap.demo.cfg", "speedup = 300\nexecutors = 4");
             append(home, "org.layerswap.profiler.cfg", "snapshotIntervalSeconds = 15");
+            // the registry source, used from the second lifetime on: through the link; a registry found down is
+            // asked again after 2 s (not the shipped 10)
+            append(home, "org.layerswap.source.oci.cfg", "registry = " + registry.url() + "\nmaxBackoffMillis = 2000");
         });
         Path home = appliance.home;
         AtomicReference<RunningAppliance> current = new AtomicReference<>(appliance);
@@ -88,13 +106,17 @@ public class SoakIT {
         Path tokenFile = home.resolve("data/security/ingest.token");
         awaitFile(tokenFile);
         long probeCount = defineProbe(appliance, tokenFile);
+        awaitFile(home.resolve("data/images/demo-images.txt")); // the demo's layout is complete
+        int pushed = registry.pushLayout(home.resolve("data/images"));
 
         // the load phase: three lifetimes of SECONDS/3 each, counted from when a lifetime serves (restarts take what
         // they take on top); the appliance is killed at the end of the first two
         long lifetimeMillis = SECONDS * 1000 / 3;
         long t0 = System.currentTimeMillis();
         SoakReport report = new SoakReport(t0, SECONDS, EVENTS_PER_SECOND);
-        report.event(t0, "booted and set up in " + (t0 - launched) / 1000 + " s; load starts");
+        report.event(t0, "booted and set up in " + (t0 - launched) / 1000 + " s (the demo's " + pushed
+                + " images pushed to the loopback registry); load starts");
+        RegistryFaults faults = new RegistryFaults(registry, faultTarget(current), report, images, lifetimeMillis);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         sampler.scheduleWithFixedDelay(() -> sample(current.get(), recorder, report), 0, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
         List<IngestLoad> loads = new ArrayList<>();
@@ -122,9 +144,16 @@ public class SoakIT {
                 if (now >= lifetimeEnd && kills == 2) {
                     break;
                 } else if (now >= lifetimeEnd) {
+                    if (kills == 1) {
+                        faults.await(120_000); // the lifetime lasts until its registry faults are through
+                        now = System.currentTimeMillis();
+                    }
                     kills++;
                     current.get().killHard();
                     report.event(now, "kill -9 #" + kills + " (" + acknowledged(loads) + " events acknowledged so far)");
+                    // the middle lifetime pulls from the registry, the others from the layout (as shipped)
+                    useSource(home, kills == 1 ? "oci" : "layout");
+                    report.event(System.currentTimeMillis(), "layer source -> " + (kills == 1 ? "oci (the loopback registry)" : "layout"));
                     long down = System.currentTimeMillis();
                     current.set(current.get().restart());
                     recorder.newSegment(System.currentTimeMillis());
@@ -138,6 +167,7 @@ public class SoakIT {
                     if (kills == 1) { // both backend switches in the middle lifetime: the first and last run alike (overlay)
                         backendCopyAt = System.currentTimeMillis() + lifetimeMillis / 3;
                         backendBackAt = System.currentTimeMillis() + lifetimeMillis * 2 / 3;
+                        faults.start(); // so are the registry's faults
                     }
                 } else if (now >= nextSwitch) {
                     String name = PREDICTORS.get(predictor++ % PREDICTORS.size());
@@ -168,6 +198,8 @@ public class SoakIT {
         report.ingest(loads.stream().mapToLong(IngestLoad::sent).sum(), acknowledged,
                 loads.stream().mapToLong(IngestLoad::unacknowledgedBatches).sum(), (System.currentTimeMillis() - t0) / 1000.0);
         report.lastScrape(scrape(current.get()));
+        report.figure("registry link: bytes downloaded / connections refused while the registry was down",
+                registry.link().downloadedBytes() + " / " + registry.link().refusedConnections());
         List<String> leaked = current.get().stop();
         long rows = countRows(home);
         report.finish(recorder, rows, leaked, (System.currentTimeMillis() - launched) / 1000.0);
@@ -180,6 +212,40 @@ public class SoakIT {
                 rows >= acknowledged);
         assertEquals("mounts left under " + home, List.of(), leaked);
         report.assertSteady(recorder);
+    }
+
+    /** The registry faults act on whichever lifetime is current: invocations over REST, definitions through the shell. */
+    private RegistryFaults.Appliance faultTarget(AtomicReference<RunningAppliance> current) {
+        return new RegistryFaults.Appliance() {
+            @Override
+            public String invoke(String function) throws Exception {
+                return api(current.get(), "POST", "/layerswap/api/invoke?function=" + function, "\"status\"");
+            }
+
+            @Override
+            public String define(String function, String image) throws Exception {
+                return current.get().client("layerswap:function-add " + function + " " + image);
+            }
+
+            @Override
+            public MetricsScrape scrape() throws Exception {
+                return SoakIT.this.scrape(current.get());
+            }
+        };
+    }
+
+    /**
+     * Points the layer store and the swap manager at the layer source {@code name} ({@code oci} or {@code layout}):
+     * their {@code source.target} lines in etc/, edited while the appliance is down (read at its next start).
+     */
+    private static void useSource(Path home, String name) throws java.io.IOException {
+        for (String cfg : List.of("org.layerswap.store.cfg", "org.layerswap.swap.cfg")) {
+            Path file = home.resolve("etc").resolve(cfg);
+            String before = Files.readString(file);
+            String after = before.replaceAll("(?m)^source\\.target\\s*=.*$", "source.target = (name=" + name + ")");
+            assertTrue("no source.target line in " + file, after.contains("source.target = (name=" + name + ")"));
+            Files.writeString(file, after);
+        }
     }
 
     private static long acknowledged(List<IngestLoad> loads) {
@@ -258,18 +324,26 @@ public class SoakIT {
         assertTrue("the function catalog lost " + PROBE + " across the restart", count >= 0);
         assertEquals("the profiler snapshot's invocation count of " + PROBE + " after the restart", probeCount, count);
         report.event(System.currentTimeMillis(), "restored: catalog and profiler snapshot (" + PROBE + " " + count + " invocations)");
-        assertRootsAdopted(status, report);
+        long adopted = assertRootsAdopted(status, report);
+        // the REST view of the same report: read later, it lists at least what the shell printed (roots still pending
+        // then may have been adopted since)
+        Matcher rest = Pattern.compile("\"counts\":\\{\"adopted\":(\\d+)")
+                .matcher(api(appliance, "GET", "/layerswap/api/restart", "\"counts\""));
+        assertTrue("GET /layerswap/api/restart has no adopted count", rest.find());
+        assertTrue("GET /layerswap/api/restart reports " + rest.group(1) + " roots adopted, layerswap:status " + adopted,
+                Long.parseLong(rest.group(1)) >= adopted);
     }
 
     /**
      * After a kill -9 that left the demo's roots mounted, {@code layerswap:status} ("Since the last start: N root(s)
      * adopted, ...") must report that the restarted appliance adopted roots instead of recomposing them.
      */
-    static void assertRootsAdopted(String status, SoakReport report) {
+    static long assertRootsAdopted(String status, SoakReport report) {
         Matcher m = Pattern.compile("Since the last start: (\\d+) root\\(s\\) adopted").matcher(status);
         assertTrue("layerswap:status does not say what it adopted after a kill -9:\n" + status, m.find());
         assertTrue("layerswap:status reports no adopted roots after a kill -9:\n" + status, Long.parseLong(m.group(1)) > 0);
         report.event(System.currentTimeMillis(), "adopted roots: " + m.group(1));
+        return Long.parseLong(m.group(1));
     }
 
     /**

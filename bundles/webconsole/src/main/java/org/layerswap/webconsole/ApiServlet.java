@@ -99,6 +99,7 @@ public class ApiServlet extends HttpServlet {
         gets.put("executions", r -> ExecutionView.executions(executor, intParam(r, "limit", 50, 1, 1000)));
         gets.put("cluster", r -> ClusterRestView.status(cluster));
         gets.put("cluster/place", r -> ClusterRestView.place(cluster, r.getParameter("function")));
+        gets.put("restart", r -> RestartView.of(control));
         posts.put("invoke", this::invoke);
         posts.put("experiment", r -> FeedbackView.act(feedbackControl, param(r, "action"), r));
         posts.put("replay", this::startReplay);

@@ -53,6 +53,11 @@ public final class SoakReport {
         figures.add(row("batches without a 2xx (appliance down or refusing)", Long.toString(unacknowledgedBatches)));
     }
 
+    /** A figure of its own (the registry faults' counts). */
+    public synchronized void figure(String what, String value) {
+        figures.add(row(what, value));
+    }
+
     /** Counters of the last lifetime at the end of the load (ingest and H2 writer), from its metrics. */
     public void lastScrape(MetricsScrape s) {
         if (s == null) {

@@ -12,6 +12,7 @@ import org.layerswap.api.ExecutionResult;
 import org.layerswap.api.FetchPriority;
 import org.layerswap.api.LayerDescriptor;
 import org.layerswap.api.PrefetchRecord;
+import org.layerswap.source.oci.testing.LinkProxy;
 
 /**
  * The end-to-end cold-start benchmark: time from an invocation's arrival to the function's first instruction
@@ -56,7 +57,8 @@ public final class ColdStartBench {
         table.add("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         try (SampleRegistry registry = SampleRegistry.start(work, rounds * 3 + 1, runtimeBytes)) {
             for (long mbps : bandwidthsMBps) {
-                try (ThrottlingProxy link = new ThrottlingProxy(registry.registry.port(), mbps * 1_000_000)) {
+                try (LinkProxy link = new LinkProxy(registry.registry.port())) {
+                    link.throttle(mbps * 1_000_000);
                     long leadMs = (long) (1.5 * imageMb * 1000 / mbps) + 1000;
                     int fn = 0;
                     List<Sample> onDemand = new ArrayList<>();
@@ -86,7 +88,7 @@ public final class ColdStartBench {
 
     private enum Mode { ON_DEMAND, PREFETCH, FLOOR }
 
-    private static Sample round(Path work, ThrottlingProxy link, String fn, Mode mode, long leadMs) throws Exception {
+    private static Sample round(Path work, LinkProxy link, String fn, Mode mode, long leadMs) throws Exception {
         try (Pipeline p = new Pipeline(Files.createTempDirectory(work, "node"), link.url())) {
             List<LayerDescriptor> layers = p.define(fn, "samples/" + fn + ":1");
             boolean hit = false;
