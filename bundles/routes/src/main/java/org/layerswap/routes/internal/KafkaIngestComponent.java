@@ -73,11 +73,13 @@ public class KafkaIngestComponent {
             // as in RoutesComponent: start the context first, then add (routes added to a started context start at once)
             ctx.start();
             ctx.addRoutes(new KafkaIngestRoute(s, sink));
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) {
+            // a LinkageError: the optional import of camel-kafka is not wired (feature layerswap-kafka not installed)
             ctx.stop();
-            LOG.error("Kafka ingest route not started ({}); is the camel-kafka feature installed (feature layerswap-kafka)? {}",
-                    s, e.toString());
-            throw e;
+            String message = "Kafka ingest route not started (" + s + "); is the feature layerswap-kafka (camel-kafka) "
+                    + "installed? " + e;
+            LOG.error("{}", message);
+            throw new IllegalStateException(message, e);
         }
         context = ctx;
         LOG.info("Kafka ingest route started: {}", s);
