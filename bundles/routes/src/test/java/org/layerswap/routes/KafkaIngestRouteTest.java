@@ -66,10 +66,7 @@ class KafkaIngestRouteTest {
         // no drop folder, no HTTP, no timers; a commit wait of 1 s so that a refused flush fails the batch at once
         RoutesSettings s = new RoutesSettings(null, 0, "/ingest", 64, 0, 0, 1, 256);
         routes = new IngestRoutes(s, EdgeSettings.defaults(IngestToken.generate()), profiler, Clock.systemUTC());
-        routes.setPersistence(persistence.service());
-        pipeline = new DefaultCamelContext();
-        pipeline.addRoutes(routes);
-        pipeline.start();
+        pipeline = TestSupport.started(routes, persistence);
     }
 
     @AfterEach

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.time.Clock;
 import java.util.List;
 import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,10 +26,7 @@ class RecordSinkTest {
     void start() throws Exception {
         routes = new IngestRoutes(new RoutesSettings(null, 0, "/ingest", 8, 0, 0, 1, 64),
                 EdgeSettings.defaults(IngestToken.generate()), profiler, Clock.systemUTC());
-        routes.setPersistence(persistence.service());
-        context = new DefaultCamelContext();
-        context.addRoutes(routes);
-        context.start();
+        context = TestSupport.started(routes, persistence);
     }
 
     @AfterEach
