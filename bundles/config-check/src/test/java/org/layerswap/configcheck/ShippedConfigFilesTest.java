@@ -33,7 +33,9 @@ import org.layerswap.predictor.encog.EncogSettings;
 import org.layerswap.profiler.engine.ProfilerSettings;
 import org.layerswap.profiler.internal.ProfilerComponent;
 import org.layerswap.metrics.internal.MetricsConfig;
+import org.layerswap.routes.KafkaSettings;
 import org.layerswap.routes.RoutesSettings;
+import org.layerswap.routes.internal.KafkaConfig;
 import org.layerswap.routes.internal.RoutesConfig;
 import org.layerswap.source.layout.internal.LayoutSourceComponent;
 import org.layerswap.source.oci.internal.OciSourceComponent;
@@ -107,6 +109,7 @@ class ShippedConfigFilesTest {
                                 RoutesSettings.DEFAULT_QUEUE_SIZE, RoutesSettings.DEFAULT_RESCORE_SECONDS,
                                 RoutesSettings.DEFAULT_RETENTION_SECONDS, RoutesSettings.DEFAULT_COMMIT_TIMEOUT_SECONDS,
                                 RoutesSettings.DEFAULT_MAX_PAYLOAD_CHARS))),
+                new Shipped("org.layerswap.routes.kafka", KafkaConfig.class, List.of(), List.of(KafkaSettings.DEFAULT)),
                 new Shipped("org.layerswap.source.layout", LayoutSourceComponent.Config.class, List.of(), List.of()),
                 new Shipped("org.layerswap.source.oci", OciSourceComponent.Config.class, List.of(), List.of()),
                 // the appliance pulls from the local layout and accepts the absolute symlinks of distro images

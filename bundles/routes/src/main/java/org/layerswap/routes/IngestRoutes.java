@@ -1,11 +1,7 @@
 package org.layerswap.routes;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,6 +50,8 @@ import org.slf4j.LoggerFactory;
  *       {@code commitTimeoutSeconds}, 400 when no line was accepted, 413 when the body passed its cap (the lines
  *       before it stay accepted).</li>
  *   <li>{@link InvocationIngest#ingest}: the in-process entry.</li>
+ *   <li>{@link RecordSink}: one event per record (the Kafka route, {@link KafkaIngestRoute}), validated and
+ *       dead-lettered like a line; the caller acknowledges its records after {@link #awaitCommitted}.</li>
  *   <li>Every parsed event of every source passes {@link EventValidator} (id, tenant, params, clock skew); a refused
  *       one is dead-lettered with its reason and never reaches the queue.</li>
  *   <li>{@code ingest-events}: the bounded queue {@code seda:events} (producers block when it is full) with one
@@ -61,10 +59,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code rescore} and {@code retention} timers.</li>
  * </ul>
  */
-public class IngestRoutes extends RouteBuilder implements InvocationIngest {
+public class IngestRoutes extends RouteBuilder implements InvocationIngest, RecordSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestRoutes.class);
-    private static final JsonFactory JSON = new JsonFactory();
 
     public static final String EVENTS = "seda:events?size={{queueSize}}&blockWhenFull=true";
     public static final String SOURCE_FILE = "file";
@@ -185,6 +182,43 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest {
     }
 
     @Override
+    public String offer(String source, long position, String raw, String functionId) {
+        ProducerTemplate p = producer;
+        if (p == null || !getContext().getStatus().isStarted()) {
+            throw new IllegalStateException("ingestion routes are not running");
+        }
+        int colon = source.indexOf(':');
+        String counterSource = colon < 0 ? source : source.substring(0, colon);
+        String reason;
+        if (raw == null) {
+            reason = "record has no value (a tombstone)";
+        } else if (raw.isBlank()) {
+            reason = "record value is blank";
+        } else if (raw.length() > edge.maxLineChars()) {
+            reason = "record value of " + raw.length() + " characters exceeds maxLineChars " + edge.maxLineChars();
+        } else {
+            try {
+                InvocationEvent e = InvocationLog.parseLine(raw, Format.JSONL);
+                reason = validator.refusal(e);
+                if (reason == null && functionId != null && !functionId.equals(e.functionId())) {
+                    reason = "record key is not the event's function id (records are keyed by function id)";
+                }
+                if (reason == null) {
+                    counters.accepted(counterSource);
+                    counters.enqueued.incrementAndGet();
+                    p.sendBody(EVENTS, e);
+                    return null;
+                }
+            } catch (IllegalArgumentException ex) {
+                reason = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+            }
+        }
+        counters.rejected(counterSource);
+        deadLetter(source, position, raw, reason);
+        return reason;
+    }
+
+    @Override
     public java.nio.file.Path dropDirectory() {
         return settings.dropDir() == null ? null : settings.dropDir().toAbsolutePath();
     }
@@ -301,7 +335,8 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest {
      * Returns once every event enqueued so far has been consumed and persistence confirmed their commit; throws
      * naming {@code source} and {@code consequence} when that does not happen within {@code commitTimeoutSeconds}.
      */
-    private void awaitCommitted(String source, String consequence) {
+    @Override
+    public void awaitCommitted(String source, String consequence) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.commitTimeoutSeconds());
         long target = counters.enqueued.get();
         if (!awaitConsumed(target, deadline)) {
@@ -364,7 +399,7 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest {
         }
         // nothing of the request (headers, form "parameters" parsed from a body) is reflected into the response
         ex.getMessage().getHeaders().clear();
-        ex.getMessage().setBody(reply(t, message));
+        ex.getMessage().setBody(HttpReply.json(t, message));
         ex.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
         ex.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         if (status == 401) {
@@ -409,36 +444,6 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest {
                 p.sendBody(EVENTS, e);
             }
         }
-    }
-
-    static String reply(Tally t) {
-        return reply(t, null);
-    }
-
-    static String reply(Tally t, String message) {
-        StringWriter w = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(w)) {
-            g.writeStartObject();
-            g.writeNumberField("accepted", t.accepted);
-            g.writeNumberField("rejected", t.rejected);
-            g.writeArrayFieldStart("errors");
-            for (int i = 0; i < t.errorLines.size(); i++) {
-                g.writeStartObject();
-                g.writeNumberField("line", t.errorLines.get(i)[0]);
-                g.writeStringField("reason", t.errorReasons.get(i));
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            if (message != null) {
-                g.writeStringField("message", message);
-            } else if (t.accepted == 0 && t.rejected == 0) {
-                g.writeStringField("message", "no invocation lines in the request body");
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return w.toString();
     }
 
     // ---- queue consumer and timers ------------------------------------------------------------------

@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,10 +45,7 @@ class IngestHttpEdgeTest {
     void start() throws Exception {
         IngestRoutes routes = new IngestRoutes(new RoutesSettings(null, port, "/ingest", 100, 0, 0, 30, 64),
                 EdgeSettings.defaults(TOKEN), profiler, Clock.systemUTC());
-        routes.setPersistence(persistence.service());
-        context = new DefaultCamelContext();
-        context.addRoutes(routes);
-        context.start();
+        context = TestSupport.started(routes, persistence);
     }
 
     @AfterEach

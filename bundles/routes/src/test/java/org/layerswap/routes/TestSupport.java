@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
 
 final class TestSupport {
 
@@ -23,5 +25,14 @@ final class TestSupport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A started plain Camel context running {@code routes}, which write to {@code persistence}. */
+    static CamelContext started(IngestRoutes routes, Fakes.Persistence persistence) throws Exception {
+        routes.setPersistence(persistence.service());
+        CamelContext context = new DefaultCamelContext();
+        context.addRoutes(routes);
+        context.start();
+        return context;
     }
 }

@@ -10,6 +10,7 @@ import org.layerswap.persistence.api.PersistenceService;
 import org.layerswap.routes.EdgeSettings;
 import org.layerswap.routes.IngestRoutes;
 import org.layerswap.routes.IngestToken;
+import org.layerswap.routes.RecordSink;
 import org.layerswap.routes.RoutesSettings;
 import org.layerswap.routes.api.IngestStats;
 import org.layerswap.routes.api.InvocationIngest;
@@ -29,12 +30,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Thin DS adapter: runs {@link IngestRoutes} in an {@link OsgiDefaultCamelContext} named {@code layerswap-routes}
  * (published as an OSGi service so that {@code camel:context-list}/{@code camel:route-list} show it) and registers
- * the {@link InvocationIngest} entry. A configuration change restarts the context (no {@code @Modified}).
+ * the {@link InvocationIngest} entry, and {@link RecordSink} for the Kafka route (a private-package service: only this
+ * bundle's {@link KafkaIngestComponent} sees it). A configuration change restarts the context (no {@code @Modified}).
  */
-@Component(service = InvocationIngest.class, configurationPid = "org.layerswap.routes",
+@Component(service = {InvocationIngest.class, RecordSink.class}, configurationPid = "org.layerswap.routes",
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 @Designate(ocd = RoutesConfig.class)
-public class RoutesComponent implements InvocationIngest {
+public class RoutesComponent implements InvocationIngest, RecordSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoutesComponent.class);
 
@@ -139,6 +141,24 @@ public class RoutesComponent implements InvocationIngest {
             throw new IllegalStateException("ingestion routes are not running");
         }
         return r.stats();
+    }
+
+    @Override
+    public String offer(String source, long position, String raw, String functionId) {
+        return running().offer(source, position, raw, functionId);
+    }
+
+    @Override
+    public void awaitCommitted(String what, String consequence) {
+        running().awaitCommitted(what, consequence);
+    }
+
+    private IngestRoutes running() {
+        IngestRoutes r = routes;
+        if (r == null) {
+            throw new IllegalStateException("ingestion routes are not running");
+        }
+        return r;
     }
 
     @Override

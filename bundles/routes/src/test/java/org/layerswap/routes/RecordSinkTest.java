@@ -1,0 +1,83 @@
+package org.layerswap.routes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Clock;
+import java.util.List;
+import org.apache.camel.CamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.layerswap.persistence.api.DeadLetterRow;
+import org.layerswap.routes.api.IngestStats;
+import org.layerswap.testkit.FakeProfiler;
+
+/** {@link IngestRoutes} as the {@link RecordSink} of the Kafka route, without a broker. */
+class RecordSinkTest {
+
+    private final FakeProfiler profiler = new FakeProfiler();
+    private final Fakes.Persistence persistence = new Fakes.Persistence();
+    private IngestRoutes routes;
+    private CamelContext context;
+
+    @BeforeEach
+    void start() throws Exception {
+        routes = new IngestRoutes(new RoutesSettings(null, 0, "/ingest", 8, 0, 0, 1, 64),
+                EdgeSettings.defaults(IngestToken.generate()), profiler, Clock.systemUTC());
+        context = TestSupport.started(routes, persistence);
+    }
+
+    @AfterEach
+    void stop() {
+        context.stop();
+    }
+
+    private static String event(String fn, int n) {
+        return "{\"function\":\"" + fn + "\",\"timestamp\":" + (Fakes.BASE + n) + "}";
+    }
+
+    @Test
+    void aValidRecordIsQueuedCountedUnderTheTextBeforeTheColonAndCommittedOnRequest() {
+        assertNull(routes.offer("kafka:inv/0", 7, event("f", 1), "f"));
+        assertNull(routes.offer("kafka:inv/1", 8, event("g", 2), null), "a record without key is taken");
+        routes.awaitCommitted("test batch", "not acknowledged");
+        assertEquals(2, profiler.recorded());
+        assertEquals(List.of(2L), persistence.flushes());
+        assertEquals(new IngestStats.SourceCounts(2, 0), routes.stats().bySource().get("kafka"));
+    }
+
+    @Test
+    void aMalformedRecordIsDeadLetteredWithItsSourcePositionAndReason() {
+        String over = "{\"function\":\"f\",\"timestamp\":1,\"p\":\"" + "x".repeat(70_000) + "\"}";
+        assertEquals("record key is not the event's function id (records are keyed by function id)",
+                routes.offer("kafka:inv/0", 3, event("f", 1), "g"));
+        assertEquals("record has no value (a tombstone)", routes.offer("kafka:inv/0", 4, null, "f"));
+        assertEquals("record value is blank", routes.offer("kafka:inv/0", 5, "", "f"));
+        assertEquals("record value of " + over.length() + " characters exceeds maxLineChars 65536", routes.offer("kafka:inv/0", 6, over, "f"));
+        List<DeadLetterRow> dead = persistence.deadLetters();
+        assertEquals(4, dead.size());
+        assertEquals("kafka:inv/0", dead.get(0).source());
+        assertEquals(3, dead.get(0).lineNo());
+        assertEquals(64 + ("...[" + over.length() + " chars]").length(), dead.get(3).payload().length(), "the payload is capped");
+        assertEquals(new IngestStats.SourceCounts(0, 4), routes.stats().bySource().get("kafka"));
+        assertEquals(0, profiler.recorded());
+    }
+
+    @Test
+    void aCommitPersistenceDoesNotConfirmIsReportedNamingTheBatch() {
+        persistence.flushSucceeds = false;
+        assertNull(routes.offer("kafka:inv/0", 0, event("f", 1), "f"));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> routes.awaitCommitted("kafka:inv/0 up to offset 0", "not committed"));
+        assertEquals("kafka:inv/0 up to offset 0: persistence did not confirm the commit within 1 s; not committed", e.getMessage());
+    }
+
+    @Test
+    void stoppedRoutesRefuseARecordWithoutDeadLetteringIt() {
+        context.stop();
+        assertThrows(IllegalStateException.class, () -> routes.offer("kafka:inv/0", 0, event("f", 1), "f"));
+        assertEquals(List.of(), persistence.deadLetters());
+    }
+}
