@@ -8,8 +8,8 @@ import java.util.Arrays;
  * indexes, plain arrays, no allocation on the steady path.
  * <ul>
  *   <li>a layer's next use = the earliest median next use over the functions using it (data layers: over the
- *   functions that selected them, pushed back by 1/share − 1 gaps); once passed unused, now + time since its
- *   last use (LRU-like);</li>
+ *   functions that selected them, pushed back by 1/share − 1 gaps, or the layer's own median reuse gap when earlier,
+ *   {@link DataLayerReuse}); once passed unused, now + time since its last use (LRU-like);</li>
  *   <li>{@link #victim}: {@link NextUseEvictionPlanner} order over the resident, unpinned layers; for a
  *   prefetch only a layer the admission lets it displace; on-demand victims teach the cache lifetime;</li>
  *   <li>{@link #tick}: every decision interval (live also {@link #planFunction} between ticks), the missing layers of the functions due now
@@ -102,6 +102,7 @@ public final class NextUsePlanning {
     private volatile int maxConcurrent;
 
     private final SelectionCounts selections = new SelectionCounts();
+    private final DataLayerReuse dataReuse = new DataLayerReuse();
     private long[] next;
     private long[] early;
     private long[] med;
@@ -306,9 +307,10 @@ public final class NextUsePlanning {
         }
     }
 
-    /** Function {@code f}'s run used optional (data) layer {@code l}. */
-    public void countOptional(int f, int l) {
+    /** Function {@code f}'s run at {@code tMillis} used optional (data) layer {@code l}. */
+    public void countOptional(int f, int l, long tMillis) {
         selections.selected(f, l);
+        dataReuse.used(l, tMillis);
     }
 
     // ------------------------------------------------------------------ decisions
@@ -337,6 +339,7 @@ public final class NextUsePlanning {
         for (int f = 0; f < nf; f++) {
             selections.lowerNextUse(f, med[f], source.lastSeen(f), next);
         }
+        dataReuse.lowerNextUse(now, next);
         clock = Math.max(clock, now);
         shadows.expire(now, jit.lifetimeMillis());
         long horizon = horizon();

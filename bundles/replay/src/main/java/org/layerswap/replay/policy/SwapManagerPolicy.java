@@ -288,7 +288,7 @@ public final class SwapManagerPolicy extends ReplayPolicy {
             List<LayerId> used = new java.util.ArrayList<>(layers.length - base);
             for (int k = base; k < layers.length; k++) {
                 used.add(ids[layers[k]]);
-                plan.countOptional(f, layers[k]);
+                plan.countOptional(f, layers[k], t);
             }
             profiler.recordLayerAccess(ev == null ? tab.event(event) : ev, used);
         }
