@@ -273,6 +273,11 @@ public final class NextUsePlanning {
         }
     }
 
+    /** A prefetch of {@code l} completed but the node could not keep it (no room was admitted): its bytes were wasted. */
+    public void onPrefetchDropped(int l) {
+        credit.wasted(owner[l], node.sizeBytes(l));
+    }
+
     /**
      * Layer {@code l} was evicted at {@code now} by someone else's decision (the live store making room for an
      * on-demand fetch in this planning's order): like an on-demand {@link #victim}, it teaches the cache lifetime.

@@ -271,6 +271,11 @@ public final class SwapManagerPolicy extends ReplayPolicy {
     }
 
     @Override
+    public void onPrefetchDropped(int layer, double t) {
+        plan.onPrefetchDropped(layer);
+    }
+
+    @Override
     public void afterInvocation(int event, long t) {
         int f = tab.function(event);
         plan.beforeObserve(f, t);
