@@ -9,7 +9,8 @@ import java.util.Arrays;
  * <ul>
  *   <li>a layer's next use = the earliest median next use over the functions using it (data layers: over the
  *   functions that selected them, pushed back by 1/share − 1 gaps, or the layer's own median reuse gap when earlier,
- *   {@link DataLayerReuse}); once passed unused, now + time since its last use (LRU-like);</li>
+ *   {@link DataLayerReuse}); once passed, re-read from its functions ({@link #nextOf}), and when none predicts a
+ *   later use, now + time since its last use (LRU-like);</li>
  *   <li>{@link #victim}: {@link NextUseEvictionPlanner} order over the resident, unpinned layers; for a
  *   prefetch only a layer the admission lets it displace; on-demand victims teach the cache lifetime;</li>
  *   <li>{@link #tick}: every decision interval (live also {@link #planFunction} between ticks), the missing layers of the functions due now
@@ -214,9 +215,28 @@ public final class NextUsePlanning {
         return med[f];
     }
 
-    /** Layer {@code l}'s next use as the eviction order sees it at {@code now}. */
+    /**
+     * Layer {@code l}'s next use as the eviction order sees it at {@code now}. A next use that passed since the last
+     * update is re-read from the functions using the layer first (their conditional medians move past the moment
+     * they were due, until the next tick it would look overdue and be ranked by its whole idle time, the largest key,
+     * just as its function is due); only when none of them predicts a use after {@code now} (or the layer has no
+     * base-stack user: a data layer) is it overdue: now + time since its last use (LRU-like).
+     */
     public long nextOf(int l, long now) {
-        return next[l] <= now ? now + Math.max(0, now - lastUse[l]) : next[l];
+        if (next[l] <= now) {
+            long m = Long.MAX_VALUE;
+            for (int f : node.functionsUsing(l)) {
+                if (source.lastSeen(f) != Long.MIN_VALUE) {
+                    m = Math.min(m, source.median(f, now));
+                }
+            }
+            if (m > now && m != Long.MAX_VALUE) {
+                next[l] = m;
+                return m;
+            }
+            return now + Math.max(0, now - lastUse[l]);
+        }
+        return next[l];
     }
 
     public boolean resident(int l) {
