@@ -216,11 +216,9 @@ public final class NextUsePlanning {
     }
 
     /**
-     * Layer {@code l}'s next use as the eviction order sees it at {@code now}. A next use that passed since the last
-     * update is re-read from the functions using the layer first (their conditional medians move past the moment
-     * they were due, until the next tick it would look overdue and be ranked by its whole idle time, the largest key,
-     * just as its function is due); only when none of them predicts a use after {@code now} (or the layer has no
-     * base-stack user: a data layer) is it overdue: now + time since its last use (LRU-like).
+     * Layer {@code l}'s next use as the eviction order sees it at {@code now}. One that passed since the last update is
+     * re-read from its functions (else, until the next tick, it would rank by its whole idle time just as its function
+     * is due); only when none predicts a later use (or none has it in its base stack) is it overdue: now + idle time.
      */
     public long nextOf(int l, long now) {
         if (next[l] <= now) {
