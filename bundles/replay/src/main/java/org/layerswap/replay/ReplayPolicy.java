@@ -36,6 +36,10 @@ public abstract class ReplayPolicy {
     public void onEvict(int layer) {
     }
 
+    /** A prefetch of {@code layer} completed at {@code t} but could not be kept (no room): the simulator counts it as waste. */
+    public void onPrefetchDropped(int layer, double t) {
+    }
+
     /**
      * The resident, unpinned layer to evict to make room for {@code incoming} (-1 while serving an
      * invocation is never passed), or -1 to refuse (the incoming layer is then not kept).

@@ -292,9 +292,12 @@ public final class Simulator implements NodeView {
                 prefetchesCompleted++;
             }
             policy.onInsert(l, tc, true);
-        } else if (tc >= warmupEnd) {
-            wasted += tab.layerSize[l];
-            prefetchesCompleted++;
+        } else {
+            if (tc >= warmupEnd) {
+                wasted += tab.layerSize[l];
+                prefetchesCompleted++;
+            }
+            policy.onPrefetchDropped(l, tc);
         }
         now = Math.max(saved, tc);
     }

@@ -373,7 +373,7 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
             for (LayerId id : i.selected()) {
                 int l = ix.layer(id);
                 planning.resize(ix.functions(), ix.layers());
-                planning.countOptional(f, l);
+                planning.countOptional(f, l, i.atMillis());
             }
             if (!i.optional().isEmpty()) {
                 List<LayerId> likely = selected.offer(f, i.optional(), s.threshold(), ix::layer);

@@ -8,8 +8,9 @@ import java.util.Arrays;
  * indexes, plain arrays, no allocation on the steady path.
  * <ul>
  *   <li>a layer's next use = the earliest median next use over the functions using it (data layers: over the
- *   functions that selected them, pushed back by 1/share − 1 gaps); once passed unused, now + time since its
- *   last use (LRU-like);</li>
+ *   functions that selected them, pushed back by 1/share − 1 gaps, or the layer's own median reuse gap when earlier,
+ *   {@link DataLayerReuse}); once passed, re-read from its functions ({@link #nextOf}), and when none predicts a
+ *   later use, now + time since its last use (LRU-like);</li>
  *   <li>{@link #victim}: {@link NextUseEvictionPlanner} order over the resident, unpinned layers; for a
  *   prefetch only a layer the admission lets it displace; on-demand victims teach the cache lifetime;</li>
  *   <li>{@link #tick}: every decision interval (live also {@link #planFunction} between ticks), the missing layers of the functions due now
@@ -102,6 +103,7 @@ public final class NextUsePlanning {
     private volatile int maxConcurrent;
 
     private final SelectionCounts selections = new SelectionCounts();
+    private final DataLayerReuse dataReuse = new DataLayerReuse();
     private long[] next;
     private long[] early;
     private long[] med;
@@ -213,9 +215,26 @@ public final class NextUsePlanning {
         return med[f];
     }
 
-    /** Layer {@code l}'s next use as the eviction order sees it at {@code now}. */
+    /**
+     * Layer {@code l}'s next use as the eviction order sees it at {@code now}. One that passed since the last update is
+     * re-read from its functions (else, until the next tick, it would rank by its whole idle time just as its function
+     * is due); only when none predicts a later use (or none has it in its base stack) is it overdue: now + idle time.
+     */
     public long nextOf(int l, long now) {
-        return next[l] <= now ? now + Math.max(0, now - lastUse[l]) : next[l];
+        if (next[l] <= now) {
+            long m = Long.MAX_VALUE;
+            for (int f : node.functionsUsing(l)) {
+                if (source.lastSeen(f) != Long.MIN_VALUE) {
+                    m = Math.min(m, source.median(f, now));
+                }
+            }
+            if (m > now && m != Long.MAX_VALUE) {
+                next[l] = m;
+                return m;
+            }
+            return now + Math.max(0, now - lastUse[l]);
+        }
+        return next[l];
     }
 
     public boolean resident(int l) {
@@ -272,6 +291,11 @@ public final class NextUsePlanning {
         }
     }
 
+    /** A prefetch of {@code l} completed but the node could not keep it (no room was admitted): its bytes were wasted. */
+    public void onPrefetchDropped(int l) {
+        credit.wasted(owner[l], node.sizeBytes(l));
+    }
+
     /**
      * Layer {@code l} was evicted at {@code now} by someone else's decision (the live store making room for an
      * on-demand fetch in this planning's order): like an on-demand {@link #victim}, it teaches the cache lifetime.
@@ -306,9 +330,10 @@ public final class NextUsePlanning {
         }
     }
 
-    /** Function {@code f}'s run used optional (data) layer {@code l}. */
-    public void countOptional(int f, int l) {
+    /** Function {@code f}'s run at {@code tMillis} used optional (data) layer {@code l}. */
+    public void countOptional(int f, int l, long tMillis) {
         selections.selected(f, l);
+        dataReuse.used(l, tMillis);
     }
 
     // ------------------------------------------------------------------ decisions
@@ -337,6 +362,7 @@ public final class NextUsePlanning {
         for (int f = 0; f < nf; f++) {
             selections.lowerNextUse(f, med[f], source.lastSeen(f), next);
         }
+        dataReuse.lowerNextUse(now, next);
         clock = Math.max(clock, now);
         shadows.expire(now, jit.lifetimeMillis());
         long horizon = horizon();

@@ -297,4 +297,24 @@ class NextUsePlanningTest {
         assertTrue(plan.resident(0));
         assertFalse(plan.resident(6));
     }
+
+    @Test
+    void aNextUseThatPassedSinceTheTickIsReReadFromItsFunctionsBeforeItCountsAsOverdue() {
+        FakeNode node = new FakeNode(2, 10 * MB, 30 * MB);
+        FakeSource source = new FakeSource(2);
+        source.median[0] = 50_000;
+        source.median[1] = 400_000;
+        NextUsePlanning plan = planning(node, source);
+        insert(node, plan, 0, 0);
+        insert(node, plan, 1, 0);
+        plan.tick(40_000);
+        // function 0's median moved on (it did not come at 50 s) before the next tick
+        source.median[0] = 120_000;
+        assertEquals(120_000, plan.nextOf(0, 55_000), "not now + 55 s of idle time: its function still predicts a use");
+        assertEquals(1, plan.victim(55_000, -1, false), "layer 1 is needed later");
+        // no function predicts a later use: overdue, ranked by its idle time
+        source.median[0] = 50_000;
+        plan.tick(130_000);
+        assertEquals(130_000 + 130_000, plan.nextOf(0, 130_000));
+    }
 }

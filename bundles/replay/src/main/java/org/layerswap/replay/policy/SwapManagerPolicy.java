@@ -271,6 +271,11 @@ public final class SwapManagerPolicy extends ReplayPolicy {
     }
 
     @Override
+    public void onPrefetchDropped(int layer, double t) {
+        plan.onPrefetchDropped(layer);
+    }
+
+    @Override
     public void afterInvocation(int event, long t) {
         int f = tab.function(event);
         plan.beforeObserve(f, t);
@@ -288,7 +293,7 @@ public final class SwapManagerPolicy extends ReplayPolicy {
             List<LayerId> used = new java.util.ArrayList<>(layers.length - base);
             for (int k = base; k < layers.length; k++) {
                 used.add(ids[layers[k]]);
-                plan.countOptional(f, layers[k]);
+                plan.countOptional(f, layers[k], t);
             }
             profiler.recordLayerAccess(ev == null ? tab.event(event) : ev, used);
         }
