@@ -48,10 +48,19 @@ public class MetatypeIT extends ApplianceTestSupport {
             cfgs = s.filter(p -> p.getFileName().toString().matches("org\\.layerswap\\..+\\.cfg")).sorted().toList();
         }
         assertTrue("no org.layerswap.*.cfg in " + etc, cfgs.size() >= 10);
+        // the opt-in features the tarball carries but does not boot ship their etc/ files too: install them (both
+        // idle until enabled) so their bundles' Metatype is there to check
+        String installed = executeCommand("feature:install --no-auto-refresh layerswap-cluster layerswap-containerd");
         for (Path cfg : cfgs) {
             String pid = cfg.getFileName().toString().replaceFirst("\\.cfg$", "");
             Set<String> attributes = attributes(pid);
-            assertTrue("no Metatype form designates " + pid, !attributes.isEmpty());
+            long deadline = System.currentTimeMillis() + 60_000; // an installed bundle's Metatype appears once it starts
+            while (attributes.isEmpty() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(500);
+                attributes = attributes(pid);
+            }
+            assertTrue("no Metatype form designates " + pid + " (feature:install of the opt-in features: " + installed.trim() + ")",
+                    !attributes.isEmpty());
             Properties props = new Properties();
             try (var in = Files.newInputStream(cfg)) {
                 props.load(in);
