@@ -14,6 +14,7 @@ import javax.servlet.http.HttpServletResponse;
 
 import org.layerswap.api.ApplianceControl;
 import org.layerswap.api.BehavioralProfiler;
+import org.layerswap.api.ContainerdView;
 import org.layerswap.api.FeedbackLoop;
 import org.layerswap.api.LayerStore;
 import org.layerswap.api.FunctionExecutor;
@@ -65,6 +66,9 @@ public class ApiServlet extends HttpServlet {
     ApplianceControl control;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile ContainerdView containerd;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     volatile FeedbackControl feedbackControl;
 
     private transient ReplayJobs replays;
@@ -93,6 +97,7 @@ public class ApiServlet extends HttpServlet {
         gets.put("experiment", r -> FeedbackView.experiments(feedbackControl));
         gets.put("replays", r -> replays.list());
         gets.put("executions", r -> ExecutionView.executions(executor, intParam(r, "limit", 50, 1, 1000)));
+        gets.put("containerd", r -> ContainerdStatusView.of(containerd));
         posts.put("invoke", this::invoke);
         posts.put("experiment", r -> FeedbackView.act(feedbackControl, param(r, "action"), r));
         posts.put("replay", this::startReplay);

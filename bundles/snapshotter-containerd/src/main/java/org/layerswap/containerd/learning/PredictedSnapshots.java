@@ -74,16 +74,22 @@ public final class PredictedSnapshots implements LayerStoreListener {
         if (r != null && clock.getAsLong() - r.atMillis() < leaseTtlMillis / 2) {
             return CompletableFuture.completedFuture(false);
         }
-        return inFlight.computeIfAbsent(key, k -> {
-            CompletableFuture<?>[] fetches = image.layers().stream()
-                    .map(l -> store.fetch(image.repository(), l, FetchPriority.PREFETCH)).toArray(CompletableFuture[]::new);
-            return CompletableFuture.allOf(fetches).thenApplyAsync(v -> register(namespace, image), executor)
-                    .exceptionally(e -> {
-                        failures.incrementAndGet();
-                        LOG.warn("cannot make image {} ready in containerd namespace {}: {}", image.containerdName(), namespace, e.toString());
-                        return false;
-                    }).whenComplete((ok, e) -> inFlight.remove(k));
+        CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        CompletableFuture<Boolean> running = inFlight.putIfAbsent(key, mine);
+        if (running != null) {
+            return running;
+        }
+        CompletableFuture<?>[] fetches = image.layers().stream()
+                .map(l -> store.fetch(image.repository(), l, FetchPriority.PREFETCH)).toArray(CompletableFuture[]::new);
+        CompletableFuture.allOf(fetches).thenApplyAsync(v -> register(namespace, image), executor).whenComplete((ok, e) -> {
+            inFlight.remove(key, mine);
+            if (e != null) {
+                failures.incrementAndGet();
+                LOG.warn("cannot make image {} ready in containerd namespace {}: {}", image.containerdName(), namespace, e.toString());
+            }
+            mine.complete(e == null && ok);
         });
+        return mine;
     }
 
     private boolean register(String namespace, KnownImage image) {
