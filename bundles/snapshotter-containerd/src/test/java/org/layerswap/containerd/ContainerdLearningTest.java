@@ -34,11 +34,12 @@ import org.layerswap.testkit.Await;
 /**
  * The learning loop end to end (root): a real containerd runs a periodic function ({@code ctr run}, labelled with its
  * function id) through the proxy snapshotter; its task starts reach LayerSwap's profiler over containerd's event
- * stream. The node then drops the image ({@code ctr images rm}: containerd collects its snapshots). The profiler
- * predicts the next start, so LayerSwap prefetches the image's layers into its store (from the image's OCI layout,
- * the configured layer source) and registers them in containerd as committed snapshots (each Prepare a handshake hit,
- * under a lease). The next start fetches only the image's metadata ({@code ctr content fetch --metadata-only}) and
- * runs: containerd finds the chain committed and the registry sees no request for a layer blob.
+ * stream, which follows containerd across a restart. The node then drops the image ({@code ctr images rm}: containerd
+ * collects its snapshots). The profiler predicts the next start, so LayerSwap prefetches the image's layers into its
+ * store (from the image's OCI layout, the configured layer source) and registers them in containerd as committed
+ * snapshots (each Prepare a handshake hit, under a lease). The next start gets only the image's metadata (ctr 1.6 has
+ * no lazy pull: an import of its index, manifest and config) and runs: containerd finds the chain committed, never has
+ * the layers' blobs, unpacks nothing, and the registry (behind a request-recording proxy) sees no request.
  */
 class ContainerdLearningTest {
 
@@ -90,6 +91,13 @@ class ContainerdLearningTest {
             assertEquals(4, events.mapped(), "3 starts and the image's creation: " + events);
             assertTrue(events.seen() >= 3 * 3 + 1, "creates, starts and exits of 3 runs and the image: " + events);
             assertEquals(1, learning.images().size(), "the image resolved through the layer source");
+
+            // containerd restarts: the subscription follows it
+            containerd.close();
+            containerd = null;
+            containerd = ContainerdHarness.start(dir.resolve("cd"), settings.socket());
+            Await.until(Duration.ofSeconds(30), () -> l.connected() && l.reconnects() == 1,
+                    () -> "subscribed again after containerd's restart: " + l.reconnects());
 
             // the node drops the image: containerd collects its snapshots from the proxy
             containerd.ctr("images", "rm", "--sync", ref);

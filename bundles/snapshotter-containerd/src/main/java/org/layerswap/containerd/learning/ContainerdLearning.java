@@ -111,6 +111,11 @@ public final class ContainerdLearning implements AutoCloseable {
         return stream.connected();
     }
 
+    /** Event subscriptions opened again after the first (containerd restarted or was unreachable). */
+    public long reconnects() {
+        return stream.reconnects();
+    }
+
     public EventCounters.Counts events() {
         return loop.counts();
     }
