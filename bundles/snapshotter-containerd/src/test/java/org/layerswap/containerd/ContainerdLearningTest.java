@@ -45,6 +45,7 @@ class ContainerdLearningTest {
 
     static final String FUNCTION = "periodic";
     static final String LABEL = "org.layerswap.function";
+    static final Duration PERIOD = Duration.ofSeconds(8);
 
     @TempDir
     Path dir;
@@ -79,7 +80,18 @@ class ContainerdLearningTest {
             for (OciLayoutWriter.LayerBlob b : blobs) {
                 assertEquals(1, blobGets(proxy.seen(), b), "the first pull fetched each layer: " + proxy.seen());
             }
+            // containerd restarts: the subscription follows it (the runs below are recorded through the new one)
+            containerd.close();
+            containerd = null;
+            containerd = ContainerdHarness.start(dir.resolve("cd"), settings.socket());
+            Await.until(Duration.ofSeconds(30), () -> l.connected() && l.reconnects() == 1,
+                    () -> "subscribed again after containerd's restart: " + l.reconnects());
+
+            // a periodic function: a start every PERIOD (the prediction is evaluated well within a period of the last one)
             for (int run = 1; run <= 3; run++) {
+                if (run > 1) {
+                    Thread.sleep(PERIOD.toMillis());
+                }
                 String out = containerd.ctr("run", "--rm", "--snapshotter", "layerswap", "--label", LABEL + "=" + FUNCTION, ref,
                         FUNCTION + "-" + run, "/bin/sh", "-c", "busybox sleep 1; /fn/handler.sh");
                 assertTrue(out.contains(ContainerdProxySnapshotterTest.GREETING), out);
@@ -91,13 +103,6 @@ class ContainerdLearningTest {
             assertEquals(4, events.mapped(), "3 starts and the image's creation: " + events);
             assertTrue(events.seen() >= 3 * 3 + 1, "creates, starts and exits of 3 runs and the image: " + events);
             assertEquals(1, learning.images().size(), "the image resolved through the layer source");
-
-            // containerd restarts: the subscription follows it
-            containerd.close();
-            containerd = null;
-            containerd = ContainerdHarness.start(dir.resolve("cd"), settings.socket());
-            Await.until(Duration.ofSeconds(30), () -> l.connected() && l.reconnects() == 1,
-                    () -> "subscribed again after containerd's restart: " + l.reconnects());
 
             // the node drops the image: containerd collects its snapshots from the proxy
             containerd.ctr("images", "rm", "--sync", ref);
