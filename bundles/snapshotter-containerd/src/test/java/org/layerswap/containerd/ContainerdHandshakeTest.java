@@ -113,6 +113,7 @@ class ContainerdHandshakeTest {
             String listed = containerd.ctr("snapshots", "--snapshotter", "layerswap", "ls");
             server.close();
             server = SnapshotterServer.start(settings, Clock.systemUTC(), StoreLayers.of(store), catalog);
+            containerd.awaitProxy();
             assertEquals(listed, containerd.ctr("snapshots", "--snapshotter", "layerswap", "ls"));
             assertFalse(store.evict(base), "pinned again after the restart");
             String again = containerd.ctr("run", "--rm", "--snapshotter", "layerswap", ref, "hs-run-2");

@@ -114,6 +114,23 @@ final class ContainerdHarness implements AutoCloseable {
         return r.output;
     }
 
+    /**
+     * Waits (at most 30 s) until containerd reaches the proxy snapshotter again after LayerSwap's server restarted:
+     * containerd's gRPC client to the proxy redials with a backoff, so a call right after the restart may still find
+     * the old connection refused.
+     */
+    void awaitProxy() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Result r = ctrResult("snapshots", "--snapshotter", "layerswap", "ls");
+        while (r.exit != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            r = ctrResult("snapshots", "--snapshotter", "layerswap", "ls");
+        }
+        if (r.exit != 0) {
+            throw new AssertionError("containerd did not reach the proxy snapshotter again within 30 s: " + r.output);
+        }
+    }
+
     Result ctrResult(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(CTR, "-a", address.toString(), "-n", NAMESPACE));
         cmd.addAll(List.of(args));

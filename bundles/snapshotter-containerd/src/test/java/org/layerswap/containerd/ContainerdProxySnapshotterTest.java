@@ -89,6 +89,7 @@ class ContainerdProxySnapshotterTest {
             String listed = containerd.ctr("snapshots", "--snapshotter", "layerswap", "ls");
             server.close();
             server = SnapshotterServer.start(settings, Clock.systemUTC());
+            containerd.awaitProxy();
             assertEquals(listed, containerd.ctr("snapshots", "--snapshotter", "layerswap", "ls"),
                     "the same snapshots after restarting the snapshotter");
 

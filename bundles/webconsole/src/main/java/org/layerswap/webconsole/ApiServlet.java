@@ -15,6 +15,7 @@ import javax.servlet.http.HttpServletResponse;
 import org.layerswap.api.ApplianceControl;
 import org.layerswap.api.BehavioralProfiler;
 import org.layerswap.api.ClusterView;
+import org.layerswap.api.ContainerdView;
 import org.layerswap.api.FeedbackLoop;
 import org.layerswap.api.LayerStore;
 import org.layerswap.api.FunctionExecutor;
@@ -69,6 +70,9 @@ public class ApiServlet extends HttpServlet {
     ApplianceControl control;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile ContainerdView containerd;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     volatile FeedbackControl feedbackControl;
 
     private transient ReplayJobs replays;
@@ -100,6 +104,7 @@ public class ApiServlet extends HttpServlet {
         gets.put("cluster", r -> ClusterRestView.status(cluster));
         gets.put("cluster/place", r -> ClusterRestView.place(cluster, r.getParameter("function")));
         gets.put("restart", r -> RestartView.of(control));
+        gets.put("containerd", r -> ContainerdStatusView.of(containerd));
         posts.put("invoke", this::invoke);
         posts.put("experiment", r -> FeedbackView.act(feedbackControl, param(r, "action"), r));
         posts.put("replay", this::startReplay);

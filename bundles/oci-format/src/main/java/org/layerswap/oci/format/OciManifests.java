@@ -84,14 +84,25 @@ public final class OciManifests {
         return new Manifest(mt, config, layers);
     }
 
-    /** The runnable parts of an image config; a config without a {@code config} object is {@link ImageConfig#EMPTY}. */
+    /**
+     * The runnable parts of an image config and its {@code rootfs.diff_ids} (empty when absent); a config without a
+     * {@code config} object has no runnable parts ({@link ImageConfig#EMPTY}'s) but keeps its diff ids. A diff id
+     * that is not {@code sha256:<64 lowercase hex>} is refused, naming it.
+     */
     public static ImageConfig parseConfig(byte[] document) {
-        JsonNode c = Json.object(document).path("config");
+        JsonNode doc = Json.object(document);
+        List<String> diffIds = strings(doc.path("rootfs").path("diff_ids"));
+        for (String d : diffIds) {
+            if (!d.matches("sha256:[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("image config rootfs.diff_ids: '" + d + "' is not sha256:<64 lowercase hex>");
+            }
+        }
+        JsonNode c = doc.path("config");
         if (!c.isObject()) {
-            return ImageConfig.EMPTY;
+            return ImageConfig.EMPTY.withDiffIds(diffIds);
         }
         return new ImageConfig(strings(c.path("Entrypoint")), strings(c.path("Cmd")), strings(c.path("Env")),
-                text(c, "WorkingDir"));
+                text(c, "WorkingDir"), diffIds);
     }
 
     /** An image config document for {@code config} with the given uncompressed layer digests. */

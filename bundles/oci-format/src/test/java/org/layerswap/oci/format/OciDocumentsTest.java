@@ -45,7 +45,16 @@ class OciDocumentsTest {
         Descriptor d = new Descriptor("m", A, 1, Map.of("k", "v"), "linux", "arm64", "v8");
         assertEquals(List.of(d), OciManifests.parseIndex(OciManifests.writeIndex(List.of(d))));
         ImageConfig c = new ImageConfig(List.of("/e"), List.of("c", "d"), List.of("A=1"), "/w");
-        assertEquals(c, OciManifests.parseConfig(OciManifests.writeConfig(c, List.of(A), "linux", "amd64")));
+        assertEquals(c.withDiffIds(List.of(A)), OciManifests.parseConfig(OciManifests.writeConfig(c, List.of(A), "linux", "amd64")));
+    }
+
+    @Test
+    void aConfigsDiffIdsAreReadBaseFirstAndAMalformedOneIsRefusedNamingIt() {
+        String doc = "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + A + "\",\"" + B + "\"]}}";
+        assertEquals(List.of(A, B), OciManifests.parseConfig(doc.getBytes(StandardCharsets.UTF_8)).diffIds());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OciManifests.parseConfig("{\"rootfs\":{\"diff_ids\":[\"sha256:xyz\"]}}".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("image config rootfs.diff_ids: 'sha256:xyz' is not sha256:<64 lowercase hex>", e.getMessage());
     }
 
     @Test

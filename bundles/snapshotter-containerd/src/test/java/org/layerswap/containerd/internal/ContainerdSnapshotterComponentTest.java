@@ -39,6 +39,37 @@ class ContainerdSnapshotterComponentTest {
         assertEquals(DataPaths.dataDir().resolve("containerd/layerswap.sock"), s.socket());
         assertEquals(DataPaths.dataDir().resolve("containerd/snapshotter"), s.root());
         assertEquals("rw-------", PosixFilePermissions.toString(s.socketMode()));
+        assertEquals(null, ContainerdSnapshotterComponent.learningSettings(defaults), "learning is off by default");
+        assertFalse(defaults.learn());
+        assertEquals("/run/containerd/containerd.sock", defaults.containerdSocket());
+        assertEquals("org.layerswap.function", defaults.functionLabel());
+    }
+
+    @Test
+    void learningNeedsTheSnapshotterAndTakesItsSettingsInMilliseconds() {
+        Map<String, String> on = new java.util.HashMap<>(Map.of("enabled", "true", "learn", "true", "containerdSocket", "/run/c.sock",
+                "snapshotterName", "ls", "functionLabel", "fn", "predictionHorizonSeconds", "60", "leaseTtlSeconds", "120",
+                "evaluateIntervalSeconds", "5"));
+        var l = ContainerdSnapshotterComponent.learningSettings(ConfigFileCheck.instance(ContainerdSnapshotterComponent.Config.class, on));
+        assertEquals(new org.layerswap.containerd.learning.ContainerdLearning.Settings(Path.of("/run/c.sock"), "ls", "fn", 60_000, 120_000,
+                5_000), l);
+        on.put("enabled", "false");
+        assertEquals(null, ContainerdSnapshotterComponent.learningSettings(ConfigFileCheck.instance(ContainerdSnapshotterComponent.Config.class, on)));
+    }
+
+    @Test
+    void withoutAProfilerLearningDoesNotStartButTheSnapshotterServesAndReportsIt() throws Exception {
+        ContainerdSnapshotterComponent c = new ContainerdSnapshotterComponent();
+        Map<String, String> on = new java.util.HashMap<>(Map.of("enabled", "true", "learn", "true", "socket",
+                dir.resolve("run/ls.sock").toString(), "root", dir.resolve("snap").toString(), "containerdSocket", dir.resolve("c.sock").toString()));
+        c.activate(ConfigFileCheck.instance(ContainerdSnapshotterComponent.Config.class, on));
+        try {
+            assertTrue(c.status().serving());
+            assertFalse(c.status().learning());
+        } finally {
+            c.deactivate();
+        }
+        assertFalse(c.status().serving());
     }
 
     @Test

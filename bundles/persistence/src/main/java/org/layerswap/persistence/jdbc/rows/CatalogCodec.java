@@ -13,7 +13,7 @@ import org.layerswap.api.LayerId;
 
 /**
  * Text forms of the catalog columns: layers one a line ({@code <digest> <sizeBytes> <mediaType>}, base first) and
- * the image config as {@link Properties} text ({@code entrypoint.<i>}, {@code cmd.<i>}, {@code env.<i>},
+ * the image config as {@link Properties} text ({@code entrypoint.<i>}, {@code cmd.<i>}, {@code env.<i>}, {@code diffId.<i>},
  * {@code workingDir}). Decoding throws {@link IllegalArgumentException} naming what is wrong.
  */
 final class CatalogCodec {
@@ -63,6 +63,7 @@ final class CatalogCodec {
         put(p, "entrypoint", c.entrypoint());
         put(p, "cmd", c.cmd());
         put(p, "env", c.env());
+        put(p, "diffId", c.diffIds());
         p.setProperty("workingDir", c.workingDir());
         StringWriter w = new StringWriter();
         try {
@@ -81,11 +82,12 @@ final class CatalogCodec {
             throw new IllegalArgumentException("config is not properties text: " + e.getMessage());
         }
         for (String k : p.stringPropertyNames()) {
-            if (!k.equals("workingDir") && !k.matches("(entrypoint|cmd|env)\\.\\d+")) {
-                throw new IllegalArgumentException("unknown config key '" + abbreviate(k) + "' (want entrypoint.<i>, cmd.<i>, env.<i>, workingDir)");
+            if (!k.equals("workingDir") && !k.matches("(entrypoint|cmd|env|diffId)\\.\\d+")) {
+                throw new IllegalArgumentException("unknown config key '" + abbreviate(k) + "' (want entrypoint.<i>, cmd.<i>, env.<i>, diffId.<i>, workingDir)");
             }
         }
-        return new ImageConfig(list(p, "entrypoint"), list(p, "cmd"), list(p, "env"), p.getProperty("workingDir", "/"));
+        return new ImageConfig(list(p, "entrypoint"), list(p, "cmd"), list(p, "env"), p.getProperty("workingDir", "/"),
+                list(p, "diffId"));
     }
 
     private static void put(Properties p, String name, List<String> values) {

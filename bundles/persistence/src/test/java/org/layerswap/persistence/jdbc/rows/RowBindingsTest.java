@@ -86,7 +86,8 @@ class RowBindingsTest {
         ExperimentRow exp = new ExperimentRow("exp-1", "prefetch-vs-ondemand", "BY_FUNCTION", 0.5, 5000, -1, "RUNNING", "alpha=0.05");
         ExperimentResultRow res = new ExperimentResultRow(0, "exp-1", 9000, "TREATMENT_BETTER", "report\ntext");
         FunctionDefinition fn = new FunctionDefinition("thumb", "functions/thumb:1", "functions/thumb", List.of(layer('a', 10), layer('b', 20)),
-                new ImageConfig(List.of("/bin/sh", "-c"), List.of("echo 'a b'"), List.of("PATH=/usr/bin", "NAME=x=y"), "/srv/app"));
+                new ImageConfig(List.of("/bin/sh", "-c"), List.of("echo 'a b'"), List.of("PATH=/usr/bin", "NAME=x=y"), "/srv/app",
+                        List.of("sha256:" + "1".repeat(64), "sha256:" + "2".repeat(64))));
         DataLayerBinding bind = new DataLayerBinding("thumb", "model", "large v2", "data/large:2", "data/large", List.of(layer('d', 40)));
         byte[] state = new byte[70_000];
         Arrays.fill(state, (byte) 0x5a);

@@ -1,0 +1,145 @@
+package org.layerswap.containerd.learning;
+
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.layerswap.api.BehavioralProfiler;
+import org.layerswap.api.LayerSource;
+import org.layerswap.api.LayerStore;
+import org.layerswap.containerd.LayerCatalog;
+import org.layerswap.containerd.proto.events.Envelope;
+import org.layerswap.containerd.proto.events.SubscribeRequest;
+import org.layerswap.containerd.proto.leases.ListRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The learning loop, assembled and running: a connection to containerd's socket, its event stream feeding
+ * {@link LearningLoop}, and a timer that evaluates predictions every {@code evaluateIntervalMillis}, making the
+ * predicted images ready ({@link PredictedSnapshots}) on one worker thread. {@link #storeListener()} must be registered
+ * with the layer store (it deletes the lease of a registration whose layer the store lost).
+ */
+public final class ContainerdLearning implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerdLearning.class);
+
+    /**
+     * @param containerdSocket       containerd's own gRPC socket
+     * @param snapshotter            the name containerd knows this proxy snapshotter by ({@code [proxy_plugins.<name>]})
+     * @param functionLabel          the container label naming the function ("" = always the image name)
+     * @param horizonMillis          an image is made ready when its function's next start is predicted within this
+     * @param leaseTtlMillis         how long a registration's containerd lease keeps its snapshots from collection
+     * @param evaluateIntervalMillis how often predictions are evaluated (0: never by itself, {@link #evaluateNow} only)
+     */
+    public record Settings(Path containerdSocket, String snapshotter, String functionLabel, long horizonMillis, long leaseTtlMillis,
+                           long evaluateIntervalMillis) {
+        public Settings {
+            containerdSocket = containerdSocket.toAbsolutePath().normalize();
+            if (snapshotter == null || snapshotter.isBlank()) {
+                throw new IllegalArgumentException("the snapshotter name must not be blank");
+            }
+            if (horizonMillis <= 0 || leaseTtlMillis <= 0 || evaluateIntervalMillis < 0) {
+                throw new IllegalArgumentException("horizon and lease ttl must be positive, the evaluation interval not negative: "
+                        + horizonMillis + ", " + leaseTtlMillis + ", " + evaluateIntervalMillis);
+            }
+        }
+    }
+
+    private final ContainerdConnection connection;
+    private final ScheduledExecutorService worker;
+    private final PredictedSnapshots predicted;
+    private final LearningLoop loop;
+    private final ImageBook images;
+    private final EventStream stream;
+
+    private ContainerdLearning(Settings s, BehavioralProfiler profiler, LayerStore store, Supplier<List<LayerSource>> sources,
+                               LayerCatalog catalog) {
+        connection = new ContainerdConnection(s.containerdSocket());
+        worker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "layerswap-containerd-predict");
+            t.setDaemon(true);
+            return t;
+        });
+        predicted = new PredictedSnapshots(store, new GrpcSnapshotRegistry(connection, s.snapshotter()), System::currentTimeMillis,
+                s.leaseTtlMillis(), worker);
+        images = new ImageBook(sources, catalog);
+        loop = new LearningLoop(new InvocationMapper(connection, s.functionLabel(), 4096), images, profiler, predicted,
+                new EventCounters(), s.horizonMillis(), System::currentTimeMillis);
+        stream = new EventStream(new EventStream.Source() {
+            @Override
+            public void probe() {
+                connection.leases("default").list(ListRequest.getDefaultInstance());
+            }
+
+            @Override
+            public Iterator<Envelope> subscribe(List<String> filters) {
+                return connection.events().subscribe(SubscribeRequest.newBuilder().addAllFilters(filters).build());
+            }
+        }, loop, Thread::sleep, 200, 10_000);
+    }
+
+    public static ContainerdLearning start(Settings s, BehavioralProfiler profiler, LayerStore store, Supplier<List<LayerSource>> sources,
+                                           LayerCatalog catalog) {
+        ContainerdLearning l = new ContainerdLearning(s, profiler, store, sources, catalog);
+        l.stream.start();
+        if (s.evaluateIntervalMillis() > 0) {
+            l.worker.scheduleWithFixedDelay(l::evaluateQuietly, s.evaluateIntervalMillis(), s.evaluateIntervalMillis(), TimeUnit.MILLISECONDS);
+        }
+        LOG.info("learning from containerd's events on {}", s.containerdSocket());
+        return l;
+    }
+
+    private void evaluateQuietly() {
+        try {
+            loop.evaluate();
+        } catch (RuntimeException e) {
+            LOG.warn("evaluating containerd predictions failed: {}", e.toString());
+        }
+    }
+
+    /** Evaluates predictions now; the futures complete when each image started is ready (true) or failed (false). */
+    public List<java.util.concurrent.CompletableFuture<Boolean>> evaluateNow() {
+        return loop.evaluate();
+    }
+
+    public boolean connected() {
+        return stream.connected();
+    }
+
+    /** Event subscriptions opened again after the first (containerd restarted or was unreachable). */
+    public long reconnects() {
+        return stream.reconnects();
+    }
+
+    public EventCounters.Counts events() {
+        return loop.counts();
+    }
+
+    public PredictedSnapshots predicted() {
+        return predicted;
+    }
+
+    public ImageBook images() {
+        return images;
+    }
+
+    public org.layerswap.api.LayerStoreListener storeListener() {
+        return predicted;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        try {
+            stream.close();
+        } finally {
+            worker.shutdownNow();
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+            connection.close();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package org.layerswap.webconsole;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.layerswap.api.ContainerdView;
+
+/** JSON shape of the containerd integration (GET /api/containerd): the same data as {@code layerswap:containerd}. */
+final class ContainerdStatusView {
+
+    private ContainerdStatusView() {
+    }
+
+    /** With no containerd bundle installed, {@code installed} is false and the rest reads as a snapshotter that is off. */
+    static Map<String, Object> of(ContainerdView view) {
+        ContainerdView.ContainerdStatus s = view == null ? ContainerdView.ContainerdStatus.off() : view.status();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("installed", view != null);
+        m.put("serving", s.serving());
+        m.put("socket", s.socket());
+        m.put("learning", s.learning());
+        m.put("connected", s.connected());
+        m.put("snapshots", new LinkedHashMap<>(new java.util.TreeMap<>(s.snapshotsByKind())));
+        m.put("handshakes", ApplianceView.map("hits", s.handshakeHits(), "misses", s.handshakeMisses()));
+        m.put("events", ApplianceView.map("seen", s.eventsSeen(), "mapped", s.eventsMapped(), "dropped", s.eventsDropped()));
+        m.put("imagesKnown", s.imagesKnown());
+        m.put("layersRegistered", s.layersRegistered());
+        m.put("registrationFailures", s.registrationFailures());
+        List<Object> regs = new ArrayList<>();
+        for (ContainerdView.Registration r : s.registrations()) {
+            regs.add(ApplianceView.map("namespace", r.namespace(), "image", r.image(), "lease", r.lease(), "atMillis", r.atMillis(),
+                    "layers", r.layers()));
+        }
+        m.put("registrations", regs);
+        return m;
+    }
+}

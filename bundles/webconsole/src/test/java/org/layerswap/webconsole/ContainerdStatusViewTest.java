@@ -1,0 +1,31 @@
+package org.layerswap.webconsole;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.layerswap.api.ContainerdView;
+
+class ContainerdStatusViewTest {
+
+    @Test
+    void theStatusIsWrittenWithSnapshotsByKindHandshakesEventsAndRegistrations() {
+        ContainerdView v = () -> new ContainerdView.ContainerdStatus(true, "/s.sock", true, true, Map.of("ACTIVE", 1L, "VIEW", 0L,
+                "COMMITTED", 4L), 7, 2, 31, 9, 1, 3, 6, 0, List.of(new ContainerdView.Registration("k8s.io", "reg/fn:1", "l-1", 5, 2)));
+        assertEquals("{\"installed\":true,\"serving\":true,\"socket\":\"/s.sock\",\"learning\":true,\"connected\":true,"
+                + "\"snapshots\":{\"ACTIVE\":1,\"COMMITTED\":4,\"VIEW\":0},\"handshakes\":{\"hits\":7,\"misses\":2},"
+                + "\"events\":{\"seen\":31,\"mapped\":9,\"dropped\":1},\"imagesKnown\":3,\"layersRegistered\":6,\"registrationFailures\":0,"
+                + "\"registrations\":[{\"namespace\":\"k8s.io\",\"image\":\"reg/fn:1\",\"lease\":\"l-1\",\"atMillis\":5,\"layers\":2}]}",
+                Json.write(ContainerdStatusView.of(v)));
+    }
+
+    @Test
+    void withoutTheContainerdBundleItSaysNotInstalledAndOff() {
+        Map<String, Object> m = ContainerdStatusView.of(null);
+        assertEquals(false, m.get("installed"));
+        assertEquals(false, m.get("serving"));
+        assertEquals(Map.of("hits", 0L, "misses", 0L), m.get("handshakes"));
+    }
+}
