@@ -8,10 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -34,15 +31,6 @@ public final class ClusterReplayMain {
             """;
 
     private ClusterReplayMain() {
-    }
-
-    public static void main(String[] args) {
-        try {
-            System.exit(run(args, System.out, System.err));
-        } catch (IllegalArgumentException e) {
-            System.err.println("replay: " + e.getMessage());
-            System.exit(2);
-        }
     }
 
     /** The parsed command line: the replay settings and the cluster configurations. */
@@ -165,43 +153,14 @@ public final class ClusterReplayMain {
                                          ProgressListener progress) {
         List<PolicySpec> policies = cfg.policies();
         AtomicLong done = new AtomicLong();
-        long total = (long) tab.size() * policies.size() * clusters.size();
-        ExecutorService pool = Executors.newFixedThreadPool(cfg.threads(), r -> {
-            Thread t = new Thread(r, "layerswap-cluster-replay");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<ClusterResult>> futures = new ArrayList<>();
-            for (PolicySpec p : policies) {
-                for (ClusterSpec c : clusters) {
-                    futures.add(pool.submit(() -> ClusterReplay.run(tab, cfg.node(), cfg.warmupMillis(), p, c, done)));
-                }
+        List<Callable<ClusterResult>> tasks = new ArrayList<>();
+        for (PolicySpec p : policies) {
+            for (ClusterSpec c : clusters) {
+                tasks.add(() -> ClusterReplay.run(tab, cfg.node(), cfg.warmupMillis(), p, c, done));
             }
-            List<ClusterResult> out = new ArrayList<>();
-            for (Future<ClusterResult> f : futures) {
-                while (true) {
-                    try {
-                        out.add(f.get(250, java.util.concurrent.TimeUnit.MILLISECONDS));
-                        break;
-                    } catch (java.util.concurrent.TimeoutException e) {
-                        progress.progress("cluster replay", total == 0 ? 1 : (double) done.get() / total);
-                    }
-                }
-            }
-            progress.progress("cluster replay", 1.0);
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("cluster replay interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException("cluster replay failed: " + e.getCause(), e.getCause());
-        } finally {
-            pool.shutdownNow();
         }
+        return ReplayRunner.runAll(tasks, cfg.threads(), done, (long) tab.size() * tasks.size(), "cluster replay",
+                progress);
     }
 
     /** A LAN round trip in ms from {@code 200us}, {@code 0.2ms} or {@code 0.0002s}. */
