@@ -129,7 +129,7 @@ public final class ClusterReplayMain {
         PeerLink lan = o.clusters().get(0).lan();
         NodeSettings n = cfg.node();
         String header = String.format(Locale.ROOT, "%s: %d invocations, %d functions, %d layers (%.2f GB); every node: "
-                        + "budget %.0f GB, registry link %.0f MB/s, RTT %.0f ms, unpack %.0f MB/s; LAN %.0f MB/s, RTT %.2f ms; "
+                        + "budget %.3f GB, registry link %.0f MB/s, RTT %.0f ms, unpack %.0f MB/s; LAN %.0f MB/s, RTT %.2f ms; "
                         + "warm-up %d s; load %.1f s, replay %.1f s",
                 cfg.trace(), tab.size(), tab.functionCount(), tab.layerCount(), tab.totalLayerBytes() / 1e9,
                 n.budgetBytes() / 1e9, n.bandwidthBytesPerSec() / 1e6, n.rttMillis(), n.unpackBytesPerSec() / 1e6,
