@@ -40,6 +40,8 @@ public final class EventTable {
     final byte[] classOfFunction;
     final int[] lastStackOfFunction;
     final ReadReport readReport;
+    private final long start;
+    private final long end;
     private final Map<LayerId, Integer> layerIndex;
     private volatile int[] nextUseOffsets;
     private volatile int[] nextUse;
@@ -62,6 +64,8 @@ public final class EventTable {
         this.tenants = List.copyOf(b.tenantList);
         this.layerIndex = Map.copyOf(b.layerIndex);
         this.readReport = report;
+        this.start = time.length == 0 ? 0 : time[0];
+        this.end = time.length == 0 ? 0 : time[time.length - 1];
         invocationsOfFunction = new int[functions.length];
         lastStackOfFunction = new int[functions.length];
         Arrays.fill(lastStackOfFunction, -1);
@@ -80,6 +84,54 @@ public final class EventTable {
                 lastStackOfFunction[stackFunction[s]] = s;
             }
         }
+    }
+
+    /** A subset of {@code parent}'s events (see {@link #subset}). */
+    private EventTable(EventTable parent, int[] events) {
+        this.functions = parent.functions;
+        this.layers = parent.layers;
+        this.layerSize = parent.layerSize;
+        this.stacks = parent.stacks;
+        this.stackFunction = parent.stackFunction;
+        this.stackBaseLength = parent.stackBaseLength;
+        this.paramsTable = parent.paramsTable;
+        this.tenants = parent.tenants;
+        this.layerIndex = parent.layerIndex;
+        this.readReport = parent.readReport;
+        this.start = parent.start;
+        this.end = parent.end;
+        this.classOfFunction = parent.classOfFunction;
+        this.lastStackOfFunction = parent.lastStackOfFunction;
+        int n = events.length;
+        time = new long[n];
+        stackOf = new int[n];
+        paramsOf = new int[n];
+        tenantOf = new int[n];
+        invocationsOfFunction = new int[functions.length];
+        int prev = -1;
+        for (int i = 0; i < n; i++) {
+            int e = events[i];
+            if (e <= prev || e >= parent.time.length) {
+                throw new IllegalArgumentException("subset events must be increasing indexes below "
+                        + parent.time.length + "; got " + e + " after " + prev);
+            }
+            prev = e;
+            time[i] = parent.time[e];
+            stackOf[i] = parent.stackOf[e];
+            paramsOf[i] = parent.paramsOf[e];
+            tenantOf[i] = parent.tenantOf[e];
+            invocationsOfFunction[stackFunction[stackOf[i]]]++;
+        }
+    }
+
+    /**
+     * The events {@code events} (increasing indexes) of this table, e.g. the invocations placed on one node
+     * of a cluster. Invariants: the same functions, layers and stacks (same indexes), the same start and end
+     * time as this table (so warm-up and storage accounting span the whole trace), and the whole trace's
+     * frequency classes (so per-node metrics add up to the cluster's); {@link #invocations} counts the subset.
+     */
+    public EventTable subset(int[] events) {
+        return new EventTable(this, events);
     }
 
     /** Reads the whole stream (closing it) and expands it against the resolver. */
@@ -232,11 +284,11 @@ public final class EventTable {
     }
 
     public long startMillis() {
-        return time.length == 0 ? 0 : time[0];
+        return start;
     }
 
     public long endMillis() {
-        return time.length == 0 ? 0 : time[time.length - 1];
+        return end;
     }
 
     public long time(int e) {

@@ -44,6 +44,7 @@ public final class ReplayMain {
               --out <dir>                 report directory (default replay-report)
               --no-charts                 skip PNG charts
               --quiet                     no progress on stderr
+              --nodes 1,3,8,16            N-node cluster replay instead (options: --nodes 1 --help)
             """.formatted(String.join(",", Policies.STANDARD));
 
     public static void main(String[] args) {
@@ -117,6 +118,9 @@ public final class ReplayMain {
 
     /** Runs the CLI with its options; the Karaf command layerswap:replay calls this too. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (java.util.List.of(args).contains("--nodes")) {
+            return ClusterReplayMain.run(args, out, err);
+        }
         boolean quiet = false;
         for (String a : args) {
             if (a.equals("-h") || a.equals("--help")) {

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -94,43 +95,55 @@ public final class ReplayRunner {
     public static List<PolicyResult> replayAll(EventTable tab, NodeSettings node, long warmupMillis, List<PolicySpec> specs,
                                                int threads, ProgressListener progress) {
         AtomicLong done = new AtomicLong();
-        long total = (long) tab.size() * specs.size();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, specs.size())), r -> {
+        List<Callable<PolicyResult>> tasks = new ArrayList<>();
+        for (PolicySpec s : specs) {
+            tasks.add(() -> {
+                NodeSettings n = s.budgetShare() == 1.0 ? node
+                        : node.withBudget(Math.max(1, Math.round(node.budgetBytes() * s.budgetShare())));
+                return new Simulator(tab, n, s.factory().get(), warmupMillis, done).run(s.family(), s.knob());
+            });
+        }
+        return runAll(tasks, threads, done, (long) tab.size() * specs.size(), "replay", progress);
+    }
+
+    /**
+     * Runs {@code tasks} on up to {@code threads} daemon threads, reporting {@code done / total} as progress of
+     * {@code phase} while waiting; results in task order; a task's runtime exception is rethrown as is.
+     */
+    static <T> List<T> runAll(List<Callable<T>> tasks, int threads, AtomicLong done, long total, String phase,
+                              ProgressListener progress) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, tasks.size())), r -> {
             Thread t = new Thread(r, "layerswap-replay");
             t.setDaemon(true);
             return t;
         });
         try {
-            List<Future<PolicyResult>> futures = new ArrayList<>();
-            for (PolicySpec s : specs) {
-                futures.add(pool.submit(() -> {
-                    NodeSettings n = s.budgetShare() == 1.0 ? node
-                            : node.withBudget(Math.max(1, Math.round(node.budgetBytes() * s.budgetShare())));
-                    return new Simulator(tab, n, s.factory().get(), warmupMillis, done).run(s.family(), s.knob());
-                }));
+            List<Future<T>> futures = new ArrayList<>();
+            for (Callable<T> task : tasks) {
+                futures.add(pool.submit(task));
             }
-            List<PolicyResult> out = new ArrayList<>();
-            for (Future<PolicyResult> f : futures) {
+            List<T> out = new ArrayList<>();
+            for (Future<T> f : futures) {
                 while (true) {
                     try {
                         out.add(f.get(250, TimeUnit.MILLISECONDS));
                         break;
                     } catch (java.util.concurrent.TimeoutException e) {
-                        progress.progress("replay", total == 0 ? 1 : (double) done.get() / total);
+                        progress.progress(phase, total == 0 ? 1 : (double) done.get() / total);
                     }
                 }
             }
-            progress.progress("replay", 1.0);
+            progress.progress(phase, 1.0);
             return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("replay interrupted", e);
+            throw new IllegalStateException(phase + " interrupted", e);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof RuntimeException re) {
                 throw re;
             }
-            throw new IllegalStateException("replay failed: " + c, c);
+            throw new IllegalStateException(phase + " failed: " + c, c);
         } finally {
             pool.shutdownNow();
         }

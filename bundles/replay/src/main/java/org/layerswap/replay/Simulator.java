@@ -17,6 +17,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * of the invocation being served); a layer that cannot be kept is still fetched but not retained,
  * and a prefetch that cannot be kept is dropped (counted as waste). Metrics cover invocations at or
  * after {@code start + warmup}; storage (GB*s) is integrated from that time.
+ *
+ * <p>Cluster node ({@link ClusterReplay}): with a {@link LayerExchange}, a missing layer another node holds comes
+ * from that peer over the LAN, in parallel with the registry share of the batch (then both are unpacked), and a
+ * prefetch of such a layer costs LAN time instead of registry-link time; without one (a single node) the
+ * arithmetic is exactly the one-link model above. {@link #run} is {@link #begin}, {@link #step} per event,
+ * {@link #finish}; a cluster interleaves its nodes' steps in trace order.
+ *
+ * <p>Size (~540 lines, over the ~500 guideline): the event loop, the prefetch queue, the link model and the storage
+ * accounting share the per-layer arrays and run per event; splitting them would add calls to the hot loop.
  */
 public final class Simulator implements NodeView {
 
@@ -28,6 +37,8 @@ public final class Simulator implements NodeView {
     private final double unpackPerMs;
     private final double warmupEnd;
     private final AtomicLong progress;
+    /** Where missing layers may come from besides the registry (a cluster's peers); null on a single node. */
+    private final LayerExchange exchange;
 
     private final boolean[] resident;
     private final boolean[] queued;
@@ -46,6 +57,8 @@ public final class Simulator implements NodeView {
     private int qLive;
     private long queuedBytes;
     private double headRemaining = -1;
+    private double headWork;
+    private boolean headFromPeer;
     private double prefetchClock;
     private double demandFreeAt;
 
@@ -69,8 +82,20 @@ public final class Simulator implements NodeView {
     private long eventNanos;
 
     private int[] missing = new int[16];
+    private long wall0;
+    private long pending;
 
     public Simulator(EventTable tab, NodeSettings cfg, ReplayPolicy policy, long warmupMillis, AtomicLong progress) {
+        this(tab, cfg, policy, warmupMillis, progress, null);
+    }
+
+    /**
+     * A node of a cluster: {@code exchange} says which missing layers a peer can serve (at its LAN speed)
+     * instead of the registry link, and learns what this node holds. Null: a single node (the registry only).
+     */
+    Simulator(EventTable tab, NodeSettings cfg, ReplayPolicy policy, long warmupMillis, AtomicLong progress,
+              LayerExchange exchange) {
+        this.exchange = exchange;
         this.tab = tab;
         this.cfg = cfg;
         this.policy = policy;
@@ -95,102 +120,148 @@ public final class Simulator implements NodeView {
     }
 
     public PolicyResult run(String family, double knob) {
-        long wall0 = System.currentTimeMillis();
+        begin();
+        for (int e = 0, n = tab.size(); e < n; e++) {
+            step(e);
+        }
+        return finish(family, knob);
+    }
+
+    /** Starts a stepwise replay ({@link #step} each event in order, then {@link #finish}); {@link #run} does all. */
+    void begin() {
+        wall0 = System.currentTimeMillis();
         policy.init(this);
-        int n = tab.size();
-        long[] time = tab.time;
+    }
+
+    /** Runs timers and prefetch progress up to {@code t} (no later than the next event's time); idempotent. */
+    void advanceTo(long t) {
+        advance(t);
+    }
+
+    /** Serves event {@code e} of this node's table; events must be stepped in order. */
+    void step(int e) {
         int[] stackOf = tab.stackOf;
-        int[][] stacks = tab.stacks;
-        int[] stackFn = tab.stackFunction;
-        long pending = 0;
-        for (int e = 0; e < n; e++) {
-            long t = time[e];
-            long n0 = System.nanoTime();
-            advance(t);
-            now = t;
-            curPin = e;
-            policy.beforeInvocation(e, t);
-            int[] stack = stacks[stackOf[e]];
-            for (int l : stack) {
-                pin[l] = e;
-            }
-            int nm = 0;
-            double demandBytes = 0;
-            boolean measured = t >= warmupEnd;
-            for (int l : stack) {
-                if (resident[l]) {
-                    if (prefetchedUnused[l]) {
-                        prefetchedUnused[l] = false;
-                        if (insertedAt[l] >= warmupEnd) {
-                            prefetchesUsed++;
-                        }
+        long t = tab.time[e];
+        long n0 = System.nanoTime();
+        advance(t);
+        now = t;
+        curPin = e;
+        policy.beforeInvocation(e, t);
+        int[] stack = tab.stacks[stackOf[e]];
+        for (int l : stack) {
+            pin[l] = e;
+        }
+        int nm = 0;
+        double demandBytes = 0;
+        double peerBytes = 0;
+        double peerFrom = Double.NEGATIVE_INFINITY;
+        boolean measured = t >= warmupEnd;
+        for (int l : stack) {
+            if (resident[l]) {
+                if (prefetchedUnused[l]) {
+                    prefetchedUnused[l] = false;
+                    if (insertedAt[l] >= warmupEnd) {
+                        prefetchesUsed++;
                     }
-                } else {
-                    double fraction = 1.0;
-                    if (queued[l]) {
-                        fraction = unqueue(l);
-                        if (measured) {
-                            prefetchBytes += (1 - fraction) * tab.layerSize[l];
-                        }
-                    }
-                    demandBytes += fraction * tab.layerSize[l];
-                    if (nm == missing.length) {
-                        missing = Arrays.copyOf(missing, nm * 2);
-                    }
-                    missing[nm++] = l;
                 }
+            } else {
+                double fraction = 1.0;
+                if (queued[l]) {
+                    boolean fromPeer = headFromPeer;
+                    fraction = unqueue(l);
+                    if (measured) {
+                        prefetchBytes += (1 - fraction) * tab.layerSize[l];
+                        if (exchange != null && fraction < 1) {
+                            exchange.fetched((1 - fraction) * tab.layerSize[l], fromPeer);
+                        }
+                    }
+                }
+                demandBytes += fraction * tab.layerSize[l];
+                if (exchange != null) {
+                    double from = exchange.peerReadyAt(l, t);
+                    boolean fromPeer = !Double.isNaN(from);
+                    if (fromPeer) {
+                        peerBytes += fraction * tab.layerSize[l];
+                        peerFrom = Math.max(peerFrom, from);
+                    }
+                    if (measured) {
+                        exchange.fetched(fraction * tab.layerSize[l], fromPeer);
+                    }
+                }
+                if (nm == missing.length) {
+                    missing = Arrays.copyOf(missing, nm * 2);
+                }
+                missing[nm++] = l;
             }
-            double stall = 0;
-            if (nm > 0) {
+        }
+        double stall = 0;
+        if (nm > 0) {
+            // the registry share goes over the node's own link, a peer's share over the LAN, in parallel;
+            // on a single node peerBytes is 0 and this is the one-link batch
+            double transferEnd = t;
+            boolean fromRegistry = peerBytes == 0 || demandBytes > peerBytes;
+            if (fromRegistry) {
                 double start = Math.max(t + cfg.rttMillis(), demandFreeAt);
-                double transferEnd = start + demandBytes / bwPerMs;
-                double ready = transferEnd + demandBytes / unpackPerMs;
-                stall = ready - t;
+                transferEnd = start + (demandBytes - peerBytes) / bwPerMs;
                 demandFreeAt = transferEnd;
                 if (prefetchClock < transferEnd) {
                     prefetchClock = transferEnd;
                 }
-                for (int i = 0; i < nm; i++) {
-                    int l = missing[i];
-                    if (makeRoom(tab.layerSize[l], t, l, false)) {
-                        insert(l, t);
-                        policy.onInsert(l, t, false);
-                    }
+            }
+            if (peerBytes > 0) {
+                transferEnd = Math.max(transferEnd, exchange.peerBatchEnd(t, peerBytes, peerFrom));
+            }
+            double ready = transferEnd + demandBytes / unpackPerMs;
+            stall = ready - t;
+            for (int i = 0; i < nm; i++) {
+                int l = missing[i];
+                if (makeRoom(tab.layerSize[l], t, l, false)) {
+                    insert(l, t, ready);
+                    policy.onInsert(l, t, false);
                 }
             }
-            for (int k = 0; k < stack.length; k++) {
-                policy.onAccess(stack[k], e, k, t);
-            }
-            if (measured) {
-                int c = tab.classOfFunction[stackFn[stackOf[e]]];
-                invocations++;
-                byClass[c]++;
-                layerAccesses += stack.length;
-                if (nm > 0) {
-                    critical++;
-                    criticalByClass[c]++;
-                    demandLayerMisses += nm;
-                    onDemandBytes += demandBytes;
-                    if (nStalls == stalls.length) {
-                        stalls = Arrays.copyOf(stalls, nStalls * 2);
-                    }
-                    stalls[nStalls++] = (float) stall;
-                    stallSum += stall;
-                }
-            }
-            policy.afterInvocation(e, t);
-            curPin = -1;
-            eventNanos += System.nanoTime() - n0;
-            if (++pending == 8192) {
-                if (progress != null) {
-                    progress.addAndGet(pending);
-                }
-                pending = 0;
+            if (measured && exchange != null) {
+                exchange.served(stall, !fromRegistry);
             }
         }
+        for (int k = 0; k < stack.length; k++) {
+            policy.onAccess(stack[k], e, k, t);
+        }
+        if (measured) {
+            int c = tab.classOfFunction[tab.stackFunction[stackOf[e]]];
+            invocations++;
+            byClass[c]++;
+            layerAccesses += stack.length;
+            if (nm > 0) {
+                critical++;
+                criticalByClass[c]++;
+                demandLayerMisses += nm;
+                onDemandBytes += demandBytes;
+                if (nStalls == stalls.length) {
+                    stalls = Arrays.copyOf(stalls, nStalls * 2);
+                }
+                stalls[nStalls++] = (float) stall;
+                stallSum += stall;
+            }
+        }
+        policy.afterInvocation(e, t);
+        curPin = -1;
+        eventNanos += System.nanoTime() - n0;
+        if (++pending == 8192) {
+            if (progress != null) {
+                progress.addAndGet(pending);
+            }
+            pending = 0;
+        }
+    }
+
+    /** Ends the replay at the table's end time and returns the metrics. */
+    PolicyResult finish(String family, double knob) {
+        int n = tab.size();
         if (progress != null) {
             progress.addAndGet(pending);
         }
+        pending = 0;
         double end = tab.endMillis();
         now = end;
         policy.onEnd(tab.endMillis());
@@ -256,7 +327,7 @@ public final class Simulator implements NodeView {
                 popHead();
                 continue;
             }
-            double w = headRemaining >= 0 ? headRemaining : work(l);
+            double w = headRemaining >= 0 ? headRemaining : startWork(l, pt);
             if (pt + w <= limit) {
                 pt += w;
                 popHead();
@@ -264,7 +335,7 @@ public final class Simulator implements NodeView {
                 queued[l] = false;
                 queuedBytes -= tab.layerSize[l];
                 headRemaining = -1;
-                complete(l, pt);
+                complete(l, pt, headFromPeer);
             } else {
                 headRemaining = w - Math.max(0, limit - pt);
                 pt = Math.max(pt, limit);
@@ -274,19 +345,40 @@ public final class Simulator implements NodeView {
         prefetchClock = pt;
     }
 
+    /**
+     * Link time of the prefetch of {@code l} starting at {@code pt}: from a peer when one holds it (waiting
+     * for the peer's copy, LAN RTT and transfer, unpack), else from the registry ({@link #work}).
+     */
+    private double startWork(int l, double pt) {
+        headFromPeer = false;
+        headWork = work(l);
+        if (exchange != null) {
+            double from = exchange.peerReadyAt(l, pt);
+            if (!Double.isNaN(from)) {
+                double b = tab.layerSize[l];
+                headFromPeer = true;
+                headWork = Math.max(0, from - pt) + exchange.peerPrefetchMillis(b) + b / unpackPerMs;
+            }
+        }
+        return headWork;
+    }
+
     private void popHead() {
         qHead = (qHead + 1) & (ring.length - 1);
         qSize--;
     }
 
-    private void complete(int l, double tc) {
+    private void complete(int l, double tc, boolean fromPeer) {
         double saved = now;
         now = tc;
         if (tc >= warmupEnd) {
             prefetchBytes += tab.layerSize[l];
+            if (exchange != null) {
+                exchange.fetched(tab.layerSize[l], fromPeer);
+            }
         }
         if (makeRoom(tab.layerSize[l], tc, l, true)) {
-            insert(l, tc);
+            insert(l, tc, tc);
             prefetchedUnused[l] = true;
             if (tc >= warmupEnd) {
                 prefetchesCompleted++;
@@ -307,7 +399,7 @@ public final class Simulator implements NodeView {
         double fraction = 1.0;
         long head = ring[qHead];
         if (headRemaining >= 0 && (int) head == l && (int) (head >>> 32) == queueGen[l]) {
-            fraction = Math.min(1.0, headRemaining / work(l));
+            fraction = Math.min(1.0, headRemaining / headWork);
             headRemaining = -1;
             popHead();
         }
@@ -335,11 +427,15 @@ public final class Simulator implements NodeView {
         return true;
     }
 
-    private void insert(int l, double t) {
+    /** Layer {@code l} becomes resident at {@code t}; its bytes are all there (peers may copy it) at {@code readyAt}. */
+    private void insert(int l, double t, double readyAt) {
         account(t);
         resident[l] = true;
         insertedAt[l] = t;
         used += tab.layerSize[l];
+        if (exchange != null) {
+            exchange.held(l, readyAt);
+        }
     }
 
     private void account(double t) {
@@ -409,6 +505,9 @@ public final class Simulator implements NodeView {
             if (insertedAt[l] >= warmupEnd) {
                 wasted += tab.layerSize[l];
             }
+        }
+        if (exchange != null) {
+            exchange.dropped(l);
         }
         policy.onEvict(l);
     }
