@@ -64,7 +64,8 @@ public final class BubblewrapSandbox implements AutoCloseable {
 
     private volatile SandboxSettings settings;
     private final Cgroups cgroups;
-    private final AtomicLong runs = new AtomicLong();
+    /** JVM-wide, so that two sandboxes of one JVM (a reconfigured executor, tests) never name a group alike. */
+    private static final AtomicLong RUNS = new AtomicLong();
     private final ExecutorService pumps = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "layerswap-exec-io");
         t.setDaemon(true);
@@ -115,7 +116,7 @@ public final class BubblewrapSandbox implements AutoCloseable {
 
     /** A name for one run's cgroup, unique on this host while this JVM lives. */
     String cgroupName(String kind) {
-        return kind + "-" + ProcessHandle.current().pid() + "-" + runs.incrementAndGet();
+        return kind + "-" + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet();
     }
 
     /** What every sandbox gets, whatever it runs: namespaces, uid/gid, capabilities, seccomp. */

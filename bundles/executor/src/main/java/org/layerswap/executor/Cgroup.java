@@ -146,7 +146,13 @@ public final class Cgroup implements AutoCloseable {
             }
         }
         closed = true;
+        Cgroups.released(name());
         return true;
+    }
+
+    /** The group's name (the same last path element in every hierarchy). */
+    String name() {
+        return dirs.values().iterator().next().getFileName().toString();
     }
 
     @Override

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,6 +29,8 @@ public final class Cgroups {
 
     static final String PARENT = "layerswap";
     /** A sandbox group's name: {@code <kind>-<JVM pid>-<n>} ({@code BubblewrapSandbox#cgroupName}). */
+    /** Names of the groups this JVM created and has not removed yet (a run in progress, or one being cleaned up). */
+    private static final Set<String> IN_USE = ConcurrentHashMap.newKeySet();
     private static final Pattern SANDBOX_GROUP = Pattern.compile("[a-z]+-(\\d{1,18})-\\d+");
     static final List<String> CONTROLLERS = List.of("memory", "pids", "cpu");
 
@@ -110,6 +114,9 @@ public final class Cgroups {
         if (!name.matches("[A-Za-z0-9_.-]+") || name.startsWith(".")) {
             throw new IllegalArgumentException("cgroup name must be [A-Za-z0-9_.-]+, got '" + name + "'");
         }
+        if (!IN_USE.add(name)) {
+            throw new IllegalArgumentException("cgroup " + name + " is already in use in this JVM");
+        }
         Cgroup created = null;
         try {
             if (version == Version.V2) {
@@ -153,6 +160,7 @@ public final class Cgroups {
             if (created != null) {
                 created.close();
             }
+            IN_USE.remove(name);
             throw e;
         }
     }
@@ -168,10 +176,11 @@ public final class Cgroups {
     }
 
     /**
-     * Removes empty sandbox groups a crashed earlier run left behind: those named {@code <kind>-<pid>-<n>}
-     * ({@code BubblewrapSandbox#cgroupName}) whose JVM {@code pid} is no longer alive. A group of a live JVM, this
-     * one or another appliance (or test) on the host, is empty between its creation and the launcher joining it, so
-     * it is never touched; nor is a non-empty group or one named otherwise (not ours).
+     * Removes empty sandbox groups left behind, named {@code <kind>-<pid>-<n>} ({@code BubblewrapSandbox#cgroupName}):
+     * those of a JVM that no longer runs (a crashed earlier appliance), and this JVM's own that no {@link Cgroup} holds
+     * any more (a run whose removal timed out). A group another live JVM (another appliance or test on the host)
+     * created, or one this JVM holds, is empty between its creation and the launcher joining it, so it is never
+     * touched; nor is a non-empty group or one named otherwise (not ours).
      *
      * @return how many were removed
      */
@@ -179,8 +188,9 @@ public final class Cgroups {
         return removeStale(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
     }
 
-    /** {@link #removeStale()} with {@code alive} telling which JVM pids still run. */
+    /** {@link #removeStale()} with {@code alive} telling which other JVMs' pids still run. */
     int removeStale(LongPredicate alive) {
+        long self = ProcessHandle.current().pid();
         int removed = 0;
         for (Path parent : parents()) {
             if (!Files.isDirectory(parent)) {
@@ -188,8 +198,9 @@ public final class Cgroups {
             }
             try (Stream<Path> children = Files.list(parent)) {
                 for (Path child : children.filter(Files::isDirectory).toList()) {
-                    long owner = ownerPid(child.getFileName().toString());
-                    if (owner < 0 || alive.test(owner)) {
+                    String name = child.getFileName().toString();
+                    long owner = ownerPid(name);
+                    if (owner < 0 || (owner == self ? IN_USE.contains(name) : alive.test(owner))) {
                         continue;
                     }
                     try {
@@ -204,6 +215,11 @@ public final class Cgroups {
             }
         }
         return removed;
+    }
+
+    /** A group this JVM created is removed: its name may be cleaned as stale from now on. */
+    static void released(String name) {
+        IN_USE.remove(name);
     }
 
     /** The JVM pid in a sandbox group's name {@code <kind>-<pid>-<n>}; -1 when the name is not of that form. */

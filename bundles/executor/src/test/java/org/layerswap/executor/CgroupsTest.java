@@ -103,9 +103,23 @@ class CgroupsTest {
         Files.createFile(deadButBusy.resolve("cgroup.procs")); // a fake tree's stand-in for processes still in it
         Cgroups c = Cgroups.fromMounts(mounts("cgroup2 " + root + " cgroup2 rw 0 0"), root);
 
-        assertEquals(2, c.removeStale(pid -> pid == 222));
+        long self = ProcessHandle.current().pid();
+        Path ownLeftover = Files.createDirectories(parent.resolve("run-" + self + "-1000001")); // its removal timed out
+        Cgroup held = c.create("run-" + self + "-1000002", LIMITS);
+        Path heldDir = parent.resolve("run-" + self + "-1000002");
+        try (var files = Files.list(heldDir)) { // the fake tree's control files, so that only the hold protects it
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+
+        assertEquals(3, c.removeStale(pid -> pid == 222));
 
         assertTrue(Files.notExists(deadJvms) && Files.notExists(deadProbe), "the groups of a JVM that is gone");
+        assertTrue(Files.notExists(ownLeftover), "this JVM's group no Cgroup holds any more");
+        assertTrue(Files.isDirectory(heldDir), "this JVM's group a run holds, empty before its launcher joined");
+        held.close();
+        assertTrue(Files.notExists(heldDir));
         assertTrue(Files.isDirectory(liveJvms), "another live JVM's fresh group is left for its run");
         assertTrue(Files.isDirectory(notOurs) && Files.isDirectory(deadButBusy));
     }
