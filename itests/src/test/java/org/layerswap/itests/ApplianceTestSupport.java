@@ -119,6 +119,16 @@ public abstract class ApplianceTestSupport {
         return o;
     }
 
+    /**
+     * Features the tarball carries but does not boot (cluster, containerd snapshotter; both idle until enabled), for the
+     * tests that check every shipped etc/ file: installed without refreshing the running bundles.
+     */
+    protected static final java.util.Set<String> OPT_IN_FEATURES = java.util.Set.of("layerswap-cluster", "layerswap-containerd");
+
+    protected static void installOptInFeatures(org.apache.karaf.features.FeaturesService features) throws Exception {
+        features.installFeatures(OPT_IN_FEATURES, java.util.EnumSet.of(org.apache.karaf.features.FeaturesService.Option.NoAutoRefreshBundles));
+    }
+
     /** Runs a shell command as the console would and returns what it printed. */
     protected String executeCommand(String command) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

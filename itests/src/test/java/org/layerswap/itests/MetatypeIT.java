@@ -35,6 +35,9 @@ public class MetatypeIT extends ApplianceTestSupport {
     @Inject
     MetaTypeService metaType;
 
+    @Inject
+    org.apache.karaf.features.FeaturesService features;
+
     @Configuration
     public Option[] config() {
         return applianceOptions();
@@ -50,7 +53,7 @@ public class MetatypeIT extends ApplianceTestSupport {
         assertTrue("no org.layerswap.*.cfg in " + etc, cfgs.size() >= 10);
         // the opt-in features the tarball carries but does not boot ship their etc/ files too: install them (both
         // idle until enabled) so their bundles' Metatype is there to check
-        String installed = executeCommand("feature:install --no-auto-refresh layerswap-cluster layerswap-containerd");
+        installOptInFeatures(features);
         for (Path cfg : cfgs) {
             String pid = cfg.getFileName().toString().replaceFirst("\\.cfg$", "");
             Set<String> attributes = attributes(pid);
@@ -59,7 +62,7 @@ public class MetatypeIT extends ApplianceTestSupport {
                 Thread.sleep(500);
                 attributes = attributes(pid);
             }
-            assertTrue("no Metatype form designates " + pid + " (feature:install of the opt-in features: " + installed.trim() + ")",
+            assertTrue("no Metatype form designates " + pid + " (after installing " + OPT_IN_FEATURES + ")",
                     !attributes.isEmpty());
             Properties props = new Properties();
             try (var in = Files.newInputStream(cfg)) {
