@@ -189,8 +189,14 @@ public class DashboardBrowserIT {
             Files.copy(panel.getScreenshotAs(OutputType.FILE).toPath(), panelShot, StandardCopyOption.REPLACE_EXISTING);
 
             image.release(30, java.util.concurrent.TimeUnit.SECONDS);
-            wait.until(d -> rowOf(d, "inflight-table", held).isEmpty()
-                    && rowOf(d, "prefetches-table", held).matches("\\d+ " + held + " fn-dash PREFETCH 1\\.000 SUCCEEDED [\\d.]+ ms \\d+ B"));
+            try {
+                wait.until(d -> rowOf(d, "inflight-table", held).isEmpty()
+                        && rowOf(d, "prefetches-table", held).matches("\\d+ " + held + " fn-dash PREFETCH 1\\.000 SUCCEEDED [\\d.]+ ms \\d+ B"));
+            } catch (org.openqa.selenium.TimeoutException e) { // say what the tables showed (one CI run timed out here)
+                throw new AssertionError("the released prefetch of " + held + ": in flight '" + rowOf(browser, "inflight-table", held)
+                        + "', finished '" + rowOf(browser, "prefetches-table", held) + "'; /api/prefetches: "
+                        + appliance.client("layerswap:prefetches -n 5"), e);
+            }
         }
 
         // executions: a real busybox-static image, invoked from the dashboard's form, runs in its sandbox
