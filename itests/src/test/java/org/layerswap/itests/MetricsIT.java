@@ -183,8 +183,7 @@ public class MetricsIT extends ApplianceTestSupport {
             assertEquals(1.0, query(api, "count(layerswap_ingest_queue_depth >= 0)"), 0);
 
             // the same counters over Karaf's JMX connector
-            try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(jmxUrl()),
-                    Map.of(JMXConnector.CREDENTIALS, new String[] {ADMIN_USER, ADMIN_PASSWORD}))) {
+            try (JMXConnector jmx = connectJmx()) {
                 MBeanServerConnection c = jmx.getMBeanServerConnection();
                 ObjectName executionsBean = new ObjectName("org.layerswap:type=executions");
                 ShellFigures shell = shellFigures();
@@ -263,6 +262,46 @@ public class MetricsIT extends ApplianceTestSupport {
     private static int freeLoopbackPort() throws java.io.IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
+        }
+    }
+
+    /**
+     * Connects to Karaf's JMX connector as the itests' admin. One CI run saw {@code NoSuchObjectException: no such
+     * object in table} here: the registry handed out a server stub whose object was no longer exported, which is
+     * what a connector restarted by Karaf's management bundle looks like for a moment. Connecting is retried for
+     * up to 30 s; what the counters say is asserted only once, after a connection is made. If it never connects,
+     * the failure names the URL and who listens on its two ports.
+     */
+    private JMXConnector connectJmx() throws Exception {
+        String url = jmxUrl();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        java.io.IOException last;
+        int attempts = 0;
+        do {
+            attempts++;
+            try {
+                return JMXConnectorFactory.connect(new JMXServiceURL(url),
+                        Map.of(JMXConnector.CREDENTIALS, new String[] {ADMIN_USER, ADMIN_PASSWORD}));
+            } catch (java.io.IOException e) {
+                last = e;
+                Thread.sleep(1000);
+            }
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("no JMX connection to " + url + " after " + attempts + " attempts; listeners: "
+                + listeners(), last);
+    }
+
+    /** {@code ss -ltnp}'s lines for Karaf's two RMI ports, to tell a port taken by another process from a dead connector. */
+    private String listeners() {
+        try {
+            Dictionary<String, Object> p = configurationAdmin.getConfiguration("org.apache.karaf.management", null).getProperties();
+            Process ss = new ProcessBuilder("ss", "-ltnp").redirectErrorStream(true).start();
+            String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            ss.waitFor(10, TimeUnit.SECONDS);
+            return out.lines().filter(l -> l.contains(":" + p.get("rmiRegistryPort") + " ") || l.contains(":" + p.get("rmiServerPort") + " "))
+                    .toList().toString();
+        } catch (Exception e) {
+            return "(ss failed: " + e + ")";
         }
     }
 
