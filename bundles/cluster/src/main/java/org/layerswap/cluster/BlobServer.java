@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.layerswap.api.LayerId;
+import org.layerswap.api.config.SecretToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +38,11 @@ public final class BlobServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService pool;
     private final BlobCache cache;
-    private final ClusterToken token;
+    private final SecretToken token;
     private final TransferCounters counters;
 
     /** Starts listening on {@code address:port} (0: any free port, see {@link #port()}). */
-    public BlobServer(String address, int port, BlobCache cache, ClusterToken token, TransferCounters counters) throws IOException {
+    public BlobServer(String address, int port, BlobCache cache, SecretToken token, TransferCounters counters) throws IOException {
         this.cache = cache;
         this.token = token;
         this.counters = counters;

@@ -14,6 +14,7 @@ import org.layerswap.api.ClusterView;
 import org.layerswap.api.LayerSource;
 import org.layerswap.api.LayerStoreListener;
 import org.layerswap.api.ResidentLayer;
+import org.layerswap.api.config.SecretToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,7 @@ public final class ClusterNode implements AutoCloseable {
      * Starts the node. {@code resident}: the store's layers when it is known now (null: unknown; cached blobs are then
      * published when {@link #storeAppeared} is called).
      */
-    public ClusterNode(ClusterSettings settings, ClusterToken token, Path blobDir, LayerSource registry, List<ResidentLayer> resident)
+    public ClusterNode(ClusterSettings settings, SecretToken token, Path blobDir, LayerSource registry, List<ResidentLayer> resident)
             throws IOException {
         this.settings = settings;
         this.cache = new BlobCache(blobDir);

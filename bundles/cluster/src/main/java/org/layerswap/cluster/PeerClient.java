@@ -8,6 +8,7 @@ import java.time.Duration;
 
 import org.layerswap.api.LayerId;
 import org.layerswap.api.LayerSourceException;
+import org.layerswap.api.config.SecretToken;
 
 /**
  * Opens a blob on a peer's endpoint ({@link BlobServer}): {@code GET <endpoint>/layerswap/cluster/blobs/<digest>} with
@@ -20,10 +21,10 @@ public final class PeerClient {
 
     public static final String PATH = "/layerswap/cluster/blobs/";
 
-    private final ClusterToken token;
+    private final SecretToken token;
     private final int timeoutMillis;
 
-    public PeerClient(ClusterToken token, Duration timeout) {
+    public PeerClient(SecretToken token, Duration timeout) {
         this.token = token;
         this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.layerswap.api.LayerDescriptor;
 import org.layerswap.api.LayerSourceException;
+import org.layerswap.api.config.SecretToken;
 
 /** The peer endpoint over real HTTP on loopback, with the real client. */
 class BlobServerTest {
@@ -43,7 +44,7 @@ class BlobServerTest {
     void start() throws Exception {
         cache = new BlobCache(dir.resolve("served"));
         cache.fill(layer, off -> Blobs.cut(blob, off, -1), 1);
-        server = new BlobServer("127.0.0.1", 0, cache, new ClusterToken(TOKEN), counters);
+        server = new BlobServer("127.0.0.1", 0, cache, SecretToken.of(TOKEN, "cluster token"), counters);
     }
 
     @AfterEach
@@ -71,7 +72,7 @@ class BlobServerTest {
             assertTrue(r.body().length < 200);
         }
         LayerSourceException e = assertThrows(LayerSourceException.class,
-                () -> new PeerClient(new ClusterToken("another-cluster-token-42"), Duration.ofSeconds(5)).open(server.endpoint(), layer.id(), 0));
+                () -> new PeerClient(SecretToken.of("another-cluster-token-42", "cluster token"), Duration.ofSeconds(5)).open(server.endpoint(), layer.id(), 0));
         assertFalse(e.retryable(), "a wrong token is not retried");
         assertTrue(e.getMessage().contains("HTTP 401"), e.getMessage());
         assertEquals(0, counters.snapshot().served());
@@ -107,7 +108,7 @@ class BlobServerTest {
 
     @Test
     void aTransferCutHalfwayResumesWithARangeRequestAndIsVerified() throws Exception {
-        PeerClient client = new PeerClient(new ClusterToken(TOKEN), Duration.ofSeconds(5));
+        PeerClient client = new PeerClient(SecretToken.of(TOKEN, "cluster token"), Duration.ofSeconds(5));
         BlobCache receiver = new BlobCache(dir.resolve("received"));
         List<Long> offsets = new ArrayList<>();
         receiver.fill(layer, off -> {

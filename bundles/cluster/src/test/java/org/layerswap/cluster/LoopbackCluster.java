@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import org.layerswap.api.LayerSource;
+import org.layerswap.api.config.SecretToken;
 import org.layerswap.source.oci.testing.LocalRegistry;
 import org.layerswap.store.layers.FileLayerStore;
 import org.layerswap.store.layers.StoreSettings;
@@ -18,7 +19,7 @@ import org.layerswap.store.layers.StoreSettings;
  */
 final class LoopbackCluster implements AutoCloseable {
 
-    static final ClusterToken TOKEN = new ClusterToken("loopback-cluster-token-0123456789");
+    static final SecretToken TOKEN = SecretToken.of("loopback-cluster-token-0123456789", "cluster token");
 
     /** One appliance: its cluster node and its store. */
     record Node(ClusterNode cluster, FileLayerStore store) implements AutoCloseable {

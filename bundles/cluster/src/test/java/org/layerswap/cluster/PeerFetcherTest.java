@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.layerswap.api.ClusterView;
 import org.layerswap.api.LayerDescriptor;
 import org.layerswap.api.LayerSourceException;
+import org.layerswap.api.config.SecretToken;
 import org.layerswap.testkit.Await;
 
 /**
@@ -31,7 +32,7 @@ import org.layerswap.testkit.Await;
  */
 class PeerFetcherTest {
 
-    static final ClusterToken TOKEN = new ClusterToken("cluster-token-0123456789");
+    static final SecretToken TOKEN = SecretToken.of("cluster-token-0123456789", "cluster token");
 
     @TempDir
     Path dir;
@@ -54,7 +55,7 @@ class PeerFetcherTest {
         final TransferCounters counters = new TransferCounters();
         final PeerFetcher fetcher;
 
-        Node(String uuid, Duration peerWait, java.util.function.LongSupplier clock, ClusterToken token) throws Exception {
+        Node(String uuid, Duration peerWait, java.util.function.LongSupplier clock, SecretToken token) throws Exception {
             cache = new BlobCache(dir.resolve(uuid));
             server = new BlobServer("127.0.0.1", 0, cache, token, counters);
             closing.add(server);
@@ -134,7 +135,7 @@ class PeerFetcherTest {
     @Test
     void aMemberWithAnotherTokenGets401FromItsPeerAndFallsBackToTheRegistry() throws Exception {
         Node a = new Node("a");
-        Node stranger = new Node("b", Duration.ofSeconds(30), System::nanoTime, new ClusterToken("not-this-cluster-token-42"));
+        Node stranger = new Node("b", Duration.ofSeconds(30), System::nanoTime, SecretToken.of("not-this-cluster-token-42", "cluster token"));
         a.fetcher.ensure(layer, registry);
         stranger.fetcher.ensure(layer, registry);
         assertEquals(new ClusterView.PeerCounters(0, 0, 0, 1, 1, 1, 0), stranger.counts());

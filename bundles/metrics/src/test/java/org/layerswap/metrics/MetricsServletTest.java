@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
@@ -18,6 +19,7 @@ import javax.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.Test;
 import org.layerswap.api.ColdStart;
 import org.layerswap.api.ExecutionResult;
+import org.layerswap.api.config.SecretToken;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -27,7 +29,8 @@ class MetricsServletTest {
 
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final AtomicInteger sweeps = new AtomicInteger();
-    final MetricsServlet servlet = new MetricsServlet(registry, new ScrapeAuth("scrape-token-0123456789"), sweeps::incrementAndGet);
+    final AtomicReference<SecretToken> token = new AtomicReference<>(SecretToken.of("scrape-token-0123456789", "scrape token"));
+    final MetricsServlet servlet = new MetricsServlet(registry, token::get, sweeps::incrementAndGet);
 
     /** Status, headers and body a response received. */
     static final class Captured {
@@ -90,5 +93,13 @@ class MetricsServletTest {
             assertFalse(c.body.toString().contains("layerswap_"), c.body.toString());
         }
         assertEquals(0, sweeps.get());
+    }
+
+    @Test
+    void aReconfiguredTokenAppliesToTheNextScrapeAndTheOldOneNoLonger() throws Exception {
+        assertEquals(200, get("bearer scrape-token-0123456789 ").status);
+        token.set(SecretToken.of("next-token-0123456789", "scrape token"));
+        assertEquals(401, get("Bearer scrape-token-0123456789").status);
+        assertEquals(200, get("Bearer next-token-0123456789").status);
     }
 }

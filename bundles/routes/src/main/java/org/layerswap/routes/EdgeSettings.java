@@ -4,11 +4,14 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
 
+import org.layerswap.api.config.SecretToken;
+
 /**
  * The ingest edge's rules (config PID {@code org.layerswap.routes}, see {@code etc/org.layerswap.routes.cfg}).
  *
  * @param token               the bearer token every HTTP request must carry ({@code Authorization: Bearer <token>}); never
- *                            blank (the DS adapter reads or generates it, see {@link IngestToken})
+ *                            blank, at least {@value SecretToken#MIN_CHARS} characters (the DS adapter reads or generates it, see
+ *                            {@link SecretToken#loadOrCreate})
  * @param allowedHosts        Host header names accepted besides the loopback names ({@code 127.0.0.1}, {@code localhost},
  *                            {@code [::1]}), lower case, without port
  * @param allowedOrigins      Origin header values accepted; any other present Origin is refused (browsers send one)
@@ -25,6 +28,8 @@ public record EdgeSettings(String token, Set<String> allowedHosts, Set<String> a
                            long maxBodyBytes, int maxLineChars, int maxFunctionIdChars, int maxTenantChars, int maxParams,
                            int maxParamChars, long maxFutureSkewMillis) {
 
+    /** How errors name the token. */
+    public static final String TOKEN_NAME = "ingest token";
     public static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "localhost", "[::1]");
     /** The media types a browser can send cross-origin without a preflight: never accepted. */
     static final Set<String> SIMPLE_TYPES = Set.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data");
@@ -38,9 +43,7 @@ public record EdgeSettings(String token, Set<String> allowedHosts, Set<String> a
     public static final long DEFAULT_MAX_FUTURE_SKEW_SECONDS = 300;
 
     public EdgeSettings {
-        if (token == null || token.isBlank() || token.length() < 16) {
-            throw new IllegalArgumentException("the ingest token must be at least 16 characters");
-        }
+        SecretToken.of(token, TOKEN_NAME); // refuses a blank or short token
         allowedHosts = Set.copyOf(allowedHosts);
         allowedOrigins = Set.copyOf(allowedOrigins);
         contentTypes = Set.copyOf(contentTypes);

@@ -1,16 +1,16 @@
 package org.layerswap.routes;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.Objects;
+
+import org.layerswap.api.config.SecretToken;
 
 /**
  * Decides whether an HTTP ingest request may be read at all, from its headers only (before any body byte is read).
  * Order and codes: Host not a loopback/configured name → 421 (DNS rebinding); an Origin header that is not
  * configured → 403 (a browser page); missing/wrong {@code Authorization: Bearer} → 401 (any other local process or a
  * sandbox); a media type that is not configured → 415 (browsers' CORS "simple" types are never accepted); a declared
- * Content-Length above the cap → 413. The token is compared in constant time.
+ * Content-Length above the cap → 413. The token is compared in constant time ({@link SecretToken}).
  */
 public final class HttpGuard {
 
@@ -19,11 +19,11 @@ public final class HttpGuard {
     }
 
     private final EdgeSettings edge;
-    private final byte[] token;
+    private final SecretToken token;
 
     public HttpGuard(EdgeSettings edge) {
         this.edge = Objects.requireNonNull(edge, "edge");
-        this.token = edge.token().getBytes(StandardCharsets.UTF_8);
+        this.token = SecretToken.of(edge.token(), EdgeSettings.TOKEN_NAME);
     }
 
     /** Null when the request may be read, else the refusal. Header values may be null (absent). */
@@ -35,7 +35,7 @@ public final class HttpGuard {
         if (origin != null && !edge.allowedOrigins().contains(origin.trim().toLowerCase(Locale.ROOT))) {
             return new Refusal(403, "requests with an Origin header are refused (allowedOrigins)");
         }
-        if (!tokenMatches(authorization)) {
+        if (!token.admits(authorization)) {
             return new Refusal(401, "missing or wrong bearer token (Authorization: Bearer <token from the token file>)");
         }
         String type = mediaType(contentType);
@@ -46,15 +46,6 @@ public final class HttpGuard {
             return new Refusal(413, "body of " + contentLength + " bytes exceeds maxBodyBytes " + edge.maxBodyBytes());
         }
         return null;
-    }
-
-    private boolean tokenMatches(String authorization) {
-        if (authorization == null || authorization.length() < 7
-                || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
-        }
-        byte[] given = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(given, token);
     }
 
     /** The host name of a Host header, lower case, without port; null when absent or malformed. */

@@ -18,6 +18,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.http.common.HttpMessage;
 import org.layerswap.api.BehavioralProfiler;
 import org.layerswap.api.InvocationEvent;
+import org.layerswap.api.config.SecretToken;
 import org.layerswap.persistence.api.DeadLetterRow;
 import org.layerswap.persistence.api.InvocationRow;
 import org.layerswap.persistence.api.PersistenceService;
@@ -85,7 +86,7 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest, Reco
 
     /** With the default edge rules, a fresh random token ({@link #edge()}) and the system clock. */
     public IngestRoutes(RoutesSettings settings, BehavioralProfiler profiler) {
-        this(settings, EdgeSettings.defaults(IngestToken.generate()), profiler, Clock.systemUTC());
+        this(settings, EdgeSettings.defaults(SecretToken.generate()), profiler, Clock.systemUTC());
     }
 
     public IngestRoutes(RoutesSettings settings, EdgeSettings edge, BehavioralProfiler profiler, Clock clock) {

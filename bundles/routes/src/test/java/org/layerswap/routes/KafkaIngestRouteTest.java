@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.layerswap.api.config.SecretToken;
 import org.layerswap.persistence.api.DeadLetterRow;
 import org.layerswap.routes.api.IngestStats;
 import org.layerswap.testkit.Await;
@@ -65,7 +66,7 @@ class KafkaIngestRouteTest {
         broker.createTopic(topic, 2);
         // no drop folder, no HTTP, no timers; a commit wait of 1 s so that a refused flush fails the batch at once
         RoutesSettings s = new RoutesSettings(null, 0, "/ingest", 64, 0, 0, 1, 256);
-        routes = new IngestRoutes(s, EdgeSettings.defaults(IngestToken.generate()), profiler, Clock.systemUTC());
+        routes = new IngestRoutes(s, EdgeSettings.defaults(SecretToken.generate()), profiler, Clock.systemUTC());
         pipeline = TestSupport.started(routes, persistence);
     }
 

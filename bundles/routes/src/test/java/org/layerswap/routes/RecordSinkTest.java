@@ -10,6 +10,7 @@ import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.layerswap.api.config.SecretToken;
 import org.layerswap.persistence.api.DeadLetterRow;
 import org.layerswap.routes.api.IngestStats;
 import org.layerswap.testkit.FakeProfiler;
@@ -25,7 +26,7 @@ class RecordSinkTest {
     @BeforeEach
     void start() throws Exception {
         routes = new IngestRoutes(new RoutesSettings(null, 0, "/ingest", 8, 0, 0, 1, 64),
-                EdgeSettings.defaults(IngestToken.generate()), profiler, Clock.systemUTC());
+                EdgeSettings.defaults(SecretToken.generate()), profiler, Clock.systemUTC());
         context = TestSupport.started(routes, persistence);
     }
 

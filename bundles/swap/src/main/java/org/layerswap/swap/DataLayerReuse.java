@@ -2,7 +2,7 @@ package org.layerswap.swap;
 
 import java.util.Arrays;
 
-import org.layerswap.profiler.engine.NextUseModel;
+import org.layerswap.nextuse.NextUseModel;
 
 /**
  * When a parameter-selected (data) layer is needed next, learned from the layer's own reuse gaps (issue 13): each

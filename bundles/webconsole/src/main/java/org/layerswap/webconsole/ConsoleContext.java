@@ -2,7 +2,6 @@ package org.layerswap.webconsole;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
@@ -11,6 +10,7 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import javax.servlet.http.HttpSession;
 
+import org.layerswap.api.config.SecretToken;
 import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -88,7 +88,7 @@ public class ConsoleContext extends ServletContextHelper {
             }
             boolean proven = viaBasic
                     ? "layerswap".equals(request.getHeader(SCRIPT_HEADER))
-                    : constantTimeEquals(user.csrfToken(), request.getHeader(CSRF_HEADER));
+                    : SecretToken.constantTimeEquals(user.csrfToken(), request.getHeader(CSRF_HEADER));
             if (!proven) {
                 error(response, HttpServletResponse.SC_FORBIDDEN, viaBasic
                         ? "missing header " + SCRIPT_HEADER + ": layerswap (required for changes with Basic auth)"
@@ -144,12 +144,5 @@ public class ConsoleContext extends ServletContextHelper {
         response.getWriter().write(Json.write(java.util.Map.of("error", message)));
         // commit now: a denied request would otherwise get the container's generic 403 page
         response.flushBuffer();
-    }
-
-    static boolean constantTimeEquals(String expected, String given) {
-        if (expected == null || expected.isEmpty() || given == null) {
-            return false;
-        }
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,8 +1,6 @@
 package org.layerswap.webconsole;
 
 import java.io.IOException;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
 
@@ -12,6 +10,7 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import javax.servlet.http.HttpSession;
 
+import org.layerswap.api.config.SecretToken;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
@@ -25,7 +24,6 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
 public class LoginServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final transient JaasAuthenticator authenticator = new JaasAuthenticator("karaf");
 
@@ -48,8 +46,8 @@ public class LoginServlet extends HttpServlet {
             if (session != null) {
                 ConsoleUser user = (ConsoleUser) session.getAttribute(ConsoleUser.SESSION_ATTRIBUTE);
                 // logout is state-changing: only the page holding the token may do it
-                if (user != null && !ConsoleContext.constantTimeEquals(user.csrfToken(), request.getParameter("csrf"))
-                        && !ConsoleContext.constantTimeEquals(user.csrfToken(), request.getHeader(ConsoleContext.CSRF_HEADER))) {
+                if (user != null && !SecretToken.constantTimeEquals(user.csrfToken(), request.getParameter("csrf"))
+                        && !SecretToken.constantTimeEquals(user.csrfToken(), request.getHeader(ConsoleContext.CSRF_HEADER))) {
                     ConsoleContext.error(response, HttpServletResponse.SC_FORBIDDEN, "logout needs the CSRF token");
                     return;
                 }
@@ -78,14 +76,8 @@ public class LoginServlet extends HttpServlet {
             old.invalidate(); // no session fixation
         }
         HttpSession session = request.getSession(true);
-        session.setAttribute(ConsoleUser.SESSION_ATTRIBUTE, new ConsoleUser(name, roles.get(), newToken()));
+        session.setAttribute(ConsoleUser.SESSION_ATTRIBUTE, new ConsoleUser(name, roles.get(), SecretToken.generate()));
         response.sendRedirect(context + "/");
-    }
-
-    private static String newToken() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static void page(HttpServletResponse response, String message) throws IOException {

@@ -15,10 +15,9 @@ import org.layerswap.api.LayerStore;
 import org.layerswap.api.LayerStoreListener;
 import org.layerswap.api.ProfilePartitioning;
 import org.layerswap.api.config.DataPaths;
-import org.layerswap.api.config.SecretFile;
+import org.layerswap.api.config.SecretToken;
 import org.layerswap.cluster.ClusterNode;
 import org.layerswap.cluster.ClusterSettings;
-import org.layerswap.cluster.ClusterToken;
 import org.layerswap.cluster.PeerLayerSource;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -135,8 +134,7 @@ public class ClusterComponent implements ClusterView {
             LOG.info("cluster off (enabled=false in org.layerswap.cluster): a single node");
             return;
         }
-        ClusterToken token = new ClusterToken(SecretFile.loadOrCreate(DataPaths.resolve(s.tokenFile(), "security/cluster.token"),
-                "cluster token"));
+        SecretToken token = SecretToken.loadOrCreate(DataPaths.resolve(s.tokenFile(), "security/cluster.token"), "cluster token");
         Path blobs = DataPaths.resolve(s.blobDir(), "cluster/blobs");
         LayerStore st = store;
         ClusterNode n = new ClusterNode(s, token, blobs, boundRegistry, st == null ? null : st.resident());

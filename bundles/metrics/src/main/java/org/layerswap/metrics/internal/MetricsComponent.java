@@ -22,7 +22,7 @@ import org.layerswap.api.PrefetchRecord;
 import org.layerswap.api.SwapManager;
 import org.layerswap.api.SwapRecord;
 import org.layerswap.api.config.DataPaths;
-import org.layerswap.api.config.SecretFile;
+import org.layerswap.api.config.SecretToken;
 import org.layerswap.metrics.BrierScore;
 import org.layerswap.metrics.EventMeters;
 import org.layerswap.metrics.JmxExporter;
@@ -30,7 +30,6 @@ import org.layerswap.metrics.MetricsServlet;
 import org.layerswap.metrics.PredictorMeters;
 import org.layerswap.metrics.PrefetchLedger;
 import org.layerswap.metrics.PrefetchStarts;
-import org.layerswap.metrics.ScrapeAuth;
 import org.layerswap.metrics.ServiceMeters;
 import org.layerswap.persistence.api.PersistenceService;
 import org.layerswap.routes.api.InvocationIngest;
@@ -84,7 +83,7 @@ public class MetricsComponent implements OperationsListener {
     @SuppressWarnings("unused") // held: its gauges read through it
     private ServiceMeters serviceMeters;
     private PredictorMeters predictorMeters;
-    private ScrapeAuth auth;
+    private volatile SecretToken token; // replaced on @Modified; the servlet reads it per request
     private JmxExporter jmx;
     private ServiceRegistration<Servlet> servlet;
     private ScheduledExecutorService sampler;
@@ -126,7 +125,7 @@ public class MetricsComponent implements OperationsListener {
                 }));
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
-        auth = new ScrapeAuth(token(config));
+        token = token(config);
         if (config.jmx()) {
             jmx = new JmxExporter(registry, ManagementFactory.getPlatformMBeanServer());
         }
@@ -134,13 +133,13 @@ public class MetricsComponent implements OperationsListener {
         props.put("osgi.http.whiteboard.servlet.pattern", "/metrics");
         props.put("osgi.http.whiteboard.servlet.name", "layerswap-metrics");
         props.put("osgi.http.whiteboard.context.select", "(osgi.http.whiteboard.context.name=layerswap)");
-        servlet = context.registerService(Servlet.class, new MetricsServlet(registry, auth, this::settle), props);
+        servlet = context.registerService(Servlet.class, new MetricsServlet(registry, () -> token, this::settle), props);
         startSampler(config);
     }
 
     @Modified
     void modified(MetricsConfig config) throws IOException {
-        auth.setToken(token(config));
+        token = token(config);
         sampler.shutdownNow();
         startSampler(config);
     }
@@ -199,11 +198,11 @@ public class MetricsComponent implements OperationsListener {
         return d == null ? Double.NaN : d;
     }
 
-    private static String token(MetricsConfig config) throws IOException {
+    private static SecretToken token(MetricsConfig config) throws IOException {
         if (!config.token().isBlank()) {
-            return config.token().trim();
+            return SecretToken.of(config.token(), "metrics scrape token");
         }
-        return SecretFile.loadOrCreate(DataPaths.resolve(config.tokenFile(), "security/metrics.token"), "metrics scrape token");
+        return SecretToken.loadOrCreate(DataPaths.resolve(config.tokenFile(), "security/metrics.token"), "metrics scrape token");
     }
 
     @Override

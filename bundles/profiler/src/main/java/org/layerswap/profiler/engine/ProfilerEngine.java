@@ -21,6 +21,7 @@ import org.layerswap.api.NextUse;
 import org.layerswap.api.Predictor;
 import org.layerswap.api.ProfileView;
 import org.layerswap.api.ScoreListener;
+import org.layerswap.nextuse.NextUseModel;
 
 /**
  * The behavioral profiler's core: plain Java, no OSGi types, so the DS component, the replay evaluator,

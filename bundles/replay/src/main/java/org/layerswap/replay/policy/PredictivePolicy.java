@@ -9,12 +9,12 @@ import org.layerswap.api.BehavioralProfiler;
 import org.layerswap.api.InvocationEvent;
 import org.layerswap.api.LayerId;
 import org.layerswap.api.PredictionScore;
+import org.layerswap.nextuse.NextUseModel;
 import org.layerswap.replay.Calibration;
 import org.layerswap.replay.EventTable;
 import org.layerswap.replay.NodeView;
 import org.layerswap.replay.ReplayPolicy;
 import org.layerswap.swap.CostModel;
-import org.layerswap.profiler.engine.NextUseModel;
 import org.layerswap.swap.NextUseEvictionPlanner;
 
 /**

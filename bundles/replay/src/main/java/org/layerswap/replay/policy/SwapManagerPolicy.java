@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 import org.layerswap.api.BehavioralProfiler;
 import org.layerswap.api.InvocationEvent;
 import org.layerswap.api.LayerId;
-import org.layerswap.profiler.engine.NextUseModel;
+import org.layerswap.nextuse.NextUseModel;
 import org.layerswap.replay.EventTable;
 import org.layerswap.replay.NodeView;
 import org.layerswap.replay.ReplayPolicy;

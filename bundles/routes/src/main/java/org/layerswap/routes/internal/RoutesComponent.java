@@ -6,10 +6,10 @@ import org.apache.camel.core.osgi.OsgiDefaultCamelContext;
 import org.layerswap.api.BehavioralProfiler;
 import org.layerswap.api.InvocationEvent;
 import org.layerswap.api.config.DataPaths;
+import org.layerswap.api.config.SecretToken;
 import org.layerswap.persistence.api.PersistenceService;
 import org.layerswap.routes.EdgeSettings;
 import org.layerswap.routes.IngestRoutes;
-import org.layerswap.routes.IngestToken;
 import org.layerswap.routes.RecordSink;
 import org.layerswap.routes.RoutesSettings;
 import org.layerswap.routes.api.IngestStats;
@@ -118,7 +118,7 @@ public class RoutesComponent implements InvocationIngest, RecordSink {
         String token = cfg.token() == null ? "" : cfg.token().trim();
         if (token.isEmpty()) {
             String file = cfg.tokenFile() == null ? "" : cfg.tokenFile().trim();
-            token = IngestToken.loadOrCreate(DataPaths.resolve(file, "security/ingest.token"));
+            token = SecretToken.loadOrCreate(DataPaths.resolve(file, "security/ingest.token"), EdgeSettings.TOKEN_NAME).value();
         }
         return new EdgeSettings(token, EdgeSettings.list(cfg.allowedHosts()), EdgeSettings.list(cfg.allowedOrigins()),
                 EdgeSettings.list(cfg.contentTypes()), cfg.maxBodyBytes(), cfg.maxLineChars(), cfg.maxFunctionIdChars(),

@@ -1,4 +1,4 @@
-package org.layerswap.profiler.engine;
+package org.layerswap.nextuse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

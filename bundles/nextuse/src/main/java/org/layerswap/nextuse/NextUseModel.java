@@ -1,4 +1,4 @@
-package org.layerswap.profiler.engine;
+package org.layerswap.nextuse;
 
 import java.util.Arrays;
 import java.util.HashMap;
