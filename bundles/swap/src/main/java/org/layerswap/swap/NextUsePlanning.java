@@ -11,8 +11,9 @@ import java.util.Arrays;
  *   functions that selected them, pushed back by 1/share − 1 gaps, or the layer's own median reuse gap when earlier,
  *   {@link DataLayerReuse}); once passed, re-read from its functions ({@link #nextOf}), and when none predicts a
  *   later use, now + time since its last use (LRU-like);</li>
- *   <li>{@link #victim}: {@link NextUseEvictionPlanner} order over the resident, unpinned layers; for a
- *   prefetch only a layer the admission lets it displace; on-demand victims teach the cache lifetime;</li>
+ *   <li>{@link #victim}: {@link NextUseEvictionPlanner} order over the resident, unpinned layers, the key of a layer
+ *   whose every user already misses another layer scaled by {@link BrokenStacks#weight} ({@link #evictionKey}); for a
+ *   prefetch only a layer whose key exceeds the incoming one's (admission); on-demand victims teach the cache lifetime;</li>
  *   <li>{@link #tick}: every decision interval (live also {@link #planFunction} between ticks), the missing layers of the functions due now
  *   ({@link JustInTimePrefetchPlanner#due}) whose P(run within the cache lifetime) reaches the threshold,
  *   through {@link #tryPrefetch}: {@link PrefetchCredit}, the concurrency limit and the admission;</li>
@@ -21,8 +22,7 @@ import java.util.Arrays;
  *   prefetches the credit refused, and the wasted ones after they left, as if they had stayed (shadow and
  *   would-have-been-used credit, no bytes spent).</li>
  * </ul>
- * Invariants: {@code residentList[0, residentCount)} holds exactly the layers {@link #onInsert}ed and not
- * {@link #onEvict}ed, {@code residentPos} is its inverse (−1 when not resident); {@code fresh[l]} iff
+ * Invariants: {@code resident} holds exactly the layers {@link #onInsert}ed and not {@link #onEvict}ed; {@code fresh[l]} iff
  * {@code l} was inserted by a prefetch and not used since. Not thread-safe: one thread (the replay's, or the
  * live manager's planner thread) drives it.
  */
@@ -110,14 +110,13 @@ public final class NextUsePlanning {
     /** {@code med[f]} and {@code early[f]} are what the source would answer at any time before {@code stable[f]}. */
     private long[] stable;
     private long[] lastUse;
-    private int[] residentList;
-    private int[] residentPos;
-    private int residentCount;
+    private final ResidentSet resident = new ResidentSet();
     private int[] running = new int[8];
     private int runningCount;
     private boolean[] fresh;
     private int[] owner;
     private final ShadowPrefetches shadows;
+    private final BrokenStacks broken;
     /** The latest time any event or tick reported (onEvict carries none). */
     private long clock = Long.MIN_VALUE;
     private int functions;
@@ -131,14 +130,13 @@ public final class NextUsePlanning {
         this.interval = Math.max(1, decisionIntervalMillis);
         this.credit = new PrefetchCredit(functions);
         this.shadows = new ShadowPrefetches(credit, node::sizeBytes);
+        this.broken = new BrokenStacks(node);
         configure(threshold, maxConcurrentPrefetches);
         early = new long[0];
         med = new long[0];
         stable = new long[0];
         next = new long[0];
         lastUse = new long[0];
-        residentList = new int[0];
-        residentPos = new int[0];
         fresh = new boolean[0];
         owner = new int[0];
         resize(functions, layers);
@@ -162,16 +160,14 @@ public final class NextUsePlanning {
             early = grow(early, nf, Long.MAX_VALUE);
             med = grow(med, nf, Long.MAX_VALUE);
             stable = grow(stable, nf, Long.MIN_VALUE);
+            broken.resize(nf);
             this.functions = nf;
         }
         if (layers > this.layers) {
             int nl = layers;
             next = grow(next, nl, Long.MAX_VALUE);
             lastUse = Arrays.copyOf(lastUse, nl);
-            residentList = Arrays.copyOf(residentList, nl);
-            int old = residentPos.length;
-            residentPos = Arrays.copyOf(residentPos, nl);
-            Arrays.fill(residentPos, old, nl, -1);
+            resident.resize(nl);
             fresh = Arrays.copyOf(fresh, nl);
             owner = Arrays.copyOf(owner, nl);
             shadows.resize(nl);
@@ -238,16 +234,20 @@ public final class NextUsePlanning {
     }
 
     public boolean resident(int l) {
-        return residentPos[l] >= 0;
+        return resident.contains(l);
     }
 
     public int residentCount() {
-        return residentCount;
+        return resident.size();
     }
 
-    /** Eviction key of resident layer {@code l} at {@code now} (larger is evicted first). */
+    /**
+     * Eviction key of resident layer {@code l} at {@code now} (larger is evicted first): the space-time key of its next
+     * use, times {@link BrokenStacks#weight} when every function using it already misses another of its layers.
+     */
     public double evictionKey(int l, long now) {
-        return evictor.key(nextOf(l, now), now, node.sizeBytes(l));
+        double k = evictor.key(nextOf(l, now), now, node.sizeBytes(l));
+        return broken.allUsersBroken(l) ? k * broken.weight() : k;
     }
 
     // ------------------------------------------------------------------ events
@@ -267,10 +267,10 @@ public final class NextUsePlanning {
     public void onInsert(int l, double t, boolean prefetch) {
         lastUse[l] = Math.max(lastUse[l], (long) Math.ceil(t));
         fresh[l] = prefetch;
-        if (residentPos[l] < 0) {
-            residentPos[l] = residentCount;
-            residentList[residentCount++] = l;
+        if (prefetch) {
+            broken.prefetched(l);
         }
+        resident.add(l);
     }
 
     /** Layer {@code l} left the node: a prefetched, unused layer's bytes count as wasted. */
@@ -282,13 +282,7 @@ public final class NextUsePlanning {
                 shadows.evictedUnused(l, owner[l], clock, clock - lastUse[l]);
             }
         }
-        int p = residentPos[l];
-        if (p >= 0) {
-            int last = residentList[--residentCount];
-            residentList[p] = last;
-            residentPos[last] = p;
-            residentPos[l] = -1;
-        }
+        resident.remove(l);
     }
 
     /** A prefetch of {@code l} completed but the node could not keep it (no room was admitted): its bytes were wasted. */
@@ -307,6 +301,7 @@ public final class NextUsePlanning {
 
     /** Before the source learns the run of {@code f} at {@code t}: how early it came against the prediction (margin). */
     public void beforeObserve(int f, long t) {
+        broken.ran(f);
         if (early[f] != Long.MAX_VALUE && !source.overdue(f, t)) {
             jit.recordOutcome(early[f], t);
         }
@@ -438,8 +433,8 @@ public final class NextUsePlanning {
             return false;
         }
         long need = node.usedBytes() + node.queuedPrefetchBytes() + node.sizeBytes(l) - node.budgetBytes();
-        for (int i = 0; i < residentCount && need > 0; i++) {
-            int v = residentList[i];
+        for (int i = 0; i < resident.size() && need > 0; i++) {
+            int v = resident.get(i);
             if (!node.pinned(v) && admits(v, l, needAt, now)) {
                 need -= node.sizeBytes(v);
             }
@@ -461,7 +456,7 @@ public final class NextUsePlanning {
 
     /** Whether a prefetch of {@code incoming} (needed at {@code needAt}) may displace resident {@code v}. */
     private boolean admits(int v, int incoming, long needAt, long now) {
-        return evictor.admits(nextOf(v, now), node.sizeBytes(v), needAt, node.sizeBytes(incoming), now);
+        return evictionKey(v, now) > evictor.key(needAt, now, node.sizeBytes(incoming));
     }
 
     /**
@@ -473,12 +468,12 @@ public final class NextUsePlanning {
         long now = (long) t;
         int best = -1;
         double bestKey = -1;
-        for (int i = 0; i < residentCount; i++) {
-            int l = residentList[i];
+        for (int i = 0; i < resident.size(); i++) {
+            int l = resident.get(i);
             if (node.pinned(l)) {
                 continue;
             }
-            double key = evictor.key(nextOf(l, now), now, node.sizeBytes(l));
+            double key = evictionKey(l, now);
             if (key > bestKey || (key == bestKey && lastUse[l] < lastUse[best])) {
                 best = l;
                 bestKey = key;

@@ -317,4 +317,24 @@ class NextUsePlanningTest {
         plan.tick(130_000);
         assertEquals(130_000 + 130_000, plan.nextOf(0, 130_000));
     }
+
+    @Test
+    void aLayerWhoseEveryUserAlreadyMissesAnotherLayerIsEvictedBeforeAnEquallyNeededWholeOne() {
+        // f0 = {0, 1}, f1 = {2}; all needed at the same time, same size; layer 1 is not resident, so f0 is broken
+        FakeNode node = new FakeNode(3, 10 * MB, 30 * MB);
+        node.fnLayers = new int[][] {{0, 1}, {2}, {}};
+        node.layerFns = new int[][] {{0}, {0}, {1}};
+        FakeSource source = new FakeSource(3);
+        source.median[0] = 600_000;
+        source.median[1] = 600_000;
+        NextUsePlanning plan = planning(node, source);
+        insert(node, plan, 0, 0);
+        insert(node, plan, 2, 0);
+        plan.tick(1_000);
+        assertEquals(plan.evictionKey(2, 1_000) * 2, plan.evictionKey(0, 1_000), 1e-3,
+                "before any outcome a broken-only layer weighs twice (q = 1/2)");
+        assertEquals(0, plan.victim(1_000, -1, false));
+        node.resident[1] = true; // f0 whole again
+        assertEquals(plan.evictionKey(2, 1_000), plan.evictionKey(0, 1_000), 1e-3);
+    }
 }

@@ -1,0 +1,114 @@
+package org.layerswap.swap;
+
+import java.util.Arrays;
+
+/**
+ * What a resident layer is worth once every function using it already misses another of its layers (issue 13).
+ *
+ * <p>The product counts invocations that fetch anything on the critical path, so a function is whole or it is not.
+ * When each function using layer {@code l} is already <em>broken</em> (some other base layer of it is neither
+ * resident nor being fetched), keeping {@code l} saves a miss only if a prefetch makes the function whole again before
+ * it runs; when it runs broken, the on-demand fetch that restores the missing layers would have restored {@code l} as
+ * well. With {@code q} the probability that a broken function is made whole by a prefetch before its next run, keeping
+ * {@code l} is worth {@code q} times what it is worth to a whole function, so its eviction key (byte-time per hit,
+ * {@link NextUseEvictionPlanner}) is divided by {@code q}:
+ * <pre>
+ *   weight = 1 / q,   q = (restored + 1) / (restored + ranBroken + 2)     (Laplace: 1/2 before any outcome)
+ *   restored   : a function seen broken later made whole by a completed prefetch, before it ran
+ *   ranBroken  : a function seen broken that ran before that (its run found it broken)
+ * </pre>
+ * {@code q} is learned online on the node, from the functions this class saw broken while ranking victims (the
+ * population the weight is applied to); nothing is fitted. Where prefetching restores nothing, {@code q} tends to 0
+ * and such layers go first; where it restores every broken function, the weight tends to 1 and the order is the
+ * plain space-time order. Dense function indexes, one thread (the planning's).
+ */
+final class BrokenStacks {
+
+    private final NextUsePlanning.Node node;
+    /** {@code seen[f]}: f was seen broken while ranking victims and has neither run nor been made whole since. */
+    private boolean[] seen = new boolean[0];
+    private long restored;
+    private long ranBroken;
+
+    BrokenStacks(NextUsePlanning.Node node) {
+        this.node = node;
+    }
+
+    void resize(int functions) {
+        if (functions > seen.length) {
+            seen = Arrays.copyOf(seen, functions);
+        }
+    }
+
+    /**
+     * Whether every function whose base stack holds {@code l} misses another of its base layers (false when no function
+     * holds it: data layers keep the plain order); those functions are remembered as seen broken.
+     */
+    boolean allUsersBroken(int l) {
+        int[] users = node.functionsUsing(l);
+        if (users.length == 0) {
+            return false;
+        }
+        for (int f : users) {
+            if (!brokenWithout(f, l)) {
+                return false;
+            }
+        }
+        for (int f : users) {
+            if (f < seen.length) {
+                seen[f] = true;
+            }
+        }
+        return true;
+    }
+
+    private boolean brokenWithout(int f, int l) {
+        for (int o : node.layersOf(f)) {
+            if (o != l && !node.resident(o) && !node.queued(o)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A prefetched layer {@code l} became resident: a function seen broken that is whole now was restored. */
+    void prefetched(int l) {
+        for (int f : node.functionsUsing(l)) {
+            if (f < seen.length && seen[f] && whole(f, l)) {
+                seen[f] = false;
+                restored++;
+            }
+        }
+    }
+
+    /** Every base layer of {@code f} is resident ({@code arrived} counts as resident: it is being inserted). */
+    private boolean whole(int f, int arrived) {
+        for (int o : node.layersOf(f)) {
+            if (o != arrived && !node.resident(o)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Function {@code f} runs now: if it was seen broken and not restored since, it ran broken. */
+    void ran(int f) {
+        if (f < seen.length && seen[f]) {
+            seen[f] = false;
+            ranBroken++;
+        }
+    }
+
+    /** The factor a broken-only layer's eviction key is multiplied by: 1 / q (see the class comment), at least 1. */
+    double weight() {
+        return (restored + ranBroken + 2.0) / (restored + 1.0);
+    }
+
+    long restored() {
+        return restored;
+    }
+
+    long ranBroken() {
+        return ranBroken;
+    }
+}
