@@ -27,6 +27,11 @@ final class BrokenStacks {
     private final NextUsePlanning.Node node;
     /** {@code seen[f]}: f was seen broken while ranking victims and has neither run nor been made whole since. */
     private boolean[] seen = new boolean[0];
+    /** {@code missing[f]}: f's base layers neither resident nor being fetched, valid while {@code missingScan[f] == scan}. */
+    private int[] missing = new int[0];
+    private long[] missingScan = new long[0];
+    /** One ranking pass over a node state that does not change during it; 0 is never a pass. */
+    private long scan = 1;
     private long restored;
     private long ranBroken;
 
@@ -37,7 +42,17 @@ final class BrokenStacks {
     void resize(int functions) {
         if (functions > seen.length) {
             seen = Arrays.copyOf(seen, functions);
+            missing = Arrays.copyOf(missing, functions);
+            missingScan = Arrays.copyOf(missingScan, functions);
         }
+    }
+
+    /**
+     * Starts a ranking pass: until the next call, the node's residency and fetches are taken as unchanged, so each
+     * function's missing layers are counted once per pass instead of once per layer ranked.
+     */
+    void beginScan() {
+        scan++;
     }
 
     /**
@@ -63,12 +78,22 @@ final class BrokenStacks {
     }
 
     private boolean brokenWithout(int f, int l) {
-        for (int o : node.layersOf(f)) {
-            if (o != l && !node.resident(o) && !node.queued(o)) {
-                return true;
+        int m;
+        if (f < missingScan.length && missingScan[f] == scan) {
+            m = missing[f];
+        } else {
+            m = 0;
+            for (int o : node.layersOf(f)) {
+                if (!node.resident(o) && !node.queued(o)) {
+                    m++;
+                }
+            }
+            if (f < missingScan.length) {
+                missing[f] = m;
+                missingScan[f] = scan;
             }
         }
-        return false;
+        return m - (node.resident(l) || node.queued(l) ? 0 : 1) > 0;
     }
 
     /** A prefetched layer {@code l} became resident: a function seen broken that is whole now was restored. */

@@ -246,6 +246,12 @@ public final class NextUsePlanning {
      * use, times {@link BrokenStacks#weight} when every function using it already misses another of its layers.
      */
     public double evictionKey(int l, long now) {
+        broken.beginScan();
+        return keyOf(l, now);
+    }
+
+    /** {@link #evictionKey} within a ranking pass ({@link BrokenStacks#beginScan} called for the current node state). */
+    private double keyOf(int l, long now) {
         double k = evictor.key(nextOf(l, now), now, node.sizeBytes(l));
         return broken.allUsersBroken(l) ? k * broken.weight() : k;
     }
@@ -433,6 +439,7 @@ public final class NextUsePlanning {
             return false;
         }
         long need = node.usedBytes() + node.queuedPrefetchBytes() + node.sizeBytes(l) - node.budgetBytes();
+        broken.beginScan();
         for (int i = 0; i < resident.size() && need > 0; i++) {
             int v = resident.get(i);
             if (!node.pinned(v) && admits(v, l, needAt, now)) {
@@ -456,7 +463,7 @@ public final class NextUsePlanning {
 
     /** Whether a prefetch of {@code incoming} (needed at {@code needAt}) may displace resident {@code v}. */
     private boolean admits(int v, int incoming, long needAt, long now) {
-        return evictionKey(v, now) > evictor.key(needAt, now, node.sizeBytes(incoming));
+        return keyOf(v, now) > evictor.key(needAt, now, node.sizeBytes(incoming));
     }
 
     /**
@@ -468,12 +475,13 @@ public final class NextUsePlanning {
         long now = (long) t;
         int best = -1;
         double bestKey = -1;
+        broken.beginScan();
         for (int i = 0; i < resident.size(); i++) {
             int l = resident.get(i);
             if (node.pinned(l)) {
                 continue;
             }
-            double key = evictionKey(l, now);
+            double key = keyOf(l, now);
             if (key > bestKey || (key == bestKey && lastUse[l] < lastUse[best])) {
                 best = l;
                 bestKey = key;

@@ -25,10 +25,13 @@ class BrokenStacksTest {
         node.resident[1] = node.resident[2] = true;
         BrokenStacks b = new BrokenStacks(node);
         b.resize(2);
+        b.beginScan();
         assertFalse(b.allUsersBroken(1), "f1 = {1, 2} is whole");
         node.resident[2] = false;
+        b.beginScan();
         assertTrue(b.allUsersBroken(1), "f0 misses 0 and f1 misses 2");
         node.queued[2] = true;
+        b.beginScan();
         assertFalse(b.allUsersBroken(1), "a layer being fetched does not break f1");
     }
 
@@ -88,5 +91,29 @@ class BrokenStacksTest {
         assertTrue(b.allUsersBroken(1));
         b.prefetched(0); // the node may report layer 0 resident only after the callback
         assertEquals(1, b.restored());
+    }
+
+    @Test
+    void withinOnePassEachFunctionIsCountedOnceAndANewPassSeesTheNodeAgain() {
+        FakeNode node = twoFunctionsSharingALayer();
+        node.resident[0] = node.resident[1] = true;
+        BrokenStacks b = new BrokenStacks(node);
+        b.resize(2);
+        b.beginScan();
+        assertFalse(b.allUsersBroken(1), "f0 = {0, 1} is whole");
+        node.resident[0] = false; // changes only count from the next pass
+        assertFalse(b.allUsersBroken(1));
+        b.beginScan();
+        assertTrue(b.allUsersBroken(1), "f0 misses 0, f1 misses 2");
+    }
+
+    @Test
+    void theRankedLayerItselfDoesNotBreakItsFunctions() {
+        FakeNode node = twoFunctionsSharingALayer();
+        node.resident[0] = true; // f0 = {0, 1}: only 1 missing
+        BrokenStacks b = new BrokenStacks(node);
+        b.resize(2);
+        b.beginScan();
+        assertFalse(b.allUsersBroken(1), "f0 misses only layer 1 itself, so evicting 1 is what would break it");
     }
 }
