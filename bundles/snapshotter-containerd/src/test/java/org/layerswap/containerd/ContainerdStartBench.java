@@ -21,7 +21,8 @@ import org.layerswap.containerd.ContainerdStartRig.Sample;
  * requested" to the function's first output line for one image ({@code --image-mb}: busybox-static + an
  * incompressible filler + a handler) behind a loopback link of each {@code --bandwidths} (MB/s), in the modes of
  * {@link ContainerdStartRig.Mode}, interleaved within each of {@code --rounds} rounds. Prints every round, then per
- * link and mode the p50, min and max (with 5-10 rounds a p99 would be the max) and the p50 ratios.
+ * link and mode the p50, min and max (with 5-10 rounds a p99 would be the max) and the p50 ratios; then the latency of
+ * the snapshot operations ({@link SnapshotOpLatency}, {@code --op-samples} each).
  *
  * <pre>mvn -B -o -f bundles/snapshotter-containerd/pom.xml -Pbench verify -DskipTests [-Dbench.args="..."]</pre>
  */
@@ -34,17 +35,20 @@ public final class ContainerdStartBench {
         List<Long> bandwidthsMBps = List.of(100L, 20L);
         long imageMb = 50;
         int rounds = 5;
+        int opSamples = 500;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--bandwidths" -> bandwidthsMBps = Arrays.stream(args[++i].split(",")).map(Long::parseLong).toList();
                 case "--image-mb" -> imageMb = Long.parseLong(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--op-samples" -> opSamples = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; valid: --bandwidths MBps[,MBps...] --image-mb N --rounds N");
+                        + "; valid: --bandwidths MBps[,MBps...] --image-mb N --rounds N --op-samples N");
             }
         }
-        if (rounds < 1 || imageMb < 2) {
-            throw new IllegalArgumentException("want --rounds >= 1 and --image-mb >= 2, got " + rounds + " and " + imageMb);
+        if (rounds < 1 || imageMb < 2 || opSamples < 1) {
+            throw new IllegalArgumentException("want --rounds >= 1, --image-mb >= 2 and --op-samples >= 1, got " + rounds + ", " + imageMb
+                    + " and " + opSamples);
         }
         Path work = Files.createTempDirectory("layerswap-containerd-bench");
         List<String> table = new ArrayList<>();
@@ -79,6 +83,18 @@ public final class ContainerdStartBench {
                                 + "LayerSwap pull / overlayfs pull %.2fx | LayerSwap predicted / present %.2fx | | | | |", mbps,
                         overlay / predicted, p50(byMode.get(Mode.LAYERSWAP_PULL), Sample::totalMs) / overlay,
                         predicted / p50(byMode.get(Mode.PRESENT), Sample::totalMs)));
+            }
+            table.forEach(System.out::println); // the start figures, before the operations are timed
+            table.clear();
+            table.add("");
+            table.add("Snapshot operations on LayerSwap's socket (" + opSamples + " each, gRPC round trip as containerd's proxy makes it):");
+            table.add("");
+            table.add("| operation | p50 ms | p99 ms | max ms |");
+            table.add("|---|---:|---:|---:|");
+            for (Map.Entry<String, double[]> op : SnapshotOpLatency.measure(rig.socket(), opSamples).entrySet()) {
+                double[] v = op.getValue();
+                table.add(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f |", op.getKey(), SnapshotOpLatency.percentile(v, 50),
+                        SnapshotOpLatency.percentile(v, 99), v[v.length - 1]));
             }
         } finally {
             deleteTree(work);

@@ -74,6 +74,7 @@ final class ContainerdStartRig implements AutoCloseable {
     private final ImageBook book;
     private final SnapshotterServer server;
     private final ContainerdHarness containerd;
+    private final Path socket;
     private final ContainerdConnection connection;
     private final String ref;
     private final Path metadata;
@@ -100,6 +101,7 @@ final class ContainerdStartRig implements AutoCloseable {
         this.store = r.add(new FileLayerStore(StoreSettings.of(dir.resolve("store"), 4L << 30), source));
         this.book = new ImageBook(() -> List.of(source), catalog);
         ContainerdSettings settings = new ContainerdSettings(true, dir.resolve("ls.sock"), dir.resolve("snap"), false);
+        this.socket = settings.socket();
         this.server = r.add(SnapshotterServer.start(settings, Clock.systemUTC(), StoreLayers.of(store), catalog));
         this.containerd = r.add(ContainerdHarness.start(dir.resolve("cd"), settings.socket()));
         this.connection = r.add(new ContainerdConnection(containerd.address()));
@@ -131,6 +133,11 @@ final class ContainerdStartRig implements AutoCloseable {
     /** The image's bytes as the registry serves them (the layers' blobs). */
     long imageBytes() {
         return blobs.stream().mapToLong(b -> b.descriptor().sizeBytes()).sum();
+    }
+
+    /** LayerSwap's snapshots socket (containerd's proxy plugin dials it). */
+    Path socket() {
+        return socket;
     }
 
     SnapshotterServer server() {

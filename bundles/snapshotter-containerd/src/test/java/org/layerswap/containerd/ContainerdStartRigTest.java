@@ -42,6 +42,9 @@ class ContainerdStartRigTest {
             Sample present = rig.measure(Mode.PRESENT);
             assertEquals(0, present.linkBytes(), present.toString());
             assertEquals(0, present.fetchMs(), present.toString());
+            java.util.Map<String, double[]> ops = SnapshotOpLatency.measure(rig.socket(), 5);
+            assertEquals(SnapshotOpLatency.OPS, java.util.List.copyOf(ops.keySet()));
+            assertTrue(ops.values().stream().allMatch(v -> v.length == 5 && v[0] > 0), "five timed round trips per operation");
             assertTrue(rig.server().snapshotter().list(s -> true).isEmpty(), "no snapshot left in the proxy");
             assertTrue(rig.server().snapshotter().dirs().present().isEmpty(), "no snapshot directory left");
         }
