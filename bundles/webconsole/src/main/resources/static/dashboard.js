@@ -76,10 +76,11 @@ function renderFeedback(controller, experiment) {
 
 async function refreshSlow() {
   try {
-    const [controller, experiment, functions, replays, cluster] = await Promise.all([getJson('controller?limit=50'),
-      getJson('experiment'), getJson('functions'), getJson('replays'), getJson('cluster')]);
+    const [controller, experiment, functions, replays, cluster, containerd] = await Promise.all([getJson('controller?limit=50'),
+      getJson('experiment'), getJson('functions'), getJson('replays'), getJson('cluster'), getJson('containerd')]);
     renderFeedback(controller, experiment);
     renderCluster(cluster);
+    renderContainerd(containerd);
     if (functions.available) {
       fillTable('functions-table', functions.functions.map(f => [f.function, { text: f.layers, cls: 'num' },
         { text: f.resident + '/' + f.layers, cls: 'num' }, { text: f.invocations, cls: 'num' }, { text: f.probability.toFixed(3), cls: 'num' }]));
@@ -213,6 +214,21 @@ function renderCluster(c) {
     + ', refused ' + k.refused + ', registry pulls ' + k.registryPulls + ', fallbacks ' + k.fallbacks);
   fillTable('cluster-table', c.members.map(m => [m.local ? '*' : '', m.uuid, m.address, { text: m.partitions, cls: 'num' },
     { text: m.layers.length, cls: 'num' }]));
+}
+
+// The containerd proxy snapshotter (GET /api/containerd); the panel stays hidden unless its feature is installed.
+function renderContainerd(d) {
+  el('containerd-panel').hidden = !d.installed;
+  if (!d.installed) return;
+  const learning = !d.learning ? 'learning off' : (d.connected ? 'learning: connected to containerd' : 'learning: not connected to containerd');
+  text('containerd-summary', (d.serving ? 'serving on ' + d.socket : 'not serving (enabled=false in org.layerswap.containerd)') + ' · ' + learning);
+  const kinds = Object.entries(d.snapshots).map(([kind, n]) => n + ' ' + kind.toLowerCase()).join(', ');
+  text('containerd-counters', 'snapshots: ' + kinds + ' · handshakes: ' + d.handshakes.hits + ' hit, ' + d.handshakes.misses + ' missed'
+    + ' · events: ' + d.events.seen + ' seen, ' + d.events.mapped + ' mapped, ' + d.events.dropped + ' dropped'
+    + ' · images known ' + d.imagesKnown + ' · layers registered ' + d.layersRegistered + ', leased now ' + d.leasedLayers
+    + ', registration failures ' + d.registrationFailures);
+  fillTable('containerd-table', d.registrations.map(r => [r.namespace, r.image, { text: r.layers, cls: 'num' }, r.lease,
+    new Date(r.atMillis).toLocaleTimeString()]));
 }
 
 async function placeFunction() {

@@ -137,6 +137,50 @@ final class ContainerdHarness implements AutoCloseable {
         return run(cmd, 120);
     }
 
+    /** A timed {@code ctr} run: ms from launching it to the first output line holding the marker (-1: none), to its exit. */
+    record Timed(double toMarkerMs, double toExitMs, String output) {
+    }
+
+    /**
+     * Runs {@code ctr -a <socket> -n layerswap-test <args>} and times it: when its output first shows {@code marker}
+     * (a function's first output line: its first instruction ran) and when it exits. Fails unless it exits 0 within
+     * 300 s.
+     */
+    Timed ctrTimed(String marker, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(CTR, "-a", address.toString(), "-n", NAMESPACE));
+        cmd.addAll(List.of(args));
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .start();
+        StringBuilder out = new StringBuilder();
+        long atMarker = -1;
+        Thread watchdog = new Thread(() -> {
+            try {
+                if (!p.waitFor(300, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "ctr-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                if (atMarker < 0 && line.contains(marker)) {
+                    atMarker = System.nanoTime();
+                }
+                out.append(line).append('\n');
+            }
+        }
+        int exit = p.waitFor();
+        long atExit = System.nanoTime();
+        if (exit != 0) {
+            throw new AssertionError("ctr " + String.join(" ", args) + " exited " + exit + ": " + out + "\ncontainerd log:\n" + log());
+        }
+        return new Timed(atMarker < 0 ? -1 : (atMarker - t0) / 1e6, (atExit - t0) / 1e6, out.toString());
+    }
+
     private static Result run(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
         Path out = Files.createTempFile("ctr", ".out");
         try {

@@ -155,8 +155,13 @@ class ContainerdLearningTest {
     }
 
     /** An OCI archive of the layout without its layer blobs: index, manifest and config (what a lazy pull fetches). */
-    private static Path metadataOnly(Path layout, Path tar) throws Exception {
-        ImageManifest m = new OciLayoutSource(layout).resolve("fn:1");
+    static Path metadataOnly(Path layout, Path tar) throws Exception {
+        return metadataOnly(layout, "fn:1", tar);
+    }
+
+    /** {@link #metadataOnly(Path, Path)} of the layout's image {@code ref}. */
+    static Path metadataOnly(Path layout, String ref, Path tar) throws Exception {
+        ImageManifest m = new OciLayoutSource(layout).resolve(ref);
         String manifest = m.manifestDigest().substring("sha256:".length());
         String config = OciManifests.parseManifest(Files.readAllBytes(layout.resolve("blobs/sha256/" + manifest))).config().digest()
                 .substring("sha256:".length());

@@ -7,7 +7,11 @@ import java.util.Map;
 
 import org.layerswap.api.ContainerdView;
 
-/** JSON shape of the containerd integration (GET /api/containerd): the same data as {@code layerswap:containerd}. */
+/**
+ * JSON shape of the containerd integration (GET /api/containerd): the same data as {@code layerswap:containerd}, plus
+ * {@code leasedLayers}, the layer snapshots the current registrations hold under their containerd leases (the sum of
+ * their {@code layers}). The dashboard's containerd panel reads it and is shown only when {@code installed}.
+ */
 final class ContainerdStatusView {
 
     private ContainerdStatusView() {
@@ -29,10 +33,13 @@ final class ContainerdStatusView {
         m.put("layersRegistered", s.layersRegistered());
         m.put("registrationFailures", s.registrationFailures());
         List<Object> regs = new ArrayList<>();
+        long leased = 0;
         for (ContainerdView.Registration r : s.registrations()) {
+            leased += r.layers();
             regs.add(ApplianceView.map("namespace", r.namespace(), "image", r.image(), "lease", r.lease(), "atMillis", r.atMillis(),
                     "layers", r.layers()));
         }
+        m.put("leasedLayers", leased);
         m.put("registrations", regs);
         return m;
     }

@@ -52,6 +52,8 @@ public final class ContainerdLearning implements AutoCloseable {
 
     private final ContainerdConnection connection;
     private final ScheduledExecutorService worker;
+    /** Image resolution through the layer sources, off the event stream's thread (a source may retry for long). */
+    private final java.util.concurrent.ExecutorService resolver;
     private final PredictedSnapshots predicted;
     private final LearningLoop loop;
     private final ImageBook images;
@@ -68,8 +70,13 @@ public final class ContainerdLearning implements AutoCloseable {
         predicted = new PredictedSnapshots(store, new GrpcSnapshotRegistry(connection, s.snapshotter()), System::currentTimeMillis,
                 s.leaseTtlMillis(), worker);
         images = new ImageBook(sources, catalog);
+        resolver = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "layerswap-containerd-images");
+            t.setDaemon(true);
+            return t;
+        });
         loop = new LearningLoop(new InvocationMapper(connection, s.functionLabel(), 4096), images, profiler, predicted,
-                new EventCounters(), s.horizonMillis(), System::currentTimeMillis);
+                new EventCounters(), s.horizonMillis(), System::currentTimeMillis, resolver);
         stream = new EventStream(new EventStream.Source() {
             @Override
             public void probe() {
@@ -138,7 +145,9 @@ public final class ContainerdLearning implements AutoCloseable {
             stream.close();
         } finally {
             worker.shutdownNow();
+            resolver.shutdownNow();
             worker.awaitTermination(5, TimeUnit.SECONDS);
+            resolver.awaitTermination(5, TimeUnit.SECONDS);
             connection.close();
         }
     }

@@ -35,7 +35,7 @@ class LearningLoopTest {
     final ContainerLookup containers = (ns, id) -> id.startsWith("run-")
             ? Optional.of(new ContainerLookup.ContainerRef("reg:5000/fn:1", Map.of("fn", "periodic"))) : Optional.empty();
     final LearningLoop loop = new LearningLoop(new InvocationMapper(containers, "fn", 16), images, profiler, predicted,
-            new EventCounters(), 600_000, now::get);
+            new EventCounters(), 600_000, now::get, Runnable::run);
 
     static Envelope env(String ns, String topic, long millis, Message m) {
         return Envelope.newBuilder().setNamespace(ns).setTopic(topic).setTimestamp(Timestamp.newBuilder().setSeconds(millis / 1000))
@@ -67,6 +67,39 @@ class LearningLoopTest {
         loop.accept(env("t", "/images/create", now.get(), ImageCreate.newBuilder().setName("nobody-knows:1").build()));
         loop.accept(env("t", "/images/create", now.get(), ImageCreate.newBuilder().setName("reg:5000/fn:1").build()));
         assertEquals(new EventCounters.Counts(4, 1, 3), loop.counts());
+    }
+
+    @Test
+    void imagesAreResolvedOffTheStreamsThreadSoAStartIsRecordedWhileASourceIsStillResolving() {
+        List<Runnable> queued = new java.util.ArrayList<>();
+        LearningLoop slow = new LearningLoop(new InvocationMapper(containers, "fn", 16), images, profiler, predicted, new EventCounters(),
+                600_000, now::get, queued::add);
+        slow.accept(env("tenant-a", "/images/create", now.get(), ImageCreate.newBuilder().setName("reg:5000/fn:1").build()));
+        slow.accept(env("tenant-a", "/containers/create", now.get(), ContainerCreate.newBuilder().setId("run-1").setImage("reg:5000/fn:1").build()));
+        slow.accept(env("tenant-a", "/tasks/start", now.get(), TaskStart.newBuilder().setContainerId("run-1").build()));
+        assertEquals(1, profiler.profiles().profile("periodic").invocationCount(), "recorded while the image is unresolved");
+        assertEquals(new EventCounters.Counts(3, 1, 0), slow.counts());
+        assertTrue(images.imageOf("periodic").isEmpty(), "nothing resolved on the stream's thread");
+        assertEquals(2, queued.size(), "the image's creation and the start's image");
+        queued.forEach(Runnable::run);
+        assertEquals(new EventCounters.Counts(3, 2, 0), slow.counts());
+        assertEquals("reg:5000/fn:1", images.imageOf("periodic").orElseThrow().containerdName());
+    }
+
+    @Test
+    void anImageEventWhoseResolutionIsUnderWayIsDroppedNotQueuedAgain() {
+        List<Runnable> queued = new java.util.ArrayList<>();
+        LearningLoop slow = new LearningLoop(new InvocationMapper(containers, "fn", 16), images, profiler, predicted, new EventCounters(),
+                600_000, now::get, queued::add);
+        for (int i = 0; i < 3; i++) {
+            slow.accept(env("t", "/images/create", now.get(), ImageCreate.newBuilder().setName("nobody-knows:1").build()));
+        }
+        assertEquals(1, queued.size());
+        assertEquals(new EventCounters.Counts(3, 0, 2), slow.counts());
+        queued.remove(0).run();
+        assertEquals(new EventCounters.Counts(3, 0, 3), slow.counts(), "unresolved: dropped");
+        slow.accept(env("t", "/images/create", now.get(), ImageCreate.newBuilder().setName("nobody-knows:1").build()));
+        assertEquals(1, queued.size(), "tried again once the first resolution ended");
     }
 
     @Test

@@ -1,0 +1,271 @@
+package org.layerswap.containerd;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.layerswap.api.ImageConfig;
+import org.layerswap.api.LayerId;
+import org.layerswap.containerd.learning.ContainerdConnection;
+import org.layerswap.containerd.learning.GrpcSnapshotRegistry;
+import org.layerswap.containerd.learning.ImageBook;
+import org.layerswap.containerd.learning.KnownImage;
+import org.layerswap.containerd.learning.PredictedSnapshots;
+import org.layerswap.demo.images.SampleImages;
+import org.layerswap.oci.format.OciLayoutWriter;
+import org.layerswap.source.layout.OciLayoutSource;
+import org.layerswap.source.oci.testing.LinkProxy;
+import org.layerswap.source.oci.testing.LocalRegistry;
+import org.layerswap.store.layers.FileLayerStore;
+import org.layerswap.store.layers.StoreSettings;
+import org.layerswap.testkit.Await;
+
+/**
+ * The parts of the containerd start benchmark ({@link ContainerdStartBench}), all real (root): a loopback
+ * docker-registry behind a {@link LinkProxy} (downloads paced to a bandwidth), a containerd with LayerSwap's proxy
+ * snapshotter, LayerSwap's store fed from the image's OCI layout, and an image of busybox-static + an incompressible
+ * filler layer + a handler printing {@link #MARKER}. Each mode measures one start, from "start requested" to the
+ * function's first output line, and leaves containerd, the proxy and the store as it found them (no image, no
+ * snapshot, no layer resident), so modes and rounds can be interleaved.
+ *
+ * <p>Each mode checks that it measured what it says (a pull that moved no bytes over the link, or a predicted start
+ * that did, fails the round): the figures can only come from the path named.
+ */
+final class ContainerdStartRig implements AutoCloseable {
+
+    static final String MARKER = "bench function started";
+    /** The image as the layout and the registry name it (the learning loop resolves containerd's name without its host). */
+    static final String REPOSITORY = "fn";
+
+    /** What a start has to do before the function runs. */
+    enum Mode {
+        OVERLAYFS_PULL("containerd overlayfs: pull + unpack + run"),
+        LAYERSWAP_PULL("LayerSwap snapshotter, store empty: pull + unpack + run"),
+        LAYERSWAP_PREDICTED("LayerSwap, predicted (prefetched + registered ahead): metadata + run"),
+        PRESENT("image already present (overlayfs): run");
+
+        final String label;
+
+        Mode(String label) {
+            this.label = label;
+        }
+    }
+
+    /**
+     * One start: {@code totalMs} from the request to the function's first output line, split into {@code fetchMs}
+     * (the pull, or the metadata import of a predicted start; 0 when present) and {@code runMs} ({@code ctr run} to the
+     * first output line); {@code linkBytes} carried from the registry during the start; {@code readyMs} the prefetch and
+     * registration done ahead of a predicted start (off its path; 0 for the others).
+     */
+    record Sample(Mode mode, double totalMs, double fetchMs, double runMs, long linkBytes, double readyMs) {
+    }
+
+    private final Path dir;
+    private final Path layout;
+    private final List<OciLayoutWriter.LayerBlob> blobs;
+    private final LocalRegistry registry;
+    private final LinkProxy link;
+    private final FileLayerStore store;
+    private final LayerCatalog catalog = new LayerCatalog();
+    private final ImageBook book;
+    private final SnapshotterServer server;
+    private final ContainerdHarness containerd;
+    private final Path socket;
+    private final ContainerdConnection connection;
+    private final String ref;
+    private final Path metadata;
+    private final String importedName;
+    private final Resources resources;
+    private int runs;
+
+    private ContainerdStartRig(Path dir, long fillerBytes, Resources r) throws Exception {
+        this.dir = dir;
+        this.resources = r;
+        this.layout = dir.resolve("layout");
+        OciLayoutWriter w = OciLayoutWriter.create(layout);
+        OciLayoutWriter.LayerBlob base = SampleImages.base(w);
+        OciLayoutWriter.LayerBlob filler = SampleImages.filler(w, "opt/runtime", fillerBytes, 7, false);
+        OciLayoutWriter.LayerBlob handler = w.addLayer(true, t -> t.file("fn/handler.sh", 0755,
+                ("echo \"" + MARKER + "\"\n").getBytes(StandardCharsets.UTF_8)));
+        this.blobs = List.of(base, filler, handler);
+        w.addImage("fn:1", blobs, new ImageConfig(List.of("/bin/sh", "/fn/handler.sh"), List.of(), List.of("PATH=/bin"), "/fn"));
+        OciLayoutSource source = new OciLayoutSource(layout);
+        this.registry = r.add(LocalRegistry.start(dir.resolve("registry")));
+        registry.skopeoCopy(layout, "fn:1", REPOSITORY + ":1");
+        this.link = r.add(new LinkProxy(registry.port()));
+        this.ref = "127.0.0.1:" + link.port() + "/" + REPOSITORY + ":1";
+        this.store = r.add(new FileLayerStore(StoreSettings.of(dir.resolve("store"), 4L << 30), source));
+        this.book = new ImageBook(() -> List.of(source), catalog);
+        ContainerdSettings settings = new ContainerdSettings(true, dir.resolve("ls.sock"), dir.resolve("snap"), false);
+        this.socket = settings.socket();
+        this.server = r.add(SnapshotterServer.start(settings, Clock.systemUTC(), StoreLayers.of(store), catalog));
+        this.containerd = r.add(ContainerdHarness.start(dir.resolve("cd"), settings.socket()));
+        this.connection = r.add(new ContainerdConnection(containerd.address()));
+        this.metadata = ContainerdLearningTest.metadataOnly(layout, "fn:1", dir.resolve("meta.tar"));
+        // the name containerd gives the imported metadata (from the archive's ref annotation), learnt once, unpacking nothing
+        containerd.ctr("images", "import", "--no-unpack", metadata.toString());
+        this.importedName = containerd.ctr("images", "ls", "-q").lines().filter(n -> !n.isBlank()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("ctr images import named no image"));
+        removeImage(importedName, false);
+    }
+
+    /** Starts the parts under {@code dir} with a filler layer of {@code fillerBytes}; the link is unthrottled until {@link #throttle}. */
+    static ContainerdStartRig start(Path dir, long fillerBytes) throws Exception {
+        ContainerdProxySnapshotterTest.requireRoot();
+        Resources r = new Resources();
+        try {
+            return new ContainerdStartRig(dir, fillerBytes, r);
+        } catch (Exception | Error e) {
+            r.closeAll(dir);
+            throw e;
+        }
+    }
+
+    /** The registry link's download bandwidth, bytes/s (0: unlimited). */
+    void throttle(long bytesPerSecond) {
+        link.throttle(bytesPerSecond);
+    }
+
+    /** The image's bytes as the registry serves them (the layers' blobs). */
+    long imageBytes() {
+        return blobs.stream().mapToLong(b -> b.descriptor().sizeBytes()).sum();
+    }
+
+    /** LayerSwap's snapshots socket (containerd's proxy plugin dials it). */
+    Path socket() {
+        return socket;
+    }
+
+    SnapshotterServer server() {
+        return server;
+    }
+
+    Sample measure(Mode mode) throws Exception {
+        return switch (mode) {
+            case OVERLAYFS_PULL -> pullAndRun(mode, "overlayfs");
+            case LAYERSWAP_PULL -> pullAndRun(mode, "layerswap");
+            case LAYERSWAP_PREDICTED -> predicted();
+            case PRESENT -> present();
+        };
+    }
+
+    private Sample pullAndRun(Mode mode, String snapshotter) throws Exception {
+        long before = link.downloadedBytes();
+        ContainerdHarness.Timed pull = containerd.ctrTimed(MARKER, "images", "pull", "--plain-http", "--snapshotter", snapshotter, ref);
+        ContainerdHarness.Timed run = run(snapshotter, ref);
+        long moved = link.downloadedBytes() - before;
+        removeImage(ref, snapshotter.equals("layerswap"));
+        if (moved < imageBytes()) {
+            throw new IllegalStateException(mode + ": the pull moved " + moved + " bytes over the link, less than the image's "
+                    + imageBytes() + " (was content left from an earlier round?)");
+        }
+        return new Sample(mode, pull.toExitMs() + run.toMarkerMs(), pull.toExitMs(), run.toMarkerMs(), moved, 0);
+    }
+
+    /**
+     * As the learning loop does for a predicted function (its {@link PredictedSnapshots}): the image's layers are
+     * prefetched into the store and registered in containerd under a lease (each Prepare a handshake hit). Then the
+     * start: the image's metadata (ctr 1.6 has no lazy pull, so an import of its index, manifest and config) and run.
+     */
+    private Sample predicted() throws Exception {
+        KnownImage image = book.learn(ref).orElseThrow(() -> new IllegalStateException("the layout source does not resolve " + ref));
+        GrpcSnapshotRegistry grpc = new GrpcSnapshotRegistry(connection, "layerswap");
+        PredictedSnapshots predicted = new PredictedSnapshots(store, grpc, System::currentTimeMillis, 3_600_000, Runnable::run);
+        long hits = server.handshakes().hits();
+        long r0 = System.nanoTime();
+        if (!predicted.ensure(ContainerdHarness.NAMESPACE, image).get(300, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the predicted image was not registered: " + predicted.counts());
+        }
+        double readyMs = (System.nanoTime() - r0) / 1e6;
+        if (server.handshakes().hits() - hits != blobs.size()) {
+            throw new IllegalStateException("expected " + blobs.size() + " handshake hits, got " + (server.handshakes().hits() - hits));
+        }
+        long before = link.downloadedBytes();
+        ContainerdHarness.Timed imported = containerd.ctrTimed(MARKER, "images", "import", "--snapshotter", "layerswap", metadata.toString());
+        ContainerdHarness.Timed run = run("layerswap", importedName);
+        long moved = link.downloadedBytes() - before;
+        String content = containerd.ctr("content", "ls", "-q");
+        removeImage(importedName, false);
+        grpc.deleteLease(ContainerdHarness.NAMESPACE, predicted.registrations().get(0).lease());
+        awaitNoProxySnapshots();
+        for (LayerId id : image.layerIds()) {
+            if (!store.evict(id)) {
+                throw new IllegalStateException("store layer " + id + " is still pinned after its snapshot was collected");
+            }
+        }
+        for (OciLayoutWriter.LayerBlob b : blobs) {
+            if (content.contains(b.descriptor().id().digest())) {
+                throw new IllegalStateException("a predicted start got layer blob " + b.descriptor().id() + " into containerd");
+            }
+        }
+        if (moved != 0) {
+            throw new IllegalStateException("a predicted start moved " + moved + " bytes over the registry link");
+        }
+        return new Sample(Mode.LAYERSWAP_PREDICTED, imported.toExitMs() + run.toMarkerMs(), imported.toExitMs(), run.toMarkerMs(), moved,
+                readyMs);
+    }
+
+    private Sample present() throws Exception {
+        containerd.ctr("images", "pull", "--plain-http", "--snapshotter", "overlayfs", ref);
+        long before = link.downloadedBytes();
+        ContainerdHarness.Timed run = run("overlayfs", ref);
+        long moved = link.downloadedBytes() - before;
+        removeImage(ref, false);
+        return new Sample(Mode.PRESENT, run.toMarkerMs(), 0, run.toMarkerMs(), moved, 0);
+    }
+
+    private ContainerdHarness.Timed run(String snapshotter, String image) throws Exception {
+        ContainerdHarness.Timed run = containerd.ctrTimed(MARKER, "run", "--rm", "--snapshotter", snapshotter, image, "bench-" + ++runs);
+        if (run.toMarkerMs() < 0) {
+            throw new IllegalStateException("the function did not print its marker: " + run.output());
+        }
+        return run;
+    }
+
+    /** Removes the image; containerd collects its content and snapshots at once (--sync, gc after every deletion). */
+    private void removeImage(String name, boolean awaitProxy) throws Exception {
+        containerd.ctr("images", "rm", "--sync", name);
+        String left = containerd.ctr("content", "ls", "-q").strip();
+        if (!left.isEmpty()) {
+            throw new IllegalStateException("containerd kept content after removing " + name + ": " + left);
+        }
+        if (awaitProxy) {
+            awaitNoProxySnapshots();
+        }
+    }
+
+    private void awaitNoProxySnapshots() {
+        Await.until(Duration.ofSeconds(60), () -> server.snapshotter().list(s -> true).isEmpty(),
+                () -> "containerd collects the proxy's snapshots: " + server.snapshotter().list(s -> true));
+    }
+
+    @Override
+    public void close() throws Exception {
+        resources.closeAll(dir);
+    }
+
+    /** What the rig opened, closed in reverse order; then anything left mounted under the directory is unmounted. */
+    private static final class Resources {
+        private final java.util.ArrayDeque<AutoCloseable> open = new java.util.ArrayDeque<>();
+
+        <T extends AutoCloseable> T add(T resource) {
+            open.push(resource);
+            return resource;
+        }
+
+        void closeAll(Path dir) throws IOException, InterruptedException {
+            while (!open.isEmpty()) {
+                try {
+                    open.pop().close();
+                } catch (Exception e) {
+                    System.err.println("closing the containerd bench rig: " + e);
+                }
+            }
+            ContainerdProxySnapshotterTest.unmountLeftovers(dir);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package org.layerswap.containerd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.layerswap.containerd.ContainerdStartRig.Mode;
+import org.layerswap.containerd.ContainerdStartRig.Sample;
+import org.layerswap.fs.common.MountTable;
+
+/**
+ * One round of the containerd start benchmark with a small image (root, a real containerd): every mode runs the
+ * function, the pulls carry the image over the link, the predicted and present starts carry nothing, the predicted
+ * image was made ready through the handshake, and nothing is left behind (the rig's own checks fail a mode that took
+ * another path than the one it names).
+ */
+class ContainerdStartRigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void eachModeOfTheBenchmarkStartsTheFunctionThroughThePathItNames() throws Exception {
+        try (ContainerdStartRig rig = ContainerdStartRig.start(dir, 3_000_000)) {
+            rig.throttle(50_000_000);
+            for (Mode m : new Mode[] {Mode.OVERLAYFS_PULL, Mode.LAYERSWAP_PULL}) {
+                Sample s = rig.measure(m);
+                assertTrue(s.linkBytes() >= rig.imageBytes(), m + " pulled the image over the link: " + s);
+                assertTrue(s.totalMs() >= s.runMs() && s.fetchMs() > 0, s.toString());
+            }
+            long hits = rig.server().handshakes().hits();
+            Sample predicted = rig.measure(Mode.LAYERSWAP_PREDICTED);
+            assertEquals(0, predicted.linkBytes(), "a predicted start fetches nothing: " + predicted);
+            assertEquals(hits + 3, rig.server().handshakes().hits(), "its three layers were registered from the store");
+            assertTrue(predicted.readyMs() > 0, predicted.toString());
+            Sample present = rig.measure(Mode.PRESENT);
+            assertEquals(0, present.linkBytes(), present.toString());
+            assertEquals(0, present.fetchMs(), present.toString());
+            java.util.Map<String, double[]> ops = SnapshotOpLatency.measure(rig.socket(), 5);
+            assertEquals(SnapshotOpLatency.OPS, java.util.List.copyOf(ops.keySet()));
+            assertTrue(ops.values().stream().allMatch(v -> v.length == 5 && v[0] > 0), "five timed round trips per operation");
+            assertTrue(rig.server().snapshotter().list(s -> true).isEmpty(), "no snapshot left in the proxy");
+            assertTrue(rig.server().snapshotter().dirs().present().isEmpty(), "no snapshot directory left");
+        }
+        assertEquals(0, MountTable.read().countUnder(dir), "nothing mounted under the test's directory");
+    }
+}
