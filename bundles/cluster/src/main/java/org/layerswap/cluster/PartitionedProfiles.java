@@ -331,20 +331,20 @@ public final class PartitionedProfiles implements ProfilePartitioning, AutoClose
     }
 
     /**
-     * Deletes the recorded inbox entries with one {@code removeAll} over the partitions they live in (one operation per
-     * partition, with its backups) rather than a round trip per entry. (Hazelcast 5.5's {@code deleteAsync} and
-     * {@code removeAsync} miss keys under the map's partitioning strategy: they answered false for a present key.)
+     * Deletes the recorded inbox entries with one {@code removeAll} per partition holding some (one local operation
+     * each, with its backups; the predicate names only that partition's keys) rather than a round trip per entry.
+     * (Hazelcast 5.5's {@code deleteAsync} and {@code removeAsync} miss keys under the map's partitioning strategy:
+     * they answered false for a present key.)
      */
     private void deleteRecorded() {
-        if (recorded.isEmpty()) {
-            return;
-        }
-        Set<Object> functions = new HashSet<>();
+        Map<Integer, List<String>> byPartition = new HashMap<>();
         for (String k : recorded) {
-            functions.add(ProfileWire.functionOf(k));
+            byPartition.computeIfAbsent(partitionOf(ProfileWire.functionOf(k)), p -> new ArrayList<>()).add(k);
         }
-        inbox.removeAll(Predicates.multiPartitionPredicate(functions,
-                Predicates.in(QueryConstants.KEY_ATTRIBUTE_NAME.value(), recorded.toArray(new String[0]))));
+        for (List<String> keys : byPartition.values()) {
+            inbox.removeAll(Predicates.partitionPredicate(ProfileWire.functionOf(keys.get(0)),
+                    Predicates.in(QueryConstants.KEY_ATTRIBUTE_NAME.value(), keys.toArray(new String[0]))));
+        }
         recorded.clear();
     }
 

@@ -20,14 +20,17 @@ import org.layerswap.profiler.engine.ProfilerSettings;
  * Modes: {@code event} (before: the single queue consumer of each member puts each event with a synchronous
  * {@code IMap.set}), {@code batch} (after: one {@code putAllAsync} per batch, acknowledged when it completes, batches
  * of the senders in flight together). Also a member without cluster: the consumer records into its own engine.
- * Prints acknowledged events/s over the window and the time until the owners recorded every acknowledged event.
+ * Prints acknowledged events/s over the window, the time until the owners recorded every acknowledged event, and the
+ * JVM's CPU time per event (what the members together spend: on one machine they share its cores, on three they
+ * would not).
  *
  * <p>Args: [seconds per run (6)] [rounds (2)] [modes (local,event,batch)] [workload (one|mixed)]. Not a test: run by
  * hand (command in docs/cluster.md).
  */
 public final class ClusterIngestBench {
 
-    private static final int SENDERS = 2;
+    /** Senders per member (system property {@code bench.senders}, default 2 as in {@code ClusterIT}). */
+    private static final int SENDERS = Integer.getInteger("bench.senders", 2);
     private static final int BATCH = 500;
     private static int functions = 16;
     private static boolean mixed;
@@ -91,6 +94,7 @@ public final class ClusterIngestBench {
             }
             closedLoop(1, size, (m, events) -> send(c, consumers, m, mode, events)); // warm-up
             long before = recorded(c);
+            long cpu0 = processCpuNanos();
             long[] r = closedLoop(seconds, size, (m, events) -> send(c, consumers, m, mode, events));
             long windowEnd = System.nanoTime();
             double rate = r[0] / (r[1] / 1e9);
@@ -98,8 +102,9 @@ public final class ClusterIngestBench {
                 Thread.sleep(20);
             }
             double drain = (System.nanoTime() - windowEnd) / 1e9;
-            System.out.printf(Locale.ROOT, "  %s, %d member(s): %.0f events/s acknowledged; owners recorded them %.2f s after the window%n",
-                    mode, size, rate, drain);
+            double cpuPerEvent = (processCpuNanos() - cpu0) / 1e3 / r[0];
+            System.out.printf(Locale.ROOT, "  %s, %d member(s): %.0f events/s acknowledged; owners recorded them %.2f s after the "
+                    + "window; process CPU %.2f us per event (window and drain)%n", mode, size, rate, drain, cpuPerEvent);
             return rate;
         }
     }
@@ -113,6 +118,12 @@ public final class ClusterIngestBench {
         } else {
             p.ingestAll(events).toCompletableFuture().join();
         }
+    }
+
+    /** CPU time of this JVM (all members, senders and Hazelcast threads). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static long recorded(ProfileCluster c) {
