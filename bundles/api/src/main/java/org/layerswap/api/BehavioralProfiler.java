@@ -4,7 +4,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -27,12 +26,7 @@ public interface BehavioralProfiler {
      * records them one by one with {@link #record} before returning. Since api 1.6.
      */
     default CompletionStage<Void> recordBatch(List<InvocationEvent> events) {
-        try {
-            events.forEach(this::record);
-            return CompletableFuture.completedFuture(null);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return EachEvent.apply(events, this::record);
     }
 
     /**

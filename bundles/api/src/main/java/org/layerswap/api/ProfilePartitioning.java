@@ -4,7 +4,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -30,12 +29,7 @@ public interface ProfilePartitioning {
      * stage completes. The default ingests them one by one with {@link #ingest} before returning. Since 1.6.
      */
     default CompletionStage<Void> ingestAll(List<InvocationEvent> events) {
-        try {
-            events.forEach(this::ingest);
-            return CompletableFuture.completedFuture(null);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return EachEvent.apply(events, this::ingest);
     }
 
     /** The local profiler offers its model for the functions this member owns; closing the handle withdraws it. */
