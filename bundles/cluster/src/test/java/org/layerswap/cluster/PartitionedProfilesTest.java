@@ -168,6 +168,29 @@ class PartitionedProfilesTest {
     }
 
     @Test
+    @Timeout(value = 45, unit = TimeUnit.SECONDS)
+    void anAcknowledgedBatchSurvivesItsOwnersDeathBeforeAnyBackupOfTheModel() throws Exception {
+        try (ProfileCluster c = new ProfileCluster(dir, 3)) {
+            for (int i = 0; i < 3; i++) {
+                c.start(i);
+            }
+            c.awaitStable(3);
+            String f = c.functionOwnedBy(2, "doomed-");
+            String g = c.functionOwnedBy(2, "doomed-too-");
+            c.quiet(2); // the owner flushes no more: what it records lives only in the inbox and its backup
+            List<InvocationEvent> batch = new ArrayList<>();
+            for (int j = 0; j < 40; j++) {
+                batch.add(InvocationEvent.of(j % 4 == 0 ? g : f, 9_000_000L + j * 30_000L));
+            }
+            c.members[0].node().profiles().ingestAll(batch).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            c.await("the owner recorded the batch", WAIT, () -> c.members[2].count(f) == 30 && c.members[2].count(g) == 10);
+            c.terminate(2);
+            c.await("the survivors replayed the acknowledged batch from the inbox", WAIT,
+                    () -> c.members[0].count(f) + c.members[1].count(f) == 30 && c.members[0].count(g) + c.members[1].count(g) == 10);
+        }
+    }
+
+    @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void aBatchThatCouldNotBePutCompletesExceptionallyAndNothingOfItIsRecorded() throws Exception {
         try (ProfileCluster c = new ProfileCluster(dir, 2)) {
