@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Learns from invocation events and scores layers: the probability each is needed within the
@@ -16,6 +17,17 @@ public interface BehavioralProfiler {
 
     /** Records one invocation and updates the scores it affects. */
     void record(InvocationEvent event);
+
+    /**
+     * Records {@code events} (handed over together, e.g. one HTTP batch) and answers a stage that completes once the
+     * profiler has accepted all of them: recorded into the local model, or, on a cluster, held by the owners of their
+     * functions and their backups. It completes exceptionally when any could not be accepted (which ones were is not
+     * said: the caller treats the whole batch as not accepted). May return before the stage completes. The default
+     * records them one by one with {@link #record} before returning. Since api 1.6.
+     */
+    default CompletionStage<Void> recordBatch(List<InvocationEvent> events) {
+        return EachEvent.apply(events, this::record);
+    }
 
     /**
      * Records which optional (e.g. data) layers an invocation actually used, so the parameter

@@ -1,8 +1,10 @@
 package org.layerswap.api;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The partitioned profiler (issue 15), provided by the cluster bundle while the cluster is on; the profiler binds it
@@ -20,6 +22,15 @@ public interface ProfilePartitioning {
      * its backups until the owner's model includes it); throws when it could not be.
      */
     void ingest(InvocationEvent event);
+
+    /**
+     * Routes {@code events} (handed over together) to the owners of their functions, as one batch; the stage completes
+     * once every one is accepted (kept with its backups), exceptionally when any could not be. May return before the
+     * stage completes. The default ingests them one by one with {@link #ingest} before returning. Since 1.6.
+     */
+    default CompletionStage<Void> ingestAll(List<InvocationEvent> events) {
+        return EachEvent.apply(events, this::ingest);
+    }
 
     /** The local profiler offers its model for the functions this member owns; closing the handle withdraws it. */
     AutoCloseable attach(OwnedProfiles local);

@@ -3,15 +3,20 @@ package org.layerswap.cluster;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import org.layerswap.api.InvocationEvent;
@@ -31,6 +36,8 @@ import com.hazelcast.partition.MigrationListener;
 import com.hazelcast.partition.MigrationState;
 import com.hazelcast.partition.Partition;
 import com.hazelcast.partition.ReplicaMigrationEvent;
+import com.hazelcast.query.Predicates;
+import com.hazelcast.query.QueryConstants;
 import com.hazelcast.replicatedmap.ReplicatedMap;
 
 /**
@@ -39,9 +46,11 @@ import com.hazelcast.replicatedmap.ReplicatedMap;
  * the backups and the published estimates, in JDK types only ({@link ProfileWire}).
  * <ul>
  * <li><b>Routing.</b> {@link #ingest} puts the event into the inbox map {@value HazelcastConfigs#PROFILE_EVENTS} under
- * {@code "<uuid>@<function>"}, which lives in the function's partition; {@code set} returns once the owner and its
- * backups hold it (the acknowledgement). The owner hears of it through a <i>local</i> entry listener (fired only on
- * the partition's owner) and records it at once.</li>
+ * {@code "<key>@<function>"} (key: this member's uuid and a sequence number), which lives in the function's partition;
+ * {@code set} returns once the owner and its backups hold it (the acknowledgement). {@link #ingestAll} puts a whole
+ * batch with one {@code putAllAsync} (one operation per owning member) and completes when all of it is held. The owner
+ * hears of each event through a <i>local</i> entry listener (fired only on the partition's owner) and records it at
+ * once.</li>
  * <li><b>Backups.</b> Every {@code flushMillis} the owner exports the functions that changed (the profiler's snapshot
  * bytes) into {@value HazelcastConfigs#PROFILES} (function id -> bytes, same partition, {@code backupCount} synchronous
  * backups), publishes their estimates into the replicated map {@value HazelcastConfigs#ESTIMATES} (every member
@@ -71,6 +80,8 @@ public final class PartitionedProfiles implements ProfilePartitioning, AutoClose
     private final ScheduledExecutorService timer;
     private final UUID membershipListener;
     private final UUID migrationListener;
+    private final String keyPrefix;
+    private final AtomicLong keySequence = new AtomicLong();
 
     private final Object lock = new Object();
     private ProfilePartitioning.OwnedProfiles local;
@@ -93,6 +104,7 @@ public final class PartitionedProfiles implements ProfilePartitioning, AutoClose
         this.states = hz.getMap(HazelcastConfigs.PROFILES);
         this.estimates = hz.getReplicatedMap(HazelcastConfigs.ESTIMATES);
         this.clock = clock;
+        this.keyPrefix = hz.getCluster().getLocalMember().getUuid() + "-";
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "layerswap-cluster-profiles");
             t.setDaemon(true);
@@ -143,7 +155,45 @@ public final class PartitionedProfiles implements ProfilePartitioning, AutoClose
 
     @Override
     public void ingest(InvocationEvent event) {
-        inbox.set(ProfileWire.eventKey(UUID.randomUUID().toString(), event.functionId()), ProfileWire.encodeEvent(event));
+        inbox.set(ProfileWire.eventKey(nextKeyPrefix(), event.functionId()), ProfileWire.encodeEvent(event));
+    }
+
+    /**
+     * One {@code putAllAsync} for the whole batch, one inbox entry per function of the batch (its events in their
+     * order): Hazelcast groups the entries by partition and sends one operation per owning member, which answers once the entries and their synchronous backups are written; the stage completes
+     * when every member answered (the batch's acknowledgement), exceptionally when any put failed (then some events
+     * of the batch may be in the inbox and are recorded: the caller resends, at least once, never lost).
+     */
+    @Override
+    public CompletionStage<Void> ingestAll(List<InvocationEvent> events) {
+        if (events.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        try {
+            Map<String, List<InvocationEvent>> byFunction = new LinkedHashMap<>();
+            for (InvocationEvent e : events) {
+                byFunction.computeIfAbsent(e.functionId(), f -> new ArrayList<>()).add(e);
+            }
+            Map<String, String[]> batch = new HashMap<>(byFunction.size() * 4 / 3 + 1);
+            byFunction.forEach((f, list) -> batch.put(ProfileWire.eventKey(nextKeyPrefix(), f),
+                    list.size() == 1 ? ProfileWire.encodeEvent(list.get(0)) : ProfileWire.encodeEvents(list)));
+            CompletableFuture<Void> accepted = new CompletableFuture<>(); // a plain one: Hazelcast's ignores allOf & co.
+            inbox.putAllAsync(batch).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    accepted.completeExceptionally(failure);
+                } else {
+                    accepted.complete(null);
+                }
+            });
+            return accepted;
+        } catch (RuntimeException e) { // not active, or a bad event: the whole batch is not accepted
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Unique across members and restarts (a member's uuid is new at every start), cheaper than a random UUID. */
+    private String nextKeyPrefix() {
+        return keyPrefix + Long.toHexString(keySequence.incrementAndGet());
     }
 
     @Override
@@ -234,24 +284,25 @@ public final class PartitionedProfiles implements ProfilePartitioning, AutoClose
             if (local == null || recorded.contains(key)) {
                 return;
             }
-            InvocationEvent e;
+            List<InvocationEvent> events;
             try {
-                e = ProfileWire.decodeEvent(key, value);
+                events = ProfileWire.decodeEvents(key, value);
             } catch (IllegalArgumentException bad) {
                 LOG.warn("cluster profiles: dropping inbox entry: {}", bad.getMessage());
                 inbox.delete(key);
                 return;
             }
-            if (adopted.add(e.functionId())) {
-                byte[] s = states.get(e.functionId());
+            String function = ProfileWire.functionOf(key);
+            if (adopted.add(function)) {
+                byte[] s = states.get(function);
                 if (s != null) {
                     local.adopt(List.of(s));
                 }
             }
-            local.record(e);
-            recordedSinceAdoption.add(e.functionId());
+            events.forEach(local::record);
+            recordedSinceAdoption.add(function);
             recorded.add(key);
-            dirty.add(e.functionId());
+            dirty.add(function);
         }
     }
 
@@ -274,12 +325,27 @@ public final class PartitionedProfiles implements ProfilePartitioning, AutoClose
                 }
                 dirty.clear();
             }
-            for (String k : recorded) {
-                inbox.delete(k);
-            }
-            recorded.clear();
+            deleteRecorded();
             followOwnership();
         }
+    }
+
+    /**
+     * Deletes the recorded inbox entries with one {@code removeAll} per partition holding some (one local operation
+     * each, with its backups; the predicate names only that partition's keys) rather than a round trip per entry.
+     * (Hazelcast 5.5's {@code deleteAsync} and {@code removeAsync} miss keys under the map's partitioning strategy:
+     * they answered false for a present key.)
+     */
+    private void deleteRecorded() {
+        Map<Integer, List<String>> byPartition = new HashMap<>();
+        for (String k : recorded) {
+            byPartition.computeIfAbsent(partitionOf(ProfileWire.functionOf(k)), p -> new ArrayList<>()).add(k);
+        }
+        for (List<String> keys : byPartition.values()) {
+            inbox.removeAll(Predicates.partitionPredicate(ProfileWire.functionOf(keys.get(0)),
+                    Predicates.in(QueryConstants.KEY_ATTRIBUTE_NAME.value(), keys.toArray(new String[0]))));
+        }
+        recorded.clear();
     }
 
     private void flushQuietly() {
@@ -331,21 +397,13 @@ public final class PartitionedProfiles implements ProfilePartitioning, AutoClose
             }
         }
         List<Map.Entry<String, String[]>> entries = new ArrayList<>(inbox.getAll(left).entrySet());
-        entries.sort(Comparator.comparingLong((Map.Entry<String, String[]> e) -> timestampOf(e.getValue()))
+        entries.sort(Comparator.comparingLong((Map.Entry<String, String[]> e) -> ProfileWire.firstTimestamp(e.getValue()))
                 .thenComparing(Map.Entry::getKey));
         for (Map.Entry<String, String[]> e : entries) {
             onEvent(e.getKey(), e.getValue());
         }
         LOG.info("cluster profiles: {} partitions owned; {} functions adopted, {} dropped, {} inbox events taken over", now.size(),
                 take.size(), lost.size(), entries.size());
-    }
-
-    private static long timestampOf(String[] v) {
-        try {
-            return v != null && v.length > 0 ? Long.parseLong(v[0]) : Long.MAX_VALUE;
-        } catch (NumberFormatException e) {
-            return Long.MAX_VALUE; // decoded (and dropped, named) by onEvent
-        }
     }
 
     /** Partitions this member owned at the last flush. */

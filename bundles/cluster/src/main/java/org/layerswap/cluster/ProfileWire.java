@@ -1,7 +1,9 @@
 package org.layerswap.cluster;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.layerswap.api.InvocationEvent;
@@ -13,13 +15,17 @@ import org.layerswap.api.ProfilePartitioning.FunctionEstimate;
  * no member ever has to load a class of ours whatever bundle's class loader Hazelcast uses.
  * <ul>
  * <li>an event in the inbox: key {@code "<uuid>@<functionId>"} (the part after the first {@code @} is the partition
- * key, so the entry lives in the function's partition), value {@code [timestamp, tenant, k1, v1, k2, v2, ...]};</li>
+ * key, so the entry lives in the function's partition), value {@code [timestamp, tenant, k1, v1, k2, v2, ...]} for one
+ * event, {@link #encodeEvents} for several events of the function (one batch's);</li>
  * <li>an estimate: {@code "owner invocations probability earliest median overdue asOf"} ({@code -} for an unknown next
  * use), one line of decimal text.</li>
  * </ul>
  * Malformed values are refused with the key they came from.
  */
 public final class ProfileWire {
+
+    /** First element of an inbox value holding several events. */
+    static final String EVENTS = "events";
 
     private ProfileWire() {
     }
@@ -64,6 +70,65 @@ public final class ProfileWire {
             return new InvocationEvent(functionOf(key), Long.parseLong(v[0]), params, v[1]);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("profile inbox entry " + key + " has a bad timestamp: " + v[0], e);
+        }
+    }
+
+    /**
+     * One inbox value for several events of the key's function (a batch's, in their order):
+     * {@code ["events", timestamp, tenant, n, k1, v1, ..., kn, vn, timestamp, tenant, ...]}.
+     */
+    public static String[] encodeEvents(List<InvocationEvent> events) {
+        List<String> out = new ArrayList<>(1 + events.size() * 3);
+        out.add(EVENTS);
+        for (InvocationEvent e : events) {
+            out.add(Long.toString(e.timestampMillis()));
+            out.add(e.tenant());
+            out.add(Integer.toString(e.params().size()));
+            for (Map.Entry<String, String> p : e.params().entrySet()) {
+                out.add(p.getKey());
+                out.add(p.getValue());
+            }
+        }
+        return out.toArray(new String[0]);
+    }
+
+    /** The events of an inbox value, either form ({@link #encodeEvent}, {@link #encodeEvents}). */
+    public static List<InvocationEvent> decodeEvents(String key, String[] v) {
+        if (v == null || v.length == 0 || !EVENTS.equals(v[0])) {
+            return List.of(decodeEvent(key, v));
+        }
+        String function = functionOf(key);
+        List<InvocationEvent> out = new ArrayList<>();
+        try {
+            for (int i = 1; i < v.length; ) {
+                int n = i + 3 <= v.length ? Integer.parseInt(v[i + 2]) : -1;
+                if (n < 0 || i + 3 + 2 * n > v.length) {
+                    throw new IllegalArgumentException("profile inbox entry " + key + " is malformed at element " + i
+                            + ": " + Arrays.toString(v));
+                }
+                Map<String, String> params = new LinkedHashMap<>();
+                for (int k = i + 3; k < i + 3 + 2 * n; k += 2) {
+                    params.put(v[k], v[k + 1]);
+                }
+                out.add(new InvocationEvent(function, Long.parseLong(v[i]), params, v[i + 1]));
+                i += 3 + 2 * n;
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("profile inbox entry " + key + " has a bad number: " + Arrays.toString(v), e);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("profile inbox entry " + key + " holds no event");
+        }
+        return out;
+    }
+
+    /** The timestamp of the (first) event of an inbox value; {@code Long.MAX_VALUE} when unreadable. */
+    public static long firstTimestamp(String[] v) {
+        int at = v != null && v.length > 0 && EVENTS.equals(v[0]) ? 1 : 0;
+        try {
+            return v != null && v.length > at ? Long.parseLong(v[at]) : Long.MAX_VALUE;
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
         }
     }
 

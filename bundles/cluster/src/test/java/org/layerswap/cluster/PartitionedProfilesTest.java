@@ -2,13 +2,18 @@ package org.layerswap.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -17,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.layerswap.api.InvocationEvent;
 import org.layerswap.api.ProfilePartitioning.FunctionEstimate;
 import org.layerswap.profiler.engine.SnapshotCodec;
+
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
 
 /** Real Hazelcast members on 127.0.0.1 with real profiler engines ({@link ProfileCluster}). */
 class PartitionedProfilesTest {
@@ -125,6 +132,91 @@ class PartitionedProfilesTest {
                 assertEquals(1, holders, "exactly one member holds " + g + "'s model");
             }
         }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aBatchFromANonOwnerIsAcknowledgedWhenItsOwnersHoldItAndReachesThemWithEqualCounts() throws Exception {
+        try (ProfileCluster c = new ProfileCluster(dir, 3)) {
+            for (int i = 0; i < 3; i++) {
+                c.start(i);
+            }
+            c.awaitStable(3);
+            Map<String, Long> expected = new HashMap<>();
+            List<InvocationEvent> batch = new ArrayList<>();
+            for (int k = 0; k < 12; k++) { // four functions owned by each member, the sender's own among them
+                String f = c.functionOwnedBy(k % 3, "batch" + k + "-");
+                for (int j = 0; j <= k; j++) {
+                    batch.add(InvocationEvent.of(f, 9_000_000L + j * 30_000L));
+                }
+                expected.put(f, k + 1L);
+            }
+            Collections.shuffle(batch, new Random(15));
+            c.members[0].node().profiles().ingestAll(batch).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            c.await("every owner recorded its functions' events", WAIT, () -> expected.entrySet().stream()
+                    .allMatch(e -> ownerOf(c, e.getKey()).count(e.getKey()) == e.getValue()));
+            long recorded = 0;
+            for (ProfileCluster.Member m : c.members) {
+                for (String f : expected.keySet()) {
+                    recorded += m.count(f);
+                }
+            }
+            assertEquals(batch.size(), recorded, "each event of the batch recorded exactly once, on its owner only");
+            c.await("the recorded events left the inbox", WAIT,
+                    () -> c.members[1].node().hazelcast().getMap(HazelcastConfigs.PROFILE_EVENTS).isEmpty());
+        }
+    }
+
+    @Test
+    @Timeout(value = 45, unit = TimeUnit.SECONDS)
+    void anAcknowledgedBatchSurvivesItsOwnersDeathBeforeAnyBackupOfTheModel() throws Exception {
+        try (ProfileCluster c = new ProfileCluster(dir, 3)) {
+            for (int i = 0; i < 3; i++) {
+                c.start(i);
+            }
+            c.awaitStable(3);
+            String f = c.functionOwnedBy(2, "doomed-");
+            String g = c.functionOwnedBy(2, "doomed-too-");
+            c.quiet(2); // the owner flushes no more: what it records lives only in the inbox and its backup
+            List<InvocationEvent> batch = new ArrayList<>();
+            for (int j = 0; j < 40; j++) {
+                batch.add(InvocationEvent.of(j % 4 == 0 ? g : f, 9_000_000L + j * 30_000L));
+            }
+            c.members[0].node().profiles().ingestAll(batch).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            c.await("the owner recorded the batch", WAIT, () -> c.members[2].count(f) == 30 && c.members[2].count(g) == 10);
+            c.terminate(2);
+            c.await("the survivors replayed the acknowledged batch from the inbox", WAIT,
+                    () -> c.members[0].count(f) + c.members[1].count(f) == 30 && c.members[0].count(g) + c.members[1].count(g) == 10);
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aBatchThatCouldNotBePutCompletesExceptionallyAndNothingOfItIsRecorded() throws Exception {
+        try (ProfileCluster c = new ProfileCluster(dir, 2)) {
+            c.start(0);
+            c.start(1);
+            c.awaitStable(2);
+            String f = c.functionOwnedBy(1, "lost-");
+            PartitionedProfiles sender = c.members[0].node().profiles();
+            c.members[0].node().hazelcast().getLifecycleService().terminate(); // the sender's member is gone
+            var stage = sender.ingestAll(List.of(InvocationEvent.of(f, 9_000_000L), InvocationEvent.of(f, 9_030_000L)))
+                    .toCompletableFuture();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> stage.get(10, TimeUnit.SECONDS),
+                    "a batch Hazelcast did not take is not acknowledged");
+            assertTrue(e.getCause() instanceof HazelcastInstanceNotActiveException, String.valueOf(e.getCause()));
+            assertTrue(sender.ingestAll(List.of()).toCompletableFuture().isDone(), "an empty batch needs no cluster");
+            assertEquals(0, c.members[1].count(f));
+        }
+    }
+
+    private static ProfileCluster.Member ownerOf(ProfileCluster c, String function) {
+        for (ProfileCluster.Member m : c.members) {
+            if (m != null && m.owns(function)) {
+                return m;
+            }
+        }
+        throw new AssertionError("no member owns " + function);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,32 @@ class ProfileWireTest {
         String key = ProfileWire.eventKey("u-1", e.functionId());
         assertEquals("thumb@eu", ProfileWire.functionOf(key));
         assertEquals(e, ProfileWire.decodeEvent(key, ProfileWire.encodeEvent(e)));
+    }
+
+    @Test
+    void severalEventsOfAFunctionTravelAsOneValueInTheirOrderAndASingleOneKeepsItsOwnForm() {
+        List<InvocationEvent> batch = List.of(new InvocationEvent("thumb", 30, Map.of("size", "big"), "acme"),
+                new InvocationEvent("thumb", 10, Map.of(), "other"), new InvocationEvent("thumb", 20, Map.of("a", "1", "b", "2"), "acme"));
+        String key = ProfileWire.eventKey("u-2", "thumb");
+        String[] value = ProfileWire.encodeEvents(batch);
+        assertEquals(batch, ProfileWire.decodeEvents(key, value));
+        assertEquals(30, ProfileWire.firstTimestamp(value));
+        InvocationEvent one = batch.get(2);
+        assertEquals(List.of(one), ProfileWire.decodeEvents(key, ProfileWire.encodeEvent(one)));
+        assertEquals(20, ProfileWire.firstTimestamp(ProfileWire.encodeEvent(one)));
+        assertEquals(Long.MAX_VALUE, ProfileWire.firstTimestamp(new String[] {"x", ""}));
+    }
+
+    @Test
+    void aMalformedValueOfSeveralEventsIsRefusedNamingItsKey() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ProfileWire.decodeEvents("k@f", new String[] {"events"}))
+                .getMessage().contains("k@f holds no event"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> ProfileWire.decodeEvents("k@f", new String[] {"events", "1", "t", "2", "a", "b"})).getMessage()
+                .contains("k@f is malformed at element 1"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> ProfileWire.decodeEvents("k@f", new String[] {"events", "x", "t", "0"})).getMessage()
+                .contains("k@f has a bad number"));
     }
 
     @Test

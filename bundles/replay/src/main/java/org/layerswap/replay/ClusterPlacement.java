@@ -3,11 +3,16 @@ package org.layerswap.replay;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+import org.layerswap.api.cluster.BoundedLoadPlacement;
 
 /**
- * How a cluster replay assigns invocations to nodes: {@link #HASH} places each function with
- * {@link ConsistentPlacement} (sticky: all of f's invocations on one node), {@link #RANDOM} sends each invocation
- * to a uniformly random node (a load balancer without affinity, the baseline).
+ * How a cluster replay assigns invocations to nodes: {@link #HASH} places each function with the cluster's placement
+ * rule, {@link BoundedLoadPlacement} (the live cluster's too), sticky: all of f's invocations on one node, functions
+ * placed in the order of their first invocation, nodes named {@code node-0 .. node-(N-1)}, load factor
+ * {@code 1 + loadSlack}; {@link #RANDOM} sends each invocation to a uniformly random node (a load balancer without
+ * affinity, the baseline).
  */
 public enum ClusterPlacement {
     HASH,
@@ -42,13 +47,17 @@ public enum ClusterPlacement {
             }
             return out;
         }
-        ConsistentPlacement rule = new ConsistentPlacement(nodes, loadSlack);
+        if (!(loadSlack >= 0) || Double.isInfinite(loadSlack)) {
+            throw new IllegalArgumentException("the load slack must be a finite number >= 0; got " + loadSlack);
+        }
+        BoundedLoadPlacement.Sticky rule = new BoundedLoadPlacement(
+                IntStream.range(0, nodes).mapToObj(k -> "node-" + k).toList(), 1 + loadSlack).sticky();
         int[] nodeOfFunction = new int[tab.functionCount()];
         Arrays.fill(nodeOfFunction, -1);
         for (int e = 0; e < out.length; e++) {
             int f = tab.function(e);
             if (nodeOfFunction[f] < 0) {
-                nodeOfFunction[f] = rule.nodeOf(tab.functionId(f));
+                nodeOfFunction[f] = rule.indexOf(tab.functionId(f));
             }
             out[e] = nodeOfFunction[f];
         }

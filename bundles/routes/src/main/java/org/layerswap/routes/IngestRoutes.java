@@ -9,10 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.http.common.HttpMessage;
@@ -20,7 +19,6 @@ import org.layerswap.api.BehavioralProfiler;
 import org.layerswap.api.InvocationEvent;
 import org.layerswap.api.config.SecretToken;
 import org.layerswap.persistence.api.DeadLetterRow;
-import org.layerswap.persistence.api.InvocationRow;
 import org.layerswap.persistence.api.PersistenceService;
 import org.layerswap.routes.api.IngestStats;
 import org.layerswap.routes.api.InvocationIngest;
@@ -55,8 +53,13 @@ import org.slf4j.LoggerFactory;
  *       dead-lettered like a line; the caller acknowledges its records after {@link #awaitCommitted}.</li>
  *   <li>Every parsed event of every source passes {@link EventValidator} (id, tenant, params, clock skew); a refused
  *       one is dead-lettered with its reason and never reaches the queue.</li>
- *   <li>{@code ingest-events}: the bounded queue {@code seda:events} (producers block when it is full) with one
- *       consumer calling {@link BehavioralProfiler#record} and {@link PersistenceService#recordInvocation}.</li>
+ *   <li>{@code ingest-events}: the bounded queue {@code seda:events} of event batches ({@link EventDelivery}: at most
+ *       {@code queueSize} events queued or in flight, producers block when it is full) with one consumer handing
+ *       each batch to {@link BehavioralProfiler#recordBatch} and, once the profiler accepted it, to
+ *       {@link PersistenceService#recordInvocation}. The file and HTTP routes hand their events over in chunks of up
+ *       to {@value #MAX_BATCH} (one cluster round trip per chunk, not per event); a chunk the profiler did not accept
+ *       (a failed cluster put) is dead-lettered and its request or file is not acknowledged (503, {@code .failed}),
+ *       the Kafka route's offsets not committed.</li>
  *   <li>{@code rescore} and {@code retention} timers.</li>
  * </ul>
  */
@@ -69,10 +72,10 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest, Reco
     public static final String SOURCE_HTTP = "http";
     public static final String SOURCE_SERVICE = "service";
     static final int MAX_HTTP_ERRORS = 100;
+    /** Most events one chunk of a file or an HTTP request carries into the queue. */
+    static final int MAX_BATCH = 500;
 
     private static final String PROP_TALLY = "LayerSwapFileTally";
-    private static final String PROP_OUTCOME = "LayerSwapOutcome";
-    private static final String EVENT = "event";
 
     private final RoutesSettings settings;
     private final EdgeSettings edge;
@@ -81,6 +84,9 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest, Reco
     private final Clock clock;
     private final BehavioralProfiler profiler;
     private final IngestCounters counters = new IngestCounters();
+    private final EventDelivery delivery;
+    /** Delivery failures the record sink has already refused a commit for. */
+    private final AtomicLong failuresRefused = new AtomicLong();
     private volatile PersistenceService persistence;
     private volatile ProducerTemplate producer;
 
@@ -96,6 +102,7 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest, Reco
         this.clock = Objects.requireNonNull(clock, "clock");
         this.validator = new EventValidator(edge, clock);
         this.guard = new HttpGuard(edge);
+        this.delivery = new EventDelivery(profiler, counters, () -> persistence, this::deadLetter, settings.queueSize());
     }
 
     public EdgeSettings edge() {
@@ -115,7 +122,7 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest, Reco
     public void configure() {
         getContext().getPropertiesComponent().setInitialProperties(settings.placeholders());
 
-        from(EVENTS).routeId("ingest-events").process(this::deliver);
+        from(EVENTS).routeId("ingest-events").process(ex -> delivery.deliver(ex.getIn().getBody(EventDelivery.Batch.class)));
 
         if (settings.dropDir() != null) {
             String dir = settings.dropDir().toAbsolutePath().toString().replace('\\', '/');
@@ -127,9 +134,6 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest, Reco
                     .process(this::startFile)
                     .split(body().tokenize("\n")).streaming()
                         .process(this::fileLine)
-                        .filter(exchangeProperty(PROP_OUTCOME).isEqualTo(EVENT))
-                            .to(ExchangePattern.InOnly, EVENTS)
-                        .end()
                     .end()
                     .process(this::commitFile);
         }
@@ -178,8 +182,7 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest, Reco
             throw new IllegalArgumentException("invocation event refused (dead-lettered): " + refusal);
         }
         counters.accepted(SOURCE_SERVICE);
-        counters.enqueued.incrementAndGet();
-        p.sendBody(EVENTS, event);
+        enqueue(p, new EventDelivery.Batch(List.of(event), null));
     }
 
     @Override
@@ -206,8 +209,7 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest, Reco
                 }
                 if (reason == null) {
                     counters.accepted(counterSource);
-                    counters.enqueued.incrementAndGet();
-                    p.sendBody(EVENTS, e);
+                    enqueue(p, new EventDelivery.Batch(List.of(e), null));
                     return null;
                 }
             } catch (IllegalArgumentException ex) {
@@ -234,15 +236,23 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest, Reco
     /** Per-file (or per-request) tally; shared by reference with the split's sub-exchanges. */
     static final class Tally {
         final String source;
+        /** Its accepted events on their way to the queue. */
+        final EventDelivery.Chunk chunk;
         long accepted;
         long rejected;
         long skipped;
         final List<long[]> errorLines = new ArrayList<>();
         final List<String> errorReasons = new ArrayList<>();
 
-        Tally(String source) {
+        Tally(String source, EventDelivery.Chunk chunk) {
             this.source = source;
+            this.chunk = chunk;
         }
+    }
+
+    /** A tally of {@code source} whose events go to this pipeline's queue. */
+    Tally tally(String source) {
+        return new Tally(source, delivery.chunk(MAX_BATCH));
     }
 
     /**
@@ -299,7 +309,7 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest, Reco
 
     private void startFile(Exchange ex) {
         String name = ex.getIn().getHeader(Exchange.FILE_NAME, String.class);
-        ex.setProperty(PROP_TALLY, new Tally("file:" + name));
+        ex.setProperty(PROP_TALLY, tally("file:" + name));
         LOG.debug("ingesting {}", name);
     }
 
@@ -310,18 +320,15 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest, Reco
         int index = ex.getProperty(Exchange.SPLIT_INDEX, Integer.class);
         InvocationEvent e = line(ex.getIn().getBody(String.class), index + 1L, format, tally, SOURCE_FILE);
         if (e != null) {
-            counters.enqueued.incrementAndGet();
-            ex.getIn().setBody(e);
-            ex.setProperty(PROP_OUTCOME, EVENT);
-        } else {
-            ex.removeProperty(PROP_OUTCOME);
+            tally.chunk.add(e, b -> enqueue(producer, b));
         }
     }
 
     private void commitFile(Exchange ex) {
         Tally t = ex.getProperty(PROP_TALLY, Tally.class);
         try {
-            awaitCommitted(t.source, "not moving it to .done");
+            t.chunk.flush(b -> enqueue(producer, b));
+            awaitAccepted(t, t.source, "not moving it to .done");
             counters.filesDone.increment();
             LOG.info("{}: {} accepted, {} rejected (dead-lettered), {} skipped; committed", t.source, t.accepted,
                     t.rejected, t.skipped);
@@ -333,14 +340,40 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest, Reco
     }
 
     /**
-     * Returns once every event enqueued so far has been consumed and persistence confirmed their commit; throws
-     * naming {@code source} and {@code consequence} when that does not happen within {@code commitTimeoutSeconds}.
+     * Returns once every event enqueued so far has settled and persistence confirmed their commit, and no delivery
+     * failed since this was last asked (a failure refuses one commit: the record sink reads its records again, at
+     * least once); throws naming {@code source} and {@code consequence} otherwise.
      */
     @Override
     public void awaitCommitted(String source, String consequence) {
+        awaitSettled(source, consequence);
+        long failed = counters.deliveryFailed.sum();
+        long refused = failuresRefused.getAndSet(failed);
+        if (failed > refused) {
+            throw new IllegalStateException(source + ": " + (failed - refused)
+                    + " events could not be delivered to the profiler since the last commit (dead-lettered); " + consequence);
+        }
+    }
+
+    /** {@link #awaitSettled}, then refuses (naming {@code what}) when an event of {@code t} was not accepted by the profiler. */
+    private void awaitAccepted(Tally t, String what, String consequence) {
+        awaitSettled(what, consequence);
+        long failed = t.chunk.failures();
+        if (failed > 0) {
+            throw new IllegalStateException(what + ": " + failed
+                    + " of its events could not be delivered to the profiler (dead-lettered); " + consequence);
+        }
+    }
+
+    /**
+     * Returns once every event enqueued so far has settled (accepted by the profiler or failed) and persistence
+     * confirmed their commit; throws naming {@code source} and {@code consequence} when that does not happen within
+     * {@code commitTimeoutSeconds}.
+     */
+    private void awaitSettled(String source, String consequence) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.commitTimeoutSeconds());
         long target = counters.enqueued.get();
-        if (!awaitConsumed(target, deadline)) {
+        if (!delivery.awaitSettled(target, deadline)) {
             throw new IllegalStateException(source + ": its events were not consumed within "
                     + settings.commitTimeoutSeconds() + " s; " + consequence);
         }
@@ -354,16 +387,6 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest, Reco
         }
     }
 
-    private boolean awaitConsumed(long target, long deadlineNanos) {
-        while (counters.consumed.get() < target) {
-            if (System.nanoTime() - deadlineNanos > 0 || Thread.currentThread().isInterrupted()) {
-                return false;
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-        return true;
-    }
-
     // ---- HTTP -----------------------------------------------------------------------------------------
 
     private void httpBatch(Exchange ex) throws IOException {
@@ -372,7 +395,7 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest, Reco
         long length = request.getContentLengthLong();
         HttpGuard.Refusal refused = guard.check(request.getHeader("Host"), request.getHeader("Origin"),
                 request.getHeader("Authorization"), request.getContentType(), length < 0 ? null : length);
-        Tally t = new Tally(SOURCE_HTTP);
+        Tally t = tally(SOURCE_HTTP);
         int status;
         String message = null;
         if (refused != null) {
@@ -383,8 +406,8 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest, Reco
             try (InputStream body = in.getBody(InputStream.class)) {
                 ingestLines(body, t);
                 status = t.accepted > 0 ? 200 : 400;
-                if (t.accepted > 0) { // a 200 acknowledges committed events: a crash after it loses none of them
-                    awaitCommitted("HTTP batch", "not acknowledged");
+                if (t.accepted > 0) { // a 200 acknowledges accepted, committed events: a crash after it loses none
+                    awaitAccepted(t, "HTTP batch", "not acknowledged");
                 }
             } catch (IllegalStateException notCommitted) {
                 status = 503;
@@ -425,6 +448,14 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest, Reco
             return;
         }
         BoundedLines lines = new BoundedLines(body, edge.maxBodyBytes(), edge.maxLineChars());
+        try {
+            readLines(lines, t, p);
+        } finally { // the lines accepted before a failure (the body cap) are kept
+            t.chunk.flush(b -> enqueue(p, b));
+        }
+    }
+
+    private void readLines(BoundedLines lines, Tally t, ProducerTemplate p) throws IOException {
         for (String raw = lines.next(); raw != null; raw = lines.next()) {
             InvocationEvent e;
             if (lines.overflowed()) {
@@ -441,31 +472,18 @@ public class IngestRoutes extends RouteBuilder implements InvocationIngest, Reco
                 e = line(raw, lines.lineNo(), Format.JSONL, t, t.source);
             }
             if (e != null) {
-                counters.enqueued.incrementAndGet();
-                p.sendBody(EVENTS, e);
+                t.chunk.add(e, b -> enqueue(p, b));
             }
         }
+    }
+
+    /** Blocks for room in the queue, then queues {@code batch}. */
+    private void enqueue(ProducerTemplate p, EventDelivery.Batch batch) {
+        delivery.reserve(batch.events().size());
+        p.sendBody(EVENTS, batch);
     }
 
     // ---- queue consumer and timers ------------------------------------------------------------------
-
-    private void deliver(Exchange ex) {
-        InvocationEvent e = ex.getIn().getBody(InvocationEvent.class);
-        try {
-            profiler.record(e);
-            PersistenceService p = persistence;
-            if (p != null && !p.recordInvocation(InvocationRow.of(e))) {
-                counters.persistDropped.increment();
-            }
-            counters.delivered.increment();
-        } catch (RuntimeException x) {
-            counters.deliveryFailed.increment();
-            LOG.warn("could not deliver {}: {}", e, x.toString());
-            deadLetter("events", -1, String.valueOf(e), "delivery failed: " + x);
-        } finally {
-            counters.consumed.incrementAndGet();
-        }
-    }
 
     private void retention() {
         PersistenceService p = persistence;

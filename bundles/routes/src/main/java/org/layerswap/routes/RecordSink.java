@@ -23,10 +23,13 @@ public interface RecordSink {
     String offer(String source, long position, String raw, String functionId);
 
     /**
-     * Returns once every event queued so far (by any source) has been consumed and persistence confirmed its commit.
+     * Returns once every event queued so far (by any source) has been consumed (accepted by the profiler, or failed)
+     * and persistence confirmed its commit.
      *
      * @throws IllegalStateException naming {@code what} and {@code consequence} when that is not confirmed within
-     *                               {@code commitTimeoutSeconds}
+     *                               {@code commitTimeoutSeconds}, or when an event failed delivery (the profiler, e.g.
+     *                               the cluster, did not accept it) since the last call: the caller must not
+     *                               acknowledge its records and reads them again
      */
     void awaitCommitted(String what, String consequence);
 }

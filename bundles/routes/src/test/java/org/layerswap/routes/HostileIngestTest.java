@@ -172,7 +172,7 @@ class HostileIngestTest {
             System.gc();
             long baseline = usedHeap();
             maxLiveAfterGc.set(0);
-            IngestRoutes.Tally t = new IngestRoutes.Tally("hostile");
+            IngestRoutes.Tally t = routes.tally("hostile");
             routes.ingestLines(feed, t);
             Await.until(Duration.ofSeconds(120), () -> profiler.recorded() == VALID, () -> "every valid event delivered: " + profiler.recorded());
 

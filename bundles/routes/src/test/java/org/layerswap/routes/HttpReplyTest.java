@@ -8,7 +8,7 @@ class HttpReplyTest {
 
     @Test
     void aReplyListsTheCountsAndEachRefusedLineWithItsReason() {
-        IngestRoutes.Tally t = new IngestRoutes.Tally("http");
+        IngestRoutes.Tally t = new IngestRoutes.Tally("http", null);
         t.accepted = 2;
         t.rejected = 1;
         t.errorLines.add(new long[] {3});
@@ -19,7 +19,7 @@ class HttpReplyTest {
 
     @Test
     void anEmptyBodyOrARefusalCarriesAMessage() {
-        IngestRoutes.Tally t = new IngestRoutes.Tally("http");
+        IngestRoutes.Tally t = new IngestRoutes.Tally("http", null);
         assertEquals("{\"accepted\":0,\"rejected\":0,\"errors\":[],\"message\":\"no invocation lines in the request body\"}",
                 HttpReply.json(t, null));
         assertEquals("{\"accepted\":0,\"rejected\":0,\"errors\":[],\"message\":\"not committed\"}", HttpReply.json(t, "not committed"));

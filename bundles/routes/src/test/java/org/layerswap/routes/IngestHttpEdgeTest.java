@@ -141,4 +141,22 @@ class IngestHttpEdgeTest {
         assertTrue(refused.text().contains("HTTP batch: persistence did not confirm the commit within 30 s; not acknowledged"),
                 refused.text());
     }
+
+    @Test
+    void aBatchTheProfilerDidNotAcceptIsNotAcknowledgedAndItsEventsAreDeadLettered() throws Exception {
+        profiler.beforeRecord(e -> {
+            if (e.functionId().equals("f2")) {
+                throw new IllegalStateException("the owner of f2 did not answer");
+            }
+        });
+        Answer refused = post(good(""), line(1) + line(2));
+        assertEquals(503, refused.status(), refused.text());
+        assertTrue(refused.text().contains("HTTP batch: 2 of its events could not be delivered to the profiler (dead-lettered); not acknowledged"),
+                refused.text());
+        assertEquals(2, persistence.deadLetters().size(), "the whole batch is dead-lettered: the client resends it");
+        assertTrue(persistence.deadLetters().get(1).reason().contains("the owner of f2 did not answer"));
+
+        Answer next = post(good(""), line(3));
+        assertEquals(200, next.status(), "a later batch that is accepted is acknowledged: " + next.text());
+    }
 }

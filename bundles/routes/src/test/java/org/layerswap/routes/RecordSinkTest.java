@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterEach;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.layerswap.api.config.SecretToken;
 import org.layerswap.persistence.api.DeadLetterRow;
 import org.layerswap.routes.api.IngestStats;
+import org.layerswap.testkit.Await;
 import org.layerswap.testkit.FakeProfiler;
 
 /** {@link IngestRoutes} as the {@link RecordSink} of the Kafka route, without a broker. */
@@ -73,6 +75,26 @@ class RecordSinkTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> routes.awaitCommitted("kafka:inv/0 up to offset 0", "not committed"));
         assertEquals("kafka:inv/0 up to offset 0: persistence did not confirm the commit within 1 s; not committed", e.getMessage());
+    }
+
+    @Test
+    void aRecordTheProfilerDidNotAcceptRefusesTheNextCommitOnce() {
+        profiler.beforeRecord(e -> {
+            if (e.functionId().equals("down")) {
+                throw new IllegalStateException("cluster put failed");
+            }
+        });
+        // the queue's consumer takes ~1 s to see the first event after a start, as long as this test's commit timeout
+        assertNull(routes.offer("kafka:inv/0", 0, event("warm", 0), "warm"));
+        Await.until(Duration.ofSeconds(10), () -> routes.stats().queueDepth() == 0, "the first event consumed");
+        assertNull(routes.offer("kafka:inv/0", 0, event("down", 1), "down"));
+        assertNull(routes.offer("kafka:inv/0", 1, event("f", 2), "f"));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> routes.awaitCommitted("kafka:inv/0 up to offset 1", "not committed"));
+        assertEquals("kafka:inv/0 up to offset 1: 1 events could not be delivered to the profiler since the last commit "
+                + "(dead-lettered); not committed", e.getMessage());
+        assertNull(routes.offer("kafka:inv/0", 0, event("g", 1), "g"), "read again after the refused commit");
+        routes.awaitCommitted("kafka:inv/0 up to offset 1", "not committed");
     }
 
     @Test

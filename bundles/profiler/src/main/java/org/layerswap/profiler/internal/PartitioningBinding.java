@@ -1,5 +1,7 @@
 package org.layerswap.profiler.internal;
 
+import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 import org.layerswap.api.InvocationEvent;
@@ -79,6 +81,12 @@ final class PartitioningBinding {
         }
         p.ingest(event);
         return true;
+    }
+
+    /** Hands {@code events} to the cluster as one batch when partitioned (its acceptance); null when the caller records them. */
+    CompletionStage<Void> routeAll(List<InvocationEvent> events) {
+        ProfilePartitioning p = active;
+        return p == null ? null : p.ingestAll(events);
     }
 
     /** The owner's published probability for {@code functionId}, else {@code local}'s answer. */

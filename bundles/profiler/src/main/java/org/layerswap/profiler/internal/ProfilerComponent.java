@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -259,6 +260,13 @@ public class ProfilerComponent implements BehavioralProfiler {
         if (!partitioning.route(event)) {
             engine().record(event);
         }
+    }
+
+    /** Partitioned: one batch to the cluster, complete when the owners hold it; else recorded here before returning. */
+    @Override
+    public CompletionStage<Void> recordBatch(List<InvocationEvent> events) {
+        CompletionStage<Void> routed = partitioning.routeAll(events);
+        return routed != null ? routed : BehavioralProfiler.super.recordBatch(events);
     }
 
     @Override

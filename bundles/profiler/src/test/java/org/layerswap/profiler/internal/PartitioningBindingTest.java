@@ -83,4 +83,16 @@ class PartitioningBindingTest {
         assertEquals(2, c.detached);
         assertFalse(b.partitioned());
     }
+
+    @Test
+    void aBatchGoesToTheClusterWholeWhenBoundAndIsLeftToTheCallerWhenNot() {
+        FakeCluster c = new FakeCluster();
+        PartitioningBinding b = new PartitioningBinding();
+        b.attach(engine);
+        List<InvocationEvent> batch = List.of(InvocationEvent.of("f", 4), InvocationEvent.of("g", 5));
+        assertNull(b.routeAll(batch), "unbound: the caller records the batch locally");
+        b.bind(c);
+        assertTrue(b.routeAll(batch).toCompletableFuture().isDone());
+        assertEquals(batch, c.ingested);
+    }
 }

@@ -8,12 +8,12 @@ import java.util.Map;
  * @param accepted          valid events handed to the events queue (all sources)
  * @param rejected          lines rejected and dead-lettered (all sources)
  * @param skipped           blank lines and CSV header lines, neither accepted nor rejected
- * @param delivered         events the queue consumer passed to the profiler
- * @param deliveryFailed    events the profiler or persistence threw on (logged and dead-lettered)
+ * @param delivered         events the profiler accepted (recorded, or on a cluster held by their owners)
+ * @param deliveryFailed    events the profiler did not accept (logged and dead-lettered, not acknowledged)
  * @param persistDropped    invocation or dead-letter rows persistence refused (its queue stayed full)
  * @param filesDone         drop-folder files committed and moved to {@code .done}
  * @param filesFailed       drop-folder files moved to {@code .failed} (e.g. persistence did not confirm)
- * @param queueDepth        events waiting in the queue now
+ * @param queueDepth        events waiting in the queue now or handed to the profiler and not yet accepted
  * @param bySource          accepted/rejected per source ({@code file}, {@code http}, {@code service})
  */
 public record IngestStats(long accepted, long rejected, long skipped, long delivered, long deliveryFailed,
