@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import org.layerswap.api.ClusterView;
@@ -27,7 +28,8 @@ import com.hazelcast.cluster.Member;
  * <p>Invariants: every answer reads the membership and the known functions at the time of the call (a member that
  * left is never answered); {@code isLocal(f)} is {@code place(f)}'s member being this one, and {@link #localOf} answers
  * each function as {@link #isLocal} would for the same membership and known functions. The assignment of the known
- * functions is computed once per (members, known functions) and kept until either changes. Thread-safe.
+ * functions is computed once per (members, known functions) and kept until either changes, with the answers for the
+ * functions without an estimate asked meanwhile (each costs one assignment of the known functions). Thread-safe.
  */
 public final class ClusterPlacement implements FunctionPlacement {
 
@@ -37,8 +39,12 @@ public final class ClusterPlacement implements FunctionPlacement {
     /** The rule and assignment of the last (members, known) asked: reused while both are the same. */
     private volatile Snapshot last;
 
-    /** The rule over one membership and one set of known functions, with the known functions' assignment. */
-    private record Snapshot(Map<String, Member> byAddress, Set<String> known, BoundedLoadPlacement rule, Map<String, String> assigned) {
+    /**
+     * The rule over one membership and one set of known functions, with the known functions' assignment and the
+     * members of the other functions asked so far (each one {@link BoundedLoadPlacement#place}, O(known) to compute).
+     */
+    private record Snapshot(Map<String, Member> byAddress, Set<String> known, BoundedLoadPlacement rule, Map<String, String> assigned,
+                            Map<String, String> others) {
     }
 
     public ClusterPlacement(Cluster cluster, Supplier<Set<String>> knownFunctions, double loadFactor) {
@@ -85,7 +91,7 @@ public final class ClusterPlacement implements FunctionPlacement {
 
     private static String addressOf(Snapshot s, String functionId) {
         String a = s.assigned().get(functionId);
-        return a != null ? a : s.rule().place(functionId, s.known());
+        return a != null ? a : s.others().computeIfAbsent(functionId, f -> s.rule().place(f, s.known()));
     }
 
     private Snapshot require() {
@@ -111,7 +117,7 @@ public final class ClusterPlacement implements FunctionPlacement {
             return s;
         }
         BoundedLoadPlacement rule = new BoundedLoadPlacement(new ArrayList<>(byAddress.keySet()), loadFactor);
-        s = new Snapshot(byAddress, Set.copyOf(known), rule, rule.assign(known));
+        s = new Snapshot(byAddress, Set.copyOf(known), rule, rule.assign(known), new ConcurrentHashMap<>());
         last = s;
         return s;
     }
