@@ -5,18 +5,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
 
 import org.layerswap.api.ClusterView;
 import org.layerswap.api.LayerSource;
 import org.layerswap.api.LayerStoreListener;
 import org.layerswap.api.ResidentLayer;
-import org.layerswap.api.cluster.BoundedLoadPlacement;
 import org.layerswap.api.config.SecretToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +29,7 @@ import com.hazelcast.partition.Partition;
  * member ({@link HazelcastConfigs}), the {@link HazelcastLayerDirectory}, the {@link PeerLayerSource} over the registry
  * source, and the {@link DirectorySync} the store tells of commits and removals. A member that leaves has its
  * directory entries and pull claims removed by the oldest remaining member (one cleaner per departure). Also the
- * {@link PartitionedProfiles} (the profiler's models by partition) and the {@link BoundedLoadPlacement} over the members.
+ * {@link PartitionedProfiles} (the profiler's models by partition) and the {@link ClusterPlacement} over the members.
  * Start order: endpoint first (its address is a member attribute), then the member, then the directory; close in
  * reverse. Nothing here starts unless the settings say {@code enabled} (the component checks).
  */
@@ -50,6 +46,7 @@ public final class ClusterNode implements AutoCloseable {
     private final DirectorySync sync;
     private final PeerLayerSource source;
     private final PartitionedProfiles profiles;
+    private final ClusterPlacement placement;
 
     /**
      * Starts the node. {@code resident}: the store's layers when it is known now (null: unknown; cached blobs are then
@@ -86,6 +83,7 @@ public final class ClusterNode implements AutoCloseable {
                 counters, Duration.ofSeconds(settings.peerWaitSeconds()), settings.transferAttempts(), System::nanoTime);
         this.source = new PeerLayerSource(registry, fetcher, cache);
         this.profiles = new PartitionedProfiles(hz, settings.profileFlushMillis(), System::currentTimeMillis);
+        this.placement = new ClusterPlacement(hz.getCluster(), profiles::knownFunctions, settings.placementLoadFactor());
         LOG.info("cluster {}: member {} up, peer blobs at {}", settings.clusterName(), hz.getCluster().getLocalMember().getAddress(),
                 server.endpoint());
     }
@@ -134,25 +132,14 @@ public final class ClusterNode implements AutoCloseable {
         return profiles;
     }
 
-    /**
-     * Where {@code functionId} should run: {@link BoundedLoadPlacement#assign} over the members' addresses in address
-     * order (stable across a member's restarts, unlike its uuid) and the functions whose estimates are published, plus
-     * this one.
-     */
+    /** Where {@code functionId} should run ({@link ClusterPlacement#place}). */
     public Optional<ClusterView.Placement> place(String functionId) {
-        Map<String, Member> byAddress = new TreeMap<>();
-        for (Member m : hz.getCluster().getMembers()) {
-            byAddress.put(m.getAddress().toString(), m);
-        }
-        if (byAddress.isEmpty()) {
-            return Optional.empty();
-        }
-        Set<String> known = new HashSet<>(profiles.knownFunctions());
-        known.add(functionId);
-        BoundedLoadPlacement rule = new BoundedLoadPlacement(List.copyOf(byAddress.keySet()), settings.placementLoadFactor());
-        String address = rule.place(functionId, known);
-        return Optional.of(new ClusterView.Placement(functionId, byAddress.get(address).getUuid().toString(), address,
-                byAddress.size(), known.size(), rule.capacity(known.size()), rule.loadFactor()));
+        return placement.place(functionId);
+    }
+
+    /** The placement rule over the live members (registered as {@code FunctionPlacement} by the component). */
+    public ClusterPlacement placement() {
+        return placement;
     }
 
     public String peerEndpoint() {

@@ -24,6 +24,7 @@ import org.layerswap.api.NextUse;
 import org.layerswap.api.PredictionScore;
 import org.layerswap.api.PrefetchRecord;
 import org.layerswap.api.ResidentLayer;
+import org.layerswap.api.cluster.FunctionPlacement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,17 +46,19 @@ import org.slf4j.LoggerFactory;
  *   unused) and the cache lifetime (a layer the store evicted);</li>
  *   <li>parameter-selected data layers: the invocation's selections teach the planning's data-layer next use
  *   ({@link NextUsePlanning#countOptional}); the profiler's probabilities for its parameters time their prefetches
- *   from the function's next use ({@link SelectedLayerPrefetches}).</li>
+ *   from the function's next use ({@link SelectedLayerPrefetches});</li>
+ *   <li>in a cluster, only for the functions its {@link FunctionPlacement} places here ({@link LocalFunctions}, asked
+ *   once per full pass): the others are neither prefetched for nor keep their layers (they may still run here).</li>
  * </ul>
  * Invariants: everything but {@link #invoked}, {@link #scoresChanged}, {@link #functionsObserved}, {@link #configure}
  * and {@link #evictionKey} runs on the planner thread
  * (the single-threaded worker, where {@link FetchCoordinator} also runs prefetches and thus {@link #makeRoom}); an index
  * once given to a function or layer never changes; {@code pendingPrefetch} holds the layers this planner started
  * prefetching that have not been seen resident (or dropped) yet.
- * <p>About 510 lines: it implements both halves of {@link NextUsePlanning}'s seam ({@code Node} and {@code Source},
+ * <p>About 530 lines: it implements both halves of {@link NextUsePlanning}'s seam ({@code Node} and {@code Source},
  * one small method each, on the live store, fetches and profiler) beside the planner thread; the trigger logic, the
  * index, the invocation inbox and the data-layer timing are their own classes ({@link PlanningTriggers},
- * {@link PlannerIndex}, {@link InvocationInbox}, {@link SelectedLayerPrefetches}).
+ * {@link PlannerIndex}, {@link InvocationInbox}, {@link SelectedLayerPrefetches}, {@link LocalFunctions}).
  */
 final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Source {
 
@@ -81,6 +84,7 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
     private final SelectedLayerPrefetches selected = new SelectedLayerPrefetches();
     private final BitSet toPlan = new BitSet();
     private final PlannerIndex ix;
+    private final LocalFunctions locals = new LocalFunctions();
     private FunctionLayerMap mapSeen;
     private final Set<LayerId> pendingPrefetch = new HashSet<>();
     private Set<LayerId> pinned = Set.of();
@@ -238,6 +242,11 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
         idleRoots = r;
     }
 
+    /** The cluster's placement (null: none, every function is local); the next pass follows it (any thread). */
+    void usePlacement(FunctionPlacement p) {
+        locals.use(p);
+    }
+
     /** The store's eviction key for {@code id} as of the last run (larger first); NaN when the planning has none. */
     double evictionKey(LayerId id) {
         Double k = keys.get(id);
@@ -268,6 +277,7 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
         }
         toPlan.clear(); // the tick plans every function
         try {
+            locals.refresh(ix.functionIds);
             planning.tick(now);
             selected.planAll(now, planning, this, this, s.decisionIntervalMillis(), this::planned);
             Map<LayerId, Double> k = new HashMap<>();
@@ -456,6 +466,11 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
     @Override
     public long sizeBytes(int l) {
         return ix.sizes[l];
+    }
+
+    @Override
+    public boolean local(int f) {
+        return locals.isLocal(f, ix.functionIds);
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.Arrays;
  *   <li>{@link #victim}: {@link NextUseEvictionPlanner} order over the resident, unpinned layers, the key of a layer
  *   whose every user already misses another layer scaled by {@link BrokenStacks#weight} ({@link #evictionKey}); for a
  *   prefetch only a layer whose key exceeds the incoming one's (admission); on-demand victims teach the cache lifetime;</li>
+ *   <li>only for the functions placed on this node ({@link Node#local}), the others neither prefetched for nor keeping a layer;</li>
  *   <li>{@link #tick}: every decision interval (live also {@link #planFunction} between ticks), the missing layers of the functions due now
  *   ({@link JustInTimePrefetchPlanner#due}) whose P(run within the cache lifetime) reaches the threshold,
  *   through {@link #tryPrefetch}: {@link PrefetchCredit}, the concurrency limit and the admission;</li>
@@ -64,6 +65,15 @@ public final class NextUsePlanning {
          */
         default void planned(int f, long startMillis) {
         }
+
+        /**
+         * Whether function {@code f} is placed on this node (a cluster's placement rule). Not local: nothing is
+         * prefetched for it and it keeps none of its layers (they count as not needed here). Default: every function
+         * (a single node, the replay).
+         */
+        default boolean local(int f) {
+            return true;
+        }
     }
 
     /** When functions run next: the profiler's next-use model, or a predictor's. */
@@ -93,6 +103,7 @@ public final class NextUsePlanning {
         }
     }
 
+    private static final int[] NONE = {};
     private final Node node;
     private final Source source;
     private final NextUseEvictionPlanner evictor;
@@ -104,17 +115,16 @@ public final class NextUsePlanning {
 
     private final SelectionCounts selections = new SelectionCounts();
     private final DataLayerReuse dataReuse = new DataLayerReuse();
-    private long[] next;
-    private long[] early;
-    private long[] med;
+    private long[] next = {};
+    private long[] early = {};
+    private long[] med = {};
     /** {@code med[f]} and {@code early[f]} are what the source would answer at any time before {@code stable[f]}. */
-    private long[] stable;
-    private long[] lastUse;
+    private long[] stable = {};
+    private long[] lastUse = {};
     private final ResidentSet resident = new ResidentSet();
-    private int[] running = new int[8];
-    private int runningCount;
-    private boolean[] fresh;
-    private int[] owner;
+    private final PrefetchSlots slots;
+    private boolean[] fresh = {};
+    private int[] owner = NONE;
     private final ShadowPrefetches shadows;
     private final BrokenStacks broken;
     /** The latest time any event or tick reported (onEvict carries none). */
@@ -131,14 +141,8 @@ public final class NextUsePlanning {
         this.credit = new PrefetchCredit(functions);
         this.shadows = new ShadowPrefetches(credit, node::sizeBytes);
         this.broken = new BrokenStacks(node);
+        this.slots = new PrefetchSlots(node::queued);
         configure(threshold, maxConcurrentPrefetches);
-        early = new long[0];
-        med = new long[0];
-        stable = new long[0];
-        next = new long[0];
-        lastUse = new long[0];
-        fresh = new boolean[0];
-        owner = new int[0];
         resize(functions, layers);
     }
 
@@ -212,7 +216,8 @@ public final class NextUsePlanning {
     }
 
     /**
-     * Layer {@code l}'s next use as the eviction order sees it at {@code now}. One that passed since the last update is
+     * Layer {@code l}'s next use as the eviction order sees it at {@code now}: over its {@linkplain Node#local local}
+     * functions only ({@code Long.MAX_VALUE}, evicted first, when it has none). One that passed since the last update is
      * re-read from its functions (else, until the next tick, it would rank by its whole idle time just as its function
      * is due); only when none predicts a later use (or none has it in its base stack) is it overdue: now + idle time.
      */
@@ -220,7 +225,7 @@ public final class NextUsePlanning {
         if (next[l] <= now) {
             long m = Long.MAX_VALUE;
             for (int f : node.functionsUsing(l)) {
-                if (source.lastSeen(f) != Long.MIN_VALUE) {
+                if (node.local(f) && source.lastSeen(f) != Long.MIN_VALUE) {
                     m = Math.min(m, source.median(f, now));
                 }
             }
@@ -324,7 +329,7 @@ public final class NextUsePlanning {
         med[f] = source.median(f, t);
         early[f] = source.earliest(f, t);
         stable[f] = source.stableUntil(f, t);
-        for (int l : node.layersOf(f)) {
+        for (int l : node.local(f) ? node.layersOf(f) : NONE) {
             if (next[l] <= t || med[f] < next[l]) {
                 next[l] = med[f];
             }
@@ -356,12 +361,12 @@ public final class NextUsePlanning {
         for (int l = 0; l < layers; l++) {
             long m = Long.MAX_VALUE;
             for (int f : node.functionsUsing(l)) {
-                m = Math.min(m, med[f]);
+                m = node.local(f) ? Math.min(m, med[f]) : m;
             }
             next[l] = m;
         }
-        for (int f = 0; f < nf; f++) {
-            selections.lowerNextUse(f, med[f], source.lastSeen(f), next);
+        for (int f = 0; f < nf; f++) { // a function not placed here lowers nothing (no median)
+            selections.lowerNextUse(f, node.local(f) ? med[f] : Long.MAX_VALUE, source.lastSeen(f), next);
         }
         dataReuse.lowerNextUse(now, next);
         clock = Math.max(clock, now);
@@ -391,7 +396,7 @@ public final class NextUsePlanning {
 
     /** Starts {@code f}'s missing layers when due and likely enough; tells the node when they will be due otherwise. */
     private void planDue(int f, long now, long horizon) {
-        if (early[f] == Long.MAX_VALUE || source.overdue(f, now)) {
+        if (!node.local(f) || early[f] == Long.MAX_VALUE || source.overdue(f, now)) {
             return;
         }
         int[] ls = node.layersOf(f);
@@ -419,23 +424,16 @@ public final class NextUsePlanning {
         }
     }
 
-    /** Starts a prefetch of {@code l} for {@code f} (needed around {@code needAt}) if credit, a slot and the admission allow it. */
+    /** Starts a prefetch of {@code l} for local {@code f} (needed around {@code needAt}) if credit, a slot and the admission allow it. */
     public boolean tryPrefetch(int l, int f, long needAt, long now) {
-        if (l < 0 || node.resident(l) || node.queued(l)) {
+        if (l < 0 || node.resident(l) || node.queued(l) || !node.local(f)) {
             return false;
         }
         if (!credit.allows(f)) {
             shadows.refused(l, f, now);
             return false;
         }
-        int k = 0;
-        for (int i = 0; i < runningCount; i++) {
-            if (node.queued(running[i])) {
-                running[k++] = running[i];
-            }
-        }
-        runningCount = k;
-        if (runningCount >= maxConcurrent) {
+        if (slots.full(maxConcurrent)) {
             return false;
         }
         long need = node.usedBytes() + node.queuedPrefetchBytes() + node.sizeBytes(l) - node.budgetBytes();
@@ -451,10 +449,7 @@ public final class NextUsePlanning {
         }
         next[l] = Math.min(next[l] <= now ? Long.MAX_VALUE : next[l], needAt);
         if (node.prefetch(l, f)) {
-            if (runningCount == running.length) {
-                running = Arrays.copyOf(running, runningCount * 2);
-            }
-            running[runningCount++] = l;
+            slots.started(l);
             owner[l] = f;
             return true;
         }

@@ -39,6 +39,7 @@ import org.layerswap.api.ScoreListener;
 import org.layerswap.api.SwapManager;
 import org.layerswap.api.SwapMode;
 import org.layerswap.api.SwapRecord;
+import org.layerswap.api.cluster.FunctionPlacement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * <li>{@link RestartRecovery} (recovered roots adopted, interrupted prefetches resumed) and {@link IdleRoots} (eviction
  * may retire idle roots).</li>
  * </ul>
- * What stays here is the {@link SwapManager} facade (mostly one-line delegations; its size, about 520 lines, is that
+ * What stays here is the {@link SwapManager} facade (mostly one-line delegations; its size, about 530 lines, is that
  * of the api it implements: the restart and planner hooks of session 4 are delegations too), the wiring of the collaborators, the two threads, and the per-function count of
  * invocations in flight.
  *
@@ -215,6 +216,11 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
 
     public void setFeedbackLoop(FeedbackLoop f) {
         this.feedback = f;
+    }
+
+    /** The cluster's placement: the next-use planning plans only for the functions placed here; null: for all. */
+    public void setFunctionPlacement(FunctionPlacement p) {
+        nextUse.usePlacement(p);
     }
 
     public void addListener(SwapHistoryListener l) {

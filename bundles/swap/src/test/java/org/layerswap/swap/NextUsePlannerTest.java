@@ -118,6 +118,45 @@ class NextUsePlannerTest {
     }
 
     @Test
+    void inAClusterOnlyTheFunctionsPlacedHereArePrefetchedForAndThePlacementIsAskedOncePerPass() {
+        define("here", 1, 2);
+        define("there", 2, 3);
+        define("also-there", 4);
+        inMillis.putAll(Map.of("here", 5_000L, "there", 5_000L, "also-there", 5_000L));
+        LocalFunctionsTest.CountingPlacement placement = new LocalFunctionsTest.CountingPlacement();
+        placement.here.add("here");
+        planner.usePlacement(placement);
+        planner.run();
+        assertEquals(Set.of(id(1), id(2)), prefetching("here"));
+        assertEquals(Set.of(), prefetching("there"), "placed on another node: its invocations may still arrive, on demand");
+        assertEquals(Set.of(), prefetching("also-there"));
+        assertEquals(1, placement.bulkCalls);
+        assertEquals(0, placement.singleCalls);
+        planner.usePlacement(null);
+        clock.addAndGet(1_000);
+        planner.run();
+        assertEquals(Set.of(id(3)), prefetching("there"), "no placement: a single node plans for every function");
+    }
+
+    @Test
+    void inAClusterTheLayersOfFunctionsPlacedElsewhereAreTheFirstToMakeRoom() {
+        define("here", 1);
+        define("there", 2);
+        define("later", 3);
+        inMillis.putAll(Map.of("here", 1_000L, "there", 2_000L, "later", 60_000L));
+        LocalFunctionsTest.CountingPlacement placement = new LocalFunctionsTest.CountingPlacement();
+        placement.here.addAll(List.of("here", "later"));
+        planner.usePlacement(placement);
+        store.resident.addAll(List.of(id(1), id(2)));
+        store.budget = 200;
+        store.used = 200;
+        planner.run();
+        assertTrue(planner.evictionKey(id(2)) > planner.evictionKey(id(1)), "needed sooner, but elsewhere");
+        assertNull(planner.makeRoom(id(3), 100));
+        assertEquals(List.of(id(2)), store.evicted);
+    }
+
+    @Test
     void roomForAPrefetchIsMadeByTheLayerNeededFurthestAwayAndNeverByOneNeededSooner() {
         define("soon", 1);
         define("far", 2);

@@ -24,6 +24,8 @@ class NextUsePlanningTest {
         boolean[] queued;
         boolean[] pinned;
         long budget;
+        /** Functions the placement put on another node (null: every function is local). */
+        boolean[] remote;
         final List<Integer> started = new ArrayList<>();
 
         FakeNode(int n, long sizeEach, long budget) {
@@ -97,6 +99,11 @@ class NextUsePlanningTest {
         @Override
         public long budgetBytes() {
             return budget;
+        }
+
+        @Override
+        public boolean local(int f) {
+            return remote == null || !remote[f];
         }
 
         @Override

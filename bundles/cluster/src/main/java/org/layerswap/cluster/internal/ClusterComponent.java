@@ -14,6 +14,7 @@ import org.layerswap.api.LayerSourceException;
 import org.layerswap.api.LayerStore;
 import org.layerswap.api.LayerStoreListener;
 import org.layerswap.api.ProfilePartitioning;
+import org.layerswap.api.cluster.FunctionPlacement;
 import org.layerswap.api.config.DataPaths;
 import org.layerswap.api.config.SecretToken;
 import org.layerswap.cluster.ClusterNode;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * DS adapter of {@link ClusterNode}. Always publishes {@link ClusterView} (disabled: an "off" status). Only with
  * {@code enabled=true} does it start the node and register the {@code peer} {@link LayerSource}, the store's
- * {@link LayerStoreListener} and the {@link ProfilePartitioning} the profiler binds; {@code @Modified} restarts the node with the new settings. The registry source and the
+ * {@link LayerStoreListener}, the {@link ProfilePartitioning} the profiler binds and the {@link FunctionPlacement} the swap
+ * manager plans by; {@code @Modified} restarts the node with the new settings. The registry source and the
  * store are optional dynamic references: the store's own source may be this very {@code peer} source, so nothing here
  * may wait for the store.
  */
@@ -59,6 +61,7 @@ public class ClusterComponent implements ClusterView {
     private ServiceRegistration<LayerSource> sourceRegistration;
     private ServiceRegistration<LayerStoreListener> listenerRegistration;
     private ServiceRegistration<ProfilePartitioning> profilesRegistration;
+    private ServiceRegistration<FunctionPlacement> placementRegistration;
 
     /** The registry source bound now; a miss fails clearly while none is. */
     private final LayerSource boundRegistry = new LayerSource() {
@@ -143,13 +146,15 @@ public class ClusterComponent implements ClusterView {
         sourceRegistration = context.registerService(LayerSource.class, n.peerSource(), props);
         listenerRegistration = context.registerService(LayerStoreListener.class, n.storeListener(), new Hashtable<>());
         profilesRegistration = context.registerService(ProfilePartitioning.class, n.profiles(), new Hashtable<>());
+        placementRegistration = context.registerService(FunctionPlacement.class, n.placement(), new Hashtable<>());
         node = n;
     }
 
     private void stop() {
         ClusterNode n = node;
         node = null;
-        for (ServiceRegistration<?> r : new ServiceRegistration<?>[] {profilesRegistration, sourceRegistration, listenerRegistration}) {
+        for (ServiceRegistration<?> r : new ServiceRegistration<?>[] {placementRegistration, profilesRegistration, sourceRegistration,
+                listenerRegistration}) {
             if (r != null) {
                 try {
                     r.unregister();
@@ -161,6 +166,7 @@ public class ClusterComponent implements ClusterView {
         sourceRegistration = null;
         listenerRegistration = null;
         profilesRegistration = null;
+        placementRegistration = null;
         if (n != null) {
             n.close();
         }

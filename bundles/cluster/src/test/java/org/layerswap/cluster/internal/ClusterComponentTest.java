@@ -77,7 +77,7 @@ class ClusterComponentTest {
     }
 
     @Test
-    void onItStartsAMemberGeneratesThePrivateTokenRegistersThePeerSourceThePartitionedProfilerAndAnEditTurnsItOff()
+    void onItStartsAMemberGeneratesThePrivateTokenRegistersThePeerSourceThePartitionedProfilerThePlacementAndAnEditTurnsItOff()
             throws Exception {
         Map<String, String> on = new HashMap<>(Map.of("enabled", "true", "clusterName", "component-test-" + System.nanoTime(),
                 "port", Integer.toString(LocalRegistry.freePort()), "peerPort", "0",
@@ -85,7 +85,8 @@ class ClusterComponentTest {
         ClusterComponent c = new ClusterComponent();
         c.activate(context, ConfigFileCheck.instance(ClusterConfig.class, on));
         try {
-            assertEquals(List.of("LayerSourcepeer", "LayerStoreListenernull", "ProfilePartitioningnull"), registered);
+            assertEquals(List.of("LayerSourcepeer", "LayerStoreListenernull", "ProfilePartitioningnull", "FunctionPlacementnull"),
+                    registered);
             ClusterView.ClusterStatus st = c.status();
             assertTrue(st.enabled());
             assertEquals(1, st.members().size());
@@ -101,7 +102,8 @@ class ClusterComponentTest {
 
             on.put("enabled", "false");
             c.modified(ConfigFileCheck.instance(ClusterConfig.class, on));
-            assertEquals(List.of("ProfilePartitioningnull", "LayerSourcepeer", "LayerStoreListenernull"), unregistered);
+            assertEquals(List.of("FunctionPlacementnull", "ProfilePartitioningnull", "LayerSourcepeer", "LayerStoreListenernull"),
+                    unregistered);
             assertFalse(c.status().enabled());
         } finally {
             c.deactivate();

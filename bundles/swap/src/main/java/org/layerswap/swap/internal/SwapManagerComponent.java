@@ -23,6 +23,7 @@ import org.layerswap.api.RootLease;
 import org.layerswap.api.SwapManager;
 import org.layerswap.api.SwapMode;
 import org.layerswap.api.SwapRecord;
+import org.layerswap.api.cluster.FunctionPlacement;
 import org.layerswap.swap.CostModel;
 import org.layerswap.swap.SwapHistoryListener;
 import org.layerswap.swap.SwapManagerCore;
@@ -136,6 +137,7 @@ public class SwapManagerComponent implements SwapManager {
 
     private volatile SwapManagerCore core;
     private volatile FeedbackLoop feedback;
+    private volatile FunctionPlacement placement;
     private final java.util.function.BiConsumer<FilesystemBackend, String> backendListener = (b, why) -> {
         SwapManagerCore c = core;
         if (c != null) {
@@ -187,10 +189,32 @@ public class SwapManagerComponent implements SwapManager {
         }
     }
 
+    /** The cluster's placement (only while the cluster is on): the next-use planning plans for the functions placed here. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindPlacement(FunctionPlacement p) {
+        placement = p;
+        SwapManagerCore c = core;
+        if (c != null) {
+            c.setFunctionPlacement(p);
+        }
+    }
+
+    void unbindPlacement(FunctionPlacement p) {
+        if (placement == p) {
+            placement = null;
+            SwapManagerCore c = core;
+            if (c != null) {
+                c.setFunctionPlacement(null);
+            }
+        }
+    }
+
     @Activate
     void activate(Config config) {
         SwapManagerCore c = new SwapManagerCore(settings(config), profiler, store, null, System::currentTimeMillis);
         c.setFeedbackLoop(feedback);
+        c.setFunctionPlacement(placement);
         c.setMaxVariantsPerFunction(config.maxVariantsPerFunction());
         c.addListener(toOperations);
         java.nio.file.Path journal = org.layerswap.api.config.DataPaths.resolve(config.prefetchJournal(), "layerswap/prefetch-journal");
