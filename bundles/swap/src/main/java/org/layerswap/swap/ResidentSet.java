@@ -4,16 +4,16 @@ import java.util.Arrays;
 
 /**
  * The layers resident on the node as the planning saw them inserted and evicted: a dense set over layer indexes with
- * O(1) add, remove and membership and an array to iterate. Invariant: {@code list[0, size)} holds exactly the members,
+ * O(1) add, remove and membership and an array to iterate (the planning's, and the replay's {@code predictive:*} policies'). Invariant: {@code list[0, size)} holds exactly the members,
  * {@code pos} is its inverse ({@code pos[l] == -1} iff {@code l} is not a member). One thread.
  */
-final class ResidentSet {
+public final class ResidentSet {
 
     private int[] list = new int[0];
     private int[] pos = new int[0];
     private int size;
 
-    void resize(int layers) {
+    public void resize(int layers) {
         if (layers > pos.length) {
             int old = pos.length;
             list = Arrays.copyOf(list, layers);
@@ -22,18 +22,18 @@ final class ResidentSet {
         }
     }
 
-    boolean contains(int l) {
+    public boolean contains(int l) {
         return pos[l] >= 0;
     }
 
-    void add(int l) {
+    public void add(int l) {
         if (pos[l] < 0) {
             pos[l] = size;
             list[size++] = l;
         }
     }
 
-    void remove(int l) {
+    public void remove(int l) {
         int p = pos[l];
         if (p >= 0) {
             int last = list[--size];
@@ -43,12 +43,12 @@ final class ResidentSet {
         }
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
     /** The {@code i}-th member, {@code 0 <= i < size()}; the order changes on {@link #remove}. */
-    int get(int i) {
+    public int get(int i) {
         return list[i];
     }
 }

@@ -16,6 +16,7 @@ import org.layerswap.replay.NodeView;
 import org.layerswap.replay.ReplayPolicy;
 import org.layerswap.swap.CostModel;
 import org.layerswap.swap.NextUseEvictionPlanner;
+import org.layerswap.swap.ResidentSet;
 
 /**
  * Replays a LayerSwap {@link BehavioralProfiler} (any implementation, made by the supplied factory)
@@ -54,9 +55,7 @@ public class PredictivePolicy extends ReplayPolicy {
     /** Latest score of every layer (0 when unscored), refreshed at each decision. */
     protected double[] score;
     private long[] lastUse;
-    private int[] residentList;
-    private int[] residentPos;
-    private int residentCount;
+    private final ResidentSet resident = new ResidentSet();
     private long decisions;
     private long lastDecision = Long.MIN_VALUE / 4;
     private long window;
@@ -120,9 +119,7 @@ public class PredictivePolicy extends ReplayPolicy {
         layerFns = layerFunctions(tab);
         score = new double[n];
         lastUse = new long[n];
-        residentList = new int[n];
-        residentPos = new int[n];
-        Arrays.fill(residentPos, -1);
+        resident.resize(n);
         accessCount = new int[n];
         ids = new LayerId[n];
         for (int l = 0; l < n; l++) {
@@ -151,21 +148,12 @@ public class PredictivePolicy extends ReplayPolicy {
     @Override
     public void onInsert(int layer, double t, boolean prefetch) {
         lastUse[layer] = Math.max(lastUse[layer], (long) Math.ceil(t));
-        if (residentPos[layer] < 0) {
-            residentPos[layer] = residentCount;
-            residentList[residentCount++] = layer;
-        }
+        resident.add(layer);
     }
 
     @Override
     public void onEvict(int layer) {
-        int p = residentPos[layer];
-        if (p >= 0) {
-            int last = residentList[--residentCount];
-            residentList[p] = last;
-            residentPos[last] = p;
-            residentPos[layer] = -1;
-        }
+        resident.remove(layer);
     }
 
     /** Inverse of the base stacks: for each layer, the functions using it. */
@@ -294,8 +282,8 @@ public class PredictivePolicy extends ReplayPolicy {
         int best = -1;
         long bestNext = 0;
         double bestKey = -1;
-        for (int i = 0; i < residentCount; i++) {
-            int l = residentList[i];
+        for (int i = 0; i < resident.size(); i++) {
+            int l = resident.get(i);
             if (node.pinned(l)) {
                 continue;
             }
