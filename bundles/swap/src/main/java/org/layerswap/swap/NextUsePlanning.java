@@ -13,7 +13,8 @@ import java.util.Arrays;
  *   later use, now + time since its last use (LRU-like);</li>
  *   <li>{@link #victim}: {@link NextUseEvictionPlanner} order over the resident, unpinned layers, the key of a layer
  *   whose every user already misses another layer scaled by {@link BrokenStacks#weight} ({@link #evictionKey}); for a
- *   prefetch only a layer whose key exceeds the incoming one's (admission); on-demand victims teach the cache lifetime;</li>
+ *   prefetch only a layer whose key exceeds the incoming one's (admission), and enough of them to cover also what the
+ *   node will evict before the need ({@link EvictionChurn}); on-demand victims teach the cache lifetime;</li>
  *   <li>only for the functions placed on this node ({@link Node#local}), the others neither prefetched for nor keeping a layer;</li>
  *   <li>{@link #tick}: every decision interval (live also {@link #planFunction} between ticks), the missing layers of the functions due now
  *   ({@link JustInTimePrefetchPlanner#due}) whose P(run within the cache lifetime) reaches the threshold,
@@ -127,6 +128,7 @@ public final class NextUsePlanning {
     private int[] owner = NONE;
     private final ShadowPrefetches shadows;
     private final BrokenStacks broken;
+    private final EvictionChurn churn = new EvictionChurn();
     /** The latest time any event or tick reported (onEvict carries none). */
     private long clock = Long.MIN_VALUE;
     private int functions;
@@ -159,23 +161,21 @@ public final class NextUsePlanning {
     /** Grows the index spaces to at least {@code functions} and {@code layers}; learned state is kept. */
     public void resize(int functions, int layers) {
         if (functions > this.functions) {
-            int nf = functions;
-            selections.resize(nf);
-            early = grow(early, nf, Long.MAX_VALUE);
-            med = grow(med, nf, Long.MAX_VALUE);
-            stable = grow(stable, nf, Long.MIN_VALUE);
-            broken.resize(nf);
-            this.functions = nf;
+            selections.resize(functions);
+            early = grow(early, functions, Long.MAX_VALUE);
+            med = grow(med, functions, Long.MAX_VALUE);
+            stable = grow(stable, functions, Long.MIN_VALUE);
+            broken.resize(functions);
+            this.functions = functions;
         }
         if (layers > this.layers) {
-            int nl = layers;
-            next = grow(next, nl, Long.MAX_VALUE);
-            lastUse = Arrays.copyOf(lastUse, nl);
-            resident.resize(nl);
-            fresh = Arrays.copyOf(fresh, nl);
-            owner = Arrays.copyOf(owner, nl);
-            shadows.resize(nl);
-            this.layers = nl;
+            next = grow(next, layers, Long.MAX_VALUE);
+            lastUse = Arrays.copyOf(lastUse, layers);
+            resident.resize(layers);
+            fresh = Arrays.copyOf(fresh, layers);
+            owner = Arrays.copyOf(owner, layers);
+            shadows.resize(layers);
+            this.layers = layers;
         }
     }
 
@@ -307,6 +307,7 @@ public final class NextUsePlanning {
      */
     public void onEvictedOnDemand(int l, long now) {
         jit.recordEviction(now - lastUse[l]);
+        churn.evicted(now, node.sizeBytes(l));
         onEvict(l);
     }
 
@@ -436,7 +437,8 @@ public final class NextUsePlanning {
         if (slots.full(maxConcurrent)) {
             return false;
         }
-        long need = node.usedBytes() + node.queuedPrefetchBytes() + node.sizeBytes(l) - node.budgetBytes();
+        long room = node.usedBytes() + node.queuedPrefetchBytes() + node.sizeBytes(l) - node.budgetBytes();
+        long need = Math.max(room, 0) + churn.expectedBytes(now, needAt - now);
         broken.beginScan();
         for (int i = 0; i < resident.size() && need > 0; i++) {
             int v = resident.get(i);
@@ -492,6 +494,7 @@ public final class NextUsePlanning {
         } else {
             jit.recordEviction(now - lastUse[best]);
         }
+        churn.evicted(now, node.sizeBytes(best));
         return best;
     }
 }

@@ -211,6 +211,41 @@ class NextUsePlanningTest {
         assertTrue(node.started.isEmpty());
     }
 
+    /** Layers 1-2 needed far away, 3-4 just before function 5's layer 5; 6-7 evicted at 0 and 100 s (churn). */
+    static NextUsePlanning churningNode(FakeNode node, FakeSource source, boolean churn) {
+        long[] need = {0, 5_000_000, 5_000_000, 390_000, 390_000, 400_000, 9_000_000, 9_000_000};
+        System.arraycopy(need, 0, source.median, 0, need.length);
+        Arrays.fill(source.p, 0.0);
+        NextUsePlanning plan = planning(node, source);
+        for (int l = 1; l <= 4; l++) {
+            insert(node, plan, l, 0);
+        }
+        plan.tick(0);
+        if (churn) {
+            plan.onInsert(6, 0, false);
+            plan.onInsert(7, 0, false);
+            plan.onEvictedOnDemand(6, 0);
+            plan.onEvictedOnDemand(7, 100_000);
+        }
+        return plan;
+    }
+
+    @Test
+    void aPrefetchWaitsUntilEnoughLayersRankAboveItToCoverWhatTheNodeWillEvictBeforeItsNeed() {
+        FakeNode calm = new FakeNode(8, 10 * MB, 40 * MB);
+        assertTrue(churningNode(calm, new FakeSource(8), false).tryPrefetch(5, 5, 400_000, 100_000),
+                "no eviction seen: the 10 MB of room now is covered by layers 1-2");
+
+        FakeNode node = new FakeNode(8, 10 * MB, 40 * MB);
+        NextUsePlanning plan = churningNode(node, new FakeSource(8), true);
+        assertFalse(plan.tryPrefetch(5, 5, 400_000, 100_000),
+                "10 MB per 100 s evicted: 30 MB more before the need at 400 s, only 20 MB rank above layer 5");
+        assertTrue(node.started.isEmpty());
+        assertTrue(plan.tryPrefetch(5, 5, 400_000, 350_000),
+                "50 s before the need about 1.4 MB more will go: 11.4 MB needed, 20 MB rank above");
+        assertEquals(List.of(5), node.started);
+    }
+
     @Test
     void theTickPrefetchesTheMissingLayersOfFunctionsDueNowAndNotOfThoseDueLater() {
         FakeNode node = new FakeNode(3, 10 * MB, 100 * MB);
