@@ -367,7 +367,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
                         s.composeAhead() ? l -> variants.predicted(functionId, l) : null);
             }
         }
-        nextUse.invoked(functionId, optional, selected);
+        nextUse.wakeUps().invoked(functionId, optional, selected);
         return new InvocationPlan(functionId, layers, missing, prefetched, arm, System.nanoTime() - t0);
     }
 
@@ -450,12 +450,12 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
             }
         }
         ranking.schedule();
-        nextUse.scoresChanged(changed);
+        nextUse.wakeUps().scoresChanged(changed);
     }
 
     @Override
     public void functionsObserved(Set<String> functionIds) {
-        nextUse.functionsObserved(functionIds);
+        nextUse.wakeUps().functionsObserved(functionIds);
     }
 
     /** The planner's view of this node: store residency, running fetches, live functions. */
