@@ -1,6 +1,5 @@
 package org.layerswap.swap;
 
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -21,7 +20,6 @@ import org.layerswap.api.LayerId;
 import org.layerswap.api.LayerStore;
 import org.layerswap.api.LayerStoreStats;
 import org.layerswap.api.NextUse;
-import org.layerswap.api.PredictionScore;
 import org.layerswap.api.PrefetchRecord;
 import org.layerswap.api.ResidentLayer;
 import org.layerswap.api.cluster.FunctionPlacement;
@@ -31,34 +29,34 @@ import org.slf4j.LoggerFactory;
 /**
  * The live manager's side of {@link NextUsePlanning} (issue 13; the replay's {@code swap-manager} policy drives the
  * same class): adapts the store, the catalog, the fetches and the profiler's {@link BehavioralProfiler#nextUse} to
- * its dense indexes and runs it on the planner thread ({@link PlanningTriggers}): a full {@link NextUsePlanning#tick}
- * every {@code decisionIntervalMillis}, and in between {@link NextUsePlanning#planFunction} for the functions something
- * may have made due: a queued invocation, a run the profiler recorded ({@link #functionsObserved}), a score change of
- * one of its layers ({@link #scoresChanged}), or its just-in-time start coming ({@link #planned}: the timer).
+ * its dense indexes and runs it on the planner thread when its {@link PlannerWakeUps} say: a full
+ * {@link NextUsePlanning#tick} every {@code decisionIntervalMillis}, and in between
+ * {@link NextUsePlanning#planFunction} for the functions something may have made due: a queued invocation, a run the
+ * profiler recorded, a score change of one of its layers, or its just-in-time start coming ({@link #planned}).
  * <ul>
  *   <li>prefetches start through {@link FetchCoordinator#tryStartPrefetch} (so they show as PREFETCH records, in the
  *   in-flight list and the dashboard's queue);</li>
  *   <li>{@link #makeRoom} frees room for a prefetch in the planning's order, only by layers its admission lets the
  *   prefetch displace;</li>
  *   <li>{@link #evictionKey} is the store's eviction order for on-demand room (one eviction rule on the node);</li>
- *   <li>feedback: invocations ({@link #invoked}, queued by the invocation path, drained on the planner thread) give the
- *   margin and the "used" credit; residency changes seen at each run give "wasted" credit (a prefetched layer gone
- *   unused) and the cache lifetime (a layer the store evicted);</li>
+ *   <li>feedback: invocations ({@link PlannerWakeUps#invoked}, queued by the invocation path, observed on the planner
+ *   thread) give the margin and the "used" credit; residency changes seen at each run give "wasted" credit (a
+ *   prefetched layer gone unused) and the cache lifetime (a layer the store evicted);</li>
  *   <li>parameter-selected data layers: the invocation's selections teach the planning's data-layer next use
  *   ({@link NextUsePlanning#countOptional}); the profiler's probabilities for its parameters time their prefetches
  *   from the function's next use ({@link SelectedLayerPrefetches});</li>
  *   <li>in a cluster, only for the functions its {@link FunctionPlacement} places here ({@link LocalFunctions}, asked
  *   once per full pass): the others are neither prefetched for nor keep their layers (they may still run here).</li>
  * </ul>
- * Invariants: everything but {@link #invoked}, {@link #scoresChanged}, {@link #functionsObserved}, {@link #configure}
- * and {@link #evictionKey} runs on the planner thread
- * (the single-threaded worker, where {@link FetchCoordinator} also runs prefetches and thus {@link #makeRoom}); an index
- * once given to a function or layer never changes; {@code pendingPrefetch} holds the layers this planner started
- * prefetching that have not been seen resident (or dropped) yet.
- * <p>About 530 lines: it implements both halves of {@link NextUsePlanning}'s seam ({@code Node} and {@code Source},
- * one small method each, on the live store, fetches and profiler) beside the planner thread; the trigger logic, the
- * index, the invocation inbox and the data-layer timing are their own classes ({@link PlanningTriggers},
- * {@link PlannerIndex}, {@link InvocationInbox}, {@link SelectedLayerPrefetches}, {@link LocalFunctions}).
+ * Invariants: everything but {@link #wakeUps}' signals, {@link #configure} and {@link #evictionKey} runs on the
+ * planner thread (the single-threaded worker, where {@link FetchCoordinator} also runs prefetches and thus
+ * {@link #makeRoom}); an index once given to a function or layer never changes; {@code pendingPrefetch} holds the
+ * layers this planner started prefetching that have not been seen resident (or dropped) yet.
+ * <p>Its wake-ups (the signals, the invocation inbox, the triggers and the coalescing of each pass's functions) are
+ * {@link PlannerWakeUps}; the index and the data-layer timing are their own classes too ({@link PlannerIndex},
+ * {@link SelectedLayerPrefetches}, {@link LocalFunctions}). What is left implements both halves of
+ * {@link NextUsePlanning}'s seam ({@code Node} and {@code Source}, one small method each, on the live store, fetches
+ * and profiler), the learning from residency and invocations, and making room for a prefetch.
  */
 final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Source {
 
@@ -71,10 +69,7 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
     private final LongSupplier clock;
     private final ToDoubleFunction<LayerId> score;
     private final BiConsumer<String, LayerId> predictedDataLayer;
-    /** Invocations since the last pass; when full, an invocation's feedback is dropped (counted) and a full pass asked for. */
-    static final int MAX_QUEUED_INVOCATIONS = 1 << 16;
-    private final InvocationInbox inbox = new InvocationInbox(MAX_QUEUED_INVOCATIONS);
-    private final PlanningTriggers triggers;
+    private final PlannerWakeUps wakeUps;
     private volatile FetchCoordinator fetches;
     private volatile Map<LayerId, Double> keys = Map.of();
     private volatile boolean orderSet;
@@ -82,7 +77,6 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
     // planner-thread state
     private final NextUsePlanning planning;
     private final SelectedLayerPrefetches selected = new SelectedLayerPrefetches();
-    private final BitSet toPlan = new BitSet();
     private final PlannerIndex ix;
     private final LocalFunctions locals = new LocalFunctions();
     private FunctionLayerMap mapSeen;
@@ -117,7 +111,7 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
         this.clock = Objects.requireNonNull(clockMillis, "clock");
         this.score = Objects.requireNonNull(score, "score");
         this.predictedDataLayer = Objects.requireNonNull(predictedDataLayer, "predictedDataLayer");
-        this.triggers = new PlanningTriggers(clock, thread, () -> this.settings.get().decisionIntervalMillis(), new Passes());
+        this.wakeUps = new PlannerWakeUps(settings, clock, catalog::map, thread, new Passes());
         SwapSettings s = settings.get();
         this.planning = new NextUsePlanning(this, this, new NextUseEvictionPlanner(s.cost()), 0, 0, s.decisionIntervalMillis(),
                 s.threshold(), s.maxConcurrentPrefetches());
@@ -130,18 +124,18 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
     /** Starts the passes and hands the store this planner's eviction order (when the setting is on). */
     void start() {
         applyStoreOrder(settings.get());
-        triggers.start();
+        wakeUps.start();
     }
 
     /** No pass runs after this. */
     void stop() {
-        triggers.stop();
+        wakeUps.stop();
     }
 
     /** Settings changed: the store's order follows {@code nextUsePlanning}; a full pass picks up the rest. */
     void configure(SwapSettings s) {
         applyStoreOrder(s);
-        triggers.requestFull();
+        wakeUps.requestFull();
     }
 
     private void applyStoreOrder(SwapSettings s) {
@@ -155,86 +149,49 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
         }
     }
 
-    /**
-     * The invocation path: remember the run for the planner thread and wake it (an O(1) enqueue, no planning here).
-     * {@code optional}: the profiler's data-layer probabilities for its parameters; {@code selectedLayers}: the data
-     * layers its parameters selected.
-     */
-    void invoked(String functionId, Map<LayerId, Double> optional, List<LayerId> selectedLayers) {
-        if (!settings.get().nextUsePlanning()) {
-            return;
-        }
-        if (inbox.offer(new InvocationInbox.Invoked(functionId, clock.getAsLong(), optional, selectedLayers))) {
-            triggers.wakeNow();
-        } else {
-            triggers.requestFull();
-        }
+    /** Invocations, recorded runs and score changes wake the planner through these (any thread). */
+    PlannerWakeUps wakeUps() {
+        return wakeUps;
     }
 
-    /** Invocations waiting for the next pass (at most {@link #MAX_QUEUED_INVOCATIONS}). */
-    int queuedInvocations() {
-        return inbox.queued();
-    }
-
-    /** Invocations whose feedback was dropped because the queue was full. */
-    long droppedInvocations() {
-        return inbox.dropped();
-    }
-
-    /** The profiler recorded runs of these functions: their next use moved, plan them now (any thread, O(1) each). */
-    void functionsObserved(Set<String> observed) {
-        if (settings.get().nextUsePlanning()) {
-            observed.forEach(triggers::request);
-        }
-    }
-
-    /** Scores of these layers moved: plan the functions using them now (the profiler's delivery thread). */
-    void scoresChanged(List<PredictionScore> changed) {
-        if (settings.get().nextUsePlanning()) {
-            FunctionLayerMap m = catalog.map();
-            for (PredictionScore p : changed) {
-                m.functionsUsing(p.layerId()).forEach(triggers::request);
-            }
-        }
-    }
-
-    /** The wake-ups' view of this planner's passes ({@link #run} is the full one). */
-    PlanningTriggers triggers() {
-        return triggers;
-    }
-
-    private final class Passes implements PlanningTriggers.Pass {
+    /** What a wake-up runs (planner thread). */
+    private final class Passes implements PlannerWakeUps.Planner {
         @Override
-        public void full() {
-            run();
+        public void refresh(SwapSettings s) {
+            NextUsePlanner.this.refresh(s);
         }
 
         @Override
-        public void functions(Set<String> requested, int[] due, int dueCount) {
-            SwapSettings s = settings.get();
-            if (!prepare(s)) {
-                return;
+        public int functionIndex(String functionId) {
+            Integer f = ix.functionIndex.get(functionId);
+            return f == null || f >= ix.fnLayers.length ? -1 : f;
+        }
+
+        @Override
+        public void observe(int f, InvocationInbox.Invoked i, SwapSettings s) {
+            NextUsePlanner.this.observe(f, i, s);
+        }
+
+        @Override
+        public void full(SwapSettings s) {
+            locals.refresh(ix.functionIds);
+            planning.tick(now);
+            selected.planAll(now, planning, NextUsePlanner.this, NextUsePlanner.this, s.decisionIntervalMillis(),
+                    NextUsePlanner.this::planned);
+            Map<LayerId, Double> k = new HashMap<>();
+            for (int l = 0; l < ix.layerIds.size(); l++) {
+                if (planning.resident(l)) {
+                    k.put(ix.layerIds.get(l), planning.evictionKey(l, now));
+                }
             }
-            try {
-                for (String fn : requested) {
-                    Integer f = ix.functionIndex.get(fn);
-                    if (f != null) {
-                        toPlan.set(f);
-                    }
-                }
-                for (int i = 0; i < dueCount; i++) {
-                    toPlan.set(due[i]);
-                }
-                for (int f = toPlan.nextSetBit(0); f >= 0; f = toPlan.nextSetBit(f + 1)) {
-                    planning.planFunction(f, now);
-                    selected.plan(f, now, planning, NextUsePlanner.this, NextUsePlanner.this, s.decisionIntervalMillis(),
-                            NextUsePlanner.this::planned);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("next-use planning failed: {}", e.toString());
-            } finally {
-                toPlan.clear();
-            }
+            keys = k;
+        }
+
+        @Override
+        public void plan(int f, SwapSettings s) {
+            planning.planFunction(f, now);
+            selected.plan(f, now, planning, NextUsePlanner.this, NextUsePlanner.this, s.decisionIntervalMillis(),
+                    NextUsePlanner.this::planned);
         }
     }
 
@@ -253,43 +210,9 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
         return k == null ? Double.NaN : k;
     }
 
-    /** Learns what happened since the last pass (the functions invoked are marked in {@code toPlan}); false when off. */
-    private boolean prepare(SwapSettings s) {
-        if (!s.nextUsePlanning()) {
-            inbox.clear();
-            return false;
-        }
-        try {
-            refresh(s);
-            drain(s);
-            return true;
-        } catch (RuntimeException e) {
-            LOG.warn("next-use planning failed: {}", e.toString());
-            return false;
-        }
-    }
-
     /** A full pass (planner thread; tests call it directly): learn, then {@link NextUsePlanning#tick} and the eviction keys. */
     void run() {
-        SwapSettings s = settings.get();
-        if (!prepare(s)) {
-            return;
-        }
-        toPlan.clear(); // the tick plans every function
-        try {
-            locals.refresh(ix.functionIds);
-            planning.tick(now);
-            selected.planAll(now, planning, this, this, s.decisionIntervalMillis(), this::planned);
-            Map<LayerId, Double> k = new HashMap<>();
-            for (int l = 0; l < ix.layerIds.size(); l++) {
-                if (planning.resident(l)) {
-                    k.put(ix.layerIds.get(l), planning.evictionKey(l, now));
-                }
-            }
-            keys = k;
-        } catch (RuntimeException e) {
-            LOG.warn("next-use planning failed: {}", e.toString());
-        }
+        wakeUps.full();
     }
 
     /**
@@ -369,44 +292,35 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
         pendingPrefetch.removeIf(id -> f == null || !f.isFetching(id));
     }
 
-    /**
-     * Invocations since the last pass: margin outcomes, used prefetches, data-layer selections and candidates, each
-     * function's new prediction; marks the functions in {@code toPlan}.
-     */
-    private void drain(SwapSettings s) {
-        for (InvocationInbox.Invoked i; (i = inbox.poll()) != null; ) {
-            Integer f = ix.functionIndex.get(i.functionId());
-            if (f == null || f >= ix.fnLayers.length) {
-                continue; // not defined (yet): nothing to plan for
-            }
-            toPlan.set(f);
-            for (LayerId id : i.selected()) {
-                int l = ix.layer(id);
-                planning.resize(ix.functions(), ix.layers());
-                planning.countOptional(f, l, i.atMillis());
-            }
-            if (!i.optional().isEmpty()) {
-                List<LayerId> likely = selected.offer(f, i.optional(), s.threshold(), ix::layer);
-                planning.resize(ix.functions(), ix.layers());
-                for (int k = 0; k < likely.size() && s.composeAhead(); k++) {
-                    predictedDataLayer.accept(i.functionId(), likely.get(k));
-                }
-            }
-            planning.beforeObserve(f, i.atMillis());
-            ix.lastSeen[f] = Math.max(ix.lastSeen[f], i.atMillis());
-            for (int l : ix.fnLayers[f]) {
-                if (planning.resident(l)) {
-                    planning.onAccess(l, i.atMillis());
-                }
-            }
-            planning.afterObserve(f, i.atMillis());
+    /** One invocation of {@code f} since the last pass: margin outcome, used prefetches, data-layer selections and
+     *  candidates, the function's new prediction. */
+    private void observe(int f, InvocationInbox.Invoked i, SwapSettings s) {
+        for (LayerId id : i.selected()) {
+            int l = ix.layer(id);
+            planning.resize(ix.functions(), ix.layers());
+            planning.countOptional(f, l, i.atMillis());
         }
+        if (!i.optional().isEmpty()) {
+            List<LayerId> likely = selected.offer(f, i.optional(), s.threshold(), ix::layer);
+            planning.resize(ix.functions(), ix.layers());
+            for (int k = 0; k < likely.size() && s.composeAhead(); k++) {
+                predictedDataLayer.accept(i.functionId(), likely.get(k));
+            }
+        }
+        planning.beforeObserve(f, i.atMillis());
+        ix.lastSeen[f] = Math.max(ix.lastSeen[f], i.atMillis());
+        for (int l : ix.fnLayers[f]) {
+            if (planning.resident(l)) {
+                planning.onAccess(l, i.atMillis());
+            }
+        }
+        planning.afterObserve(f, i.atMillis());
     }
 
     /** {@link NextUsePlanning.Node#planned} and the data layers' starts: wake the planner then. */
     @Override
     public void planned(int f, long startMillis) {
-        triggers.wakeAt(f, startMillis, now);
+        wakeUps.wakeAt(f, startMillis, now);
     }
 
     // ---- NextUsePlanning.Source: the profiler's next-use model (or the active predictor's) ----------

@@ -8,20 +8,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import org.layerswap.api.BehavioralProfiler;
 import org.layerswap.api.DataLayerBinding;
-import org.layerswap.api.ExperimentArm;
 import org.layerswap.api.FeedbackLoop;
 import org.layerswap.api.FilesystemBackend;
 import org.layerswap.api.FunctionDefinition;
@@ -50,23 +46,25 @@ import org.slf4j.LoggerFactory;
  * <li>{@link LayerCatalog}: definitions, the function → stack map, layer sources, catalog listeners;</li>
  * <li>{@link FetchCoordinator}: prefetches, on-demand and staged fetches, their records;</li>
  * <li>{@link PrefetchRanking}: scores, the ranked candidate list, eviction for a prefetch;</li>
- * <li>{@link NextUsePlanner}: with {@code nextUsePlanning}, {@link NextUsePlanning} (the replay's code) on the planner thread
- * ({@link PlanningTriggers}: each interval, on a run, score change or due start): just-in-time prefetches, eviction;</li>
+ * <li>{@link NextUsePlanner}: with {@code nextUsePlanning}, {@link NextUsePlanning} (the replay's code) on the planner
+ * thread ({@link PlannerWakeUps}: each interval, on a run, score change or due start): just-in-time prefetches,
+ * eviction;</li>
  * <li>{@link RootComposer} + {@link PinLedger}: the one acquire → compose → commit → record sequence (swaps,
  * migrations, variant roots) and the store pins of every generation;</li>
  * <li>{@link SwapRunner}: the swap modes, staged swaps, composing ahead, the function root an invocation enters;</li>
+ * <li>{@link InvocationPath}: the invocation path (plan an invocation without waiting, enter its root, count the
+ * invocations in flight);</li>
  * <li>{@link ShadowRollouts}, {@link VariantRoots}, and two {@link BoundedHistory}s;</li>
  * <li>{@link RestartRecovery} (recovered roots adopted, interrupted prefetches resumed) and {@link IdleRoots} (eviction
  * may retire idle roots).</li>
  * </ul>
- * What stays here is the {@link SwapManager} facade (mostly one-line delegations; its size, about 530 lines, is that
- * of the api it implements: the restart and planner hooks of session 4 are delegations too), the wiring of the collaborators, the two threads, and the per-function count of
- * invocations in flight.
+ * What stays here is the {@link SwapManager} facade (mostly one-line delegations: the restart, planner and placement
+ * hooks too), the wiring of the collaborators and the two threads.
  *
- * <p><b>Invocation path</b> ({@link #handleInvocation}): look up the function's stack (or the shadow candidate
- * stack for the invocations a shadow rollout picks), start on-demand fetches for missing own layers, and start
- * prefetches for the best-ranked predicted layers on the worker: nothing on this path waits for a fetch, and no
- * score is scanned (the ranked list is rebuilt on the worker when the profiler reports changed scores).
+ * <p><b>Invocation path</b> ({@link #handleInvocation}, {@link InvocationPath}): look up the function's stack (or the
+ * shadow candidate stack for the invocations a shadow rollout picks), start on-demand fetches for missing own layers,
+ * and start prefetches for the best-ranked predicted layers on the worker: nothing on this path waits for a fetch, and
+ * no score is scanned (the ranked list is rebuilt on the worker when the profiler reports changed scores).
  *
  * <p><b>Swaps</b>: {@link #swap} with {@link SwapMode#ATOMIC} (new generation, one flip),
  * {@link SwapMode#COPY_ON_WRITE} (same, carrying the function's own writes), {@link SwapMode#SHADOW} (a second
@@ -93,8 +91,6 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
     private volatile FilesystemBackend backend;
     private volatile FeedbackLoop feedback;
     private volatile AutoCloseable subscription;
-    private final AtomicLong seq = new AtomicLong();
-    private final ConcurrentHashMap<String, AtomicInteger> live = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<SwapHistoryListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(daemon("layerswap-swap-planner"));
     private final ScheduledExecutorService composer = Executors.newSingleThreadScheduledExecutor(daemon("layerswap-swap-composer"));
@@ -110,6 +106,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
     private final SwapRunner swaps;
     private final ShadowRollouts shadows;
     private final RestartRecovery restart;
+    private final InvocationPath invocations;
 
     public SwapManagerCore(SwapSettings settings, BehavioralProfiler profiler, LayerStore store, FilesystemBackend backend,
                            LongSupplier clockMillis) {
@@ -143,6 +140,8 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         this.swaps = new SwapRunner(() -> this.settings, () -> this.backend, store, catalog, roots, fetches, variants, composer,
                 swapHistory, pins.releaseDelayNanos());
         this.shadows = swaps.shadows();
+        this.invocations = new InvocationPath(() -> this.settings, profiler, store, catalog, variants, swaps, fetches,
+                () -> this.feedback, ranking::ranked, nextUse.wakeUps()::invoked);
         IdleRoots idle = new IdleRoots(roots, pins); // eviction may retire idle roots (issue 13)
         ranking.useIdleRoots(idle);
         nextUse.useIdleRoots(idle);
@@ -339,36 +338,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
 
     @Override
     public InvocationPlan handleInvocation(String functionId, Map<String, String> inputParams) {
-        long t0 = System.nanoTime();
-        SwapSettings s = settings;
-        long n = seq.incrementAndGet();
-        List<LayerId> own = catalog.stackOf(functionId);
-        List<LayerId> layers = variants.withDataLayers(functionId, own, inputParams);
-        List<LayerId> selected = layers == own ? List.of() : layers.subList(own.size(), layers.size());
-        if (layers == own) { // invocations with data layers stay out of shadow rollouts
-            layers = shadows.pick(functionId, n, own);
-        }
-        FeedbackLoop fb = feedback;
-        ExperimentArm arm = fb == null ? ExperimentArm.NONE : fb.assign(functionId, n);
-        List<LayerId> missing = List.of();
-        for (int i = 0; i < layers.size(); i++) {
-            LayerId l = layers.get(i);
-            if (!store.isResident(l)) {
-                missing = FetchCoordinator.add(missing, l, layers.size());
-                fetches.fetchOnDemand(functionId, l, arm);
-            }
-        }
-        List<LayerId> prefetched = List.of();
-        Map<LayerId, Double> optional = Map.of();
-        if (arm != ExperimentArm.CONTROL && s.maxPrefetchesPerInvocation() > 0) {
-            optional = profiler.optionalLayers(functionId, inputParams == null ? Map.of() : inputParams);
-            if (!s.nextUsePlanning()) { // with it, the planner times the data layers from the function's next use
-                prefetched = fetches.startPrefetches(functionId, optional, ranking.ranked(), s, arm,
-                        s.composeAhead() ? l -> variants.predicted(functionId, l) : null);
-            }
-        }
-        nextUse.invoked(functionId, optional, selected);
-        return new InvocationPlan(functionId, layers, missing, prefetched, arm, System.nanoTime() - t0);
+        return invocations.plan(functionId, inputParams);
     }
 
     @Override
@@ -386,35 +356,17 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
     /** Waits (bounded) for the plan's missing layers, then pins its root: the api's invocation path. */
     @Override
     public RootLease enter(InvocationPlan plan, long timeoutMillis) throws IOException {
-        long t0 = System.nanoTime();
-        fetches.awaitMissing(plan, timeoutMillis);
-        long t1 = System.nanoTime();
-        RootLease lease = enter(plan);
-        return new TimedRootLease(lease, (t1 - t0) / 1000, (System.nanoTime() - t1) / 1000);
+        return invocations.enter(plan, timeoutMillis);
     }
 
-    /**
-     * Pins the root the plan's invocation runs in (the variant root of its data layers, or the shadow candidate root
-     * when the plan was assigned to it), composing it first if it is not ready. Close the lease when it ends.
-     */
+    /** Pins the plan's root, composing it first if needed ({@link InvocationPath#enter(InvocationPlan)}). */
     RootLease enter(InvocationPlan plan) throws IOException {
-        String fn = plan.functionId();
-        RootLease l = variants.enter(fn, plan.layers()); // null unless the plan has parameter-selected data layers
-        if (l == null) {
-            l = shadows.enterCandidate(fn, plan.layers()); // null unless the plan runs on a shadow candidate
-        }
-        if (l == null) {
-            l = swaps.enterFunctionRoot(fn);
-        }
-        AtomicInteger c = live.computeIfAbsent(fn, k -> new AtomicInteger());
-        c.incrementAndGet();
-        return new ForwardingRootLease(l.functionId(), l, c::decrementAndGet);
+        return invocations.enter(plan);
     }
 
     /** Invocations in flight per function (those holding a lease from {@link #enter(InvocationPlan)}). */
     int inFlight(String functionId) {
-        AtomicInteger c = live.get(functionId);
-        return c == null ? 0 : c.get();
+        return invocations.inFlight(functionId);
     }
 
     /** Feeds one invocation's outcome to a running shadow rollout of its function (the feedback loop calls this). */
@@ -450,12 +402,12 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
             }
         }
         ranking.schedule();
-        nextUse.scoresChanged(changed);
+        nextUse.wakeUps().scoresChanged(changed);
     }
 
     @Override
     public void functionsObserved(Set<String> functionIds) {
-        nextUse.functionsObserved(functionIds);
+        nextUse.wakeUps().functionsObserved(functionIds);
     }
 
     /** The planner's view of this node: store residency, running fetches, live functions. */

@@ -207,7 +207,7 @@ class NextUsePlannerTest {
         completePrefetches();
         clock.addAndGet(1_000);
         planner.run();
-        planner.invoked("timer", Map.of(), List.of());
+        planner.wakeUps().invoked("timer", Map.of(), List.of());
         clock.addAndGet(1_000);
         planner.run(); // the invocation used the prefetched layer
         store.resident.remove(id(1));
@@ -221,14 +221,14 @@ class NextUsePlannerTest {
         define("timer", 1);
         java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
         plannerThread.submit(() -> { hold.await(); return null; }); // the planner thread is busy: nothing drains meanwhile
-        for (int i = 0; i < NextUsePlanner.MAX_QUEUED_INVOCATIONS + 10; i++) {
-            planner.invoked("timer", Map.of(), List.of());
+        for (int i = 0; i < PlannerWakeUps.MAX_QUEUED_INVOCATIONS + 10; i++) {
+            planner.wakeUps().invoked("timer", Map.of(), List.of());
         }
-        assertEquals(NextUsePlanner.MAX_QUEUED_INVOCATIONS, planner.queuedInvocations());
-        assertEquals(10, planner.droppedInvocations());
+        assertEquals(PlannerWakeUps.MAX_QUEUED_INVOCATIONS, planner.wakeUps().queuedInvocations());
+        assertEquals(10, planner.wakeUps().droppedInvocations());
         hold.countDown();
         plannerThread.submit(() -> { }).get(); // the run the overflow asked for has been queued before this
-        assertEquals(0, planner.queuedInvocations(), "the run the overflow asked for drains the queue");
+        assertEquals(0, planner.wakeUps().queuedInvocations(), "the run the overflow asked for drains the queue");
     }
 
     @Test
@@ -238,7 +238,7 @@ class NextUsePlannerTest {
         timed.start();
         manual.runQueued();
         assertEquals(Set.of(), prefetchedByTimed(), "not due at the first tick");
-        long due = timed.triggers().timerAtMillis();
+        long due = timed.wakeUps().triggers().timerAtMillis();
         assertTrue(due > T0 + 4_000 && due < T0 + SwapSettings.DEFAULT_DECISION_INTERVAL_MILLIS, "woken at " + (due - T0));
         manual.advanceTo(due - 1);
         assertEquals(Set.of(), prefetchedByTimed(), "1 ms before its start");
@@ -257,9 +257,9 @@ class NextUsePlannerTest {
         for (String fn : List.of("recorded", "scored", "invoked")) {
             atMillis.put(fn, T0 + 3_000); // due now: the next run is 2 s away
         }
-        timed.functionsObserved(Set.of("recorded"));
-        timed.scoresChanged(List.of(new org.layerswap.api.PredictionScore(id(2), 0.9, T0)));
-        timed.invoked("invoked", Map.of(), List.of());
+        timed.wakeUps().functionsObserved(Set.of("recorded"));
+        timed.wakeUps().scoresChanged(List.of(new org.layerswap.api.PredictionScore(id(2), 0.9, T0)));
+        timed.wakeUps().invoked("invoked", Map.of(), List.of());
         assertEquals(1, manual.queuedTasks(), "three signals, one pass queued");
         manual.runQueued();
         assertEquals(Set.of(id(1), id(2), id(3)), prefetchedByTimed());
@@ -276,7 +276,7 @@ class NextUsePlannerTest {
         timed.start();
         manual.runQueued();
         atMillis.put("f", T0 + 60_000); // what the profiler predicts once it learned this run (none before: no margin)
-        timed.invoked("f", Map.of(id(9), 1.0, id(10), 0.5, id(11), 0.1), List.of());
+        timed.wakeUps().invoked("f", Map.of(id(9), 1.0, id(10), 0.5, id(11), 0.1), List.of());
         manual.runQueued();
         assertEquals(Set.of(), prefetchedByTimed(), "not at the invocation: the next run is a minute away");
         assertEquals(List.of("f " + id(9), "f " + id(10)), composedAhead.stream().sorted().toList(),
@@ -295,7 +295,7 @@ class NextUsePlannerTest {
         catalog.defineLayer("repo/data", desc(12, 100));
         inMillis.put("f", 5_000L);
         store.resident.addAll(List.of(id(1), id(9), id(12)));
-        planner.invoked("f", Map.of(), List.of(id(9)));
+        planner.wakeUps().invoked("f", Map.of(), List.of(id(9)));
         planner.run();
         assertTrue(planner.evictionKey(id(12)) > planner.evictionKey(id(9)),
                 "selected by every run of f (next in 5 s) vs never selected: " + planner.evictionKey(id(9)) + " / "
@@ -318,11 +318,11 @@ class NextUsePlannerTest {
         timed.start();
         manual.runQueued();
         atMillis.put("timer", T0 - 1); // a partial history: the last run it knows is long past, the function overdue
-        timed.functionsObserved(Set.of("timer"));
+        timed.wakeUps().functionsObserved(Set.of("timer"));
         manual.runQueued();
         assertEquals(Set.of(), prefetchedByTimed(), "overdue: nothing to time");
         atMillis.put("timer", T0 + 3_000); // the rest of the history arrives, clock unchanged: next run in 3 s
-        timed.functionsObserved(Set.of("timer"));
+        timed.wakeUps().functionsObserved(Set.of("timer"));
         manual.runQueued();
         assertEquals(Set.of(id(1)), prefetchedByTimed(), "the pass asked the profiler again");
     }

@@ -1,16 +1,12 @@
 package org.layerswap.fs.common;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.layerswap.api.ComposedRoot;
 import org.layerswap.api.FilesystemBackend;
@@ -35,9 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Collaborators: {@link GenerationLayout} (names and files on disk), {@link CurrentLink} (the flip),
  * {@link BackendRecovery} (start-up recovery), {@link FunctionState} (per-function state, retirement),
- * {@link GenerationLease}, {@link SandboxAccess} (who may pass through the directories). What stays here is
- * compose/enter/remove and the reaper's scheduling; they share the per-function locking, which is why this class
- * stays in one piece at a little over 500 lines.
+ * {@link GenerationLease}, {@link SandboxAccess} (who may pass through the directories), {@link GenerationReaper}
+ * (tearing retired generations and removed functions down, on its own thread). What stays here is
+ * compose/enter/remove and the views, under the per-function locking they share with the reaper.
  */
 public abstract class GenerationalBackend implements FilesystemBackend, AutoCloseable {
 
@@ -55,13 +51,10 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
     protected final Logger log = LoggerFactory.getLogger(getClass());
     protected final Path root;
     protected final Optional<NativeIO> nativeIo;
-    private final long graceNanos;
     private final ConcurrentHashMap<String, FunctionState> functions = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService reaper;
-    private final Object reapLock = new Object();
+    private final GenerationReaper reaper;
     private final CurrentLink currentLink;
     private volatile boolean closed;
-    private final AtomicLong generationsDestroyed = new AtomicLong();
     private volatile SandboxAccess access = SandboxAccess.ROOT;
     private volatile RecoveryReport lastRecovery;
 
@@ -78,14 +71,10 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
         if (graceMillis < 0) {
             throw new IllegalArgumentException("grace period " + graceMillis + " ms is negative");
         }
-        this.graceNanos = TimeUnit.MILLISECONDS.toNanos(graceMillis);
         this.nativeIo = NativeIO.tryGet();
         this.currentLink = new CurrentLink(nativeIo, this::name);
-        this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "layerswap-fs-reaper-" + this.root.getFileName());
-            t.setDaemon(true);
-            return t;
-        });
+        this.reaper = new GenerationReaper(functions, TimeUnit.MILLISECONDS.toNanos(graceMillis), System::nanoTime,
+                this::teardown, () -> closed, this::name, log, "layerswap-fs-reaper-" + this.root.getFileName());
     }
 
     /** One composition of a function's root. */
@@ -212,14 +201,14 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
                     build(g, dirs, keepWrites ? prev : null);
                     currentLink.flip(st.dir, g.dir); // only a fully built generation is ever flipped in: current implies complete
                 } catch (IOException | RuntimeException e) {
-                    destroyQuietly(g);
+                    reaper.destroyQuietly(g);
                     throw e;
                 }
                 synchronized (st) {
                     Generation old = st.current;
                     st.current = g;
                     if (old != null) {
-                        retire(old);
+                        reaper.retire(old);
                     }
                     return snapshot(st, g);
                 }
@@ -240,10 +229,10 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
         try {
             invocationRoot = openInvocation(g);
         } catch (IOException | RuntimeException e) {
-            new GenerationLease(g, g.merged(), null, this::lastLeaseClosed).close();
+            new GenerationLease(g, g.merged(), null, reaper::lastLeaseClosed).close();
             throw e;
         }
-        return new GenerationLease(g, invocationRoot, this::closeInvocation, this::lastLeaseClosed);
+        return new GenerationLease(g, invocationRoot, this::closeInvocation, reaper::lastLeaseClosed);
     }
 
     /** The tree one invocation of {@code gen} runs in; by default the generation's own {@code merged/}, shared by its invocations. */
@@ -283,11 +272,11 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
                 if (st.current != null) {
                     Generation c = st.current;
                     st.current = null;
-                    retire(c);
+                    reaper.retire(c);
                 }
             }
         }
-        reapFunction(st, true);
+        reaper.reapFunction(st, true);
         synchronized (st) {
             return st.deleted;
         }
@@ -335,7 +324,7 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
     }
 
     public long generationsDestroyed() {
-        return generationsDestroyed.get();
+        return reaper.destroyed();
     }
 
     /** Whether flips use renameat2(RENAME_EXCHANGE) (false after the kernel or file system refused it). */
@@ -345,9 +334,7 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
 
     /** Tears down every retired generation without leases now, ignoring the grace period. */
     public void reapNow() {
-        for (FunctionState st : functions.values()) {
-            reapFunction(st, true);
-        }
+        reaper.reapAll(true);
     }
 
     /**
@@ -367,7 +354,7 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
             }
         }
         closed = true;
-        reaper.shutdownNow();
+        reaper.shutdown();
         int left = pendingGenerations();
         if (left > 0) {
             log.warn("{} backend closed with {} generation(s) still leased; the next start-up recovery cleans them", name(), left);
@@ -377,7 +364,7 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
     /** Test/crash simulation: stop background work and forget everything without cleaning up. */
     public void abandon() {
         closed = true;
-        reaper.shutdownNow();
+        reaper.shutdown();
     }
 
     // ---- recovery -------------------------------------------------------------------------------
@@ -441,82 +428,6 @@ public abstract class GenerationalBackend implements FilesystemBackend, AutoClos
         } catch (java.io.UncheckedIOException e) {
             throw new IOException("cannot create the directory of function " + functionId + " under " + root + ": "
                     + e.getCause().getMessage(), e.getCause());
-        }
-    }
-
-    /** Caller holds {@code g.fn}'s monitor. */
-    private void retire(Generation g) {
-        g.fn.retire(g, System.nanoTime());
-        scheduleReap(graceNanos);
-    }
-
-    /** The last lease of a retired generation closed: tear it down once its grace period is over. */
-    private void lastLeaseClosed(Generation g) {
-        long age = System.nanoTime() - g.retiredAtNanos;
-        scheduleReap(Math.max(0, graceNanos - age));
-    }
-
-    private void scheduleReap(long delayNanos) {
-        if (closed) {
-            return;
-        }
-        try {
-            reaper.schedule(this::reapAll, delayNanos + TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // shutting down
-        }
-    }
-
-    private void reapAll() {
-        for (FunctionState st : functions.values()) {
-            reapFunction(st, false);
-        }
-    }
-
-    private void reapFunction(FunctionState st, boolean ignoreGrace) {
-        synchronized (reapLock) {
-            FunctionState.Due due = st.takeDue(System.nanoTime(), graceNanos, ignoreGrace);
-            for (Generation g : due.generations()) {
-                if (!destroyQuietly(g)) {
-                    synchronized (st) {
-                        st.retired.add(g); // retried by the next reap
-                    }
-                }
-            }
-            if (due.soonestNanos() != Long.MAX_VALUE) {
-                scheduleReap(due.soonestNanos());
-            }
-            functions.computeIfPresent(st.id, (id, s) -> {
-                if (s != st) {
-                    return s;
-                }
-                synchronized (st) {
-                    if (!st.isDisposable()) {
-                        return s;
-                    }
-                    try {
-                        Files.deleteIfExists(st.dir.resolve(CURRENT));
-                        Files.deleteIfExists(st.dir.resolve(GenerationLayout.TMP));
-                        Trees.deleteTree(st.dir);
-                    } catch (IOException e) {
-                        log.warn("{} backend: cannot delete the directory of removed function {}: {}", name(), id, e.toString());
-                    }
-                    st.deleted = true;
-                    return null;
-                }
-            });
-        }
-    }
-
-    private boolean destroyQuietly(Generation g) {
-        try {
-            teardown(g);
-            Trees.deleteTree(g.dir);
-            generationsDestroyed.incrementAndGet();
-            return true;
-        } catch (IOException | RuntimeException e) {
-            log.warn("{} backend: cannot tear down generation {} of function {}: {}", name(), g.number, g.fn.id, e.toString());
-            return false;
         }
     }
 

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongToDoubleFunction;
 
 import org.layerswap.api.BehavioralProfiler;
@@ -31,14 +30,16 @@ import org.layerswap.nextuse.NextUseModel;
  * form); {@link CoOccurrenceIndex} ("B follows A within the co-occurrence window": scaled decay, follow
  * probabilities, row admission, recency list); {@link LayerScores} (per layer the noisy-or of its
  * functions' probabilities, and the reads); {@link ScoreNotifier} (coalesced listener deliveries);
- * {@link EngineProfileView} (what predictors read) and {@link LockedProfileView} ({@link #profiles()}).
+ * {@link EngineProfileView} (what predictors read) and {@link LockedProfileView} ({@link #profiles()});
+ * {@link Predictions} (the active predictor, guarded, with the built-in probability and next-use answers);
+ * {@link Rescoring} (full rescores, and the automatic one on a read).
  *
  * <p><b>Scores.</b> The active {@link Predictor} turns the view into {@code p_f}, the probability that
  * function f runs within the window; a layer's score is {@code 1 - prod_f (1 - p_f * w_fl)} over the
  * functions using it. On each event only the invoked function and its followers are rescored. Scores are
  * as of the moment they were computed; {@link #rescore(long)} recomputes everything as of a given time
  * (decay), and reads do so automatically when the last full rescore is older than
- * {@link ProfilerSettings#autoRescoreMillis()}.
+ * {@link ProfilerSettings#autoRescoreMillis()} ({@link Rescoring}).
  *
  * <p><b>Time.</b> Profile updates use event timestamps. "Now" for scoring comes from the settings'
  * clock, or, when it is null, from the latest event timestamp (replays never read the wall clock).
@@ -49,9 +50,9 @@ import org.layerswap.nextuse.NextUseModel;
  * <p><b>Hostile ingest.</b> Far-future events are ignored ({@link FutureEventGuard}), unmapped functions
  * capped ({@link FunctionEviction}), snapshots cleaned before a restore ({@link SnapshotSanitiser}).
  *
- * <p>About 560 lines: the class is the lock owner and the wiring of its collaborators (each small and
- * tested on its own: co-occurrence, layer scores, the next-use model, the ingest guards); what is left here
- * is the order of their calls under the lock and the api methods that read them under it.
+ * <p>The class is the lock owner and the wiring of its collaborators (each small and tested on its own:
+ * co-occurrence, layer scores, predictions, rescoring, the ingest guards); what is left here is the order of
+ * their calls under the lock (the ingest path, restore) and the api methods that read them under it.
  *
  * <p><b>Predictor swap.</b> {@link #setPredictor(Predictor)} replaces the predictor under the lock
  * (between two events, never during one) and rescores everything; profiles are untouched.
@@ -62,32 +63,22 @@ public final class ProfilerEngine implements BehavioralProfiler {
     static final double MIN_LIFT = 0.05;
 
     private final Object lock = new Object();
-    private final Predictor fallback = new PoissonPredictor();
     private final HashMap<String, FunctionStats> stats = new HashMap<>();
     private final CoOccurrenceIndex coOccurrence;
     private final ScoreNotifier notifier;
     private final LayerScores layerScores;
     private final EngineProfileView view;
-    /**
-     * When each function runs next (issue 13), fed once per in-order event under the lock; not part of the
-     * snapshot: after a restart it relearns from the next events (it needs only {@value NextUseModel#MIN_OWN_GAPS}
-     * gaps per function, and the pooled prior answers before that).
-     */
-    private final NextUseModel nextUseModel = new NextUseModel();
+    /** The active predictor, guarded, and the built-in probability and next-use answers (issue 13). */
+    private final Predictions predictions;
     private final LockedProfileView lockedView;
-    private final AtomicLong predictorErrors = new AtomicLong();
+    private final Rescoring rescoring;
     private final FutureEventGuard futureEvents = new FutureEventGuard(System::nanoTime);
     private final FunctionEviction eviction;
     private volatile ProfilerSettings settings;
-    private volatile Predictor predictor;
-    private volatile String lastPredictorError = "";
     private long latestEvent = -1;
-    private long lastRescore = Long.MIN_VALUE;
     private InvocationEvent lastEvent;
     private long eventsRecorded;
     private long eventsBase;
-    /** A read's automatic rescore changed scores: the read schedules the delivery after unlocking. */
-    private boolean deliveryPendingFromRead;
 
     /**
      * @param settings  tuning (see {@link ProfilerSettings#defaults()})
@@ -97,12 +88,14 @@ public final class ProfilerEngine implements BehavioralProfiler {
      */
     public ProfilerEngine(ProfilerSettings settings, Predictor predictor, Executor notifier) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.predictor = predictor == null ? fallback : predictor;
         this.coOccurrence = new CoOccurrenceIndex(stats, settings.decayHalfLifeMillis());
         this.notifier = new ScoreNotifier(lock, notifier, this::layerDelivered, settings.notifyThreshold());
         this.layerScores = new LayerScores(this.notifier, this::predict);
         this.view = new EngineProfileView(stats, coOccurrence, this::settings, this::nowLocked, () -> lastEvent);
+        this.predictions = new Predictions(view, predictor);
         this.lockedView = new LockedProfileView(lock, view);
+        this.rescoring = new Rescoring(lock, layerScores, this.notifier, () -> this.settings.autoRescoreMillis(),
+                this::nowLocked);
         this.eviction = new FunctionEviction(stats, coOccurrence, layerScores);
     }
 
@@ -133,7 +126,7 @@ public final class ProfilerEngine implements BehavioralProfiler {
                 f.rateTauMillis = tau;
             }
             eviction.trimTo(newSettings.maxTrackedFunctions());
-            schedule = rescoreLocked(now());
+            schedule = rescoring.rescoreLocked(now());
         }
         notifier.deliverLater(schedule);
     }
@@ -148,21 +141,20 @@ public final class ProfilerEngine implements BehavioralProfiler {
         Predictor previous;
         boolean schedule;
         synchronized (lock) {
-            previous = predictor;
-            predictor = next == null ? fallback : next;
-            schedule = rescoreLocked(now());
+            previous = predictions.use(next);
+            schedule = rescoring.rescoreLocked(now());
         }
         notifier.deliverLater(schedule);
         return previous;
     }
 
     public Predictor predictor() {
-        return predictor;
+        return predictions.active();
     }
 
     @Override
     public String activePredictor() {
-        return predictor.name();
+        return predictions.active().name();
     }
 
     @Override
@@ -231,17 +223,7 @@ public final class ProfilerEngine implements BehavioralProfiler {
         if (inOrder) {
             coOccurrence.onInvocation(f, t, s);
         }
-        // per-event models learn here, after the profile and before any scoring reads them
-        if (f.nextUseIndex < 0) {
-            f.nextUseIndex = nextUseModel.index(event.functionId());
-        }
-        nextUseModel.observe(f.nextUseIndex, t);
-        Predictor p = predictor;
-        try {
-            p.observe(event, view);
-        } catch (RuntimeException e) {
-            predictorError(p, e);
-        }
+        predictions.observe(f, event); // per-event models learn after the profile, before any scoring reads them
         long now = nowLocked();
         boolean changed = false;
         FunctionScore own = f.score;
@@ -312,7 +294,7 @@ public final class ProfilerEngine implements BehavioralProfiler {
         synchronized (lock) {
             layerScores.setLayerMap(map, stats);
             eviction.recount(settings.maxTrackedFunctions());
-            schedule = rescoreLocked(nowLocked());
+            schedule = rescoring.rescoreLocked(nowLocked());
         }
         notifier.deliverLater(schedule);
     }
@@ -327,31 +309,16 @@ public final class ProfilerEngine implements BehavioralProfiler {
 
     /** The active predictor's probability for {@code fn}; the built-in estimate when it fails or answers outside [0,1]. */
     private double predict(String fn, long now) {
-        Predictor p = predictor;
-        try {
-            double v = p.probability(view, fn, now, settings.windowMillis());
-            if (v >= 0 && v <= 1) {
-                return v;
-            }
-            predictorError(p, new IllegalStateException("probability " + v + " for " + fn + " is not in [0,1]"));
-        } catch (RuntimeException e) {
-            predictorError(p, e);
-        }
-        return fallback.probability(view, fn, now, settings.windowMillis());
-    }
-
-    private void predictorError(Predictor p, RuntimeException e) {
-        predictorErrors.incrementAndGet();
-        lastPredictorError = p.name() + ": " + e;
+        return predictions.probability(fn, now, settings.windowMillis());
     }
 
     /** Failures of the active predictor so far (each answered by the built-in estimate instead). */
     public long predictorErrors() {
-        return predictorErrors.get();
+        return predictions.errors();
     }
 
     public String lastPredictorError() {
-        return lastPredictorError;
+        return predictions.lastError();
     }
 
     public long listenerErrors() {
@@ -393,17 +360,7 @@ public final class ProfilerEngine implements BehavioralProfiler {
     @Override
     public NextUse nextUse(String functionId, long nowMillis) {
         synchronized (lock) {
-            Predictor p = predictor;
-            try {
-                NextUse n = p.nextUse(view, functionId, nowMillis);
-                if (n != null) {
-                    return n;
-                }
-            } catch (RuntimeException e) {
-                predictorError(p, e);
-            }
-            int f = nextUseModel.indexOf(functionId);
-            return f < 0 ? null : nextUseModel.nextUse(f, nowMillis, NEXT_USE_EARLIEST_QUANTILE);
+            return predictions.nextUse(functionId, nowMillis, NEXT_USE_EARLIEST_QUANTILE);
         }
     }
 
@@ -411,8 +368,7 @@ public final class ProfilerEngine implements BehavioralProfiler {
     @Override
     public double nextUseProbability(String functionId, long nowMillis, long horizonMillis) {
         synchronized (lock) {
-            int f = nextUseModel.indexOf(functionId);
-            return f < 0 ? Double.NaN : nextUseModel.probabilityWithin(f, nowMillis, horizonMillis);
+            return predictions.nextUseProbability(functionId, nowMillis, horizonMillis);
         }
     }
 
@@ -429,71 +385,24 @@ public final class ProfilerEngine implements BehavioralProfiler {
     public void rescore(long nowMillis) {
         boolean schedule;
         synchronized (lock) {
-            schedule = rescoreLocked(nowMillis);
-        }
-        notifier.deliverLater(schedule);
-    }
-
-    private boolean rescoreLocked(long now) {
-        lastRescore = now;
-        return layerScores.rescoreAll(now) && notifier.markedDirty();
-    }
-
-    private void maybeRescoreLocked() {
-        long every = settings.autoRescoreMillis();
-        if (every > 0) {
-            long now = nowLocked();
-            if (lastRescore == Long.MIN_VALUE || now - lastRescore >= every) {
-                if (rescoreLocked(now)) {
-                    deliveryPendingFromRead = true;
-                }
-            }
-        }
-    }
-
-    private void afterRead() {
-        boolean schedule;
-        synchronized (lock) {
-            schedule = deliveryPendingFromRead;
-            deliveryPendingFromRead = false;
+            schedule = rescoring.rescoreLocked(nowMillis);
         }
         notifier.deliverLater(schedule);
     }
 
     @Override
     public Map<LayerId, PredictionScore> scores() {
-        Map<LayerId, PredictionScore> out;
-        synchronized (lock) {
-            maybeRescoreLocked();
-            out = layerScores.scores();
-        }
-        afterRead();
-        return out;
+        return rescoring.read(layerScores::scores);
     }
 
     @Override
     public List<PredictionScore> topK(int k) {
-        if (k <= 0) {
-            return List.of();
-        }
-        List<PredictionScore> out;
-        synchronized (lock) {
-            maybeRescoreLocked();
-            out = layerScores.topK(k);
-        }
-        afterRead();
-        return out;
+        return k <= 0 ? List.of() : rescoring.read(() -> layerScores.topK(k));
     }
 
     @Override
     public Optional<PredictionScore> score(LayerId layer) {
-        Optional<PredictionScore> out;
-        synchronized (lock) {
-            maybeRescoreLocked();
-            out = layerScores.score(layer);
-        }
-        afterRead();
-        return out;
+        return rescoring.read(() -> layerScores.score(layer));
     }
 
     @Override
@@ -561,7 +470,7 @@ public final class ProfilerEngine implements BehavioralProfiler {
             eventsBase = snapshot.eventsRecorded() - eventsRecorded;
             layerScores.relink(stats);
             eviction.recount(s.maxTrackedFunctions());
-            schedule = rescoreLocked(nowLocked());
+            schedule = rescoring.rescoreLocked(nowLocked());
         }
         notifier.deliverLater(schedule);
     }
