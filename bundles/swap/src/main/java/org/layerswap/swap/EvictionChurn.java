@@ -27,11 +27,12 @@ final class EvictionChurn {
         }
     }
 
-    /** Bytes the node can be expected to evict in the {@code millis} after {@code now} (0 while unknown). */
+    /** Bytes the node can be expected to evict in the {@code millis} after {@code now} (0 while unknown; at most a
+     *  quarter of {@code Long.MAX_VALUE}, so adding a room to it cannot overflow). */
     long expectedBytes(long now, long millis) {
         if (since == Long.MIN_VALUE || now <= since || millis <= 0) {
             return 0;
         }
-        return (long) ((double) bytes / (now - since) * millis);
+        return (long) Math.min(Long.MAX_VALUE / 4, (double) bytes / (now - since) * millis);
     }
 }

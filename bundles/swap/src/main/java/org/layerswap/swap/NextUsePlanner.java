@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  *   thread) give the margin and the "used" credit; residency changes seen at each run give "wasted" credit (a
  *   prefetched layer gone unused) and the cache lifetime (a layer the store evicted);</li>
  *   <li>parameter-selected data layers: the invocation's selections teach the planning's data-layer next use
- *   ({@link NextUsePlanning#countOptional}); the profiler's probabilities for its parameters time their prefetches
- *   from the function's next use ({@link SelectedLayerPrefetches});</li>
+ *   ({@link NextUsePlanning#countOptional}); the ones the profiler gives its parameters at or above the threshold
+ *   are tried once right after the invocation is observed, like the replay ({@link SelectedLayerPrefetches});</li>
  *   <li>in a cluster, only for the functions its {@link FunctionPlacement} places here ({@link LocalFunctions}, asked
  *   once per full pass): the others are neither prefetched for nor keep their layers (they may still run here).</li>
  * </ul>
@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * {@link #makeRoom}); an index once given to a function or layer never changes; {@code pendingPrefetch} holds the
  * layers this planner started prefetching that have not been seen resident (or dropped) yet.
  * <p>Its wake-ups (the signals, the invocation inbox, the triggers and the coalescing of each pass's functions) are
- * {@link PlannerWakeUps}; the index and the data-layer timing are their own classes too ({@link PlannerIndex},
+ * {@link PlannerWakeUps}; the index and the data-layer rule are their own classes too ({@link PlannerIndex},
  * {@link SelectedLayerPrefetches}, {@link LocalFunctions}). What is left implements both halves of
  * {@link NextUsePlanning}'s seam ({@code Node} and {@code Source}, one small method each, on the live store, fetches
  * and profiler), the learning from residency and invocations, and making room for a prefetch.
@@ -76,7 +76,6 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
 
     // planner-thread state
     private final NextUsePlanning planning;
-    private final SelectedLayerPrefetches selected = new SelectedLayerPrefetches();
     private final PlannerIndex ix;
     private final LocalFunctions locals = new LocalFunctions();
     private FunctionLayerMap mapSeen;
@@ -176,8 +175,6 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
         public void full(SwapSettings s) {
             locals.refresh(ix.functionIds);
             planning.tick(now);
-            selected.planAll(now, planning, NextUsePlanner.this, NextUsePlanner.this, s.decisionIntervalMillis(),
-                    NextUsePlanner.this::planned);
             Map<LayerId, Double> k = new HashMap<>();
             for (int l = 0; l < ix.layerIds.size(); l++) {
                 if (planning.resident(l)) {
@@ -190,8 +187,6 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
         @Override
         public void plan(int f, SwapSettings s) {
             planning.planFunction(f, now);
-            selected.plan(f, now, planning, NextUsePlanner.this, NextUsePlanner.this, s.decisionIntervalMillis(),
-                    NextUsePlanner.this::planned);
         }
     }
 
@@ -300,13 +295,6 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
             planning.resize(ix.functions(), ix.layers());
             planning.countOptional(f, l, i.atMillis());
         }
-        if (!i.optional().isEmpty()) {
-            List<LayerId> likely = selected.offer(f, i.optional(), s.threshold(), ix::layer);
-            planning.resize(ix.functions(), ix.layers());
-            for (int k = 0; k < likely.size() && s.composeAhead(); k++) {
-                predictedDataLayer.accept(i.functionId(), likely.get(k));
-            }
-        }
         planning.beforeObserve(f, i.atMillis());
         ix.lastSeen[f] = Math.max(ix.lastSeen[f], i.atMillis());
         for (int l : ix.fnLayers[f]) {
@@ -315,6 +303,16 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
             }
         }
         planning.afterObserve(f, i.atMillis());
+        if (!i.optional().isEmpty()) {
+            for (LayerId id : i.optional().keySet()) {
+                ix.layer(id); // indexed before the planning grows to hold it
+            }
+            planning.resize(ix.functions(), ix.layers());
+            List<LayerId> likely = SelectedLayerPrefetches.tryLikely(f, i.optional(), s.threshold(), ix::layer, planning, now);
+            for (int k = 0; k < likely.size() && s.composeAhead(); k++) {
+                predictedDataLayer.accept(i.functionId(), likely.get(k));
+            }
+        }
     }
 
     /** {@link NextUsePlanning.Node#planned} and the data layers' starts: wake the planner then. */

@@ -1,7 +1,6 @@
 package org.layerswap.swap;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntFunction;
@@ -9,60 +8,45 @@ import java.util.function.ToIntFunction;
 import org.layerswap.api.LayerId;
 
 /**
- * Just-in-time timing for the live node's parameter-selected data layers (issue 13). The profiler's parameter model
- * gives, after an invocation of function {@code f}, the probability {@code p} that a run with those parameters uses
- * data layer {@code l} ({@code BehavioralProfiler.optionalLayers}); the layer is needed when {@code f} runs next,
- * weighted by {@code p}: on average the {@code 1/p}-th next run selects it, so
- * <pre>
- *   need(l)  = median(f)   + (1/p - 1) * gap(f)        gap(f) = median(f) - lastSeen(f)
- *   start(l) = JustInTimePrefetchPlanner.startMillis(earliest(f) + (1/p - 1) * gap(f), fetch(l), interval)
- * </pre>
- * (the replay's {@link NextUsePlanning#tick} pushes a data layer's next use back by the same {@code 1/share - 1}
- * gaps). A due layer goes through {@link NextUsePlanning#tryPrefetch} (credit, slots, admission against the eviction
- * order, like a base layer); one not due yet is reported to {@code wake} with its start.
+ * The prefetch rule for parameter-selected data layers (issue 13), ONE rule for the live {@code NextUsePlanner} and
+ * the replay's {@code swap-manager} policy. The profiler's parameter model gives, after an invocation of function
+ * {@code f}, the probability {@code p} that a run with those parameters uses data layer {@code l}
+ * ({@code BehavioralProfiler.optionalLayers}). Right after the invocation has been observed (its prediction
+ * refreshed), each layer with {@code p >= threshold} is tried once through {@link NextUsePlanning#tryPrefetch}
+ * (credit, slots, and the admission against the eviction order and the node's churn, like a base layer), needed at
+ * {@code f}'s median next use (not tried when nothing predicts one); one not admitted then is left to the on-demand path and the eviction order, which
+ * ranks a data layer by its share of {@code f}'s runs ({@link #shiftMillis}, {@code SelectionCounts}).
  *
- * <p>Invariants: per function only the candidates of its latest invocation with parameters are kept, each with
- * {@code threshold <= p <= 1}; not thread-safe: the planner thread alone uses it.
+ * <p>Why at once and once: replay of the 14-day synthetic fleet (the traces with parameters; docs/replay.md,
+ * session 7) against timing each candidate just in time for its function's next run shifted by {@code 1/p - 1} gaps
+ * and retrying it every pass, with or without the shift, retried or once: at once and once had the fewest
+ * critical-path fetches on seeds 1-3 and the least waste (seed 3: 12,985 vs 13,062-13,109).
  */
-final class SelectedLayerPrefetches {
+public final class SelectedLayerPrefetches {
 
-    /** Where a function's candidate becomes due later: the planner's calendar. */
-    @FunctionalInterface
-    interface Wake {
-        void at(int f, long startMillis);
+    private SelectedLayerPrefetches() {
     }
 
-    private int[][] layers = new int[0][];
-    private double[][] probabilities = new double[0][];
-
     /**
-     * The data layers of {@code f}'s latest invocation used with probability at or above {@code threshold} (of
-     * {@code optional}) become its candidates, indexed by {@code index}; returns their ids.
+     * Tries, at {@code now}, the data layers of {@code optional} used with probability at or above {@code threshold}
+     * by {@code f}'s latest run (indexed by {@code index}; a negative index is skipped); call it after
+     * {@link NextUsePlanning#afterObserve} of that run. Returns the ids of those layers (whether admitted or not).
      */
-    List<LayerId> offer(int f, Map<LayerId, Double> optional, double threshold, ToIntFunction<LayerId> index) {
-        int n = 0;
-        int[] ls = new int[optional.size()];
-        double[] ps = new double[optional.size()];
+    public static List<LayerId> tryLikely(int f, Map<LayerId, Double> optional, double threshold,
+                                          ToIntFunction<LayerId> index, NextUsePlanning planning, long now) {
         List<LayerId> likely = new ArrayList<>();
+        long needAt = planning.medianOf(f);
         for (Map.Entry<LayerId, Double> e : optional.entrySet()) {
             double p = e.getValue();
             if (p >= threshold && p > 0 && p <= 1) {
-                ls[n] = index.applyAsInt(e.getKey());
-                ps[n++] = p;
                 likely.add(e.getKey());
+                int l = index.applyAsInt(e.getKey());
+                if (l >= 0 && needAt != Long.MAX_VALUE) {
+                    planning.tryPrefetch(l, f, needAt, now);
+                }
             }
         }
-        offer(f, Arrays.copyOf(ls, n), Arrays.copyOf(ps, n));
         return likely;
-    }
-
-    private void offer(int f, int[] ls, double[] ps) {
-        if (f >= layers.length) {
-            layers = Arrays.copyOf(layers, Math.max(f + 1, layers.length * 2));
-            probabilities = Arrays.copyOf(probabilities, layers.length);
-        }
-        layers[f] = ls.length == 0 ? null : ls;
-        probabilities[f] = ls.length == 0 ? null : ps;
     }
 
     /** How far a layer used with probability {@code p} is pushed back behind its function's next use: {@code (1/p - 1)} gaps. */
@@ -72,44 +56,5 @@ final class SelectedLayerPrefetches {
         }
         double shift = (1 / p - 1) * Math.max(1, gapMillis);
         return shift >= Long.MAX_VALUE / 4 ? Long.MAX_VALUE / 4 : (long) shift;
-    }
-
-    /** Plans {@code f}'s candidates at {@code now} (after the planning refreshed {@code f}'s prediction). */
-    void plan(int f, long now, NextUsePlanning planning, NextUsePlanning.Node node, NextUsePlanning.Source source,
-              long intervalMillis, Wake wake) {
-        int[] ls = f < layers.length ? layers[f] : null;
-        if (ls == null) {
-            return;
-        }
-        long median = planning.medianOf(f);
-        long earliest = planning.earliestOf(f);
-        long last = source.lastSeen(f);
-        if (median == Long.MAX_VALUE || earliest == Long.MAX_VALUE || last == Long.MIN_VALUE || source.overdue(f, now)) {
-            return; // no timing to derive: the next invocation re-plans
-        }
-        double[] ps = probabilities[f];
-        for (int i = 0; i < ls.length; i++) {
-            int l = ls[i];
-            if (node.resident(l) || node.queued(l)) {
-                continue;
-            }
-            long shift = shiftMillis(median - last, ps[i]);
-            long start = planning.jit().startMillis(earliest + shift, node.fetchMillis(l), intervalMillis);
-            if (now < start) {
-                wake.at(f, start);
-            } else {
-                planning.tryPrefetch(l, f, median + shift, now);
-            }
-        }
-    }
-
-    /** Plans every function with candidates (a full pass). */
-    void planAll(long now, NextUsePlanning planning, NextUsePlanning.Node node, NextUsePlanning.Source source,
-                 long intervalMillis, Wake wake) {
-        for (int f = 0; f < layers.length; f++) {
-            if (layers[f] != null) {
-                plan(f, now, planning, node, source, intervalMillis, wake);
-            }
-        }
     }
 }

@@ -267,7 +267,7 @@ class NextUsePlannerTest {
     }
 
     @Test
-    void aLikelyDataLayerIsPrefetchedJustInTimeForItsFunctionsNextRunAndALessLikelyOneLater() {
+    void likelyDataLayersAreTriedOnceRightAfterTheInvocationAndUnlikelyOnesNot() {
         define("f", 1);
         catalog.defineLayer("repo/data", desc(9, 100));
         catalog.defineLayer("repo/data", desc(10, 100));
@@ -275,17 +275,13 @@ class NextUsePlannerTest {
         store.resident.add(id(1));
         timed.start();
         manual.runQueued();
-        atMillis.put("f", T0 + 60_000); // what the profiler predicts once it learned this run (none before: no margin)
+        atMillis.put("f", T0 + 60_000); // what the profiler predicts once it learned this run
         timed.wakeUps().invoked("f", Map.of(id(9), 1.0, id(10), 0.5, id(11), 0.1), List.of());
         manual.runQueued();
-        assertEquals(Set.of(), prefetchedByTimed(), "not at the invocation: the next run is a minute away");
+        assertEquals(Set.of(id(9), id(10)), prefetchedByTimed(),
+                "p = 1 and p = 0.5 (at the threshold) at once, needed at the next run a minute away; p = 0.1: below");
         assertEquals(List.of("f " + id(9), "f " + id(10)), composedAhead.stream().sorted().toList(),
-                "the likely ones (at or above the threshold) are announced for composing ahead");
-        manual.advanceTo(T0 + 45_000);
-        assertEquals(Set.of(), prefetchedByTimed(), "15 s before the run: not due yet");
-        manual.advanceTo(T0 + 51_000);
-        assertEquals(Set.of(id(9)), prefetchedByTimed(),
-                "p = 1: due with its function; p = 0.5: one gap later; p = 0.1: below the threshold");
+                "the likely ones are announced for composing ahead");
     }
 
     @Test

@@ -149,7 +149,7 @@ class SwapManagerCoreTest {
     }
 
     @Test
-    void withNextUsePlanningALikelyDataLayerIsLeftToThePlannersTimingNotPrefetchedOnTheInvocationPath() throws Exception {
+    void withNextUsePlanningALikelyDataLayerIsLeftToThePlannerNotPrefetchedOnTheInvocationPath() throws Exception {
         start(settings(false, false, 10).withNextUsePlanning(true));
         core.defineFunction("f", "repo/f", List.of(desc(1, 1)));
         core.defineLayer("repo/data", desc(9, 1000));
@@ -157,7 +157,7 @@ class SwapManagerCoreTest {
         profiler.setOptionalLayers(Map.of(id(9), 0.9));
         assertEquals(List.of(), core.handleInvocation("f", Map.of("dataset", "a")).prefetched());
         core.awaitComposerIdle(); // the planner's pass for the invocation ran
-        assertFalse(store.pending.containsKey(id(9)), "the profiler predicts no next run of f: nothing to time it by");
+        assertFalse(store.pending.containsKey(id(9)), "the profiler predicts no next run of f: nothing says when it is needed");
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.layerswap.swap.JustInTimePrefetchPlanner;
 import org.layerswap.swap.NextUsePlanning;
 import org.layerswap.swap.NextUseEvictionPlanner;
 import org.layerswap.swap.PrefetchCredit;
+import org.layerswap.swap.SelectedLayerPrefetches;
 import org.layerswap.swap.SwapSettings;
 
 /**
@@ -303,14 +304,8 @@ public final class SwapManagerPolicy extends ReplayPolicy {
             plan.tick(t);
         }
         if (params != null && !params.isEmpty()) {
-            for (Map.Entry<LayerId, Double> e : profiler.optionalLayers(tab.functionId(f), params).entrySet()) {
-                if (e.getValue() >= settings.threshold()) {
-                    int l = tab.layerIndex(e.getKey());
-                    if (l >= 0) {
-                        plan.tryPrefetch(l, f, plan.medianOf(f), t);
-                    }
-                }
-            }
+            SelectedLayerPrefetches.tryLikely(f, profiler.optionalLayers(tab.functionId(f), params), settings.threshold(),
+                    tab::layerIndex, plan, t);
         }
     }
 
