@@ -56,21 +56,26 @@ final class BrokenStacks {
     }
 
     /**
-     * Whether every function whose base stack holds {@code l} misses another of its base layers (false when no function
-     * holds it: data layers keep the plain order); those functions are remembered as seen broken.
+     * Whether every function placed on this node ({@link NextUsePlanning.Node#local}) whose base stack holds {@code l}
+     * misses another of its base layers (false when none holds it: data layers, and layers only functions placed
+     * elsewhere use, keep the plain order, which already ranks the latter first); those functions are remembered as
+     * seen broken. A function placed elsewhere neither breaks nor keeps a layer here: it does not run here.
      */
     boolean allUsersBroken(int l) {
-        int[] users = node.functionsUsing(l);
-        if (users.length == 0) {
-            return false;
-        }
-        for (int f : users) {
-            if (!brokenWithout(f, l)) {
-                return false;
+        int local = 0;
+        for (int f : node.functionsUsing(l)) {
+            if (node.local(f)) {
+                if (!brokenWithout(f, l)) {
+                    return false;
+                }
+                local++;
             }
         }
-        for (int f : users) {
-            if (f < seen.length) {
+        if (local == 0) {
+            return false;
+        }
+        for (int f : node.functionsUsing(l)) {
+            if (f < seen.length && node.local(f)) {
                 seen[f] = true;
             }
         }

@@ -45,6 +45,22 @@ class BrokenStacksTest {
     }
 
     @Test
+    void functionsPlacedOnAnotherNodeNeitherBreakNorKeepALayerHere() {
+        FakeNode node = twoFunctionsSharingALayer();
+        node.resident[1] = node.resident[2] = true; // f0 misses 0, f1 is whole
+        node.remote = new boolean[] {false, true};
+        BrokenStacks b = new BrokenStacks(node);
+        b.resize(2);
+        b.beginScan();
+        assertTrue(b.allUsersBroken(1), "the whole f1 runs elsewhere: layer 1's only local user, f0, is broken");
+        node.remote = new boolean[] {true, true};
+        b.beginScan();
+        assertFalse(b.allUsersBroken(1), "no local user: the plain order (which ranks it first already)");
+        b.ran(1);
+        assertEquals(2.0, b.weight(), 1e-12, "f1 was never seen broken here: its run teaches nothing");
+    }
+
+    @Test
     void beforeAnyOutcomeTheWeightIsTwo() {
         assertEquals(2.0, new BrokenStacks(twoFunctionsSharingALayer()).weight(), 1e-12);
     }
