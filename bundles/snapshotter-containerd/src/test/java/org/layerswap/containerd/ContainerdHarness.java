@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real containerd (Debian's 1.6) with a private config: root, state and sockets under {@code dir}, the CRI
- * plugin off, garbage collection after every deletion (containerd removes a deleted snapshot from the proxy
+ * plugin off (or on: {@link #criPlugin}), garbage collection after every deletion (containerd removes a deleted snapshot from the proxy
  * snapshotter only when it collects), and {@code [proxy_plugins.layerswap]} naming the snapshotter socket. No systemd here: the
  * process is this harness's child, killed by {@link #close()} (its shims exit with their tasks).
  */
@@ -42,6 +42,14 @@ final class ContainerdHarness implements AutoCloseable {
     }
 
     static ContainerdHarness start(Path dir, Path snapshotterSocket) throws IOException, InterruptedException {
+        return start(dir, snapshotterSocket, "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]");
+    }
+
+    /**
+     * As {@link #start(Path, Path)}, with {@code plugins} (TOML of the config's top level, before its tables) instead of
+     * the line that turns the CRI plugin off: e.g. {@link #criPlugin}.
+     */
+    static ContainerdHarness start(Path dir, Path snapshotterSocket, String plugins) throws IOException, InterruptedException {
         requireInstalled();
         Files.createDirectories(dir);
         Path address = dir.resolve("c.sock");
@@ -49,7 +57,7 @@ final class ContainerdHarness implements AutoCloseable {
                 version = 2
                 root = "%s"
                 state = "%s"
-                disabled_plugins = ["io.containerd.grpc.v1.cri"]
+                %s
                 [grpc]
                   address = "%s"
                 [ttrpc]
@@ -63,7 +71,7 @@ final class ContainerdHarness implements AutoCloseable {
                 [proxy_plugins.layerswap]
                   type = "snapshot"
                   address = "%s"
-                """.formatted(dir.resolve("root"), dir.resolve("state"), address, address, snapshotterSocket);
+                """.formatted(dir.resolve("root"), dir.resolve("state"), plugins, address, address, snapshotterSocket);
         Path cfg = dir.resolve("config.toml");
         Files.writeString(cfg, config);
         Process p = new ProcessBuilder(CONTAINERD, "--config", cfg.toString()).redirectErrorStream(true)
@@ -76,6 +84,30 @@ final class ContainerdHarness implements AutoCloseable {
             throw e;
         }
         return h;
+    }
+
+    /**
+     * The CRI plugin on, as a Kubernetes node runs it but for one registry: every image it pulls unpacked by the
+     * {@code snapshotter} (its one snapshotter for all pulls in containerd 1.6), each layer's Prepare labelled with the
+     * layer's digest ({@code disable_snapshot_annotations = false}; the unpacker adds {@code containerd.io/snapshot.ref}
+     * anyway), {@code registryHost} ({@code 127.0.0.1:port}) reached over plain HTTP, CNI looked for under {@code cniDir}
+     * (none there: only host-network pods could start). Goes where {@link #start(Path, Path, String)} wants it: before
+     * the config's tables (the plugin's tables are dotted, so they may follow any other).
+     */
+    static String criPlugin(String snapshotter, String registryHost, Path cniDir) {
+        return """
+                [plugins."io.containerd.grpc.v1.cri"]
+                  stream_server_address = "127.0.0.1"
+                  stream_server_port = "0"
+                [plugins."io.containerd.grpc.v1.cri".containerd]
+                  snapshotter = "%s"
+                  disable_snapshot_annotations = false
+                [plugins."io.containerd.grpc.v1.cri".cni]
+                  bin_dir = "%s"
+                  conf_dir = "%s"
+                [plugins."io.containerd.grpc.v1.cri".registry.mirrors."%s"]
+                  endpoint = ["http://%s"]
+                """.formatted(snapshotter, cniDir.resolve("bin"), cniDir.resolve("conf"), registryHost, registryHost);
     }
 
     private void awaitReady() throws IOException, InterruptedException {
@@ -107,11 +139,7 @@ final class ContainerdHarness implements AutoCloseable {
 
     /** Runs {@code ctr -a <socket> -n layerswap-test <args>}; fails naming the command and its output unless it exits 0. */
     String ctr(String... args) throws IOException, InterruptedException {
-        Result r = ctrResult(args);
-        if (r.exit != 0) {
-            throw new AssertionError("ctr " + String.join(" ", args) + " exited " + r.exit + ": " + r.output + "\ncontainerd log:\n" + log());
-        }
-        return r.output;
+        return ctrIn(NAMESPACE, args);
     }
 
     /**
@@ -132,9 +160,24 @@ final class ContainerdHarness implements AutoCloseable {
     }
 
     Result ctrResult(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(CTR, "-a", address.toString(), "-n", NAMESPACE));
+        return ctrResultIn(NAMESPACE, args);
+    }
+
+    /** {@link #ctrResult} in another containerd namespace (CRI's is {@code k8s.io}). */
+    Result ctrResultIn(String namespace, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(CTR, "-a", address.toString(), "-n", namespace));
         cmd.addAll(List.of(args));
         return run(cmd, 120);
+    }
+
+    /** {@link #ctr} in another containerd namespace. */
+    String ctrIn(String namespace, String... args) throws IOException, InterruptedException {
+        Result r = ctrResultIn(namespace, args);
+        if (r.exit != 0) {
+            throw new AssertionError("ctr -n " + namespace + " " + String.join(" ", args) + " exited " + r.exit + ": " + r.output
+                    + "\ncontainerd log:\n" + log());
+        }
+        return r.output;
     }
 
     /** A timed {@code ctr} run: ms from launching it to the first output line holding the marker (-1: none), to its exit. */
@@ -147,7 +190,12 @@ final class ContainerdHarness implements AutoCloseable {
      * 300 s.
      */
     Timed ctrTimed(String marker, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(CTR, "-a", address.toString(), "-n", NAMESPACE));
+        return ctrTimedIn(NAMESPACE, marker, args);
+    }
+
+    /** {@link #ctrTimed} in another containerd namespace. */
+    Timed ctrTimedIn(String namespace, String marker, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(CTR, "-a", address.toString(), "-n", namespace));
         cmd.addAll(List.of(args));
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))

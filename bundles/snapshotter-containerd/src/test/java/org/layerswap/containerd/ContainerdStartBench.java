@@ -79,10 +79,12 @@ public final class ContainerdStartBench {
                 }
                 double overlay = p50(byMode.get(Mode.OVERLAYFS_PULL), Sample::totalMs);
                 double predicted = p50(byMode.get(Mode.LAYERSWAP_PREDICTED), Sample::totalMs);
-                table.add(String.format(Locale.ROOT, "| %d MB/s | ratios of p50 | overlayfs pull / LayerSwap predicted %.1fx | "
-                                + "LayerSwap pull / overlayfs pull %.2fx | LayerSwap predicted / present %.2fx | | | | |", mbps,
-                        overlay / predicted, p50(byMode.get(Mode.LAYERSWAP_PULL), Sample::totalMs) / overlay,
-                        predicted / p50(byMode.get(Mode.PRESENT), Sample::totalMs)));
+                double cri = p50(byMode.get(Mode.LAYERSWAP_PREDICTED_CRI), Sample::totalMs);
+                double present = p50(byMode.get(Mode.PRESENT), Sample::totalMs);
+                table.add(String.format(Locale.ROOT, "| %d MB/s | ratios of p50 | overlayfs pull / LayerSwap predicted: %.1fx (metadata "
+                                + "import), %.1fx (CRI pull) | LayerSwap pull / overlayfs pull %.2fx | LayerSwap predicted / present: "
+                                + "%.2fx (metadata import), %.2fx (CRI pull) | | | | |", mbps, overlay / predicted, overlay / cri,
+                        p50(byMode.get(Mode.LAYERSWAP_PULL), Sample::totalMs) / overlay, predicted / present, cri / present));
             }
             table.forEach(System.out::println); // the start figures, before the operations are timed
             table.clear();

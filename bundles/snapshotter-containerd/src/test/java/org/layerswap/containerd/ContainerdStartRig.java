@@ -17,7 +17,9 @@ import org.layerswap.containerd.learning.KnownImage;
 import org.layerswap.containerd.learning.PredictedSnapshots;
 import org.layerswap.demo.images.SampleImages;
 import org.layerswap.oci.format.OciLayoutWriter;
+import org.layerswap.oci.format.OciManifests;
 import org.layerswap.source.layout.OciLayoutSource;
+import org.layerswap.source.oci.testing.FaultProxy;
 import org.layerswap.source.oci.testing.LinkProxy;
 import org.layerswap.source.oci.testing.LocalRegistry;
 import org.layerswap.store.layers.FileLayerStore;
@@ -26,8 +28,9 @@ import org.layerswap.testkit.Await;
 
 /**
  * The parts of the containerd start benchmark ({@link ContainerdStartBench}), all real (root): a loopback
- * docker-registry behind a {@link LinkProxy} (downloads paced to a bandwidth), a containerd with LayerSwap's proxy
- * snapshotter, LayerSwap's store fed from the image's OCI layout, and an image of busybox-static + an incompressible
+ * docker-registry behind a {@link LinkProxy} (downloads paced to a bandwidth) and a {@link FaultProxy} (recording
+ * every request containerd makes; it injects no fault here), a containerd with LayerSwap's proxy snapshotter and its
+ * CRI plugin on (unpacking into LayerSwap's snapshotter; {@link CriClient}), LayerSwap's store fed from the image's OCI layout, and an image of busybox-static + an incompressible
  * filler layer + a handler printing {@link #MARKER}. Each mode measures one start, from "start requested" to the
  * function's first output line, and leaves containerd, the proxy and the store as it found them (no image, no
  * snapshot, no layer resident), so modes and rounds can be interleaved.
@@ -46,6 +49,7 @@ final class ContainerdStartRig implements AutoCloseable {
         OVERLAYFS_PULL("containerd overlayfs: pull + unpack + run"),
         LAYERSWAP_PULL("LayerSwap snapshotter, store empty: pull + unpack + run"),
         LAYERSWAP_PREDICTED("LayerSwap, predicted (prefetched + registered ahead): metadata + run"),
+        LAYERSWAP_PREDICTED_CRI("LayerSwap, predicted (prefetched + registered ahead): CRI pull + run"),
         PRESENT("image already present (overlayfs): run");
 
         final String label;
@@ -58,10 +62,11 @@ final class ContainerdStartRig implements AutoCloseable {
     /**
      * One start: {@code totalMs} from the request to the function's first output line, split into {@code fetchMs}
      * (the pull, or the metadata import of a predicted start; 0 when present) and {@code runMs} ({@code ctr run} to the
-     * first output line); {@code linkBytes} carried from the registry during the start; {@code readyMs} the prefetch and
-     * registration done ahead of a predicted start (off its path; 0 for the others).
+     * first output line); {@code linkBytes} carried from the registry during the start, {@code layerGets} requests for a
+     * layer's blob it made; {@code readyMs} the prefetch and registration done ahead of a predicted start (off its path; 0
+     * for the others).
      */
-    record Sample(Mode mode, double totalMs, double fetchMs, double runMs, long linkBytes, double readyMs) {
+    record Sample(Mode mode, double totalMs, double fetchMs, double runMs, long linkBytes, long layerGets, double readyMs) {
     }
 
     private final Path dir;
@@ -69,6 +74,10 @@ final class ContainerdStartRig implements AutoCloseable {
     private final List<OciLayoutWriter.LayerBlob> blobs;
     private final LocalRegistry registry;
     private final LinkProxy link;
+    private final FaultProxy requests;
+    /** The layers' digests as the registry serves them (skopeo stores the uncompressed filler gzipped: not the layout's). */
+    private final List<String> servedLayers;
+    private final CriClient cri;
     private final FileLayerStore store;
     private final LayerCatalog catalog = new LayerCatalog();
     private final ImageBook book;
@@ -96,14 +105,20 @@ final class ContainerdStartRig implements AutoCloseable {
         OciLayoutSource source = new OciLayoutSource(layout);
         this.registry = r.add(LocalRegistry.start(dir.resolve("registry")));
         registry.skopeoCopy(layout, "fn:1", REPOSITORY + ":1");
+        this.servedLayers = servedLayers(registry.url() + "/v2/" + REPOSITORY + "/manifests/1");
         this.link = r.add(new LinkProxy(registry.port()));
-        this.ref = "127.0.0.1:" + link.port() + "/" + REPOSITORY + ":1";
+        this.requests = r.add(new FaultProxy(link.url()));
+        String host = requests.url().substring("http://".length());
+        this.ref = host + "/" + REPOSITORY + ":1";
         this.store = r.add(new FileLayerStore(StoreSettings.of(dir.resolve("store"), 4L << 30), source));
         this.book = new ImageBook(() -> List.of(source), catalog);
         ContainerdSettings settings = new ContainerdSettings(true, dir.resolve("ls.sock"), dir.resolve("snap"), false);
         this.socket = settings.socket();
         this.server = r.add(SnapshotterServer.start(settings, Clock.systemUTC(), StoreLayers.of(store), catalog));
-        this.containerd = r.add(ContainerdHarness.start(dir.resolve("cd"), settings.socket()));
+        this.containerd = r.add(ContainerdHarness.start(dir.resolve("cd"), settings.socket(),
+                ContainerdHarness.criPlugin("layerswap", host, dir.resolve("cni"))));
+        this.cri = r.add(new CriClient(containerd.address()));
+        cri.awaitReady(Duration.ofSeconds(60));
         this.connection = r.add(new ContainerdConnection(containerd.address()));
         this.metadata = ContainerdLearningTest.metadataOnly(layout, "fn:1", dir.resolve("meta.tar"));
         // the name containerd gives the imported metadata (from the archive's ref annotation), learnt once, unpacking nothing
@@ -111,6 +126,17 @@ final class ContainerdStartRig implements AutoCloseable {
         this.importedName = containerd.ctr("images", "ls", "-q").lines().filter(n -> !n.isBlank()).findFirst()
                 .orElseThrow(() -> new IllegalStateException("ctr images import named no image"));
         removeImage(importedName, false);
+    }
+
+    private static List<String> servedLayers(String manifestUrl) throws IOException, InterruptedException {
+        java.net.http.HttpResponse<byte[]> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(manifestUrl)).header("Accept", "application/vnd.oci.image.manifest.v1+json, "
+                        + "application/vnd.docker.distribution.manifest.v2+json").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new IOException(manifestUrl + " answered " + r.statusCode());
+        }
+        return OciManifests.parseManifest(r.body()).layers().stream().map(l -> l.id().digest()).toList();
     }
 
     /** Starts the parts under {@code dir} with a filler layer of {@code fillerBytes}; the link is unthrottled until {@link #throttle}. */
@@ -149,21 +175,24 @@ final class ContainerdStartRig implements AutoCloseable {
             case OVERLAYFS_PULL -> pullAndRun(mode, "overlayfs");
             case LAYERSWAP_PULL -> pullAndRun(mode, "layerswap");
             case LAYERSWAP_PREDICTED -> predicted();
+            case LAYERSWAP_PREDICTED_CRI -> predictedThroughCri();
             case PRESENT -> present();
         };
     }
 
     private Sample pullAndRun(Mode mode, String snapshotter) throws Exception {
         long before = link.downloadedBytes();
+        int seen = requests.seen().size();
         ContainerdHarness.Timed pull = containerd.ctrTimed(MARKER, "images", "pull", "--plain-http", "--snapshotter", snapshotter, ref);
-        ContainerdHarness.Timed run = run(snapshotter, ref);
+        ContainerdHarness.Timed run = run(ContainerdHarness.NAMESPACE, snapshotter, ref);
         long moved = link.downloadedBytes() - before;
+        long layerGets = layerGets(seen);
         removeImage(ref, snapshotter.equals("layerswap"));
         if (moved < imageBytes()) {
             throw new IllegalStateException(mode + ": the pull moved " + moved + " bytes over the link, less than the image's "
                     + imageBytes() + " (was content left from an earlier round?)");
         }
-        return new Sample(mode, pull.toExitMs() + run.toMarkerMs(), pull.toExitMs(), run.toMarkerMs(), moved, 0);
+        return new Sample(mode, pull.toExitMs() + run.toMarkerMs(), pull.toExitMs(), run.toMarkerMs(), moved, layerGets, 0);
     }
 
     /**
@@ -172,54 +201,143 @@ final class ContainerdStartRig implements AutoCloseable {
      * start: the image's metadata (ctr 1.6 has no lazy pull, so an import of its index, manifest and config) and run.
      */
     private Sample predicted() throws Exception {
+        Ahead ahead = readyAhead(ContainerdHarness.NAMESPACE);
+        long before = link.downloadedBytes();
+        int seen = requests.seen().size();
+        ContainerdHarness.Timed imported = containerd.ctrTimed(MARKER, "images", "import", "--snapshotter", "layerswap", metadata.toString());
+        ContainerdHarness.Timed run = run(ContainerdHarness.NAMESPACE, "layerswap", importedName);
+        long moved = link.downloadedBytes() - before;
+        long layerGets = layerGets(seen);
+        String content = containerd.ctr("content", "ls", "-q");
+        removeImage(importedName, false);
+        ahead.release();
+        if (moved != 0) {
+            throw new IllegalStateException("a predicted start moved " + moved + " bytes over the registry link");
+        }
+        checkNoLayer(Mode.LAYERSWAP_PREDICTED, content, layerGets);
+        return new Sample(Mode.LAYERSWAP_PREDICTED, imported.toExitMs() + run.toMarkerMs(), imported.toExitMs(), run.toMarkerMs(), moved,
+                layerGets, ahead.readyMs);
+    }
+
+    /**
+     * The predicted image made ready in CRI's namespace as the learning loop does (the namespace a function last ran
+     * in), then the start a Kubernetes node makes: CRI {@code PullImage} from this process (containerd resolves the
+     * manifest and fetches it and the config from the registry; its unpacker's labelled Prepare of each layer finds
+     * the registered chain, so no layer blob is requested), then {@code ctr run} of the pulled image.
+     */
+    private Sample predictedThroughCri() throws Exception {
+        Ahead ahead = readyAhead(CriClient.NAMESPACE);
+        long before = link.downloadedBytes();
+        int seen = requests.seen().size();
+        long t0 = System.nanoTime();
+        String imageId = cri.pull(ref);
+        double pullMs = (System.nanoTime() - t0) / 1e6;
+        ContainerdHarness.Timed run = run(CriClient.NAMESPACE, "layerswap", ref);
+        long moved = link.downloadedBytes() - before;
+        long layerGets = layerGets(seen);
+        String content = containerd.ctrIn(CriClient.NAMESPACE, "content", "ls", "-q");
+        cri.remove(imageId);
+        Await.until(Duration.ofSeconds(60), () -> contentIn(CriClient.NAMESPACE).isEmpty(),
+                () -> "containerd collects the CRI image's content: " + contentIn(CriClient.NAMESPACE));
+        ahead.release();
+        checkNoLayer(Mode.LAYERSWAP_PREDICTED_CRI, content, layerGets);
+        if (moved >= blobs.get(0).descriptor().sizeBytes()) {
+            throw new IllegalStateException("a predicted start through CRI moved " + moved + " bytes over the link: more than its manifest and config");
+        }
+        return new Sample(Mode.LAYERSWAP_PREDICTED_CRI, pullMs + run.toMarkerMs(), pullMs, run.toMarkerMs(), moved, layerGets, ahead.readyMs);
+    }
+
+    /** What a predicted start found ready: the registration's lease, how long making it ready took. */
+    private final class Ahead {
+        private final KnownImage image;
+        private final GrpcSnapshotRegistry grpc;
+        private final String namespace;
+        private final String lease;
+        private final double readyMs;
+
+        Ahead(KnownImage image, GrpcSnapshotRegistry grpc, String namespace, String lease, double readyMs) {
+            this.image = image;
+            this.grpc = grpc;
+            this.namespace = namespace;
+            this.lease = lease;
+            this.readyMs = readyMs;
+        }
+
+        /** Drops the registration's lease; containerd collects the snapshots, which unpins the store's layers: evicted. */
+        void release() {
+            grpc.deleteLease(namespace, lease);
+            awaitNoProxySnapshots();
+            for (LayerId id : image.layerIds()) {
+                if (!store.evict(id)) {
+                    throw new IllegalStateException("store layer " + id + " is still pinned after its snapshot was collected");
+                }
+            }
+        }
+    }
+
+    /**
+     * As the learning loop does for a predicted function (its {@link PredictedSnapshots}): the image's layers are
+     * prefetched into the store and registered in containerd's {@code namespace} under a lease, each Prepare a
+     * handshake hit.
+     */
+    private Ahead readyAhead(String namespace) throws Exception {
         KnownImage image = book.learn(ref).orElseThrow(() -> new IllegalStateException("the layout source does not resolve " + ref));
         GrpcSnapshotRegistry grpc = new GrpcSnapshotRegistry(connection, "layerswap");
         PredictedSnapshots predicted = new PredictedSnapshots(store, grpc, System::currentTimeMillis, 3_600_000, Runnable::run);
         long hits = server.handshakes().hits();
         long r0 = System.nanoTime();
-        if (!predicted.ensure(ContainerdHarness.NAMESPACE, image).get(300, TimeUnit.SECONDS)) {
+        if (!predicted.ensure(namespace, image).get(300, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the predicted image was not registered: " + predicted.counts());
         }
         double readyMs = (System.nanoTime() - r0) / 1e6;
         if (server.handshakes().hits() - hits != blobs.size()) {
             throw new IllegalStateException("expected " + blobs.size() + " handshake hits, got " + (server.handshakes().hits() - hits));
         }
-        long before = link.downloadedBytes();
-        ContainerdHarness.Timed imported = containerd.ctrTimed(MARKER, "images", "import", "--snapshotter", "layerswap", metadata.toString());
-        ContainerdHarness.Timed run = run("layerswap", importedName);
-        long moved = link.downloadedBytes() - before;
-        String content = containerd.ctr("content", "ls", "-q");
-        removeImage(importedName, false);
-        grpc.deleteLease(ContainerdHarness.NAMESPACE, predicted.registrations().get(0).lease());
-        awaitNoProxySnapshots();
-        for (LayerId id : image.layerIds()) {
-            if (!store.evict(id)) {
-                throw new IllegalStateException("store layer " + id + " is still pinned after its snapshot was collected");
+        return new Ahead(image, grpc, namespace, predicted.registrations().get(0).lease(), readyMs);
+    }
+
+    /** Requests for one of the image's layer blobs among those the registry was sent after the {@code from}th. */
+    private long layerGets(int from) {
+        List<FaultProxy.Seen> seen = requests.seen();
+        return seen.subList(from, seen.size()).stream().filter(q -> q.method().equals("GET")
+                && servedLayers.stream().anyMatch(d -> q.path().endsWith("/blobs/" + d))).count();
+    }
+
+    private void checkNoLayer(Mode mode, String content, long layerGets) {
+        if (layerGets != 0) {
+            throw new IllegalStateException(mode + ": a predicted start requested " + layerGets + " layer blobs from the registry");
+        }
+        for (String d : servedLayers) {
+            if (content.contains(d)) {
+                throw new IllegalStateException(mode + ": a predicted start got layer blob " + d + " into containerd");
             }
         }
-        for (OciLayoutWriter.LayerBlob b : blobs) {
-            if (content.contains(b.descriptor().id().digest())) {
-                throw new IllegalStateException("a predicted start got layer blob " + b.descriptor().id() + " into containerd");
-            }
+    }
+
+    private String contentIn(String namespace) {
+        try {
+            return containerd.ctrIn(namespace, "content", "ls", "-q").strip();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
-        if (moved != 0) {
-            throw new IllegalStateException("a predicted start moved " + moved + " bytes over the registry link");
-        }
-        return new Sample(Mode.LAYERSWAP_PREDICTED, imported.toExitMs() + run.toMarkerMs(), imported.toExitMs(), run.toMarkerMs(), moved,
-                readyMs);
     }
 
     private Sample present() throws Exception {
         containerd.ctr("images", "pull", "--plain-http", "--snapshotter", "overlayfs", ref);
         long before = link.downloadedBytes();
-        ContainerdHarness.Timed run = run("overlayfs", ref);
+        int seen = requests.seen().size();
+        ContainerdHarness.Timed run = run(ContainerdHarness.NAMESPACE, "overlayfs", ref);
         long moved = link.downloadedBytes() - before;
+        long layerGets = layerGets(seen);
         removeImage(ref, false);
-        return new Sample(Mode.PRESENT, run.toMarkerMs(), 0, run.toMarkerMs(), moved, 0);
+        return new Sample(Mode.PRESENT, run.toMarkerMs(), 0, run.toMarkerMs(), moved, layerGets, 0);
     }
 
-    private ContainerdHarness.Timed run(String snapshotter, String image) throws Exception {
-        ContainerdHarness.Timed run = containerd.ctrTimed(MARKER, "run", "--rm", "--snapshotter", snapshotter, image, "bench-" + ++runs);
+    private ContainerdHarness.Timed run(String namespace, String snapshotter, String image) throws Exception {
+        ContainerdHarness.Timed run = containerd.ctrTimedIn(namespace, MARKER, "run", "--rm", "--snapshotter", snapshotter, image, "bench-" + ++runs);
         if (run.toMarkerMs() < 0) {
             throw new IllegalStateException("the function did not print its marker: " + run.output());
         }
