@@ -91,12 +91,16 @@ final class ContainerdHarness implements AutoCloseable {
      * {@code snapshotter} (its one snapshotter for all pulls in containerd 1.6), each layer's Prepare labelled with the
      * layer's digest ({@code disable_snapshot_annotations = false}; the unpacker adds {@code containerd.io/snapshot.ref}
      * anyway), {@code registryHost} ({@code 127.0.0.1:port}) reached over plain HTTP, CNI looked for under {@code cniDir}
-     * (none there: only host-network pods could start). Goes where {@link #start(Path, Path, String)} wants it: before
+     * (none there: only host-network pods could start), {@code sandboxImage} as the pods' pause image. Goes where {@link #start(Path, Path, String)} wants it: before
      * the config's tables (the plugin's tables are dotted, so they may follow any other).
      */
-    static String criPlugin(String snapshotter, String registryHost, Path cniDir) {
+    static String criPlugin(String snapshotter, String registryHost, Path cniDir, String sandboxImage) {
         return """
                 [plugins."io.containerd.grpc.v1.cri"]
+                  sandbox_image = "%s"
+                  # pods keep the OOM score the node has: CRI lowers a sandbox's to -998 otherwise, which needs
+                  # CAP_SYS_RESOURCE (a machine in a container may lack it: runc's init then dies before it reports)
+                  restrict_oom_score_adj = true
                   stream_server_address = "127.0.0.1"
                   stream_server_port = "0"
                 [plugins."io.containerd.grpc.v1.cri".containerd]
@@ -107,7 +111,7 @@ final class ContainerdHarness implements AutoCloseable {
                   conf_dir = "%s"
                 [plugins."io.containerd.grpc.v1.cri".registry.mirrors."%s"]
                   endpoint = ["http://%s"]
-                """.formatted(snapshotter, cniDir.resolve("bin"), cniDir.resolve("conf"), registryHost, registryHost);
+                """.formatted(sandboxImage, snapshotter, cniDir.resolve("bin"), cniDir.resolve("conf"), registryHost, registryHost);
     }
 
     private void awaitReady() throws IOException, InterruptedException {

@@ -43,6 +43,7 @@ final class ContainerdStartRig implements AutoCloseable {
     static final String MARKER = "bench function started";
     /** The image as the layout and the registry name it (the learning loop resolves containerd's name without its host). */
     static final String REPOSITORY = "fn";
+    static final String PAUSE = "pause";
 
     /** What a start has to do before the function runs. */
     enum Mode {
@@ -50,7 +51,10 @@ final class ContainerdStartRig implements AutoCloseable {
         LAYERSWAP_PULL("LayerSwap snapshotter, store empty: pull + unpack + run"),
         LAYERSWAP_PREDICTED("LayerSwap, predicted (prefetched + registered ahead): metadata + run"),
         LAYERSWAP_PREDICTED_CRI("LayerSwap, predicted (prefetched + registered ahead): CRI pull + run"),
-        PRESENT("image already present (overlayfs): run");
+        PRESENT("image already present (overlayfs): run"),
+        CRI_POD_PULL("CRI pod start, LayerSwap snapshotter, store empty: sandbox + pull + unpack + create + start"),
+        CRI_POD_PREDICTED("CRI pod start, LayerSwap predicted (prefetched + registered ahead): sandbox + pull + create + start"),
+        CRI_POD_PRESENT("CRI pod start, image already present (unpacked by LayerSwap's snapshotter): sandbox + create + start");
 
         final String label;
 
@@ -61,8 +65,8 @@ final class ContainerdStartRig implements AutoCloseable {
 
     /**
      * One start: {@code totalMs} from the request to the function's first output line, split into {@code fetchMs}
-     * (the pull, or the metadata import of a predicted start; 0 when present) and {@code runMs} ({@code ctr run} to the
-     * first output line); {@code linkBytes} carried from the registry during the start, {@code layerGets} requests for a
+     * (the pull, or the metadata import of a predicted start; 0 when present) and {@code runMs} (the rest: {@code ctr
+     * run}, or a pod's sandbox, create and start, to the first output line); {@code linkBytes} carried from the registry during the start, {@code layerGets} requests for a
      * layer's blob it made; {@code readyMs} the prefetch and registration done ahead of a predicted start (off its path; 0
      * for the others).
      */
@@ -86,6 +90,7 @@ final class ContainerdStartRig implements AutoCloseable {
     private final Path socket;
     private final ContainerdConnection connection;
     private final String ref;
+    private final String pauseRef;
     private final Path metadata;
     private final String importedName;
     private final Resources resources;
@@ -102,21 +107,28 @@ final class ContainerdStartRig implements AutoCloseable {
                 ("echo \"" + MARKER + "\"\n").getBytes(StandardCharsets.UTF_8)));
         this.blobs = List.of(base, filler, handler);
         w.addImage("fn:1", blobs, new ImageConfig(List.of("/bin/sh", "/fn/handler.sh"), List.of(), List.of("PATH=/bin"), "/fn"));
+        // the pods' sandbox (pause) image, a layout of its own: busybox as "sleep" in a layer no chain of fn:1 shares
+        byte[] busybox = java.nio.file.Files.readAllBytes(SampleImages.staticBusybox());
+        OciLayoutWriter pw = OciLayoutWriter.create(dir.resolve("pause-layout"));
+        pw.addImage(PAUSE + ":1", List.of(pw.addLayer(true, t -> t.file("pause/sleep", 0755, busybox))),
+                new ImageConfig(List.of("/pause/sleep", "1000000"), List.of(), List.of(), "/"));
         OciLayoutSource source = new OciLayoutSource(layout);
         this.registry = r.add(LocalRegistry.start(dir.resolve("registry")));
         registry.skopeoCopy(layout, "fn:1", REPOSITORY + ":1");
+        registry.skopeoCopy(dir.resolve("pause-layout"), PAUSE + ":1", PAUSE + ":1");
         this.servedLayers = servedLayers(registry.url() + "/v2/" + REPOSITORY + "/manifests/1");
         this.link = r.add(new LinkProxy(registry.port()));
         this.requests = r.add(new FaultProxy(link.url()));
         String host = requests.url().substring("http://".length());
         this.ref = host + "/" + REPOSITORY + ":1";
+        this.pauseRef = host + "/" + PAUSE + ":1";
         this.store = r.add(new FileLayerStore(StoreSettings.of(dir.resolve("store"), 4L << 30), source));
         this.book = new ImageBook(() -> List.of(source), catalog);
         ContainerdSettings settings = new ContainerdSettings(true, dir.resolve("ls.sock"), dir.resolve("snap"), false);
         this.socket = settings.socket();
         this.server = r.add(SnapshotterServer.start(settings, Clock.systemUTC(), StoreLayers.of(store), catalog));
         this.containerd = r.add(ContainerdHarness.start(dir.resolve("cd"), settings.socket(),
-                ContainerdHarness.criPlugin("layerswap", host, dir.resolve("cni"))));
+                ContainerdHarness.criPlugin("layerswap", host, dir.resolve("cni"), pauseRef)));
         this.cri = r.add(new CriClient(containerd.address()));
         cri.awaitReady(Duration.ofSeconds(60));
         this.connection = r.add(new ContainerdConnection(containerd.address()));
@@ -177,6 +189,7 @@ final class ContainerdStartRig implements AutoCloseable {
             case LAYERSWAP_PREDICTED -> predicted();
             case LAYERSWAP_PREDICTED_CRI -> predictedThroughCri();
             case PRESENT -> present();
+            case CRI_POD_PULL, CRI_POD_PREDICTED, CRI_POD_PRESENT -> podStart(mode);
         };
     }
 
@@ -247,6 +260,91 @@ final class ContainerdStartRig implements AutoCloseable {
         return new Sample(Mode.LAYERSWAP_PREDICTED_CRI, pullMs + run.toMarkerMs(), pullMs, run.toMarkerMs(), moved, layerGets, ahead.readyMs);
     }
 
+    /**
+     * A start as the kubelet makes it, all through CRI from this process: {@code RunPodSandbox} (host network; its pause
+     * image pulled before), {@code PullImage} (not for {@link Mode#CRI_POD_PRESENT}, pulled before), {@code
+     * CreateContainer} + {@code StartContainer}, timed to the marker in the container's log file (CRI's log format,
+     * polled every millisecond). Then the pod, both images and (predicted) the registration go.
+     */
+    private Sample podStart(Mode mode) throws Exception {
+        Ahead ahead = mode == Mode.CRI_POD_PREDICTED ? readyAhead(CriClient.NAMESPACE) : null;
+        String pauseId = cri.pull(pauseRef);
+        String present = mode == Mode.CRI_POD_PRESENT ? cri.pull(ref) : null;
+        String name = "bench-" + ++runs;
+        Path logs = java.nio.file.Files.createDirectories(dir.resolve("pods").resolve(name));
+        var pod = CriClient.hostNetworkPod(name, logs);
+        long before = link.downloadedBytes();
+        int seen = requests.seen().size();
+        long t0 = System.nanoTime();
+        String sandbox = cri.runPodSandbox(pod);
+        String imageId = present;
+        double pullMs = 0;
+        if (present == null) {
+            long p0 = System.nanoTime();
+            imageId = cri.pull(ref);
+            pullMs = (System.nanoTime() - p0) / 1e6;
+        }
+        cri.createAndStart(sandbox, pod, "fn", ref, "fn.log");
+        Path log = logs.resolve("fn.log");
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
+        while (!(java.nio.file.Files.exists(log) && java.nio.file.Files.readString(log).contains(MARKER))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(mode + ": the function printed no marker within 60 s: " + log);
+            }
+            Thread.sleep(1);
+        }
+        double totalMs = (System.nanoTime() - t0) / 1e6;
+        long moved = link.downloadedBytes() - before;
+        long layerGets = layerGets(seen);
+        String content = containerd.ctrIn(CriClient.NAMESPACE, "content", "ls", "-q");
+        cri.removePod(sandbox);
+        cri.remove(imageId);
+        cri.remove(pauseId);
+        Await.until(Duration.ofSeconds(60), () -> contentIn(CriClient.NAMESPACE).isEmpty(),
+                () -> "containerd collects the CRI images' content: " + contentIn(CriClient.NAMESPACE));
+        if (ahead != null) {
+            ahead.release();
+            checkNoLayer(mode, content, layerGets);
+        } else {
+            awaitNoProxySnapshots();
+            long want = mode == Mode.CRI_POD_PULL ? servedLayers.size() : 0;
+            if (layerGets != want) {
+                throw new IllegalStateException(mode + ": " + layerGets + " layer blob requests, want " + want);
+            }
+        }
+        return new Sample(mode, totalMs, pullMs, totalMs - pullMs, moved, layerGets, ahead == null ? 0 : ahead.readyMs);
+    }
+
+    /**
+     * The handshake at a CRI pull itself (no registration ahead): the store holds the image's layers but containerd
+     * knows none of them, so the CRI plugin's unpacker prepares each layer (labelled with its chain id and its digest),
+     * the proxy commits it from the store and answers ALREADY_EXISTS, and no layer blob is requested. Returns the
+     * handshake hits the pull made; leaves no image, snapshot or resident layer behind.
+     */
+    long criPullFromStore() throws Exception {
+        KnownImage image = book.learn(ref).orElseThrow(() -> new IllegalStateException("the layout source does not resolve " + ref));
+        for (org.layerswap.api.LayerDescriptor l : image.layers()) {
+            store.fetch(image.repository(), l, org.layerswap.api.FetchPriority.PREFETCH).get(300, TimeUnit.SECONDS);
+        }
+        long hits = server.handshakes().hits();
+        int seen = requests.seen().size();
+        String imageId = cri.pull(ref);
+        long made = server.handshakes().hits() - hits;
+        long layerGets = layerGets(seen);
+        String content = containerd.ctrIn(CriClient.NAMESPACE, "content", "ls", "-q");
+        cri.remove(imageId);
+        Await.until(Duration.ofSeconds(60), () -> contentIn(CriClient.NAMESPACE).isEmpty(),
+                () -> "containerd collects the CRI image's content: " + contentIn(CriClient.NAMESPACE));
+        awaitNoProxySnapshots();
+        for (LayerId id : image.layerIds()) {
+            if (!store.evict(id)) {
+                throw new IllegalStateException("store layer " + id + " is still pinned after its snapshot was collected");
+            }
+        }
+        checkNoLayer("a CRI pull of layers the store holds", content, layerGets);
+        return made;
+    }
+
     /** What a predicted start found ready: the registration's lease, how long making it ready took. */
     private final class Ahead {
         private final KnownImage image;
@@ -303,7 +401,7 @@ final class ContainerdStartRig implements AutoCloseable {
                 && servedLayers.stream().anyMatch(d -> q.path().endsWith("/blobs/" + d))).count();
     }
 
-    private void checkNoLayer(Mode mode, String content, long layerGets) {
+    private void checkNoLayer(Object mode, String content, long layerGets) {
         if (layerGets != 0) {
             throw new IllegalStateException(mode + ": a predicted start requested " + layerGets + " layer blobs from the registry");
         }

@@ -26,7 +26,7 @@ class ContainerdStartRigTest {
     Path dir;
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void eachModeOfTheBenchmarkStartsTheFunctionThroughThePathItNames() throws Exception {
         try (ContainerdStartRig rig = ContainerdStartRig.start(dir, 3_000_000)) {
             rig.throttle(50_000_000);
@@ -47,6 +47,22 @@ class ContainerdStartRigTest {
             assertTrue(cri.linkBytes() > 0 && cri.linkBytes() < 100_000, "only the manifest and config came over the link: " + cri);
             assertEquals(hits + 6, rig.server().handshakes().hits(), "its three layers were registered in CRI's namespace from the store");
             assertTrue(cri.fetchMs() > 0 && cri.readyMs() > 0 && cri.totalMs() >= cri.runMs(), cri.toString());
+            long pullHits = rig.server().handshakes().hits();
+            assertEquals(3, rig.criPullFromStore(), "a CRI pull of layers only the store holds: each layer's Prepare a handshake hit");
+            assertEquals(pullHits + 3, rig.server().handshakes().hits());
+            Sample podPull = rig.measure(Mode.CRI_POD_PULL);
+            assertTrue(podPull.linkBytes() >= rig.imageBytes() && podPull.layerGets() == 3, "a pod start pulled the image: " + podPull);
+            long podHits = rig.server().handshakes().hits();
+            Sample podPredicted = rig.measure(Mode.CRI_POD_PREDICTED);
+            assertEquals(0, podPredicted.layerGets(), "a predicted pod start requests no layer blob: " + podPredicted);
+            assertTrue(podPredicted.linkBytes() < 100_000, "only the manifest and config came over the link: " + podPredicted);
+            assertEquals(podHits + 3, rig.server().handshakes().hits(), "its three layers were registered from the store");
+            Sample podPresent = rig.measure(Mode.CRI_POD_PRESENT);
+            assertEquals(0, podPresent.linkBytes(), podPresent.toString());
+            assertEquals(0, podPresent.fetchMs(), podPresent.toString());
+            for (Sample pod : new Sample[] {podPull, podPredicted, podPresent}) {
+                assertTrue(pod.runMs() > 0 && pod.totalMs() >= pod.runMs(), "sandbox, create and start timed: " + pod);
+            }
             Sample present = rig.measure(Mode.PRESENT);
             assertEquals(0, present.linkBytes(), present.toString());
             assertEquals(0, present.layerGets(), present.toString());

@@ -4,11 +4,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import org.layerswap.containerd.proto.cri.ContainerConfig;
+import org.layerswap.containerd.proto.cri.ContainerMetadata;
+import org.layerswap.containerd.proto.cri.CreateContainerRequest;
 import org.layerswap.containerd.proto.cri.ImageServiceGrpc;
 import org.layerswap.containerd.proto.cri.ImageSpec;
+import org.layerswap.containerd.proto.cri.LinuxPodSandboxConfig;
+import org.layerswap.containerd.proto.cri.LinuxSandboxSecurityContext;
 import org.layerswap.containerd.proto.cri.ListImagesRequest;
+import org.layerswap.containerd.proto.cri.NamespaceMode;
+import org.layerswap.containerd.proto.cri.NamespaceOption;
+import org.layerswap.containerd.proto.cri.PodSandboxConfig;
+import org.layerswap.containerd.proto.cri.PodSandboxMetadata;
 import org.layerswap.containerd.proto.cri.PullImageRequest;
 import org.layerswap.containerd.proto.cri.RemoveImageRequest;
+import org.layerswap.containerd.proto.cri.RemovePodSandboxRequest;
+import org.layerswap.containerd.proto.cri.RunPodSandboxRequest;
+import org.layerswap.containerd.proto.cri.RuntimeServiceGrpc;
+import org.layerswap.containerd.proto.cri.StartContainerRequest;
+import org.layerswap.containerd.proto.cri.StopPodSandboxRequest;
 import org.layerswap.testkit.Await;
 
 import io.grpc.StatusRuntimeException;
@@ -51,6 +65,47 @@ final class CriClient implements AutoCloseable {
             }
         }, () -> "containerd's CRI plugin serves ImageService: " + last[0]);
         return this;
+    }
+
+    private RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime() {
+        return RuntimeServiceGrpc.newBlockingStub(socket.channel).withDeadlineAfter(120, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A pod's sandbox config as the kubelet sends it for a host-network pod (no CNI needed): its containers' logs go
+     * under {@code logDirectory}.
+     */
+    static PodSandboxConfig hostNetworkPod(String name, Path logDirectory) {
+        return PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setUid(name + "-uid").setNamespace("default"))
+                .setLogDirectory(logDirectory.toString()) // no hostname: a host-network pod shares the host's UTS namespace
+                .setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
+                        .setNamespaceOptions(NamespaceOption.newBuilder().setNetwork(NamespaceMode.NODE))))
+                .build();
+    }
+
+    /** CRI {@code RunPodSandbox}: the sandbox (its pause container, from the plugin's {@code sandbox_image}) runs; its id. */
+    String runPodSandbox(PodSandboxConfig pod) {
+        return runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+    }
+
+    /**
+     * CRI {@code CreateContainer} then {@code StartContainer}: {@code image} (present in CRI's image store) with its own
+     * entrypoint and command, its output logged to {@code logPath} under the pod's log directory; the container's id.
+     */
+    String createAndStart(String sandboxId, PodSandboxConfig pod, String name, String image, String logPath) {
+        String id = runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(sandboxId).setSandboxConfig(pod)
+                .setConfig(ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName(name))
+                        .setImage(ImageSpec.newBuilder().setImage(image)).setLogPath(logPath))
+                .build()).getContainerId();
+        runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+        return id;
+    }
+
+    /** CRI {@code StopPodSandbox} then {@code RemovePodSandbox}: its containers are killed and removed with it. */
+    void removePod(String sandboxId) {
+        runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(sandboxId).build());
+        runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(sandboxId).build());
     }
 
     /** CRI {@code PullImage}: {@code ref} pulled and unpacked by the CRI plugin's snapshotter; its image id (config digest). */
