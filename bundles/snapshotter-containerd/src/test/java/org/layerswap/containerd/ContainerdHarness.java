@@ -20,6 +20,14 @@ final class ContainerdHarness implements AutoCloseable {
     static final String CTR = "/usr/bin/ctr";
     static final String NAMESPACE = "layerswap-test";
 
+    /** containerd's collector runs after every deletion, at once. */
+    private static final String GC_AFTER_EVERY_DELETION = """
+            [plugins."io.containerd.gc.v1.scheduler"]
+              deletion_threshold = 1
+              schedule_delay = "0ms"
+              startup_delay = "0ms"
+            """;
+
     private final Path dir;
     private final Path address;
     private final Process process;
@@ -42,14 +50,17 @@ final class ContainerdHarness implements AutoCloseable {
     }
 
     static ContainerdHarness start(Path dir, Path snapshotterSocket) throws IOException, InterruptedException {
-        return start(dir, snapshotterSocket, "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]");
+        return start(dir, snapshotterSocket, "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]", true);
     }
 
     /**
      * As {@link #start(Path, Path)}, with {@code plugins} (TOML of the config's top level, before its tables) instead of
-     * the line that turns the CRI plugin off: e.g. {@link #criPlugin}.
+     * the line that turns the CRI plugin off: e.g. {@link #criPlugin}; {@code gcAfterEveryDeletion} false keeps
+     * containerd's own garbage-collection schedule (a node's: a deletion alone does not start a collection, a
+     * synchronous one does, as {@code ctr images rm --sync}, CRI's RemoveImage and a lease deleted with {@code sync}).
      */
-    static ContainerdHarness start(Path dir, Path snapshotterSocket, String plugins) throws IOException, InterruptedException {
+    static ContainerdHarness start(Path dir, Path snapshotterSocket, String plugins, boolean gcAfterEveryDeletion)
+            throws IOException, InterruptedException {
         requireInstalled();
         Files.createDirectories(dir);
         Path address = dir.resolve("c.sock");
@@ -64,14 +75,12 @@ final class ContainerdHarness implements AutoCloseable {
                   address = "%s.ttrpc"
                 [debug]
                   address = ""
-                [plugins."io.containerd.gc.v1.scheduler"]
-                  deletion_threshold = 1
-                  schedule_delay = "0ms"
-                  startup_delay = "0ms"
+                %s
                 [proxy_plugins.layerswap]
                   type = "snapshot"
                   address = "%s"
-                """.formatted(dir.resolve("root"), dir.resolve("state"), plugins, address, address, snapshotterSocket);
+                """.formatted(dir.resolve("root"), dir.resolve("state"), plugins, address, address,
+                gcAfterEveryDeletion ? GC_AFTER_EVERY_DELETION : "", snapshotterSocket);
         Path cfg = dir.resolve("config.toml");
         Files.writeString(cfg, config);
         Process p = new ProcessBuilder(CONTAINERD, "--config", cfg.toString()).redirectErrorStream(true)

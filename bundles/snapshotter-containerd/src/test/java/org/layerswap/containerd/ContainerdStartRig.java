@@ -128,7 +128,7 @@ final class ContainerdStartRig implements AutoCloseable {
         this.socket = settings.socket();
         this.server = r.add(SnapshotterServer.start(settings, Clock.systemUTC(), StoreLayers.of(store), catalog));
         this.containerd = r.add(ContainerdHarness.start(dir.resolve("cd"), settings.socket(),
-                ContainerdHarness.criPlugin("layerswap", host, dir.resolve("cni"), pauseRef)));
+                ContainerdHarness.criPlugin("layerswap", host, dir.resolve("cni"), pauseRef), false));
         this.cri = r.add(new CriClient(containerd.address()));
         cri.awaitReady(Duration.ofSeconds(60));
         this.connection = r.add(new ContainerdConnection(containerd.address()));
@@ -348,14 +348,12 @@ final class ContainerdStartRig implements AutoCloseable {
     /** What a predicted start found ready: the registration's lease, how long making it ready took. */
     private final class Ahead {
         private final KnownImage image;
-        private final GrpcSnapshotRegistry grpc;
         private final String namespace;
         private final String lease;
         private final double readyMs;
 
-        Ahead(KnownImage image, GrpcSnapshotRegistry grpc, String namespace, String lease, double readyMs) {
+        Ahead(KnownImage image, String namespace, String lease, double readyMs) {
             this.image = image;
-            this.grpc = grpc;
             this.namespace = namespace;
             this.lease = lease;
             this.readyMs = readyMs;
@@ -363,7 +361,9 @@ final class ContainerdStartRig implements AutoCloseable {
 
         /** Drops the registration's lease; containerd collects the snapshots, which unpins the store's layers: evicted. */
         void release() {
-            grpc.deleteLease(namespace, lease);
+            // synchronously: containerd collects at once what the lease held (its own schedule would wait)
+            connection.leases(namespace).delete(org.layerswap.containerd.proto.leases.DeleteRequest.newBuilder().setId(lease)
+                    .setSync(true).build());
             awaitNoProxySnapshots();
             for (LayerId id : image.layerIds()) {
                 if (!store.evict(id)) {
@@ -391,7 +391,7 @@ final class ContainerdStartRig implements AutoCloseable {
         if (server.handshakes().hits() - hits != blobs.size()) {
             throw new IllegalStateException("expected " + blobs.size() + " handshake hits, got " + (server.handshakes().hits() - hits));
         }
-        return new Ahead(image, grpc, namespace, predicted.registrations().get(0).lease(), readyMs);
+        return new Ahead(image, namespace, predicted.registrations().get(0).lease(), readyMs);
     }
 
     /** Requests for one of the image's layer blobs among those the registry was sent after the {@code from}th. */

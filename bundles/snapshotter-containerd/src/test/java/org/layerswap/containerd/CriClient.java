@@ -102,9 +102,23 @@ final class CriClient implements AutoCloseable {
         return id;
     }
 
-    /** CRI {@code StopPodSandbox} then {@code RemovePodSandbox}: its containers are killed and removed with it. */
-    void removePod(String sandboxId) {
-        runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(sandboxId).build());
+    /**
+     * CRI {@code StopPodSandbox} then {@code RemovePodSandbox}: its containers are killed and removed with it. A stop
+     * is tried up to three times, as the kubelet retries it: containerd 1.6 may answer "ttrpc: closed" when the pod's
+     * shim goes away while it kills the sandbox (its last task), and a second stop then finds everything stopped.
+     */
+    void removePod(String sandboxId) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(sandboxId).build());
+                break;
+            } catch (StatusRuntimeException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                Thread.sleep(100L * attempt);
+            }
+        }
         runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(sandboxId).build());
     }
 
