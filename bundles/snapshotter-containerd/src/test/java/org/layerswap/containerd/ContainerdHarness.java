@@ -10,9 +10,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real containerd (Debian's 1.6) with a private config: root, state and sockets under {@code dir}, the CRI
- * plugin off (or on: {@link #criPlugin}), garbage collection after every deletion (containerd removes a deleted snapshot from the proxy
- * snapshotter only when it collects), and {@code [proxy_plugins.layerswap]} naming the snapshotter socket. No systemd here: the
- * process is this harness's child, killed by {@link #close()} (its shims exit with their tasks).
+ * plugin off (or on: {@link #criPlugin}), garbage collection after every deletion (containerd removes a deleted
+ * snapshot from the proxy snapshotter only when it collects; or on containerd's own schedule), and {@code
+ * [proxy_plugins.layerswap]} naming the snapshotter socket. No systemd here: the process is this harness's child,
+ * killed by {@link #close()} (its shims exit with their tasks).
  */
 final class ContainerdHarness implements AutoCloseable {
 
@@ -100,7 +101,8 @@ final class ContainerdHarness implements AutoCloseable {
      * {@code snapshotter} (its one snapshotter for all pulls in containerd 1.6), each layer's Prepare labelled with the
      * layer's digest ({@code disable_snapshot_annotations = false}; the unpacker adds {@code containerd.io/snapshot.ref}
      * anyway), {@code registryHost} ({@code 127.0.0.1:port}) reached over plain HTTP, CNI looked for under {@code cniDir}
-     * (none there: only host-network pods could start), {@code sandboxImage} as the pods' pause image. Goes where {@link #start(Path, Path, String)} wants it: before
+     * (none there: only host-network pods could start), {@code sandboxImage} as the pods' pause image. Goes where
+     * {@link #start(Path, Path, String, boolean)} wants it: before
      * the config's tables (the plugin's tables are dotted, so they may follow any other).
      */
     static String criPlugin(String snapshotter, String registryHost, Path cniDir, String sandboxImage) {

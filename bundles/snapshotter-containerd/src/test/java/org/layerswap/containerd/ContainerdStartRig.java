@@ -30,10 +30,14 @@ import org.layerswap.testkit.Await;
  * The parts of the containerd start benchmark ({@link ContainerdStartBench}), all real (root): a loopback
  * docker-registry behind a {@link LinkProxy} (downloads paced to a bandwidth) and a {@link FaultProxy} (recording
  * every request containerd makes; it injects no fault here), a containerd with LayerSwap's proxy snapshotter and its
- * CRI plugin on (unpacking into LayerSwap's snapshotter; {@link CriClient}), LayerSwap's store fed from the image's OCI layout, and an image of busybox-static + an incompressible
- * filler layer + a handler printing {@link #MARKER}. Each mode measures one start, from "start requested" to the
- * function's first output line, and leaves containerd, the proxy and the store as it found them (no image, no
- * snapshot, no layer resident), so modes and rounds can be interleaved.
+ * CRI plugin on (unpacking into LayerSwap's snapshotter; {@link CriClient}), LayerSwap's store fed from the image's
+ * OCI layout, and an image of busybox-static + an incompressible filler layer + a handler printing {@link #MARKER}.
+ * Each mode measures one start, from "start requested" to the function's first output line, and leaves containerd,
+ * the proxy and the store as it found them (no image, no snapshot, no layer resident), so modes and rounds can be
+ * interleaved.
+ *
+ * <p>About 490 lines: the eight modes share the rig's parts (registry, proxies, store, containerd, the readiness
+ * checks), so they stay in one class rather than passing those parts around.
  *
  * <p>Each mode checks that it measured what it says (a pull that moved no bytes over the link, or a predicted start
  * that did, fails the round): the figures can only come from the path named.
@@ -66,9 +70,9 @@ final class ContainerdStartRig implements AutoCloseable {
     /**
      * One start: {@code totalMs} from the request to the function's first output line, split into {@code fetchMs}
      * (the pull, or the metadata import of a predicted start; 0 when present) and {@code runMs} (the rest: {@code ctr
-     * run}, or a pod's sandbox, create and start, to the first output line); {@code linkBytes} carried from the registry during the start, {@code layerGets} requests for a
-     * layer's blob it made; {@code readyMs} the prefetch and registration done ahead of a predicted start (off its path; 0
-     * for the others).
+     * run}, or a pod's sandbox, create and start, to the first output line); {@code linkBytes} carried from the
+     * registry during the start, {@code layerGets} requests for a layer's blob it made; {@code readyMs} the prefetch and
+     * registration done ahead of a predicted start (off its path; 0 for the others).
      */
     record Sample(Mode mode, double totalMs, double fetchMs, double runMs, long linkBytes, long layerGets, double readyMs) {
     }
@@ -255,7 +259,8 @@ final class ContainerdStartRig implements AutoCloseable {
         ahead.release();
         checkNoLayer(Mode.LAYERSWAP_PREDICTED_CRI, content, layerGets);
         if (moved >= blobs.get(0).descriptor().sizeBytes()) {
-            throw new IllegalStateException("a predicted start through CRI moved " + moved + " bytes over the link: more than its manifest and config");
+            throw new IllegalStateException("a predicted start through CRI moved " + moved
+                    + " bytes over the link: more than its manifest and config");
         }
         return new Sample(Mode.LAYERSWAP_PREDICTED_CRI, pullMs + run.toMarkerMs(), pullMs, run.toMarkerMs(), moved, layerGets, ahead.readyMs);
     }
@@ -435,7 +440,8 @@ final class ContainerdStartRig implements AutoCloseable {
     }
 
     private ContainerdHarness.Timed run(String namespace, String snapshotter, String image) throws Exception {
-        ContainerdHarness.Timed run = containerd.ctrTimedIn(namespace, MARKER, "run", "--rm", "--snapshotter", snapshotter, image, "bench-" + ++runs);
+        ContainerdHarness.Timed run = containerd.ctrTimedIn(namespace, MARKER, "run", "--rm", "--snapshotter", snapshotter, image,
+                "bench-" + ++runs);
         if (run.toMarkerMs() < 0) {
             throw new IllegalStateException("the function did not print its marker: " + run.output());
         }
