@@ -10,15 +10,24 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real containerd (Debian's 1.6) with a private config: root, state and sockets under {@code dir}, the CRI
- * plugin off, garbage collection after every deletion (containerd removes a deleted snapshot from the proxy
- * snapshotter only when it collects), and {@code [proxy_plugins.layerswap]} naming the snapshotter socket. No systemd here: the
- * process is this harness's child, killed by {@link #close()} (its shims exit with their tasks).
+ * plugin off (or on: {@link #criPlugin}), garbage collection after every deletion (containerd removes a deleted
+ * snapshot from the proxy snapshotter only when it collects; or on containerd's own schedule), and {@code
+ * [proxy_plugins.layerswap]} naming the snapshotter socket. No systemd here: the process is this harness's child,
+ * killed by {@link #close()} (its shims exit with their tasks).
  */
 final class ContainerdHarness implements AutoCloseable {
 
     static final String CONTAINERD = "/usr/bin/containerd";
     static final String CTR = "/usr/bin/ctr";
     static final String NAMESPACE = "layerswap-test";
+
+    /** containerd's collector runs after every deletion, at once. */
+    private static final String GC_AFTER_EVERY_DELETION = """
+            [plugins."io.containerd.gc.v1.scheduler"]
+              deletion_threshold = 1
+              schedule_delay = "0ms"
+              startup_delay = "0ms"
+            """;
 
     private final Path dir;
     private final Path address;
@@ -42,6 +51,17 @@ final class ContainerdHarness implements AutoCloseable {
     }
 
     static ContainerdHarness start(Path dir, Path snapshotterSocket) throws IOException, InterruptedException {
+        return start(dir, snapshotterSocket, "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]", true);
+    }
+
+    /**
+     * As {@link #start(Path, Path)}, with {@code plugins} (TOML of the config's top level, before its tables) instead of
+     * the line that turns the CRI plugin off: e.g. {@link #criPlugin}; {@code gcAfterEveryDeletion} false keeps
+     * containerd's own garbage-collection schedule (a node's: a deletion alone does not start a collection, a
+     * synchronous one does, as {@code ctr images rm --sync}, CRI's RemoveImage and a lease deleted with {@code sync}).
+     */
+    static ContainerdHarness start(Path dir, Path snapshotterSocket, String plugins, boolean gcAfterEveryDeletion)
+            throws IOException, InterruptedException {
         requireInstalled();
         Files.createDirectories(dir);
         Path address = dir.resolve("c.sock");
@@ -49,21 +69,19 @@ final class ContainerdHarness implements AutoCloseable {
                 version = 2
                 root = "%s"
                 state = "%s"
-                disabled_plugins = ["io.containerd.grpc.v1.cri"]
+                %s
                 [grpc]
                   address = "%s"
                 [ttrpc]
                   address = "%s.ttrpc"
                 [debug]
                   address = ""
-                [plugins."io.containerd.gc.v1.scheduler"]
-                  deletion_threshold = 1
-                  schedule_delay = "0ms"
-                  startup_delay = "0ms"
+                %s
                 [proxy_plugins.layerswap]
                   type = "snapshot"
                   address = "%s"
-                """.formatted(dir.resolve("root"), dir.resolve("state"), address, address, snapshotterSocket);
+                """.formatted(dir.resolve("root"), dir.resolve("state"), plugins, address, address,
+                gcAfterEveryDeletion ? GC_AFTER_EVERY_DELETION : "", snapshotterSocket);
         Path cfg = dir.resolve("config.toml");
         Files.writeString(cfg, config);
         Process p = new ProcessBuilder(CONTAINERD, "--config", cfg.toString()).redirectErrorStream(true)
@@ -76,6 +94,35 @@ final class ContainerdHarness implements AutoCloseable {
             throw e;
         }
         return h;
+    }
+
+    /**
+     * The CRI plugin on, as a Kubernetes node runs it but for one registry: every image it pulls unpacked by the
+     * {@code snapshotter} (its one snapshotter for all pulls in containerd 1.6), each layer's Prepare labelled with the
+     * layer's digest ({@code disable_snapshot_annotations = false}; the unpacker adds {@code containerd.io/snapshot.ref}
+     * anyway), {@code registryHost} ({@code 127.0.0.1:port}) reached over plain HTTP, CNI looked for under {@code cniDir}
+     * (none there: only host-network pods could start), {@code sandboxImage} as the pods' pause image. Goes where
+     * {@link #start(Path, Path, String, boolean)} wants it: before
+     * the config's tables (the plugin's tables are dotted, so they may follow any other).
+     */
+    static String criPlugin(String snapshotter, String registryHost, Path cniDir, String sandboxImage) {
+        return """
+                [plugins."io.containerd.grpc.v1.cri"]
+                  sandbox_image = "%s"
+                  # pods keep the OOM score the node has: CRI lowers a sandbox's to -998 otherwise, which needs
+                  # CAP_SYS_RESOURCE (a machine in a container may lack it: runc's init then dies before it reports)
+                  restrict_oom_score_adj = true
+                  stream_server_address = "127.0.0.1"
+                  stream_server_port = "0"
+                [plugins."io.containerd.grpc.v1.cri".containerd]
+                  snapshotter = "%s"
+                  disable_snapshot_annotations = false
+                [plugins."io.containerd.grpc.v1.cri".cni]
+                  bin_dir = "%s"
+                  conf_dir = "%s"
+                [plugins."io.containerd.grpc.v1.cri".registry.mirrors."%s"]
+                  endpoint = ["http://%s"]
+                """.formatted(sandboxImage, snapshotter, cniDir.resolve("bin"), cniDir.resolve("conf"), registryHost, registryHost);
     }
 
     private void awaitReady() throws IOException, InterruptedException {
@@ -107,11 +154,7 @@ final class ContainerdHarness implements AutoCloseable {
 
     /** Runs {@code ctr -a <socket> -n layerswap-test <args>}; fails naming the command and its output unless it exits 0. */
     String ctr(String... args) throws IOException, InterruptedException {
-        Result r = ctrResult(args);
-        if (r.exit != 0) {
-            throw new AssertionError("ctr " + String.join(" ", args) + " exited " + r.exit + ": " + r.output + "\ncontainerd log:\n" + log());
-        }
-        return r.output;
+        return ctrIn(NAMESPACE, args);
     }
 
     /**
@@ -132,9 +175,24 @@ final class ContainerdHarness implements AutoCloseable {
     }
 
     Result ctrResult(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(CTR, "-a", address.toString(), "-n", NAMESPACE));
+        return ctrResultIn(NAMESPACE, args);
+    }
+
+    /** {@link #ctrResult} in another containerd namespace (CRI's is {@code k8s.io}). */
+    Result ctrResultIn(String namespace, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(CTR, "-a", address.toString(), "-n", namespace));
         cmd.addAll(List.of(args));
         return run(cmd, 120);
+    }
+
+    /** {@link #ctr} in another containerd namespace. */
+    String ctrIn(String namespace, String... args) throws IOException, InterruptedException {
+        Result r = ctrResultIn(namespace, args);
+        if (r.exit != 0) {
+            throw new AssertionError("ctr -n " + namespace + " " + String.join(" ", args) + " exited " + r.exit + ": " + r.output
+                    + "\ncontainerd log:\n" + log());
+        }
+        return r.output;
     }
 
     /** A timed {@code ctr} run: ms from launching it to the first output line holding the marker (-1: none), to its exit. */
@@ -147,7 +205,12 @@ final class ContainerdHarness implements AutoCloseable {
      * 300 s.
      */
     Timed ctrTimed(String marker, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(CTR, "-a", address.toString(), "-n", NAMESPACE));
+        return ctrTimedIn(NAMESPACE, marker, args);
+    }
+
+    /** {@link #ctrTimed} in another containerd namespace. */
+    Timed ctrTimedIn(String namespace, String marker, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(CTR, "-a", address.toString(), "-n", namespace));
         cmd.addAll(List.of(args));
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))

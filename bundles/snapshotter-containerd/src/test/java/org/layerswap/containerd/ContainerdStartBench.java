@@ -55,9 +55,9 @@ public final class ContainerdStartBench {
         try (ContainerdStartRig rig = ContainerdStartRig.start(work, imageMb * 1_000_000 - 1_300_000)) {
             System.out.printf(Locale.ROOT, "containerd start benchmark: image %.1f MB as served (busybox-static + filler + handler), %d rounds%n",
                     rig.imageBytes() / 1e6, rounds);
-            table.add("| link | mode | p50 ms | min ms | max ms | pull / metadata p50 ms | ctr run to output p50 ms | MB over the link p50 "
-                    + "| ready ahead p50 ms |");
-            table.add("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+            table.add("| link | mode | p50 ms | min ms | max ms | pull / metadata p50 ms | run to output p50 ms | MB over the link p50 "
+                    + "| layer blob GETs | ready ahead p50 ms |");
+            table.add("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
             for (long mbps : bandwidthsMBps) {
                 rig.throttle(mbps * 1_000_000);
                 Map<Mode, List<Sample>> byMode = new EnumMap<>(Mode.class);
@@ -72,17 +72,25 @@ public final class ContainerdStartBench {
                 }
                 for (Mode m : Mode.values()) {
                     List<Sample> s = byMode.get(m);
-                    table.add(String.format(Locale.ROOT, "| %d MB/s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %s |", mbps, m.label,
-                            p50(s, Sample::totalMs), min(s), max(s), p50(s, Sample::fetchMs), p50(s, Sample::runMs),
-                            p50(s, x -> x.linkBytes()) / 1e6, m == Mode.LAYERSWAP_PREDICTED ? String.format(Locale.ROOT, "%.0f",
-                                    p50(s, Sample::readyMs)) : "–"));
+                    table.add(String.format(Locale.ROOT, "| %d MB/s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.3f | %.0f | %s |", mbps,
+                            m.label, p50(s, Sample::totalMs), min(s), max(s), p50(s, Sample::fetchMs), p50(s, Sample::runMs),
+                            p50(s, x -> x.linkBytes()) / 1e6, p50(s, x -> x.layerGets()), p50(s, Sample::readyMs) > 0
+                                    ? String.format(Locale.ROOT, "%.0f", p50(s, Sample::readyMs)) : "–"));
                 }
-                double overlay = p50(byMode.get(Mode.OVERLAYFS_PULL), Sample::totalMs);
-                double predicted = p50(byMode.get(Mode.LAYERSWAP_PREDICTED), Sample::totalMs);
-                table.add(String.format(Locale.ROOT, "| %d MB/s | ratios of p50 | overlayfs pull / LayerSwap predicted %.1fx | "
-                                + "LayerSwap pull / overlayfs pull %.2fx | LayerSwap predicted / present %.2fx | | | | |", mbps,
-                        overlay / predicted, p50(byMode.get(Mode.LAYERSWAP_PULL), Sample::totalMs) / overlay,
-                        predicted / p50(byMode.get(Mode.PRESENT), Sample::totalMs)));
+                ToDoubleFunction<Mode> p50 = m -> p50(byMode.get(m), Sample::totalMs);
+                double overlay = p50.applyAsDouble(Mode.OVERLAYFS_PULL);
+                double present = p50.applyAsDouble(Mode.PRESENT);
+                table.add(String.format(Locale.ROOT, "| %d MB/s | ratios of p50 (ctr run) | overlayfs pull / LayerSwap predicted: %.1fx "
+                                + "(metadata import), %.1fx (CRI pull) | LayerSwap pull / overlayfs pull %.2fx | LayerSwap predicted / "
+                                + "present: %.2fx (metadata import), %.2fx (CRI pull) | | | | | |", mbps,
+                        overlay / p50.applyAsDouble(Mode.LAYERSWAP_PREDICTED), overlay / p50.applyAsDouble(Mode.LAYERSWAP_PREDICTED_CRI),
+                        p50.applyAsDouble(Mode.LAYERSWAP_PULL) / overlay, p50.applyAsDouble(Mode.LAYERSWAP_PREDICTED) / present,
+                        p50.applyAsDouble(Mode.LAYERSWAP_PREDICTED_CRI) / present));
+                double podPull = p50.applyAsDouble(Mode.CRI_POD_PULL);
+                double podPredicted = p50.applyAsDouble(Mode.CRI_POD_PREDICTED);
+                table.add(String.format(Locale.ROOT, "| %d MB/s | ratios of p50 (CRI pod) | pod pull / pod predicted %.1fx | overlayfs "
+                                + "pull (ctr) / pod predicted %.1fx | pod predicted / pod present %.2fx | | | | | | |", mbps,
+                        podPull / podPredicted, overlay / podPredicted, podPredicted / p50.applyAsDouble(Mode.CRI_POD_PRESENT)));
             }
             table.forEach(System.out::println); // the start figures, before the operations are timed
             table.clear();

@@ -17,7 +17,9 @@ import org.layerswap.containerd.learning.KnownImage;
 import org.layerswap.containerd.learning.PredictedSnapshots;
 import org.layerswap.demo.images.SampleImages;
 import org.layerswap.oci.format.OciLayoutWriter;
+import org.layerswap.oci.format.OciManifests;
 import org.layerswap.source.layout.OciLayoutSource;
+import org.layerswap.source.oci.testing.FaultProxy;
 import org.layerswap.source.oci.testing.LinkProxy;
 import org.layerswap.source.oci.testing.LocalRegistry;
 import org.layerswap.store.layers.FileLayerStore;
@@ -26,11 +28,16 @@ import org.layerswap.testkit.Await;
 
 /**
  * The parts of the containerd start benchmark ({@link ContainerdStartBench}), all real (root): a loopback
- * docker-registry behind a {@link LinkProxy} (downloads paced to a bandwidth), a containerd with LayerSwap's proxy
- * snapshotter, LayerSwap's store fed from the image's OCI layout, and an image of busybox-static + an incompressible
- * filler layer + a handler printing {@link #MARKER}. Each mode measures one start, from "start requested" to the
- * function's first output line, and leaves containerd, the proxy and the store as it found them (no image, no
- * snapshot, no layer resident), so modes and rounds can be interleaved.
+ * docker-registry behind a {@link LinkProxy} (downloads paced to a bandwidth) and a {@link FaultProxy} (recording
+ * every request containerd makes; it injects no fault here), a containerd with LayerSwap's proxy snapshotter and its
+ * CRI plugin on (unpacking into LayerSwap's snapshotter; {@link CriClient}), LayerSwap's store fed from the image's
+ * OCI layout, and an image of busybox-static + an incompressible filler layer + a handler printing {@link #MARKER}.
+ * Each mode measures one start, from "start requested" to the function's first output line, and leaves containerd,
+ * the proxy and the store as it found them (no image, no snapshot, no layer resident), so modes and rounds can be
+ * interleaved.
+ *
+ * <p>About 490 lines: the eight modes share the rig's parts (registry, proxies, store, containerd, the readiness
+ * checks), so they stay in one class rather than passing those parts around.
  *
  * <p>Each mode checks that it measured what it says (a pull that moved no bytes over the link, or a predicted start
  * that did, fails the round): the figures can only come from the path named.
@@ -40,13 +47,18 @@ final class ContainerdStartRig implements AutoCloseable {
     static final String MARKER = "bench function started";
     /** The image as the layout and the registry name it (the learning loop resolves containerd's name without its host). */
     static final String REPOSITORY = "fn";
+    static final String PAUSE = "pause";
 
     /** What a start has to do before the function runs. */
     enum Mode {
         OVERLAYFS_PULL("containerd overlayfs: pull + unpack + run"),
         LAYERSWAP_PULL("LayerSwap snapshotter, store empty: pull + unpack + run"),
         LAYERSWAP_PREDICTED("LayerSwap, predicted (prefetched + registered ahead): metadata + run"),
-        PRESENT("image already present (overlayfs): run");
+        LAYERSWAP_PREDICTED_CRI("LayerSwap, predicted (prefetched + registered ahead): CRI pull + run"),
+        PRESENT("image already present (overlayfs): run"),
+        CRI_POD_PULL("CRI pod start, LayerSwap snapshotter, store empty: sandbox + pull + unpack + create + start"),
+        CRI_POD_PREDICTED("CRI pod start, LayerSwap predicted (prefetched + registered ahead): sandbox + pull + create + start"),
+        CRI_POD_PRESENT("CRI pod start, image already present (unpacked by LayerSwap's snapshotter): sandbox + create + start");
 
         final String label;
 
@@ -57,11 +69,12 @@ final class ContainerdStartRig implements AutoCloseable {
 
     /**
      * One start: {@code totalMs} from the request to the function's first output line, split into {@code fetchMs}
-     * (the pull, or the metadata import of a predicted start; 0 when present) and {@code runMs} ({@code ctr run} to the
-     * first output line); {@code linkBytes} carried from the registry during the start; {@code readyMs} the prefetch and
+     * (the pull, or the metadata import of a predicted start; 0 when present) and {@code runMs} (the rest: {@code ctr
+     * run}, or a pod's sandbox, create and start, to the first output line); {@code linkBytes} carried from the
+     * registry during the start, {@code layerGets} requests for a layer's blob it made; {@code readyMs} the prefetch and
      * registration done ahead of a predicted start (off its path; 0 for the others).
      */
-    record Sample(Mode mode, double totalMs, double fetchMs, double runMs, long linkBytes, double readyMs) {
+    record Sample(Mode mode, double totalMs, double fetchMs, double runMs, long linkBytes, long layerGets, double readyMs) {
     }
 
     private final Path dir;
@@ -69,6 +82,10 @@ final class ContainerdStartRig implements AutoCloseable {
     private final List<OciLayoutWriter.LayerBlob> blobs;
     private final LocalRegistry registry;
     private final LinkProxy link;
+    private final FaultProxy requests;
+    /** The layers' digests as the registry serves them (skopeo stores the uncompressed filler gzipped: not the layout's). */
+    private final List<String> servedLayers;
+    private final CriClient cri;
     private final FileLayerStore store;
     private final LayerCatalog catalog = new LayerCatalog();
     private final ImageBook book;
@@ -77,6 +94,7 @@ final class ContainerdStartRig implements AutoCloseable {
     private final Path socket;
     private final ContainerdConnection connection;
     private final String ref;
+    private final String pauseRef;
     private final Path metadata;
     private final String importedName;
     private final Resources resources;
@@ -93,17 +111,30 @@ final class ContainerdStartRig implements AutoCloseable {
                 ("echo \"" + MARKER + "\"\n").getBytes(StandardCharsets.UTF_8)));
         this.blobs = List.of(base, filler, handler);
         w.addImage("fn:1", blobs, new ImageConfig(List.of("/bin/sh", "/fn/handler.sh"), List.of(), List.of("PATH=/bin"), "/fn"));
+        // the pods' sandbox (pause) image, a layout of its own: busybox as "sleep" in a layer no chain of fn:1 shares
+        byte[] busybox = java.nio.file.Files.readAllBytes(SampleImages.staticBusybox());
+        OciLayoutWriter pw = OciLayoutWriter.create(dir.resolve("pause-layout"));
+        pw.addImage(PAUSE + ":1", List.of(pw.addLayer(true, t -> t.file("pause/sleep", 0755, busybox))),
+                new ImageConfig(List.of("/pause/sleep", "1000000"), List.of(), List.of(), "/"));
         OciLayoutSource source = new OciLayoutSource(layout);
         this.registry = r.add(LocalRegistry.start(dir.resolve("registry")));
         registry.skopeoCopy(layout, "fn:1", REPOSITORY + ":1");
+        registry.skopeoCopy(dir.resolve("pause-layout"), PAUSE + ":1", PAUSE + ":1");
+        this.servedLayers = servedLayers(registry.url() + "/v2/" + REPOSITORY + "/manifests/1");
         this.link = r.add(new LinkProxy(registry.port()));
-        this.ref = "127.0.0.1:" + link.port() + "/" + REPOSITORY + ":1";
+        this.requests = r.add(new FaultProxy(link.url()));
+        String host = requests.url().substring("http://".length());
+        this.ref = host + "/" + REPOSITORY + ":1";
+        this.pauseRef = host + "/" + PAUSE + ":1";
         this.store = r.add(new FileLayerStore(StoreSettings.of(dir.resolve("store"), 4L << 30), source));
         this.book = new ImageBook(() -> List.of(source), catalog);
         ContainerdSettings settings = new ContainerdSettings(true, dir.resolve("ls.sock"), dir.resolve("snap"), false);
         this.socket = settings.socket();
         this.server = r.add(SnapshotterServer.start(settings, Clock.systemUTC(), StoreLayers.of(store), catalog));
-        this.containerd = r.add(ContainerdHarness.start(dir.resolve("cd"), settings.socket()));
+        this.containerd = r.add(ContainerdHarness.start(dir.resolve("cd"), settings.socket(),
+                ContainerdHarness.criPlugin("layerswap", host, dir.resolve("cni"), pauseRef), false));
+        this.cri = r.add(new CriClient(containerd.address()));
+        cri.awaitReady(Duration.ofSeconds(60));
         this.connection = r.add(new ContainerdConnection(containerd.address()));
         this.metadata = ContainerdLearningTest.metadataOnly(layout, "fn:1", dir.resolve("meta.tar"));
         // the name containerd gives the imported metadata (from the archive's ref annotation), learnt once, unpacking nothing
@@ -111,6 +142,17 @@ final class ContainerdStartRig implements AutoCloseable {
         this.importedName = containerd.ctr("images", "ls", "-q").lines().filter(n -> !n.isBlank()).findFirst()
                 .orElseThrow(() -> new IllegalStateException("ctr images import named no image"));
         removeImage(importedName, false);
+    }
+
+    private static List<String> servedLayers(String manifestUrl) throws IOException, InterruptedException {
+        java.net.http.HttpResponse<byte[]> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(manifestUrl)).header("Accept", "application/vnd.oci.image.manifest.v1+json, "
+                        + "application/vnd.docker.distribution.manifest.v2+json").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new IOException(manifestUrl + " answered " + r.statusCode());
+        }
+        return OciManifests.parseManifest(r.body()).layers().stream().map(l -> l.id().digest()).toList();
     }
 
     /** Starts the parts under {@code dir} with a filler layer of {@code fillerBytes}; the link is unthrottled until {@link #throttle}. */
@@ -149,21 +191,25 @@ final class ContainerdStartRig implements AutoCloseable {
             case OVERLAYFS_PULL -> pullAndRun(mode, "overlayfs");
             case LAYERSWAP_PULL -> pullAndRun(mode, "layerswap");
             case LAYERSWAP_PREDICTED -> predicted();
+            case LAYERSWAP_PREDICTED_CRI -> predictedThroughCri();
             case PRESENT -> present();
+            case CRI_POD_PULL, CRI_POD_PREDICTED, CRI_POD_PRESENT -> podStart(mode);
         };
     }
 
     private Sample pullAndRun(Mode mode, String snapshotter) throws Exception {
         long before = link.downloadedBytes();
+        int seen = requests.seen().size();
         ContainerdHarness.Timed pull = containerd.ctrTimed(MARKER, "images", "pull", "--plain-http", "--snapshotter", snapshotter, ref);
-        ContainerdHarness.Timed run = run(snapshotter, ref);
+        ContainerdHarness.Timed run = run(ContainerdHarness.NAMESPACE, snapshotter, ref);
         long moved = link.downloadedBytes() - before;
+        long layerGets = layerGets(seen);
         removeImage(ref, snapshotter.equals("layerswap"));
         if (moved < imageBytes()) {
             throw new IllegalStateException(mode + ": the pull moved " + moved + " bytes over the link, less than the image's "
                     + imageBytes() + " (was content left from an earlier round?)");
         }
-        return new Sample(mode, pull.toExitMs() + run.toMarkerMs(), pull.toExitMs(), run.toMarkerMs(), moved, 0);
+        return new Sample(mode, pull.toExitMs() + run.toMarkerMs(), pull.toExitMs(), run.toMarkerMs(), moved, layerGets, 0);
     }
 
     /**
@@ -172,54 +218,230 @@ final class ContainerdStartRig implements AutoCloseable {
      * start: the image's metadata (ctr 1.6 has no lazy pull, so an import of its index, manifest and config) and run.
      */
     private Sample predicted() throws Exception {
-        KnownImage image = book.learn(ref).orElseThrow(() -> new IllegalStateException("the layout source does not resolve " + ref));
-        GrpcSnapshotRegistry grpc = new GrpcSnapshotRegistry(connection, "layerswap");
-        PredictedSnapshots predicted = new PredictedSnapshots(store, grpc, System::currentTimeMillis, 3_600_000, Runnable::run);
-        long hits = server.handshakes().hits();
-        long r0 = System.nanoTime();
-        if (!predicted.ensure(ContainerdHarness.NAMESPACE, image).get(300, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("the predicted image was not registered: " + predicted.counts());
-        }
-        double readyMs = (System.nanoTime() - r0) / 1e6;
-        if (server.handshakes().hits() - hits != blobs.size()) {
-            throw new IllegalStateException("expected " + blobs.size() + " handshake hits, got " + (server.handshakes().hits() - hits));
-        }
+        Ahead ahead = readyAhead(ContainerdHarness.NAMESPACE);
         long before = link.downloadedBytes();
+        int seen = requests.seen().size();
         ContainerdHarness.Timed imported = containerd.ctrTimed(MARKER, "images", "import", "--snapshotter", "layerswap", metadata.toString());
-        ContainerdHarness.Timed run = run("layerswap", importedName);
+        ContainerdHarness.Timed run = run(ContainerdHarness.NAMESPACE, "layerswap", importedName);
         long moved = link.downloadedBytes() - before;
+        long layerGets = layerGets(seen);
         String content = containerd.ctr("content", "ls", "-q");
         removeImage(importedName, false);
-        grpc.deleteLease(ContainerdHarness.NAMESPACE, predicted.registrations().get(0).lease());
+        ahead.release();
+        if (moved != 0) {
+            throw new IllegalStateException("a predicted start moved " + moved + " bytes over the registry link");
+        }
+        checkNoLayer(Mode.LAYERSWAP_PREDICTED, content, layerGets);
+        return new Sample(Mode.LAYERSWAP_PREDICTED, imported.toExitMs() + run.toMarkerMs(), imported.toExitMs(), run.toMarkerMs(), moved,
+                layerGets, ahead.readyMs);
+    }
+
+    /**
+     * The predicted image made ready in CRI's namespace as the learning loop does (the namespace a function last ran
+     * in), then the start a Kubernetes node makes: CRI {@code PullImage} from this process (containerd resolves the
+     * manifest and fetches it and the config from the registry; its unpacker's labelled Prepare of each layer finds
+     * the registered chain, so no layer blob is requested), then {@code ctr run} of the pulled image.
+     */
+    private Sample predictedThroughCri() throws Exception {
+        Ahead ahead = readyAhead(CriClient.NAMESPACE);
+        long before = link.downloadedBytes();
+        int seen = requests.seen().size();
+        long t0 = System.nanoTime();
+        String imageId = cri.pull(ref);
+        double pullMs = (System.nanoTime() - t0) / 1e6;
+        ContainerdHarness.Timed run = run(CriClient.NAMESPACE, "layerswap", ref);
+        long moved = link.downloadedBytes() - before;
+        long layerGets = layerGets(seen);
+        String content = containerd.ctrIn(CriClient.NAMESPACE, "content", "ls", "-q");
+        cri.remove(imageId);
+        Await.until(Duration.ofSeconds(60), () -> contentIn(CriClient.NAMESPACE).isEmpty(),
+                () -> "containerd collects the CRI image's content: " + contentIn(CriClient.NAMESPACE));
+        ahead.release();
+        checkNoLayer(Mode.LAYERSWAP_PREDICTED_CRI, content, layerGets);
+        if (moved >= blobs.get(0).descriptor().sizeBytes()) {
+            throw new IllegalStateException("a predicted start through CRI moved " + moved
+                    + " bytes over the link: more than its manifest and config");
+        }
+        return new Sample(Mode.LAYERSWAP_PREDICTED_CRI, pullMs + run.toMarkerMs(), pullMs, run.toMarkerMs(), moved, layerGets, ahead.readyMs);
+    }
+
+    /**
+     * A start as the kubelet makes it, all through CRI from this process: {@code RunPodSandbox} (host network; its pause
+     * image pulled before), {@code PullImage} (not for {@link Mode#CRI_POD_PRESENT}, pulled before), {@code
+     * CreateContainer} + {@code StartContainer}, timed to the marker in the container's log file (CRI's log format,
+     * polled every millisecond). Then the pod, both images and (predicted) the registration go.
+     */
+    private Sample podStart(Mode mode) throws Exception {
+        Ahead ahead = mode == Mode.CRI_POD_PREDICTED ? readyAhead(CriClient.NAMESPACE) : null;
+        String pauseId = cri.pull(pauseRef);
+        String present = mode == Mode.CRI_POD_PRESENT ? cri.pull(ref) : null;
+        String name = "bench-" + ++runs;
+        Path logs = java.nio.file.Files.createDirectories(dir.resolve("pods").resolve(name));
+        var pod = CriClient.hostNetworkPod(name, logs);
+        long before = link.downloadedBytes();
+        int seen = requests.seen().size();
+        long t0 = System.nanoTime();
+        String sandbox = cri.runPodSandbox(pod);
+        String imageId = present;
+        double pullMs = 0;
+        if (present == null) {
+            long p0 = System.nanoTime();
+            imageId = cri.pull(ref);
+            pullMs = (System.nanoTime() - p0) / 1e6;
+        }
+        cri.createAndStart(sandbox, pod, "fn", ref, "fn.log");
+        Path log = logs.resolve("fn.log");
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
+        while (!(java.nio.file.Files.exists(log) && java.nio.file.Files.readString(log).contains(MARKER))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(mode + ": the function printed no marker within 60 s: " + log);
+            }
+            Thread.sleep(1);
+        }
+        double totalMs = (System.nanoTime() - t0) / 1e6;
+        long moved = link.downloadedBytes() - before;
+        long layerGets = layerGets(seen);
+        String content = containerd.ctrIn(CriClient.NAMESPACE, "content", "ls", "-q");
+        cri.removePod(sandbox);
+        cri.remove(imageId);
+        cri.remove(pauseId);
+        Await.until(Duration.ofSeconds(60), () -> contentIn(CriClient.NAMESPACE).isEmpty(),
+                () -> "containerd collects the CRI images' content: " + contentIn(CriClient.NAMESPACE));
+        if (ahead != null) {
+            ahead.release();
+            checkNoLayer(mode, content, layerGets);
+        } else {
+            awaitNoProxySnapshots();
+            long want = mode == Mode.CRI_POD_PULL ? servedLayers.size() : 0;
+            if (layerGets != want) {
+                throw new IllegalStateException(mode + ": " + layerGets + " layer blob requests, want " + want);
+            }
+        }
+        return new Sample(mode, totalMs, pullMs, totalMs - pullMs, moved, layerGets, ahead == null ? 0 : ahead.readyMs);
+    }
+
+    /**
+     * The handshake at a CRI pull itself (no registration ahead): the store holds the image's layers but containerd
+     * knows none of them, so the CRI plugin's unpacker prepares each layer (labelled with its chain id and its digest),
+     * the proxy commits it from the store and answers ALREADY_EXISTS, and no layer blob is requested. Returns the
+     * handshake hits the pull made; leaves no image, snapshot or resident layer behind.
+     */
+    long criPullFromStore() throws Exception {
+        KnownImage image = book.learn(ref).orElseThrow(() -> new IllegalStateException("the layout source does not resolve " + ref));
+        for (org.layerswap.api.LayerDescriptor l : image.layers()) {
+            store.fetch(image.repository(), l, org.layerswap.api.FetchPriority.PREFETCH).get(300, TimeUnit.SECONDS);
+        }
+        long hits = server.handshakes().hits();
+        int seen = requests.seen().size();
+        String imageId = cri.pull(ref);
+        long made = server.handshakes().hits() - hits;
+        long layerGets = layerGets(seen);
+        String content = containerd.ctrIn(CriClient.NAMESPACE, "content", "ls", "-q");
+        cri.remove(imageId);
+        Await.until(Duration.ofSeconds(60), () -> contentIn(CriClient.NAMESPACE).isEmpty(),
+                () -> "containerd collects the CRI image's content: " + contentIn(CriClient.NAMESPACE));
         awaitNoProxySnapshots();
         for (LayerId id : image.layerIds()) {
             if (!store.evict(id)) {
                 throw new IllegalStateException("store layer " + id + " is still pinned after its snapshot was collected");
             }
         }
-        for (OciLayoutWriter.LayerBlob b : blobs) {
-            if (content.contains(b.descriptor().id().digest())) {
-                throw new IllegalStateException("a predicted start got layer blob " + b.descriptor().id() + " into containerd");
+        checkNoLayer("a CRI pull of layers the store holds", content, layerGets);
+        return made;
+    }
+
+    /** What a predicted start found ready: the registration's lease, how long making it ready took. */
+    private final class Ahead {
+        private final KnownImage image;
+        private final String namespace;
+        private final String lease;
+        private final double readyMs;
+
+        Ahead(KnownImage image, String namespace, String lease, double readyMs) {
+            this.image = image;
+            this.namespace = namespace;
+            this.lease = lease;
+            this.readyMs = readyMs;
+        }
+
+        /** Drops the registration's lease; containerd collects the snapshots, which unpins the store's layers: evicted. */
+        void release() {
+            // synchronously: containerd collects at once what the lease held (its own schedule would wait)
+            connection.leases(namespace).delete(org.layerswap.containerd.proto.leases.DeleteRequest.newBuilder().setId(lease)
+                    .setSync(true).build());
+            awaitNoProxySnapshots();
+            for (LayerId id : image.layerIds()) {
+                if (!store.evict(id)) {
+                    throw new IllegalStateException("store layer " + id + " is still pinned after its snapshot was collected");
+                }
             }
         }
-        if (moved != 0) {
-            throw new IllegalStateException("a predicted start moved " + moved + " bytes over the registry link");
+    }
+
+    /**
+     * As the learning loop does for a predicted function (its {@link PredictedSnapshots}): the image's layers are
+     * prefetched into the store and registered in containerd's {@code namespace} under a lease, each Prepare a
+     * handshake hit.
+     */
+    private Ahead readyAhead(String namespace) throws Exception {
+        KnownImage image = book.learn(ref).orElseThrow(() -> new IllegalStateException("the layout source does not resolve " + ref));
+        GrpcSnapshotRegistry grpc = new GrpcSnapshotRegistry(connection, "layerswap");
+        PredictedSnapshots predicted = new PredictedSnapshots(store, grpc, System::currentTimeMillis, 3_600_000, Runnable::run);
+        long hits = server.handshakes().hits();
+        long r0 = System.nanoTime();
+        if (!predicted.ensure(namespace, image).get(300, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the predicted image was not registered: " + predicted.counts());
         }
-        return new Sample(Mode.LAYERSWAP_PREDICTED, imported.toExitMs() + run.toMarkerMs(), imported.toExitMs(), run.toMarkerMs(), moved,
-                readyMs);
+        double readyMs = (System.nanoTime() - r0) / 1e6;
+        if (server.handshakes().hits() - hits != blobs.size()) {
+            throw new IllegalStateException("expected " + blobs.size() + " handshake hits, got " + (server.handshakes().hits() - hits));
+        }
+        return new Ahead(image, namespace, predicted.registrations().get(0).lease(), readyMs);
+    }
+
+    /** Requests for one of the image's layer blobs among those the registry was sent after the {@code from}th. */
+    private long layerGets(int from) {
+        List<FaultProxy.Seen> seen = requests.seen();
+        return seen.subList(from, seen.size()).stream().filter(q -> q.method().equals("GET")
+                && servedLayers.stream().anyMatch(d -> q.path().endsWith("/blobs/" + d))).count();
+    }
+
+    private void checkNoLayer(Object mode, String content, long layerGets) {
+        if (layerGets != 0) {
+            throw new IllegalStateException(mode + ": a predicted start requested " + layerGets + " layer blobs from the registry");
+        }
+        for (String d : servedLayers) {
+            if (content.contains(d)) {
+                throw new IllegalStateException(mode + ": a predicted start got layer blob " + d + " into containerd");
+            }
+        }
+    }
+
+    private String contentIn(String namespace) {
+        try {
+            return containerd.ctrIn(namespace, "content", "ls", "-q").strip();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private Sample present() throws Exception {
         containerd.ctr("images", "pull", "--plain-http", "--snapshotter", "overlayfs", ref);
         long before = link.downloadedBytes();
-        ContainerdHarness.Timed run = run("overlayfs", ref);
+        int seen = requests.seen().size();
+        ContainerdHarness.Timed run = run(ContainerdHarness.NAMESPACE, "overlayfs", ref);
         long moved = link.downloadedBytes() - before;
+        long layerGets = layerGets(seen);
         removeImage(ref, false);
-        return new Sample(Mode.PRESENT, run.toMarkerMs(), 0, run.toMarkerMs(), moved, 0);
+        return new Sample(Mode.PRESENT, run.toMarkerMs(), 0, run.toMarkerMs(), moved, layerGets, 0);
     }
 
-    private ContainerdHarness.Timed run(String snapshotter, String image) throws Exception {
-        ContainerdHarness.Timed run = containerd.ctrTimed(MARKER, "run", "--rm", "--snapshotter", snapshotter, image, "bench-" + ++runs);
+    private ContainerdHarness.Timed run(String namespace, String snapshotter, String image) throws Exception {
+        ContainerdHarness.Timed run = containerd.ctrTimedIn(namespace, MARKER, "run", "--rm", "--snapshotter", snapshotter, image,
+                "bench-" + ++runs);
         if (run.toMarkerMs() < 0) {
             throw new IllegalStateException("the function did not print its marker: " + run.output());
         }

@@ -15,8 +15,9 @@ import org.layerswap.fs.common.MountTable;
 
 /**
  * One round of the containerd start benchmark with a small image (root, a real containerd): every mode runs the
- * function, the pulls carry the image over the link, the predicted and present starts carry nothing, the predicted
- * image was made ready through the handshake, and nothing is left behind (the rig's own checks fail a mode that took
+ * function, the pulls carry the image over the link, the predicted and present starts carry nothing (through CRI:
+ * the manifest and config, no layer blob requested), the predicted image was made ready through the handshake (in
+ * CRI's namespace too), and nothing is left behind (the rig's own checks fail a mode that took
  * another path than the one it names).
  */
 class ContainerdStartRigTest {
@@ -25,22 +26,46 @@ class ContainerdStartRigTest {
     Path dir;
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void eachModeOfTheBenchmarkStartsTheFunctionThroughThePathItNames() throws Exception {
         try (ContainerdStartRig rig = ContainerdStartRig.start(dir, 3_000_000)) {
             rig.throttle(50_000_000);
             for (Mode m : new Mode[] {Mode.OVERLAYFS_PULL, Mode.LAYERSWAP_PULL}) {
                 Sample s = rig.measure(m);
                 assertTrue(s.linkBytes() >= rig.imageBytes(), m + " pulled the image over the link: " + s);
+                assertEquals(3, s.layerGets(), m + " requested each layer blob once: " + s);
                 assertTrue(s.totalMs() >= s.runMs() && s.fetchMs() > 0, s.toString());
             }
             long hits = rig.server().handshakes().hits();
             Sample predicted = rig.measure(Mode.LAYERSWAP_PREDICTED);
             assertEquals(0, predicted.linkBytes(), "a predicted start fetches nothing: " + predicted);
+            assertEquals(0, predicted.layerGets(), predicted.toString());
             assertEquals(hits + 3, rig.server().handshakes().hits(), "its three layers were registered from the store");
             assertTrue(predicted.readyMs() > 0, predicted.toString());
+            Sample cri = rig.measure(Mode.LAYERSWAP_PREDICTED_CRI);
+            assertEquals(0, cri.layerGets(), "a predicted start through CRI requests no layer blob: " + cri);
+            assertTrue(cri.linkBytes() > 0 && cri.linkBytes() < 100_000, "only the manifest and config came over the link: " + cri);
+            assertEquals(hits + 6, rig.server().handshakes().hits(), "its three layers were registered in CRI's namespace from the store");
+            assertTrue(cri.fetchMs() > 0 && cri.readyMs() > 0 && cri.totalMs() >= cri.runMs(), cri.toString());
+            long pullHits = rig.server().handshakes().hits();
+            assertEquals(3, rig.criPullFromStore(), "a CRI pull of layers only the store holds: each layer's Prepare a handshake hit");
+            assertEquals(pullHits + 3, rig.server().handshakes().hits());
+            Sample podPull = rig.measure(Mode.CRI_POD_PULL);
+            assertTrue(podPull.linkBytes() >= rig.imageBytes() && podPull.layerGets() == 3, "a pod start pulled the image: " + podPull);
+            long podHits = rig.server().handshakes().hits();
+            Sample podPredicted = rig.measure(Mode.CRI_POD_PREDICTED);
+            assertEquals(0, podPredicted.layerGets(), "a predicted pod start requests no layer blob: " + podPredicted);
+            assertTrue(podPredicted.linkBytes() < 100_000, "only the manifest and config came over the link: " + podPredicted);
+            assertEquals(podHits + 3, rig.server().handshakes().hits(), "its three layers were registered from the store");
+            Sample podPresent = rig.measure(Mode.CRI_POD_PRESENT);
+            assertEquals(0, podPresent.linkBytes(), podPresent.toString());
+            assertEquals(0, podPresent.fetchMs(), podPresent.toString());
+            for (Sample pod : new Sample[] {podPull, podPredicted, podPresent}) {
+                assertTrue(pod.runMs() > 0 && pod.totalMs() >= pod.runMs(), "sandbox, create and start timed: " + pod);
+            }
             Sample present = rig.measure(Mode.PRESENT);
             assertEquals(0, present.linkBytes(), present.toString());
+            assertEquals(0, present.layerGets(), present.toString());
             assertEquals(0, present.fetchMs(), present.toString());
             java.util.Map<String, double[]> ops = SnapshotOpLatency.measure(rig.socket(), 5);
             assertEquals(SnapshotOpLatency.OPS, java.util.List.copyOf(ops.keySet()));
