@@ -63,6 +63,14 @@ class FetchAndAcquireTest {
         });
     }
 
+    /** Once {@code fetched} made {@code a} resident: unreferenced, unclaimed, evictable. */
+    static void assertNoPinLeftOn(CompletableFuture<Path> fetched, FileLayerStore s, LayerDescriptor a) throws Exception {
+        get(fetched);
+        assertEquals(0, s.resident().stream().filter(r -> r.id().equals(a.id())).findFirst().orElseThrow().refCount());
+        assertEquals(0, s.pendingClaims());
+        assertTrue(s.evict(a.id()), "no pin was left behind");
+    }
+
     static CompletableFuture<Void> done(CompletableFuture<?> f) {
         return f.handle((v, e) -> null);
     }
@@ -167,9 +175,7 @@ class FetchAndAcquireTest {
             assertTrue(e.getCause().getMessage().contains("digest mismatch") && e.getCause().getMessage().contains(a.id().digest()),
                     e.getCause().getMessage());
             assertEquals(0, s.pendingClaims());
-            get(s.fetch("repo/x", a, FetchPriority.ON_DEMAND)); // the clean attempt: resident, unreferenced, unclaimed
-            assertEquals(0, s.resident().get(0).refCount());
-            assertTrue(s.evict(a.id()), "no pin was left behind");
+            assertNoPinLeftOn(s.fetch("repo/x", a, FetchPriority.ON_DEMAND), s, a); // the clean attempt
         }
     }
 
@@ -185,10 +191,8 @@ class FetchAndAcquireTest {
             assertTrue(f.cancel(false));
             assertEquals(0, s.pendingClaims(), "given back at the cancel");
             gate.countDown();
-            get(other); // the shared download went on for the other caller
             assertThrows(CancellationException.class, f::join);
-            assertEquals(0, s.resident().get(0).refCount());
-            assertTrue(s.evict(a.id()), "no pin was left behind");
+            assertNoPinLeftOn(other, s, a); // the shared download went on for the other caller
         }
     }
 
@@ -203,9 +207,7 @@ class FetchAndAcquireTest {
             assertInstanceOf(TimeoutException.class, e.getCause());
             Await.until(Duration.ofSeconds(30), () -> s.pendingClaims() == 0, "the claim given back after the timeout");
             gate.countDown();
-            get(s.fetch("r", a, FetchPriority.ON_DEMAND));
-            assertEquals(0, s.resident().get(0).refCount());
-            assertTrue(s.evict(a.id()), "no pin was left behind");
+            assertNoPinLeftOn(s.fetch("r", a, FetchPriority.ON_DEMAND), s, a);
         }
     }
 
