@@ -24,6 +24,7 @@ import org.layerswap.api.FeedbackLoop;
 import org.layerswap.api.FetchPriority;
 import org.layerswap.api.InvocationPlan;
 import org.layerswap.api.LayerId;
+import org.layerswap.api.LayerLease;
 import org.layerswap.api.LayerStore;
 import org.layerswap.api.PrefetchRecord;
 import org.slf4j.Logger;
@@ -173,10 +174,28 @@ final class FetchCoordinator {
         return CompletableFuture.allOf(fs.toArray(new CompletableFuture<?>[0]));
     }
 
-    /** Waits at most {@code timeoutMillis} for the plan's missing layers; a timeout or failed fetch is an IOException. */
-    void awaitMissing(InvocationPlan plan, long timeoutMillis) throws IOException {
+    /**
+     * Waits at most {@code timeoutMillis} for the plan's missing layers and holds them (store leases from
+     * {@code fetchAndAcquire}) until the caller closes the result: a layer fetched for the invocation is held from the
+     * moment it is resident, so no other fetch's room-making evicts it before the root composed over it pins it. The
+     * store fetches are the ones the plan started (shared); a layer not resident any more is fetched again on demand
+     * (recorded). A timeout or failed fetch is an IOException, and then nothing stays pinned.
+     */
+    HeldLayers holdMissing(InvocationPlan plan, long timeoutMillis) throws IOException {
+        List<CompletableFuture<LayerLease>> calls = new ArrayList<>(plan.missing().size());
         try {
-            awaitMissing(plan).get(timeoutMillis, TimeUnit.MILLISECONDS);
+            for (LayerId l : plan.missing()) {
+                LayerRef ref = catalog.source(l);
+                if (ref == null) { // fails naming the unknown repository (unless resident: then just pinned)
+                    calls.add(fetchOnDemand(plan.functionId(), l, plan.arm()).thenApply(p -> store.acquire(l)));
+                    continue;
+                }
+                if (!store.isResident(l)) {
+                    fetchOnDemand(plan.functionId(), l, plan.arm()); // the tracked fetch (joined when running)
+                }
+                calls.add(store.fetchAndAcquire(ref.repository(), ref.descriptor(), FetchPriority.ON_DEMAND));
+            }
+            return HeldLayers.await(calls, timeoutMillis);
         } catch (TimeoutException e) {
             throw new IOException("layers of " + plan.functionId() + " not resident within " + timeoutMillis + " ms: " + plan.missing());
         } catch (ExecutionException e) {
@@ -184,6 +203,9 @@ final class FetchCoordinator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for layers of " + plan.functionId(), e);
+        } catch (RuntimeException e) {
+            HeldLayers.release(calls);
+            throw e;
         }
     }
 

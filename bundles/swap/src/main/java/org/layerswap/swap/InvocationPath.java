@@ -25,7 +25,7 @@ import org.layerswap.api.RootLease;
  *   shadow candidate stack when a shadow rollout picks this invocation; the experiment arm from the feedback loop;
  *   on-demand fetches for the missing layers; without {@code nextUsePlanning} the ranked prefetches (none for the
  *   control arm); the invocation handed to the next-use planner ({@link Invoked});</li>
- *   <li>enter: waits (bounded) for the missing layers, pins the variant, shadow candidate or function root (composing
+ *   <li>enter: waits (bounded) for the missing layers, holding each from its fetch on, pins the variant, shadow candidate or function root (composing
  *   it first when needed), and counts the invocation in flight until its lease closes.</li>
  * </ul>
  * Invariants: {@link #plan} never waits for a fetch and scans no score (the ranked list is precomputed on the worker);
@@ -106,13 +106,18 @@ final class InvocationPath {
         return new InvocationPlan(functionId, layers, missing, prefetched, arm, System.nanoTime() - t0);
     }
 
-    /** Waits at most {@code timeoutMillis} for the plan's missing layers, then pins its root (timings in the lease). */
+    /**
+     * Waits at most {@code timeoutMillis} for the plan's missing layers, then pins its root (timings in the lease). The
+     * missing layers are held from their fetch until the root is pinned (composed over them, it pins them itself): no
+     * eviction between the two makes the composition fail or fetch them again.
+     */
     RootLease enter(InvocationPlan plan, long timeoutMillis) throws IOException {
         long t0 = System.nanoTime();
-        fetches.awaitMissing(plan, timeoutMillis);
-        long t1 = System.nanoTime();
-        RootLease lease = enter(plan);
-        return new TimedRootLease(lease, (t1 - t0) / 1000, (System.nanoTime() - t1) / 1000);
+        try (HeldLayers held = fetches.holdMissing(plan, timeoutMillis)) {
+            long t1 = System.nanoTime();
+            RootLease lease = enter(plan);
+            return new TimedRootLease(lease, (t1 - t0) / 1000, (System.nanoTime() - t1) / 1000);
+        }
     }
 
     /**

@@ -250,20 +250,33 @@ final class RootComposer implements VariantRoots.Host {
         List<LayerLease> out = new ArrayList<>(layers.size());
         try {
             for (LayerId l : layers) {
-                if (!store.isResident(l)) {
-                    LayerRef ref = catalog.source(l);
-                    if (ref == null) {
-                        throw new IllegalStateException("layer " + l + " is not resident and its repository is unknown");
-                    }
-                    store.fetch(ref.repository(), ref.descriptor(), FetchPriority.PREFETCH).get(10, TimeUnit.MINUTES);
-                }
-                out.add(store.acquire(l));
+                out.add(acquire(l));
             }
             return out;
         } catch (Exception e) {
             out.forEach(PinLedger::closeQuietly);
             throw e;
         }
+    }
+
+    /**
+     * Pins {@code l}: at once when resident, else (or when it was evicted meanwhile) fetched and pinned in one step by
+     * the store, so no eviction comes between the fetch and the pin; a failure or timeout leaves no pin behind.
+     */
+    private LayerLease acquire(LayerId l) throws Exception {
+        if (store.isResident(l)) {
+            try {
+                return store.acquire(l);
+            } catch (IllegalStateException evictedMeanwhile) {
+                // fetched below, held from the moment it is resident again
+            }
+        }
+        LayerRef ref = catalog.source(l);
+        if (ref == null) {
+            throw new IllegalStateException("layer " + l + " is not resident and its repository is unknown");
+        }
+        return HeldLayers.awaitOne(store.fetchAndAcquire(ref.repository(), ref.descriptor(), FetchPriority.PREFETCH),
+                TimeUnit.MINUTES.toMillis(10));
     }
 
     private void commit(String key, FilesystemBackend b, List<LayerId> layers, long generation, List<LayerLease> leases) {

@@ -56,6 +56,12 @@ final class Fakes {
             return base.resolve(id.toString().replace(':', '_')); // the full digest: short forms of id(n) collide
         }
 
+        /** Leases on {@code id} not closed. */
+        int pins(LayerId id) {
+            AtomicInteger p = pinned.get(id);
+            return p == null ? 0 : p.get();
+        }
+
         void complete(LayerId id) {
             resident.add(id);
             CompletableFuture<Path> f = pending.remove(id);
@@ -173,6 +179,8 @@ final class Fakes {
         final List<String> log = new CopyOnWriteArrayList<>();
         /** When set, compositions fail with an IOException of this message. */
         volatile String failCompose;
+        /** Runs at the start of each compose (what the test wants to see at that moment). */
+        volatile Runnable onCompose = () -> { };
 
         Backend(String name) {
             this.name = name;
@@ -195,6 +203,7 @@ final class Fakes {
 
         @Override
         public ComposedRoot compose(String functionId, List<Path> layerDirs) throws IOException {
+            onCompose.run();
             if (failCompose != null) {
                 throw new IOException(failCompose);
             }

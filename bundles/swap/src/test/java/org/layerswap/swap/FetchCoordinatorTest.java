@@ -9,11 +9,14 @@ import static org.layerswap.swap.Fakes.desc;
 import static org.layerswap.swap.Fakes.id;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -22,6 +25,7 @@ import org.layerswap.api.FetchPriority;
 import org.layerswap.api.InvocationPlan;
 import org.layerswap.api.LayerId;
 import org.layerswap.api.PrefetchRecord;
+import org.layerswap.testkit.Await;
 import org.layerswap.testkit.FakeProfiler;
 
 class FetchCoordinatorTest {
@@ -141,12 +145,50 @@ class FetchCoordinatorTest {
     }
 
     @Test
-    void waitingForMissingLayersTimesOutWithAnIOExceptionNamingThem() {
+    void waitingForMissingLayersTimesOutWithAnIOExceptionNamingThemAndLeavesNoPinBehind() {
         catalog.defineLayer("repo", desc(1, 1));
         InvocationPlan plan = new InvocationPlan("f", List.of(id(1)), List.of(id(1)), List.of(), ExperimentArm.NONE, 0);
-        IOException e = assertThrows(IOException.class, () -> fetches.awaitMissing(plan, 1));
+        IOException e = assertThrows(IOException.class, () -> fetches.holdMissing(plan, 1));
         assertTrue(e.getMessage().contains("not resident within 1 ms") && e.getMessage().contains(id(1).toString()), e.getMessage());
         store.complete(id(1));
         assertTrue(fetches.awaitMissing(plan).isDone());
+        assertEquals(0, store.pins(id(1)), "the lease that came after the timeout was closed");
+    }
+
+    @Test
+    void theMissingLayersAreHeldFromTheirFetchUntilTheCallerLetsThemGo() throws Exception {
+        catalog.defineLayer("repo", desc(1, 1));
+        catalog.defineLayer("repo", desc(2, 1));
+        store.resident.add(id(2)); // resident since the plan: pinned at once
+        InvocationPlan plan = new InvocationPlan("f", List.of(id(1), id(2)), List.of(id(1), id(2)), List.of(), ExperimentArm.NONE, 0);
+        CompletableFuture<HeldLayers> held = CompletableFuture.supplyAsync(() -> {
+            try {
+                return fetches.holdMissing(plan, 30_000);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Await.until(Duration.ofSeconds(30), () -> store.pending.containsKey(id(1)), "the on-demand fetch of layer 1");
+        store.complete(id(1));
+        try (HeldLayers h = held.get(30, TimeUnit.SECONDS)) {
+            assertEquals(2, h.size());
+            assertEquals(1, store.pins(id(1)));
+            assertEquals(1, store.pins(id(2)));
+        }
+        assertEquals(0, store.pins(id(1)) + store.pins(id(2)));
+        assertEquals(1, history.newest(10).stream().filter(r -> r.layer().equals(id(1))).count(), "one recorded fetch");
+    }
+
+    @Test
+    void aFailedFetchOfAMissingLayerIsAnIOExceptionAndTheOtherLayersAreNotLeftPinned() {
+        catalog.defineLayer("repo", desc(1, 1));
+        catalog.defineLayer("repo", desc(2, 1));
+        store.resident.add(id(2));
+        InvocationPlan plan = new InvocationPlan("f", List.of(id(1), id(2)), List.of(id(2), id(1)), List.of(), ExperimentArm.NONE, 0);
+        fetches.fetchOnDemand("f", id(1), ExperimentArm.NONE);
+        store.pending.get(id(1)).completeExceptionally(new IllegalStateException("layer 1: digest mismatch"));
+        IOException e = assertThrows(IOException.class, () -> fetches.holdMissing(plan, 30_000));
+        assertTrue(e.getMessage().contains("digest mismatch"), e.getMessage());
+        assertEquals(0, store.pins(id(2)), "layer 2's lease was closed");
     }
 }

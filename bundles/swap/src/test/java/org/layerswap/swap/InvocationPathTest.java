@@ -8,11 +8,16 @@ import static org.layerswap.swap.Fakes.desc;
 import static org.layerswap.swap.Fakes.id;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.layerswap.api.DataLayerBinding;
@@ -27,6 +32,7 @@ import org.layerswap.api.RootLease;
 import org.layerswap.api.SwapMode;
 import org.layerswap.api.SwapOutcome;
 import org.layerswap.api.SwapRecord;
+import org.layerswap.testkit.Await;
 import org.layerswap.testkit.FakeProfiler;
 
 class InvocationPathTest {
@@ -161,5 +167,29 @@ class InvocationPathTest {
         IOException e = assertThrows(IOException.class, () -> path.enter(plan, 1));
         assertEquals("layers of f not resident within 1 ms: [" + id(2) + "]", e.getMessage());
         assertEquals(0, path.inFlight("f"));
+        store.complete(id(2));
+        assertEquals(0, store.pins(id(2)), "the lease that came after the timeout was closed, not leaked");
+    }
+
+    @Test
+    void aMissingLayerIsHeldFromItsFetchUntilTheRootComposedOverItPinsItItself() throws Exception {
+        store.resident.add(id(1));
+        InvocationPlan plan = path.plan("f", Map.of());
+        List<Integer> pinsAtCompose = new CopyOnWriteArrayList<>();
+        backend.onCompose = () -> pinsAtCompose.add(store.pins(id(2)));
+        CompletableFuture<RootLease> entered = CompletableFuture.supplyAsync(() -> {
+            try {
+                return path.enter(plan, 30_000);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        Await.until(Duration.ofSeconds(30), () -> store.calls.stream().filter(c -> c.id().equals(id(2))).count() == 2,
+                "the invocation's fetch-and-acquire joining the plan's on-demand fetch");
+        store.complete(id(2));
+        try (RootLease lease = entered.get(30, TimeUnit.SECONDS)) {
+            assertEquals(List.of(2), pinsAtCompose, "held by the invocation and pinned by the root while it is composed");
+            assertEquals(1, store.pins(id(2)), "then only the root's pin");
+        }
     }
 }

@@ -58,9 +58,14 @@ import org.slf4j.LoggerFactory;
  * What stays here is the index of resident layers with their leases, and the storage budget: it is
  * kept by evicting unreferenced layers, lowest prediction score first, then least recently used; a
  * prefetch never evicts a layer scored higher than itself.
- * <p>About 520 lines: the index, the pins and the eviction share one lock here; fetching, unpacking, the digest
- * tree, its check window and the on-disk layout are collaborators ({@link BlobDownloader}, {@link TarUnpacker},
- * {@link LayerTree}, {@link CheckWindow}, {@link StoreLayout}, {@link StoreEvents}).
+ * <b>Fetch-and-acquire invariant</b> ({@link #fetchAndAcquire}, {@link AcquireOnFetch}): a layer claimed by a call is
+ * never evicted (the claim is checked under the lock that every eviction takes), and the claim becomes the caller's
+ * lease under that lock; so no other fetch's room-making takes the layer between its becoming resident and the caller
+ * holding it. Every claim is given back on every other end of the call (failure, cancel, timeout, store closed).
+ * <p>About 550 lines: the index, the pins, the claims and the eviction share one lock here; fetching, unpacking, the
+ * digest tree, its check window, the claims' bookkeeping and the on-disk layout are collaborators ({@link BlobDownloader},
+ * {@link TarUnpacker}, {@link LayerTree}, {@link CheckWindow}, {@link AcquireOnFetch}, {@link StoreLayout},
+ * {@link StoreEvents}).
  */
 public final class FileLayerStore implements LayerStore, AutoCloseable {
 
@@ -78,6 +83,8 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
     private final LongSupplier nanoClock;
 
     private final Map<LayerId, Entry> resident = new ConcurrentHashMap<>();
+    /** The claims of {@link #fetchAndAcquire} calls (under this store's lock): a claimed layer is not evicted. */
+    private final AcquireOnFetch claims = new AcquireOnFetch(this, this::fetch, id -> pin(id, true));
     private volatile ToDoubleFunction<LayerId> scoreHint = id -> 0.0;
     /** A planner's eviction key (larger first), or null: the score-then-LRU order. */
     private volatile ToDoubleFunction<LayerId> evictionOrder;
@@ -217,6 +224,29 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
      */
     @Override
     public LayerLease acquire(LayerId id) {
+        return pin(id, false);
+    }
+
+    /**
+     * Fetches and pins with no eviction in between (see {@link AcquireOnFetch}): the layer is claimed before the fetch
+     * starts, and the claim becomes the lease under the store's lock; a claimed layer is never evicted (neither by room
+     * making nor by {@link #evict}). Every failure, cancel or timeout of the returned future gives the claim back.
+     */
+    @Override
+    public CompletableFuture<LayerLease> fetchAndAcquire(String repository, LayerDescriptor layer, FetchPriority priority) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("layer store is closed"));
+        }
+        return claims.start(repository, layer, priority);
+    }
+
+    /** Claims of {@link #fetchAndAcquire} calls still waiting for their layer (0 when none is under way: none leaked). */
+    public int pendingClaims() {
+        return claims.pending();
+    }
+
+    /** {@link #acquire}; {@code claimed}: also gives back one claim on {@code id} in the same step as the pin. */
+    private LayerLease pin(LayerId id, boolean claimed) {
         Entry e = resident.get(id);
         if (e == null) {
             throw new IllegalStateException("layer " + id + " is not resident");
@@ -231,6 +261,9 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
                 throw new IllegalStateException("layer " + id + " is not resident");
             }
             e.refs.incrementAndGet();
+            if (claimed) {
+                claims.pinned(id);
+            }
             e.lastUsed = System.currentTimeMillis();
             return new Lease(e);
         }
@@ -318,7 +351,7 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
         Entry e;
         synchronized (this) {
             e = resident.get(id);
-            if (e == null || e.refs.get() > 0) {
+            if (e == null || e.refs.get() > 0 || claims.holds(id)) {
                 return false;
             }
             resident.remove(id);
@@ -436,7 +469,7 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
         synchronized (this) {
             candidates = new ArrayList<>();
             for (Entry e : resident.values()) {
-                if (e.refs.get() == 0 && !e.id.equals(keep)) {
+                if (e.refs.get() == 0 && !e.id.equals(keep) && !claims.holds(e.id)) {
                     candidates.add(e);
                 }
             }

@@ -17,7 +17,7 @@ import org.layerswap.api.LayerSource;
 import org.layerswap.api.LayerSourceException;
 import org.layerswap.oci.format.Digests;
 
-/** In-memory layer source for unit tests: optional per-read delay, corruption, and a log of opens. */
+/** In-memory layer source for unit tests: optional per-read delay, gates, corruption, and a log of opens. */
 final class FakeSource implements LayerSource {
 
     record Open(LayerId id, long offset, String thread) {
@@ -27,6 +27,8 @@ final class FakeSource implements LayerSource {
     final List<Open> opens = new CopyOnWriteArrayList<>();
     final Map<LayerId, Integer> delayPerChunkMillis = new ConcurrentHashMap<>();
     final AtomicInteger corruptNext = new AtomicInteger();
+    /** A layer with a gate here is not served before the gate opens (its download waits in {@link #openBlob}). */
+    final Map<LayerId, java.util.concurrent.CountDownLatch> gates = new ConcurrentHashMap<>();
 
     LayerDescriptor add(byte[] blob) {
         LayerId id = LayerId.of(Digests.sha256(blob));
@@ -60,6 +62,15 @@ final class FakeSource implements LayerSource {
         byte[] b = blobs.get(layer.id());
         if (b == null) {
             throw new LayerSourceException("fake: no blob " + layer.id(), false);
+        }
+        java.util.concurrent.CountDownLatch gate = gates.get(layer.id());
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LayerSourceException("fake: interrupted while " + layer.id() + " waited for its gate", false);
+            }
         }
         opens.add(new Open(layer.id(), offset, Thread.currentThread().getName()));
         byte[] copy = b.clone();
