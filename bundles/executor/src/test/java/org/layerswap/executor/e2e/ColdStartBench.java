@@ -8,10 +8,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.layerswap.fs.common.Trees;
+
 import org.layerswap.api.ExecutionResult;
 import org.layerswap.api.FetchPriority;
 import org.layerswap.api.LayerDescriptor;
 import org.layerswap.api.PrefetchRecord;
+import org.layerswap.fs.common.Trees;
 import org.layerswap.source.oci.testing.LinkProxy;
 
 /**
@@ -56,40 +59,48 @@ public final class ColdStartBench {
         table.add("| link | mode | p50 ms | p95 ms | p99 ms | layer wait p50 ms | mount p50 ms | start p50 ms | prefetch done before arrival |");
         table.add("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         try (SampleRegistry registry = SampleRegistry.start(work, rounds * 3 + 1, runtimeBytes)) {
-            for (long mbps : bandwidthsMBps) {
-                try (LinkProxy link = new LinkProxy(registry.registry.port())) {
-                    link.throttle(mbps * 1_000_000);
-                    long leadMs = (long) (1.5 * imageMb * 1000 / mbps) + 1000;
-                    int fn = 0;
-                    List<Sample> onDemand = new ArrayList<>();
-                    List<Sample> prefetch = new ArrayList<>();
-                    List<Sample> floor = new ArrayList<>();
-                    for (int r = 0; r < rounds; r++) {
-                        onDemand.add(round(work, link, "fn-" + fn++, Mode.ON_DEMAND, leadMs));
-                        prefetch.add(round(work, link, "fn-" + fn++, Mode.PREFETCH, leadMs));
-                        floor.add(round(work, link, "fn-" + fn++, Mode.FLOOR, leadMs));
-                        System.out.printf(Locale.ROOT, "  %d MB/s round %d: on-demand %.1f ms, prefetch %.1f ms, floor %.1f ms%n",
-                                mbps, r + 1, onDemand.get(r).firstInstructionMs(), prefetch.get(r).firstInstructionMs(),
-                                floor.get(r).firstInstructionMs());
-                    }
-                    String link100 = mbps + " MB/s";
-                    table.add(row(link100, "on-demand pull", onDemand));
-                    table.add(row(link100, "LayerSwap prefetch (lead " + leadMs / 1000.0 + " s)", prefetch));
-                    table.add(row(link100, "pre-pulled floor", floor));
-                    double od = pct(onDemand, 50), pf = pct(prefetch, 50), fl = pct(floor, 50);
-                    table.add(String.format(Locale.ROOT, "| %s | ratios (p50 / p99) | on-demand/prefetch %.0fx / %.0fx | prefetch/floor %.2fx / %.2fx | | | | | |",
-                            link100, od / pf, pct(onDemand, 99) / pct(prefetch, 99), pf / fl, pct(prefetch, 99) / pct(floor, 99)));
-                }
-            }
+            measure(work, registry, bandwidthsMBps, imageMb, rounds, table);
+        } finally {
+            Trees.deleteTree(work); // refuses to cross a mount left behind (then says which)
         }
         System.out.println();
         table.forEach(System.out::println);
     }
 
+    private static void measure(Path work, SampleRegistry registry, List<Long> bandwidthsMBps, long imageMb, int rounds,
+                                List<String> table) throws Exception {
+        for (long mbps : bandwidthsMBps) {
+            try (LinkProxy link = new LinkProxy(registry.registry.port())) {
+                link.throttle(mbps * 1_000_000);
+                long leadMs = (long) (1.5 * imageMb * 1000 / mbps) + 1000;
+                int fn = 0;
+                List<Sample> onDemand = new ArrayList<>();
+                List<Sample> prefetch = new ArrayList<>();
+                List<Sample> floor = new ArrayList<>();
+                for (int r = 0; r < rounds; r++) {
+                    onDemand.add(round(work, link, "fn-" + fn++, Mode.ON_DEMAND, leadMs));
+                    prefetch.add(round(work, link, "fn-" + fn++, Mode.PREFETCH, leadMs));
+                    floor.add(round(work, link, "fn-" + fn++, Mode.FLOOR, leadMs));
+                    System.out.printf(Locale.ROOT, "  %d MB/s round %d: on-demand %.1f ms, prefetch %.1f ms, floor %.1f ms%n",
+                            mbps, r + 1, onDemand.get(r).firstInstructionMs(), prefetch.get(r).firstInstructionMs(),
+                            floor.get(r).firstInstructionMs());
+                }
+                String link100 = mbps + " MB/s";
+                table.add(row(link100, "on-demand pull", onDemand));
+                table.add(row(link100, "LayerSwap prefetch (lead " + leadMs / 1000.0 + " s)", prefetch));
+                table.add(row(link100, "pre-pulled floor", floor));
+                double od = pct(onDemand, 50), pf = pct(prefetch, 50), fl = pct(floor, 50);
+                table.add(String.format(Locale.ROOT, "| %s | ratios (p50 / p99) | on-demand/prefetch %.0fx / %.0fx | prefetch/floor %.2fx / %.2fx | | | | | |",
+                        link100, od / pf, pct(onDemand, 99) / pct(prefetch, 99), pf / fl, pct(prefetch, 99) / pct(floor, 99)));
+            }
+        }
+    }
+
     private enum Mode { ON_DEMAND, PREFETCH, FLOOR }
 
     private static Sample round(Path work, LinkProxy link, String fn, Mode mode, long leadMs) throws Exception {
-        try (Pipeline p = new Pipeline(Files.createTempDirectory(work, "node"), link.url())) {
+        Path node = Files.createTempDirectory(work, "node");
+        try (Pipeline p = new Pipeline(node, link.url())) {
             List<LayerDescriptor> layers = p.define(fn, "samples/" + fn + ":1");
             boolean hit = false;
             if (mode == Mode.PREFETCH) {
@@ -113,6 +124,8 @@ public final class ColdStartBench {
             var c = r.coldStart();
             return new Sample(c.toFirstInstructionMicros() / 1000.0, c.layerWaitMicros() / 1000.0, c.mountMicros() / 1000.0,
                     c.processStartMicros() / 1000.0, hit);
+        } finally {
+            Trees.deleteTree(node); // the node's store and backend (its roots were unmounted by close)
         }
     }
 
