@@ -10,8 +10,10 @@ package org.layerswap.swap;
  * <pre>
  *   rate = bytes evicted after the first eviction / time since the first eviction
  * </pre>
- * Every eviction counts (on-demand room and prefetch room alike: both take the largest keys). Zero until a second
- * eviction gives a rate. Not thread-safe (the planning's thread).
+ * Every eviction counts once, wherever it was decided ({@link NextUsePlanning#onEvict}: on-demand room, prefetch room,
+ * the live store's own evictions), at the latest time the planning was told. Zero until a second eviction gives a
+ * rate; an eviction before any time was reported ({@code Long.MIN_VALUE}) is ignored. Not thread-safe (the planning's
+ * thread).
  */
 final class EvictionChurn {
 
@@ -20,6 +22,9 @@ final class EvictionChurn {
 
     /** {@code size} bytes were evicted at {@code now}. */
     void evicted(long now, long size) {
+        if (now == Long.MIN_VALUE) {
+            return;
+        }
         if (since == Long.MIN_VALUE) {
             since = now;
         } else {

@@ -180,9 +180,8 @@ public final class NextUsePlanning {
     }
 
     private static long[] grow(long[] a, int n, long fill) {
-        int old = a.length;
         long[] b = Arrays.copyOf(a, n);
-        Arrays.fill(b, old, n, fill);
+        Arrays.fill(b, a.length, n, fill);
         return b;
     }
 
@@ -284,8 +283,9 @@ public final class NextUsePlanning {
         resident.add(l);
     }
 
-    /** Layer {@code l} left the node: a prefetched, unused layer's bytes count as wasted. */
+    /** Layer {@code l} left the node (the churn, at the latest time reported): a prefetched, unused layer's bytes count as wasted. */
     public void onEvict(int l) {
+        churn.evicted(clock, node.sizeBytes(l));
         if (fresh[l]) {
             fresh[l] = false;
             credit.wasted(owner[l], node.sizeBytes(l));
@@ -307,7 +307,7 @@ public final class NextUsePlanning {
      */
     public void onEvictedOnDemand(int l, long now) {
         jit.recordEviction(now - lastUse[l]);
-        churn.evicted(now, node.sizeBytes(l));
+        clock = Math.max(clock, now);
         onEvict(l);
     }
 
@@ -470,6 +470,7 @@ public final class NextUsePlanning {
      */
     public int victim(double t, int incoming, boolean forPrefetch) {
         long now = (long) t;
+        clock = Math.max(clock, now);
         int best = -1;
         double bestKey = -1;
         broken.beginScan();
@@ -494,7 +495,6 @@ public final class NextUsePlanning {
         } else {
             jit.recordEviction(now - lastUse[best]);
         }
-        churn.evicted(now, node.sizeBytes(best));
         return best;
     }
 }
