@@ -167,7 +167,9 @@ final class BlobDownloader {
                     if (Thread.currentThread().isInterrupted() || closing.getAsBoolean()) {
                         throw new InterruptedException("layer store closing");
                     }
-                    if (d.priority == FetchPriority.PREFETCH && d.preempt.compareAndSet(true, false)) {
+                    // a pause only where bytes are left: one with every byte in would resume by opening the source at
+                    // its end (a pipe-like source then blocks for ever, a registry answers a Range past the last byte)
+                    if (d.priority == FetchPriority.PREFETCH && d.done < expected && d.preempt.compareAndSet(true, false)) {
                         out.force(false);
                         preemptions.incrementAndGet();
                         LOG.debug("prefetch of {} paused at {} of {} bytes for an on-demand fetch", id, d.done, expected);

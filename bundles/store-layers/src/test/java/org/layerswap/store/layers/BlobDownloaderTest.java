@@ -182,6 +182,19 @@ class BlobDownloaderTest {
     }
 
     @Test
+    void aPauseRequestedWhileTheLastChunkWasReadDoesNotPauseADownloadThatHasEveryByte() throws Exception {
+        byte[] b = bytes(1_000); // one chunk: the first read returns the whole blob
+        LayerDescriptor l = fake.add(b);
+        BlobDownloader dl = downloader(fake);
+        BlobDownloader.Download d = download(l, FetchPriority.PREFETCH);
+        d.preempt.set(true); // asked while the read was blocked, seen after it returned
+        assertTrue(dl.download(d), "finished, not paused");
+        assertEquals(0, dl.preemptions());
+        assertEquals(List.of(0L), offsets(), "the source was opened once, never again at its end");
+        assertArrayEquals(b, Files.readAllBytes(layout.blobFile(l.id())));
+    }
+
+    @Test
     void anOnDemandDownloadIgnoresAPauseRequest() throws Exception {
         LayerDescriptor l = fake.add(bytes(200_000));
         BlobDownloader dl = downloader(fake);
