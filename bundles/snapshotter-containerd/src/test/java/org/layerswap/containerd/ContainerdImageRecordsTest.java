@@ -57,33 +57,41 @@ class ContainerdImageRecordsTest {
     final String manifestDigest = sha(manifest);
 
     /** A source holding the manifest and config (and nothing else), as a registry or layout would serve them. */
-    final LayerSource source = new LayerSource() {
-        @Override
-        public String name() {
-            return "memory";
-        }
+    final LayerSource source = serving(manifest, manifestDigest, config, configDigest);
 
-        @Override
-        public ImageManifest resolve(String ref) throws LayerSourceException {
-            throw new LayerSourceException("not used", false);
-        }
-
-        @Override
-        public InputStream openBlob(String repository, LayerDescriptor layer, long offset) throws LayerSourceException {
-            if (!layer.id().digest().equals(configDigest)) {
-                throw new LayerSourceException("memory has no blob " + layer.id(), false);
+    /**
+     * A source answering {@code manifest} for {@code manifestDigest} and {@code config} for {@code configDigest}; a null
+     * digest: for any digest (a source that lies).
+     */
+    static LayerSource serving(byte[] manifest, String manifestDigest, byte[] config, String configDigest) {
+        return new LayerSource() {
+            @Override
+            public String name() {
+                return "memory";
             }
-            return new ByteArrayInputStream(config);
-        }
 
-        @Override
-        public byte[] manifestBytes(String repository, String digest) throws LayerSourceException {
-            if (!digest.equals(manifestDigest)) {
-                throw new LayerSourceException("memory has no manifest " + digest, false);
+            @Override
+            public ImageManifest resolve(String ref) throws LayerSourceException {
+                throw new LayerSourceException("not used", false);
             }
-            return manifest;
-        }
-    };
+
+            @Override
+            public InputStream openBlob(String repository, LayerDescriptor layer, long offset) throws LayerSourceException {
+                if (configDigest != null && !layer.id().digest().equals(configDigest)) {
+                    throw new LayerSourceException("memory has no blob " + layer.id(), false);
+                }
+                return new ByteArrayInputStream(config);
+            }
+
+            @Override
+            public byte[] manifestBytes(String repository, String digest) throws LayerSourceException {
+                if (manifestDigest != null && !digest.equals(manifestDigest)) {
+                    throw new LayerSourceException("memory has no manifest " + digest, false);
+                }
+                return manifest;
+            }
+        };
+    }
 
     @BeforeEach
     void start() throws Exception {
@@ -162,27 +170,7 @@ class ContainerdImageRecordsTest {
         assertTrue(refused.getMessage().contains("containerd refused blob " + configDigest), refused.getMessage());
         assertFalse(containerd.ctr("content", "ls", "-q").contains(configDigest));
 
-        LayerSource lying = new LayerSource() {
-            @Override
-            public String name() {
-                return "lying";
-            }
-
-            @Override
-            public ImageManifest resolve(String ref) throws LayerSourceException {
-                throw new LayerSourceException("not used", false);
-            }
-
-            @Override
-            public InputStream openBlob(String repository, LayerDescriptor layer, long offset) {
-                return new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public byte[] manifestBytes(String repository, String digest) {
-                return manifest;
-            }
-        };
+        LayerSource lying = serving(manifest, null, "{}".getBytes(StandardCharsets.UTF_8), null);
         IllegalArgumentException wrongDigest = assertThrows(IllegalArgumentException.class, () -> ImageDocuments.read(lying, "fn", unknown));
         assertTrue(wrongDigest.getMessage().contains("manifest " + unknown + " has digest " + manifestDigest), wrongDigest.getMessage());
         IllegalArgumentException wrongSize = assertThrows(IllegalArgumentException.class,
