@@ -131,7 +131,7 @@ class ContainerdImageRecordsTest {
     }
 
     @Test
-    void anImageRecordThePlatformCreatedIsLeftAloneOnRelease() throws Exception {
+    void anImageRecordThePlatformCreatedOrRewroteIsLeftAloneOnRelease() throws Exception {
         GrpcImageRegistry registry = new GrpcImageRegistry(connection);
         PresentImages present = new PresentImages(registry, "layerswap", i -> ImageDocuments.read(source, "fn", manifestDigest));
         new GrpcSnapshotRegistry(connection, "layerswap").createLease(NS, "l-2", Instant.now().plusSeconds(600));
@@ -139,6 +139,10 @@ class ContainerdImageRecordsTest {
         containerd.ctr("images", "tag", "fn:1", "fn:platform"); // the platform's own record of the same image
 
         assertEquals(List.of(), present.make(NS, "l-2", image("fn:platform")));
+        present.make(NS, "l-2", image("fn:relabelled"));
+        containerd.ctr("images", "label", "fn:relabelled", "org.layerswap.predicted="); // rewritten since: the platform's now
+        present.release(NS, image("fn:relabelled"));
+        assertTrue(containerd.ctr("images", "ls", "-q").contains("fn:relabelled"));
         present.release(NS, image("fn:platform"));
         present.release(NS, image("fn:1"));
         String images = containerd.ctr("images", "ls", "-q");

@@ -13,6 +13,7 @@ import org.layerswap.containerd.proto.content.WriteContentRequest;
 import org.layerswap.containerd.proto.content.WriteContentResponse;
 import org.layerswap.containerd.proto.images.CreateImageRequest;
 import org.layerswap.containerd.proto.images.DeleteImageRequest;
+import org.layerswap.containerd.proto.images.GetImageRequest;
 import org.layerswap.containerd.proto.images.Image;
 import org.layerswap.containerd.proto.types.Descriptor;
 
@@ -92,13 +93,19 @@ public final class GrpcImageRegistry implements ImageRegistry {
     }
 
     @Override
-    public void deleteImage(String namespace, String name) {
+    public boolean deleteImageIfLabelled(String namespace, String name, String label) {
         try {
-            containerd.images(namespace).delete(DeleteImageRequest.newBuilder().setName(name).build());
-        } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
-                throw e;
+            Image image = containerd.images(namespace).get(GetImageRequest.newBuilder().setName(name).build()).getImage();
+            if (!image.containsLabels(label)) {
+                return false;
             }
+            containerd.images(namespace).delete(DeleteImageRequest.newBuilder().setName(name).build());
+            return true;
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                return false;
+            }
+            throw e;
         }
     }
 }

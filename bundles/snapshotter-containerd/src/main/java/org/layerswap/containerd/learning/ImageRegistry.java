@@ -26,6 +26,9 @@ public interface ImageRegistry {
      */
     boolean createImage(String namespace, String name, ImageDocuments.Blob target, Map<String, String> labels);
 
-    /** Deletes image record {@code name}; absent is fine. */
-    void deleteImage(String namespace, String name);
+    /**
+     * Deletes image record {@code name} if it still carries label {@code label} (any value): true when deleted; false
+     * when it is absent or lost the label (rewritten by someone else since, e.g. an image import or a pull).
+     */
+    boolean deleteImageIfLabelled(String namespace, String name, String label);
 }

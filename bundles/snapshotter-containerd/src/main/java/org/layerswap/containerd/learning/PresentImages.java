@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * the records are the three CRI's pull creates, each labelled {@code io.cri-containerd.image=managed}: the name, the
  * repo digest ({@code repo@sha256:...}) and the image id (the config's digest).
  *
- * <p>Invariant: only records this class created are ever deleted ({@link #release}); a name the platform (or anything
- * else) already had is left alone and not remembered. Image records are roots of containerd's collector that no
+ * <p>Invariant: only records this class created, and that still carry its label {@value #PREDICTED_LABEL}, are ever
+ * deleted ({@link #release}); a name the platform (or anything else) already had is left alone and not remembered, and
+ * a record rewritten since (an image import or a pull replacing its labels) is the platform's now. Image records are roots of containerd's collector that no
  * lease holds, so they must be released when the prediction lapses; then the collector takes content and snapshots
  * once the lease has expired too. What was created is remembered in memory only. Thread-safe.
  */
@@ -91,7 +92,10 @@ public final class PresentImages {
         return now;
     }
 
-    /** Deletes the records of {@code image} in {@code namespace} that {@link #make} created; the others stay. */
+    /**
+     * Deletes the records of {@code image} in {@code namespace} that {@link #make} created and that still carry its
+     * label; the others stay.
+     */
     public void release(String namespace, KnownImage image) {
         Set<String> mine = created.remove(key(namespace, image));
         if (mine == null) {
@@ -99,7 +103,9 @@ public final class PresentImages {
         }
         for (String name : mine) {
             try {
-                registry.deleteImage(namespace, name);
+                if (!registry.deleteImageIfLabelled(namespace, name, PREDICTED_LABEL)) {
+                    LOG.info("containerd image record {} in {} was rewritten by someone else (or is gone): left as it is", name, namespace);
+                }
             } catch (RuntimeException e) {
                 LOG.warn("cannot delete containerd image record {} in {}: {}", name, namespace, e.toString());
             }

@@ -24,6 +24,8 @@ class PresentImagesTest {
     static final class Images implements ImageRegistry {
         final List<String> calls = new CopyOnWriteArrayList<>();
         final Set<String> existing = new HashSet<>();
+        /** Records whose labels someone else replaced since. */
+        final Set<String> rewritten = new HashSet<>();
 
         @Override
         public void writeContent(String namespace, String lease, ImageDocuments.Blob blob, Map<String, String> labels) {
@@ -37,9 +39,9 @@ class PresentImagesTest {
         }
 
         @Override
-        public void deleteImage(String namespace, String name) {
-            calls.add("delete " + namespace + " " + name);
-            existing.remove(namespace + " " + name);
+        public boolean deleteImageIfLabelled(String namespace, String name, String label) {
+            calls.add("delete " + namespace + " " + name + " if " + label);
+            return !rewritten.contains(namespace + " " + name) && existing.remove(namespace + " " + name);
         }
     }
 
@@ -77,11 +79,20 @@ class PresentImagesTest {
         assertEquals(List.of("reg.example:5000/fn@" + MANIFEST, CONFIG), present.make("k8s.io", "l", image));
         images.calls.clear();
         present.release("k8s.io", image);
-        assertEquals(Set.of("delete k8s.io reg.example:5000/fn@" + MANIFEST, "delete k8s.io " + CONFIG), new HashSet<>(images.calls));
+        assertEquals(Set.of("delete k8s.io reg.example:5000/fn@" + MANIFEST + " if org.layerswap.predicted",
+                "delete k8s.io " + CONFIG + " if org.layerswap.predicted"), new HashSet<>(images.calls));
         assertEquals(Set.of("k8s.io reg.example:5000/fn:1"), images.existing);
         images.calls.clear();
         present.release("k8s.io", image);
         assertEquals(List.of(), images.calls, "released once");
+    }
+
+    @Test
+    void aRecordRewrittenByThePlatformSinceIsLeftAsItIs() throws Exception {
+        present.make("default", "l", image);
+        images.rewritten.add("default reg.example:5000/fn:1"); // e.g. an image import replaced its labels
+        present.release("default", image);
+        assertEquals(Set.of("default reg.example:5000/fn:1"), images.existing);
     }
 
     @Test
@@ -112,12 +123,12 @@ class PresentImagesTest {
         assertEquals(0, predicted.expire());
         now.addAndGet(1);
         assertEquals(1, predicted.expire());
-        assertEquals("delete default reg.example:5000/fn:1", images.calls.get(3));
+        assertEquals("delete default reg.example:5000/fn:1 if org.layerswap.predicted", images.calls.get(3));
         assertTrue(predicted.registrations().isEmpty());
 
         assertTrue(predicted.ensure("default", image).get());
         predicted.layerRemoved(LayerId.of(LearningFakes.digest('a')));
-        assertEquals("delete default reg.example:5000/fn:1", images.calls.get(images.calls.size() - 1));
+        assertEquals("delete default reg.example:5000/fn:1 if org.layerswap.predicted", images.calls.get(images.calls.size() - 1));
     }
 
     @Test
