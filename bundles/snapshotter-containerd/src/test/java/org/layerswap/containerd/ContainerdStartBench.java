@@ -91,6 +91,12 @@ public final class ContainerdStartBench {
                 table.add(String.format(Locale.ROOT, "| %d MB/s | ratios of p50 (CRI pod) | pod pull / pod predicted %.1fx | overlayfs "
                                 + "pull (ctr) / pod predicted %.1fx | pod predicted / pod present %.2fx | | | | | | |", mbps,
                         podPull / podPredicted, overlay / podPredicted, podPredicted / p50.applyAsDouble(Mode.CRI_POD_PRESENT)));
+                double ctrPresentAhead = p50.applyAsDouble(Mode.LAYERSWAP_PREDICTED_PRESENT);
+                double podPresentAhead = p50.applyAsDouble(Mode.CRI_POD_PREDICTED_PRESENT);
+                table.add(String.format(Locale.ROOT, "| %d MB/s | ratios of p50 (predicted present) | overlayfs pull / ctr predicted "
+                                + "present %.1fx | ctr predicted present / present %.2fx | pod pull / pod predicted present %.1fx | pod "
+                                + "predicted present / pod present %.2fx | | | | | |", mbps, overlay / ctrPresentAhead,
+                        ctrPresentAhead / present, podPull / podPresentAhead, podPresentAhead / p50.applyAsDouble(Mode.CRI_POD_PRESENT)));
             }
             table.forEach(System.out::println); // the start figures, before the operations are timed
             table.clear();

@@ -11,10 +11,12 @@ import java.util.concurrent.TimeUnit;
 import org.layerswap.api.ImageConfig;
 import org.layerswap.api.LayerId;
 import org.layerswap.containerd.learning.ContainerdConnection;
+import org.layerswap.containerd.learning.GrpcImageRegistry;
 import org.layerswap.containerd.learning.GrpcSnapshotRegistry;
 import org.layerswap.containerd.learning.ImageBook;
 import org.layerswap.containerd.learning.KnownImage;
 import org.layerswap.containerd.learning.PredictedSnapshots;
+import org.layerswap.containerd.learning.PresentImages;
 import org.layerswap.demo.images.SampleImages;
 import org.layerswap.oci.format.OciLayoutWriter;
 import org.layerswap.oci.format.OciManifests;
@@ -36,7 +38,7 @@ import org.layerswap.testkit.Await;
  * the proxy and the store as it found them (no image, no snapshot, no layer resident), so modes and rounds can be
  * interleaved.
  *
- * <p>About 490 lines: the eight modes share the rig's parts (registry, proxies, store, containerd, the readiness
+ * <p>About 560 lines: the ten modes share the rig's parts (registry, proxies, store, containerd, the readiness
  * checks), so they stay in one class rather than passing those parts around.
  *
  * <p>Each mode checks that it measured what it says (a pull that moved no bytes over the link, or a predicted start
@@ -55,9 +57,12 @@ final class ContainerdStartRig implements AutoCloseable {
         LAYERSWAP_PULL("LayerSwap snapshotter, store empty: pull + unpack + run"),
         LAYERSWAP_PREDICTED("LayerSwap, predicted (prefetched + registered ahead): metadata + run"),
         LAYERSWAP_PREDICTED_CRI("LayerSwap, predicted (prefetched + registered ahead): CRI pull + run"),
+        LAYERSWAP_PREDICTED_PRESENT("LayerSwap, predicted present (snapshots + content + image record ahead): run"),
         PRESENT("image already present (overlayfs): run"),
         CRI_POD_PULL("CRI pod start, LayerSwap snapshotter, store empty: sandbox + pull + unpack + create + start"),
         CRI_POD_PREDICTED("CRI pod start, LayerSwap predicted (prefetched + registered ahead): sandbox + pull + create + start"),
+        CRI_POD_PREDICTED_PRESENT("CRI pod start, LayerSwap predicted present (snapshots + content + image records ahead): sandbox + "
+                + "image status + create + start"),
         CRI_POD_PRESENT("CRI pod start, image already present (unpacked by LayerSwap's snapshotter): sandbox + create + start");
 
         final String label;
@@ -192,8 +197,9 @@ final class ContainerdStartRig implements AutoCloseable {
             case LAYERSWAP_PULL -> pullAndRun(mode, "layerswap");
             case LAYERSWAP_PREDICTED -> predicted();
             case LAYERSWAP_PREDICTED_CRI -> predictedThroughCri();
+            case LAYERSWAP_PREDICTED_PRESENT -> predictedPresent();
             case PRESENT -> present();
-            case CRI_POD_PULL, CRI_POD_PREDICTED, CRI_POD_PRESENT -> podStart(mode);
+            case CRI_POD_PULL, CRI_POD_PREDICTED, CRI_POD_PREDICTED_PRESENT, CRI_POD_PRESENT -> podStart(mode);
         };
     }
 
@@ -237,6 +243,25 @@ final class ContainerdStartRig implements AutoCloseable {
     }
 
     /**
+     * The predicted image made <em>present</em> ahead as the learning loop does (snapshots, then config, manifest and
+     * image record through {@link PresentImages}); the start is {@code ctr run} of it alone: no pull, no import, and no
+     * request of any kind to the registry.
+     */
+    private Sample predictedPresent() throws Exception {
+        Ahead ahead = readyAhead(ContainerdHarness.NAMESPACE, true);
+        long before = link.downloadedBytes();
+        int seen = requests.seen().size();
+        ContainerdHarness.Timed run = run(ContainerdHarness.NAMESPACE, "layerswap", ref);
+        long moved = link.downloadedBytes() - before;
+        List<FaultProxy.Seen> sent = requests.seen().subList(seen, requests.seen().size());
+        ahead.release();
+        if (!sent.isEmpty()) {
+            throw new IllegalStateException("the start of a present image sent " + sent.size() + " requests to the registry: " + sent);
+        }
+        return new Sample(Mode.LAYERSWAP_PREDICTED_PRESENT, run.toMarkerMs(), 0, run.toMarkerMs(), moved, 0, ahead.readyMs);
+    }
+
+    /**
      * The predicted image made ready in CRI's namespace as the learning loop does (the namespace a function last ran
      * in), then the start a Kubernetes node makes: CRI {@code PullImage} from this process (containerd resolves the
      * manifest and fetches it and the config from the registry; its unpacker's labelled Prepare of each layer finds
@@ -272,7 +297,8 @@ final class ContainerdStartRig implements AutoCloseable {
      * polled every millisecond). Then the pod, both images and (predicted) the registration go.
      */
     private Sample podStart(Mode mode) throws Exception {
-        Ahead ahead = mode == Mode.CRI_POD_PREDICTED ? readyAhead(CriClient.NAMESPACE) : null;
+        boolean presentAhead = mode == Mode.CRI_POD_PREDICTED_PRESENT;
+        Ahead ahead = mode == Mode.CRI_POD_PREDICTED || presentAhead ? readyAhead(CriClient.NAMESPACE, presentAhead) : null;
         String pauseId = cri.pull(pauseRef);
         String present = mode == Mode.CRI_POD_PRESENT ? cri.pull(ref) : null;
         String name = "bench-" + ++runs;
@@ -286,8 +312,12 @@ final class ContainerdStartRig implements AutoCloseable {
         double pullMs = 0;
         if (present == null) {
             long p0 = System.nanoTime();
-            imageId = cri.pull(ref);
+            // the kubelet with IfNotPresent: ImageStatus, and a pull only when CRI does not have the image
+            imageId = presentAhead ? cri.imageStatus(ref) : cri.pull(ref);
             pullMs = (System.nanoTime() - p0) / 1e6;
+            if (imageId.isEmpty()) {
+                throw new IllegalStateException(mode + ": CRI does not have the image made present ahead");
+            }
         }
         cri.createAndStart(sandbox, pod, "fn", ref, "fn.log");
         Path log = logs.resolve("fn.log");
@@ -302,13 +332,21 @@ final class ContainerdStartRig implements AutoCloseable {
         long moved = link.downloadedBytes() - before;
         long layerGets = layerGets(seen);
         String content = containerd.ctrIn(CriClient.NAMESPACE, "content", "ls", "-q");
+        List<FaultProxy.Seen> sent = requests.seen().subList(seen, requests.seen().size());
         cri.removePod(sandbox);
-        cri.remove(imageId);
+        if (!presentAhead) {
+            cri.remove(imageId);
+        }
         cri.remove(pauseId);
+        if (ahead != null) {
+            ahead.release(); // a present image's records go here (they are LayerSwap's), then its lease
+        }
         Await.until(Duration.ofSeconds(60), () -> contentIn(CriClient.NAMESPACE).isEmpty(),
                 () -> "containerd collects the CRI images' content: " + contentIn(CriClient.NAMESPACE));
+        if (presentAhead && !sent.isEmpty()) {
+            throw new IllegalStateException(mode + ": the start of a present image sent " + sent.size() + " requests to the registry: " + sent);
+        }
         if (ahead != null) {
-            ahead.release();
             checkNoLayer(mode, content, layerGets);
         } else {
             awaitNoProxySnapshots();
@@ -350,22 +388,33 @@ final class ContainerdStartRig implements AutoCloseable {
         return made;
     }
 
-    /** What a predicted start found ready: the registration's lease, how long making it ready took. */
+    /**
+     * What a predicted start found ready: the registration's lease, the image made present (null: snapshots only), how
+     * long making it ready took.
+     */
     private final class Ahead {
         private final KnownImage image;
         private final String namespace;
         private final String lease;
+        private final PresentImages present;
         private final double readyMs;
 
-        Ahead(KnownImage image, String namespace, String lease, double readyMs) {
+        Ahead(KnownImage image, String namespace, String lease, PresentImages present, double readyMs) {
             this.image = image;
             this.namespace = namespace;
             this.lease = lease;
+            this.present = present;
             this.readyMs = readyMs;
         }
 
-        /** Drops the registration's lease; containerd collects the snapshots, which unpins the store's layers: evicted. */
+        /**
+         * Deletes the image records made present, then drops the registration's lease; containerd collects content and
+         * snapshots, which unpins the store's layers: evicted.
+         */
         void release() {
+            if (present != null) {
+                present.release(namespace, image);
+            }
             // synchronously: containerd collects at once what the lease held (its own schedule would wait)
             connection.leases(namespace).delete(org.layerswap.containerd.proto.leases.DeleteRequest.newBuilder().setId(lease)
                     .setSync(true).build());
@@ -378,15 +427,22 @@ final class ContainerdStartRig implements AutoCloseable {
         }
     }
 
+    private Ahead readyAhead(String namespace) throws Exception {
+        return readyAhead(namespace, false);
+    }
+
     /**
      * As the learning loop does for a predicted function (its {@link PredictedSnapshots}): the image's layers are
      * prefetched into the store and registered in containerd's {@code namespace} under a lease, each Prepare a
-     * handshake hit.
+     * handshake hit; with {@code present} also its config, manifest and image record(s) ({@link PresentImages}, the
+     * documents read through the layout source), checked with {@code ctr images ls}, and under CRI until CRI's
+     * {@code ImageStatus} knows it (CRI learns images from containerd's events).
      */
-    private Ahead readyAhead(String namespace) throws Exception {
+    private Ahead readyAhead(String namespace, boolean present) throws Exception {
         KnownImage image = book.learn(ref).orElseThrow(() -> new IllegalStateException("the layout source does not resolve " + ref));
         GrpcSnapshotRegistry grpc = new GrpcSnapshotRegistry(connection, "layerswap");
-        PredictedSnapshots predicted = new PredictedSnapshots(store, grpc, System::currentTimeMillis, 3_600_000, Runnable::run);
+        PresentImages images = present ? new PresentImages(new GrpcImageRegistry(connection), "layerswap", book::documents) : null;
+        PredictedSnapshots predicted = new PredictedSnapshots(store, grpc, images, System::currentTimeMillis, 3_600_000, Runnable::run);
         long hits = server.handshakes().hits();
         long r0 = System.nanoTime();
         if (!predicted.ensure(namespace, image).get(300, TimeUnit.SECONDS)) {
@@ -396,7 +452,17 @@ final class ContainerdStartRig implements AutoCloseable {
         if (server.handshakes().hits() - hits != blobs.size()) {
             throw new IllegalStateException("expected " + blobs.size() + " handshake hits, got " + (server.handshakes().hits() - hits));
         }
-        return new Ahead(image, namespace, predicted.registrations().get(0).lease(), readyMs);
+        if (present) {
+            if (predicted.counts().failures() != 0 || !containerd.ctrIn(namespace, "images", "ls", "-q").lines().toList().contains(ref)) {
+                throw new IllegalStateException("the predicted image was not made present in " + namespace + ": " + predicted.counts()
+                        + ", images " + containerd.ctrIn(namespace, "images", "ls", "-q"));
+            }
+            if (namespace.equals(CriClient.NAMESPACE)) {
+                Await.until(Duration.ofSeconds(30), () -> !cri.imageStatus(ref).isEmpty(), () -> "CRI learns the image made present");
+            }
+            readyMs = (System.nanoTime() - r0) / 1e6;
+        }
+        return new Ahead(image, namespace, predicted.registrations().get(0).lease(), images, readyMs);
     }
 
     /** Requests for one of the image's layer blobs among those the registry was sent after the {@code from}th. */

@@ -17,7 +17,8 @@ import org.layerswap.fs.common.MountTable;
  * One round of the containerd start benchmark with a small image (root, a real containerd): every mode runs the
  * function, the pulls carry the image over the link, the predicted and present starts carry nothing (through CRI:
  * the manifest and config, no layer blob requested), the predicted image was made ready through the handshake (in
- * CRI's namespace too), and nothing is left behind (the rig's own checks fail a mode that took
+ * CRI's namespace too), an image made present ahead starts with no request to the registry at all (the rig checks
+ * every request the recording proxy saw; {@code ctr images ls} and CRI's ImageStatus know the image), and nothing is left behind (the rig's own checks fail a mode that took
  * another path than the one it names).
  */
 class ContainerdStartRigTest {
@@ -57,10 +58,19 @@ class ContainerdStartRigTest {
             assertEquals(0, podPredicted.layerGets(), "a predicted pod start requests no layer blob: " + podPredicted);
             assertTrue(podPredicted.linkBytes() < 100_000, "only the manifest and config came over the link: " + podPredicted);
             assertEquals(podHits + 3, rig.server().handshakes().hits(), "its three layers were registered from the store");
+            long presentHits = rig.server().handshakes().hits();
+            Sample podPresentAhead = rig.measure(Mode.CRI_POD_PREDICTED_PRESENT);
+            assertEquals(0, podPresentAhead.linkBytes(), "a pod start of an image made present ahead pulls nothing: " + podPresentAhead);
+            assertEquals(presentHits + 3, rig.server().handshakes().hits(), "its three layers were registered from the store");
+            assertTrue(podPresentAhead.readyMs() > 0 && podPresentAhead.fetchMs() > 0, "ready ahead; ImageStatus timed: " + podPresentAhead);
+            Sample ctrPresentAhead = rig.measure(Mode.LAYERSWAP_PREDICTED_PRESENT);
+            assertEquals(0, ctrPresentAhead.linkBytes(), "ctr run of an image made present ahead pulls nothing: " + ctrPresentAhead);
+            assertEquals(0, ctrPresentAhead.fetchMs(), ctrPresentAhead.toString());
+            assertEquals(presentHits + 6, rig.server().handshakes().hits(), "its three layers were registered from the store");
             Sample podPresent = rig.measure(Mode.CRI_POD_PRESENT);
             assertEquals(0, podPresent.linkBytes(), podPresent.toString());
             assertEquals(0, podPresent.fetchMs(), podPresent.toString());
-            for (Sample pod : new Sample[] {podPull, podPredicted, podPresent}) {
+            for (Sample pod : new Sample[] {podPull, podPredicted, podPresentAhead, podPresent}) {
                 assertTrue(pod.runMs() > 0 && pod.totalMs() >= pod.runMs(), "sandbox, create and start timed: " + pod);
             }
             Sample present = rig.measure(Mode.PRESENT);

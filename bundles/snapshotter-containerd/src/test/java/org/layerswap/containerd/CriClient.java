@@ -9,6 +9,7 @@ import org.layerswap.containerd.proto.cri.ContainerMetadata;
 import org.layerswap.containerd.proto.cri.CreateContainerRequest;
 import org.layerswap.containerd.proto.cri.ImageServiceGrpc;
 import org.layerswap.containerd.proto.cri.ImageSpec;
+import org.layerswap.containerd.proto.cri.ImageStatusRequest;
 import org.layerswap.containerd.proto.cri.LinuxPodSandboxConfig;
 import org.layerswap.containerd.proto.cri.LinuxSandboxSecurityContext;
 import org.layerswap.containerd.proto.cri.ListImagesRequest;
@@ -125,6 +126,14 @@ final class CriClient implements AutoCloseable {
     /** CRI {@code PullImage}: {@code ref} pulled and unpacked by the CRI plugin's snapshotter; its image id (config digest). */
     String pull(String ref) {
         return images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(ref)).build()).getImageRef();
+    }
+
+    /**
+     * CRI {@code ImageStatus}, as the kubelet asks before pulling with {@code IfNotPresent}: the image's id, or "" when
+     * CRI does not have it.
+     */
+    String imageStatus(String ref) {
+        return images().imageStatus(ImageStatusRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(ref)).build()).getImage().getId();
     }
 
     /** CRI {@code RemoveImage}: every name of the image (tag, digest, id) goes; what it held is containerd's to collect. */

@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.layerswap.containerd.proto.containers.ContainersGrpc;
 import org.layerswap.containerd.proto.containers.GetContainerRequest;
+import org.layerswap.containerd.proto.content.ContentGrpc;
+import org.layerswap.containerd.proto.images.ImagesGrpc;
 import org.layerswap.containerd.proto.events.EventsGrpc;
 import org.layerswap.containerd.proto.leases.LeasesGrpc;
 import org.layerswap.containerd.proto.snapshots.SnapshotsGrpc;
@@ -24,7 +26,7 @@ import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 
 /**
  * A gRPC client on containerd's own socket ({@code [grpc] address}, e.g. {@code /run/containerd/containerd.sock}):
- * its events, containers, leases and snapshots services. Requests name their namespace (and lease) in containerd's
+ * its events, containers, content, images, leases and snapshots services. Requests name their namespace (and lease) in containerd's
  * headers. The channel reconnects by itself when containerd restarts; unary calls have a deadline of
  * {@value #DEADLINE_SECONDS} s.
  */
@@ -54,6 +56,19 @@ public final class ContainerdConnection implements ContainerLookup, AutoCloseabl
 
     public SnapshotsGrpc.SnapshotsBlockingStub snapshots(String namespace, String lease) {
         return scoped(SnapshotsGrpc.newBlockingStub(channel), namespace, lease);
+    }
+
+    /** The content service (its Write is a stream: asynchronous stub), writes held by {@code lease}. */
+    public ContentGrpc.ContentStub content(String namespace, String lease) {
+        return scoped(ContentGrpc.newStub(channel), namespace, lease);
+    }
+
+    public ContentGrpc.ContentBlockingStub contentInfo(String namespace) {
+        return scoped(ContentGrpc.newBlockingStub(channel), namespace, null);
+    }
+
+    public ImagesGrpc.ImagesBlockingStub images(String namespace) {
+        return scoped(ImagesGrpc.newBlockingStub(channel), namespace, null);
     }
 
     public LeasesGrpc.LeasesBlockingStub leases(String namespace) {

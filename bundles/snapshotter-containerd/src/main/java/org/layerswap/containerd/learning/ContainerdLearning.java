@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The learning loop, assembled and running: a connection to containerd's socket, its event stream feeding
  * {@link LearningLoop}, and a timer that evaluates predictions every {@code evaluateIntervalMillis}, making the
- * predicted images ready ({@link PredictedSnapshots}) on one worker thread. {@link #storeListener()} must be registered
+ * predicted images ready ({@link PredictedSnapshots}: layer snapshots, then content and image records through
+ * {@link PresentImages}) on one worker thread, and first releasing the registrations that lapsed. {@link #storeListener()} must be registered
  * with the layer store (it deletes the lease of a registration whose layer the store lost).
  */
 public final class ContainerdLearning implements AutoCloseable {
@@ -67,9 +68,10 @@ public final class ContainerdLearning implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        predicted = new PredictedSnapshots(store, new GrpcSnapshotRegistry(connection, s.snapshotter()), System::currentTimeMillis,
-                s.leaseTtlMillis(), worker);
         images = new ImageBook(sources, catalog);
+        predicted = new PredictedSnapshots(store, new GrpcSnapshotRegistry(connection, s.snapshotter()),
+                new PresentImages(new GrpcImageRegistry(connection), s.snapshotter(), images::documents), System::currentTimeMillis,
+                s.leaseTtlMillis(), worker);
         resolver = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "layerswap-containerd-images");
             t.setDaemon(true);
@@ -103,6 +105,7 @@ public final class ContainerdLearning implements AutoCloseable {
 
     private void evaluateQuietly() {
         try {
+            predicted.expire();
             loop.evaluate();
         } catch (RuntimeException e) {
             LOG.warn("evaluating containerd predictions failed: {}", e.toString());

@@ -31,6 +31,11 @@ public final class ImageBook {
     private final LayerCatalog catalog;
     private final Map<String, KnownImage> byName = new ConcurrentHashMap<>();
     private final Map<String, String> imageOfFunction = new ConcurrentHashMap<>();
+    private final Map<String, Resolved> resolvedBy = new ConcurrentHashMap<>();
+
+    /** Which source resolved an image, and its manifest's digest there. */
+    private record Resolved(LayerSource source, String repository, String manifestDigest) {
+    }
 
     public ImageBook(Supplier<List<LayerSource>> sources, LayerCatalog catalog) {
         this.sources = sources;
@@ -53,6 +58,7 @@ public final class ImageBook {
                     ImageManifest m = s.resolve(ref);
                     KnownImage image = KnownImage.of(containerdName, m.repository(), m.layers(), m.config().diffIds());
                     catalog.register(image.layerIds(), m.config().diffIds());
+                    resolvedBy.put(containerdName, new Resolved(s, m.repository(), m.manifestDigest()));
                     byName.put(containerdName, image);
                     LOG.info("containerd image {} resolved as {} through layer source {}: {} layers", containerdName, ref, s.name(),
                             image.layers().size());
@@ -64,6 +70,18 @@ public final class ImageBook {
         }
         LOG.debug("containerd image {} is unknown to LayerSwap's layer sources: {}", containerdName, tried);
         return Optional.empty();
+    }
+
+    /**
+     * The manifest and config of {@code image} byte for byte, read through the source that resolved it (for
+     * {@link PresentImages}); refused when it is not one this book resolved.
+     */
+    public ImageDocuments documents(KnownImage image) throws LayerSourceException {
+        Resolved r = resolvedBy.get(image.containerdName());
+        if (r == null || r.manifestDigest() == null) {
+            throw new IllegalArgumentException("image " + image.containerdName() + " was not resolved by a layer source with a manifest digest");
+        }
+        return ImageDocuments.read(r.source(), r.repository(), r.manifestDigest());
     }
 
     /** Records that {@code functionId} runs {@code containerdName}; the image as {@link #learn} resolves it. */

@@ -11,6 +11,7 @@ import java.util.function.LongSupplier;
 
 import org.layerswap.api.FetchPriority;
 import org.layerswap.api.LayerId;
+import org.layerswap.api.LayerSourceException;
 import org.layerswap.api.LayerStore;
 import org.layerswap.api.LayerStoreListener;
 import org.slf4j.Logger;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@code leaseTtlMillis} (containerd's {@value SnapshotRegistry#EXPIRE_LABEL}), so what LayerSwap stops predicting is
  * collected (unless an image holds it), which unpins the store layers so the store may evict them. A registration
  * older than half the ttl is renewed under a new lease when predicted again. When the store loses one of the layers
- * anyway ({@link #layerRemoved}: quarantined), the lease is deleted at once. Thread-safe; containerd is called on
+ * anyway ({@link #layerRemoved}: quarantined), the lease is deleted at once. With {@link PresentImages}, each registered
+ * image is also made present (content and image records, under the same lease); its records are deleted when the
+ * registration lapses ({@link #expire}) or a layer is lost. Thread-safe; containerd is called on
  * {@code executor}.
  */
 public final class PredictedSnapshots implements LayerStoreListener {
@@ -44,6 +47,7 @@ public final class PredictedSnapshots implements LayerStoreListener {
 
     private final LayerStore store;
     private final SnapshotRegistry registry;
+    private final PresentImages present;
     private final LongSupplier clock;
     private final long leaseTtlMillis;
     private final Executor executor;
@@ -54,11 +58,18 @@ public final class PredictedSnapshots implements LayerStoreListener {
     private final AtomicLong failures = new AtomicLong();
 
     public PredictedSnapshots(LayerStore store, SnapshotRegistry registry, LongSupplier clock, long leaseTtlMillis, Executor executor) {
+        this(store, registry, null, clock, leaseTtlMillis, executor);
+    }
+
+    /** With {@code present} (may be null: snapshots only), which makes each registered image present in containerd too. */
+    public PredictedSnapshots(LayerStore store, SnapshotRegistry registry, PresentImages present, LongSupplier clock, long leaseTtlMillis,
+                              Executor executor) {
         if (leaseTtlMillis <= 0) {
             throw new IllegalArgumentException("lease ttl must be positive, got " + leaseTtlMillis + " ms");
         }
         this.store = store;
         this.registry = registry;
+        this.present = present;
         this.clock = clock;
         this.leaseTtlMillis = leaseTtlMillis;
         this.executor = executor;
@@ -107,6 +118,15 @@ public final class PredictedSnapshots implements LayerStoreListener {
             }
             parent = chainId;
         }
+        if (present != null) {
+            try {
+                present.make(namespace, lease, image);
+            } catch (LayerSourceException | RuntimeException e) { // the snapshots stay useful: a pull finds them
+                failures.incrementAndGet();
+                LOG.warn("image {}: layer snapshots registered in containerd namespace {}, but the image could not be made present: {}",
+                        image.containerdName(), namespace, e.toString());
+            }
+        }
         Registration previous = registrations.put(key(namespace, image), new Registration(namespace, lease, image, now));
         images.incrementAndGet();
         layers.addAndGet(chain.size());
@@ -115,7 +135,7 @@ public final class PredictedSnapshots implements LayerStoreListener {
         return true;
     }
 
-    /** The store lost a layer: the leases of the registrations over it go at once. */
+    /** The store lost a layer: the leases of the registrations over it (and the image records made present) go at once. */
     @Override
     public void layerRemoved(LayerId id) {
         registrations.values().removeIf(r -> {
@@ -123,6 +143,7 @@ public final class PredictedSnapshots implements LayerStoreListener {
                 return false;
             }
             executor.execute(() -> {
+                release(r);
                 try {
                     registry.deleteLease(r.namespace(), r.lease());
                 } catch (RuntimeException e) {
@@ -131,6 +152,27 @@ public final class PredictedSnapshots implements LayerStoreListener {
             });
             return true;
         });
+    }
+
+    /**
+     * Forgets the registrations whose lease has expired (not renewed within the ttl) and deletes the image records made
+     * present for them (containerd's collector then takes what the expired lease held). Returns how many lapsed.
+     */
+    public int expire() {
+        long now = clock.getAsLong();
+        List<Registration> lapsed = registrations.values().stream().filter(r -> now - r.atMillis() >= leaseTtlMillis).toList();
+        for (Registration r : lapsed) {
+            if (registrations.remove(key(r.namespace(), r.image()), r)) {
+                release(r);
+            }
+        }
+        return lapsed.size();
+    }
+
+    private void release(Registration r) {
+        if (present != null) {
+            present.release(r.namespace(), r.image());
+        }
     }
 
     public List<Registration> registrations() {

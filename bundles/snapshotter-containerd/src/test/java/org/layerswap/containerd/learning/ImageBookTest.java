@@ -64,4 +64,16 @@ class ImageBookTest {
                 () -> KnownImage.of("fn:1", "fn", List.of(LearningFakes.layer('a')), List.of()));
         assertTrue(e.getMessage().startsWith("image fn:1: want one diff id per layer, got 1 layers and 0 diff ids"), e.getMessage());
     }
+
+    @Test
+    void documentsAreAskedOfTheSourceThatResolvedTheImageByItsManifestDigestAndAnUnresolvedImageIsRefused() {
+        source.with("fn/thumb:1", List.of(digest('1'), digest('2')));
+        KnownImage image = book.learn("reg.example:5000/fn/thumb:1").orElseThrow();
+        org.layerswap.api.LayerSourceException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.layerswap.api.LayerSourceException.class, () -> book.documents(image));
+        assertEquals("layer source fake does not serve manifest bytes (asked for fn@sha256:" + "9".repeat(64) + ")", e.getMessage());
+        IllegalArgumentException unknown = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> book.documents(LearningFakes.image("other:1")));
+        assertTrue(unknown.getMessage().startsWith("image other:1 was not resolved"), unknown.getMessage());
+    }
 }

@@ -113,6 +113,16 @@ public final class OciLayoutSource implements LayerSource {
         }
     }
 
+    /** The manifest's blob, as the layout holds it (the repository does not matter: one blob directory). */
+    @Override
+    public byte[] manifestBytes(String repository, String manifestDigest) throws LayerSourceException {
+        try {
+            return blob(manifestDigest);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new LayerSourceException("layout " + root + ": cannot read manifest " + manifestDigest + ": " + e.getMessage(), false, e);
+        }
+    }
+
     public Path blobPath(LayerId id) {
         return root.resolve("blobs").resolve(id.algorithm()).resolve(id.hex());
     }

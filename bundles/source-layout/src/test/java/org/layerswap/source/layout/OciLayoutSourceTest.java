@@ -49,6 +49,18 @@ class OciLayoutSourceTest {
     }
 
     @Test
+    void theManifestIsItsBlobByteForByteAndAnUnknownDigestIsNamed() throws Exception {
+        OciLayoutWriter w = OciLayoutWriter.create(dir);
+        w.addImage("x:1", List.of(w.addLayer(t -> t.file("f", "1"))), ImageConfig.EMPTY);
+        OciLayoutSource src = new OciLayoutSource(dir);
+        ImageManifest m = src.resolve("x:1");
+        assertArrayEquals(Files.readAllBytes(src.blobPath(LayerId.of(m.manifestDigest()))), src.manifestBytes("x", m.manifestDigest()));
+        String unknown = "sha256:" + "0".repeat(64);
+        LayerSourceException e = assertThrows(LayerSourceException.class, () -> src.manifestBytes("x", unknown));
+        assertTrue(e.getMessage().contains("missing blob " + unknown), e.getMessage());
+    }
+
+    @Test
     void clearErrorsForUnknownImageAndMissingBlob() throws Exception {
         OciLayoutWriter w = OciLayoutWriter.create(dir);
         w.addImage("x:1", List.of(w.addLayer(t -> t.file("f", "1"))), ImageConfig.EMPTY);

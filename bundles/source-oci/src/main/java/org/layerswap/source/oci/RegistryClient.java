@@ -130,6 +130,16 @@ public final class RegistryClient implements LayerSource {
         return InactivityTimeoutStream.wrap(body, config.readTimeout(), what);
     }
 
+    /** The manifest by digest, as the registry serves it (its digest checked). */
+    @Override
+    public byte[] manifestBytes(String repository, String manifestDigest) throws LayerSourceException {
+        if (!manifestDigest.startsWith("sha256:")) {
+            throw new LayerSourceException("registry " + config.registry() + ": a manifest digest must be sha256:<hex>, got '"
+                    + manifestDigest + "'", false);
+        }
+        return getManifest(repository, manifestDigest).body;
+    }
+
     private Fetched getManifest(String repository, String reference) throws LayerSourceException {
         String what = "registry " + config.registry() + " repository " + repository + " manifest " + reference;
         URI uri = transport.v2(repository, "manifests/" + reference);

@@ -89,6 +89,21 @@ class RegistryClientTest {
     }
 
     @Test
+    void theManifestIsServedByteForByteByItsDigestAndAnUnknownOrMalformedDigestIsRefused() throws Exception {
+        RegistryClient c = client(registry.url());
+        new RegistryPusher(c).pushFromLayout(layout.root(), "fn:1", "functions/bytes", "1");
+        ImageManifest m = c.resolve("functions/bytes:1");
+        byte[] manifest = c.manifestBytes("functions/bytes", m.manifestDigest());
+        assertEquals(m.manifestDigest(), Digests.sha256(manifest));
+        assertEquals(m.layers(), OciManifests.parseManifest(manifest).layers());
+        String unknown = "sha256:" + "0".repeat(64);
+        LayerSourceException e = assertThrows(LayerSourceException.class, () -> c.manifestBytes("functions/bytes", unknown));
+        assertTrue(e.getMessage().contains("manifest " + unknown), e.getMessage());
+        LayerSourceException tag = assertThrows(LayerSourceException.class, () -> c.manifestBytes("functions/bytes", "1"));
+        assertTrue(tag.getMessage().contains("must be sha256:<hex>, got '1'"), tag.getMessage());
+    }
+
+    @Test
     void imageIndexResolvesToLinuxAmd64() throws Exception {
         RegistryClient c = client(registry.url());
         RegistryPusher pusher = new RegistryPusher(c);

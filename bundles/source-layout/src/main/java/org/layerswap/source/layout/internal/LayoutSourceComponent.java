@@ -51,4 +51,9 @@ public class LayoutSourceComponent implements LayerSource {
     public InputStream openBlob(String repository, LayerDescriptor layer, long offset) throws LayerSourceException {
         return delegate.openBlob(repository, layer, offset);
     }
+
+    @Override
+    public byte[] manifestBytes(String repository, String manifestDigest) throws LayerSourceException {
+        return delegate.manifestBytes(repository, manifestDigest);
+    }
 }

@@ -125,4 +125,9 @@ public class OciSourceComponent implements LayerSource {
     public InputStream openBlob(String repository, LayerDescriptor layer, long offset) throws LayerSourceException {
         return client.openBlob(repository, layer, offset);
     }
+
+    @Override
+    public byte[] manifestBytes(String repository, String manifestDigest) throws LayerSourceException {
+        return client.manifestBytes(repository, manifestDigest);
+    }
 }
