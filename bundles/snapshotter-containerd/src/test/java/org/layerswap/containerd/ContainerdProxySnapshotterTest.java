@@ -46,7 +46,9 @@ class ContainerdProxySnapshotterTest {
     void containerdPullsAndRunsAnImageThroughTheSnapshotterAndFindsItsSnapshotsAfterARestart() throws Exception {
         requireRoot();
         Path layout = dir.resolve("layout");
-        OciLayoutWriter.LayerBlob base = buildImage(layout).get(0);
+        List<OciLayoutWriter.LayerBlob> built = buildImageWithFiller(layout, FILLER_BYTES);
+        OciLayoutWriter.LayerBlob base = built.get(0);
+        OciLayoutWriter.LayerBlob filler = built.get(1);
         ContainerdSettings settings = new ContainerdSettings(true, dir.resolve("ls.sock"), dir.resolve("snap"), false);
         SnapshotterServer server = null;
         ContainerdHarness containerd = null;
@@ -60,30 +62,30 @@ class ContainerdProxySnapshotterTest {
 
             containerd.ctr("images", "pull", "--plain-http", "--snapshotter", "layerswap", ref);
             List<SnapshotInfo> afterPull = server.snapshotter().list(s -> true);
-            assertEquals(2, afterPull.size(), "one committed snapshot per layer: " + afterPull);
+            assertEquals(3, afterPull.size(), "one committed snapshot per layer (base, 200 MB filler, handler): " + afterPull);
             assertTrue(afterPull.stream().allMatch(s -> s.kind() == SnapshotKind.COMMITTED), afterPull.toString());
 
             String out = containerd.ctr("run", "--rm", "--snapshotter", "layerswap", ref, "fn-run-1");
             assertTrue(out.contains(GREETING), "the function's output: " + out);
             SnapshotterServer first = server;
             // containerd removes a deleted container's snapshot from the proxy when it collects garbage
-            Await.until(COLLECTED, () -> first.snapshotter().list(s -> true).size() == 2,
+            Await.until(COLLECTED, () -> first.snapshotter().list(s -> true).size() == 3,
                     () -> "the container's active snapshot is removed: " + first.snapshotter().list(s -> true));
-            assertEquals(2, server.snapshotter().dirs().present().size(), "and its directory with it");
+            assertEquals(3, server.snapshotter().dirs().present().size(), "and its directory with it");
             assertEquals(0, MountTable.read().countUnder(settings.root()), "containerd unmounted the container's rootfs");
 
-            // a second function's image on the same base: containerd reuses the base snapshot, one new layer
+            // a second function's image on the same base and filler: containerd reuses both snapshots, one new layer
             OciLayoutWriter w = OciLayoutWriter.create(layout);
             var handler2 = w.addLayer(true, t -> t.directory("fn/", 0755).file("fn/handler.sh", 0755,
                     "echo \"second function\"\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            w.addImage("fn2:1", List.of(base, handler2), new ImageConfig(List.of("/bin/sh", "/fn/handler.sh"), List.of(),
+            w.addImage("fn2:1", List.of(base, filler, handler2), new ImageConfig(List.of("/bin/sh", "/fn/handler.sh"), List.of(),
                     List.of("PATH=/bin"), "/fn"));
             registry.skopeoCopy(layout, "fn2:1", "fn2:1");
             String ref2 = registry.hostPort() + "/fn2:1";
             containerd.ctr("images", "pull", "--plain-http", "--snapshotter", "layerswap", ref2);
-            assertEquals(3, server.snapshotter().list(s -> true).size(), "the base layer's snapshot is shared");
+            assertEquals(4, server.snapshotter().list(s -> true).size(), "the base and filler snapshots are shared");
             assertTrue(containerd.ctr("run", "--rm", "--snapshotter", "layerswap", ref2, "fn2-run-1").contains("second function"));
-            Await.until(COLLECTED, () -> first.snapshotter().list(s -> true).size() == 3,
+            Await.until(COLLECTED, () -> first.snapshotter().list(s -> true).size() == 4,
                     () -> "the second container's snapshot is removed: " + first.snapshotter().list(s -> true));
 
             String listed = containerd.ctr("snapshots", "--snapshotter", "layerswap", "ls");
@@ -99,17 +101,17 @@ class ContainerdProxySnapshotterTest {
                     .findFirst().orElseThrow().name();
             String topKey = top.substring(top.lastIndexOf('/') + 1);
             containerd.ctr("snapshots", "--snapshotter", "layerswap", "prepare", "scratch", topKey);
-            assertEquals(4, server.snapshotter().dirs().present().size());
+            assertEquals(5, server.snapshotter().dirs().present().size());
             containerd.ctr("snapshots", "--snapshotter", "layerswap", "rm", "scratch");
             SnapshotterServer second = server;
             Await.until(COLLECTED, () -> {
                 try {
-                    return second.snapshotter().dirs().present().size() == 3;
+                    return second.snapshotter().dirs().present().size() == 4;
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
             }, "Remove deletes the active's directory");
-            assertEquals(3, server.snapshotter().list(s -> true).size());
+            assertEquals(4, server.snapshotter().list(s -> true).size());
             assertEquals(0, MountTable.read().countUnder(dir), "nothing is mounted under the test's directory");
 
             containerd.close();
@@ -128,6 +130,43 @@ class ContainerdProxySnapshotterTest {
             unmountLeftovers(dir);
         }
         assertFalse(Files.exists(settings.socket()), "the socket is gone after close");
+    }
+
+    /** The filler layer of the end-to-end image (issue 18: a busybox-static image plus a 200 MB filler). */
+    static final long FILLER_BYTES = 200L * 1000 * 1000;
+
+    /**
+     * {@link #buildImage}'s image with a filler layer of {@code fillerBytes} between base and handler (one file of a
+     * repeated 64 KiB random block: 200 MB unpacked, little to gzip and to pull); returns base, filler, handler.
+     */
+    static List<OciLayoutWriter.LayerBlob> buildImageWithFiller(Path layout, long fillerBytes) throws IOException {
+        List<OciLayoutWriter.LayerBlob> plain = buildImage(layout);
+        OciLayoutWriter w = OciLayoutWriter.create(layout);
+        byte[] block = new byte[64 * 1024];
+        new java.util.Random(18).nextBytes(block);
+        var filler = w.addLayer(true, t -> t.directory("opt/", 0755).file("opt/filler", 0644, fillerBytes, new InputStream() {
+            long left = fillerBytes;
+
+            @Override
+            public int read() {
+                return left-- > 0 ? block[(int) ((fillerBytes - left - 1) % block.length)] & 0xff : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (left <= 0) {
+                    return -1;
+                }
+                int at = (int) ((fillerBytes - left) % block.length);
+                int n = (int) Math.min(Math.min(len, left), block.length - at);
+                System.arraycopy(block, at, b, off, n);
+                left -= n;
+                return n;
+            }
+        }));
+        w.addImage("fn:1", List.of(plain.get(0), filler, plain.get(1)),
+                new ImageConfig(List.of("/bin/sh", "/fn/handler.sh"), List.of(), List.of("PATH=/bin"), "/fn"));
+        return List.of(plain.get(0), filler, plain.get(1));
     }
 
     /** A busybox-static base layer and a handler layer printing {@link #GREETING}; returns the layers, base first. */
