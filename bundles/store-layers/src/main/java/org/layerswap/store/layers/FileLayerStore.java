@@ -62,10 +62,10 @@ import org.slf4j.LoggerFactory;
  * never evicted (the claim is checked under the lock that every eviction takes), and the claim becomes the caller's
  * lease under that lock; so no other fetch's room-making takes the layer between its becoming resident and the caller
  * holding it. Every claim is given back on every other end of the call (failure, cancel, timeout, store closed).
- * <p>About 550 lines: the index, the pins, the claims and the eviction share one lock here; fetching, unpacking, the
- * digest tree, its check window, the claims' bookkeeping and the on-disk layout are collaborators ({@link BlobDownloader},
- * {@link TarUnpacker}, {@link LayerTree}, {@link CheckWindow}, {@link AcquireOnFetch}, {@link StoreLayout},
- * {@link StoreEvents}).
+ * <p>The index, the pins, the claims and the eviction share one lock here; fetching, unpacking, the digest tree, its
+ * check window and the tamper check, the claims' bookkeeping and the on-disk layout are collaborators
+ * ({@link BlobDownloader}, {@link TarUnpacker}, {@link LayerTree}, {@link CheckWindow}, {@link TamperGuard},
+ * {@link AcquireOnFetch}, {@link StoreLayout}, {@link StoreEvents}).
  */
 public final class FileLayerStore implements LayerStore, AutoCloseable {
 
@@ -79,6 +79,8 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
     private final BlobDownloader downloader;
     private final FetchScheduler scheduler;
     private final StoreEvents events = new StoreEvents();
+    /** The tamper check over {@link #resident} (quarantines under this store's lock). */
+    private final TamperGuard guard;
     /** Monotonic nanoseconds, for the tree-check window. */
     private final LongSupplier nanoClock;
 
@@ -95,7 +97,6 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
     private final AtomicLong evictions = new AtomicLong();
     private final AtomicLong unpackMillis = new AtomicLong();
     private final AtomicLong unpackedBytesTotal = new AtomicLong();
-    private final AtomicLong quarantined = new AtomicLong();
 
     /** Opens (creating if needed) a store at {@code config.root()}, cleaning leftovers of a previous run. */
     public FileLayerStore(StoreSettings config, LayerSource source) throws IOException {
@@ -114,10 +115,11 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
         this.unpacker = unpacker;
         this.prefetchBucket = new TokenBucket(config.prefetchBytesPerSecond());
         this.layout = new StoreLayout(config.root());
+        this.guard = new TamperGuard(layout, events, resident, this);
         for (StoreLayout.Recovered r : layout.recover()) {
             Entry e = new Entry(r.id(), r.dir(), r.sizeBytes(), r.unpackedBytes(), window());
             resident.put(r.id(), e);
-            recoverTree(e); // a layer modified while the store was down leaves the index again
+            guard.recoverTree(e); // a layer modified while the store was down leaves the index again
         }
         if (!resident.isEmpty()) {
             LOG.info("layer store {}: {} layers resident after restart", config.root(), resident.size());
@@ -251,7 +253,7 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
         if (e == null) {
             throw new IllegalStateException("layer " + id + " is not resident");
         }
-        String modified = e.window.vouches() ? "" : verify(e);
+        String modified = e.window.vouches() ? "" : guard.verify(e);
         if (!modified.isEmpty()) {
             throw new IllegalStateException("layer " + id + " was modified on disk (" + modified + "): it was quarantined and "
                     + "is downloaded and verified again on its next fetch");
@@ -271,79 +273,7 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
 
     /** Layers found modified on disk and quarantined since this store started (start-up check included). */
     public long quarantinedLayers() {
-        return quarantined.get();
-    }
-
-    /** "" when {@code e} matches its digest tree (re-stamped when only stamps moved), else what changed (it is quarantined). */
-    private String verify(Entry e) {
-        LayerTree tree = e.tree;
-        if (tree == null) {
-            return "";
-        }
-        long started = e.window.start();
-        LayerTree.Verdict v = tree.check(e.path);
-        switch (v.kind()) {
-            case INTACT -> {
-                e.window.intact(started);
-                return "";
-            }
-            case RESTAMPED -> {
-                e.window.intact(started);
-                e.tree = v.tree();
-                try {
-                    v.tree().write(layout.treeFile(e.id), layout.tmp());
-                } catch (IOException ex) {
-                    LOG.warn("layer {}: cannot rewrite its digest tree: {}", e.id, ex.toString());
-                }
-                return "";
-            }
-            default -> {
-                quarantine(e, v.reason());
-                return v.reason();
-            }
-        }
-    }
-
-    private void quarantine(Entry e, String reason) {
-        boolean inUse;
-        synchronized (this) {
-            if (!resident.remove(e.id, e)) {
-                return; // quarantined or evicted meanwhile
-            }
-            inUse = e.refs.get() > 0;
-        }
-        quarantined.incrementAndGet();
-        events.removed(e.id);
-        LOG.warn("layer {} was modified on disk ({}): quarantined, it is fetched and verified again on next use", e.id, reason);
-        try {
-            layout.quarantineLayer(e.id, e.path, inUse);
-        } catch (IOException ex) {
-            LOG.warn("layer {}: cannot move it to quarantine: {}", e.id, ex.toString());
-        }
-    }
-
-    /**
-     * Start-up, for a layer just put in the index: reads its tree and checks the layer (quarantined when modified or
-     * when the tree is unreadable); a layer committed before trees existed (or just before a crash) gets its tree
-     * recorded from what is on disk.
-     */
-    private void recoverTree(Entry e) throws IOException {
-        Path f = layout.treeFile(e.id);
-        if (!Files.isRegularFile(f)) {
-            LOG.info("layer {} has no digest tree (committed by an older version or just before a crash): recording it now", e.id);
-            long started = e.window.start();
-            e.tree = LayerTree.scan(e.path);
-            e.window.intact(started);
-            e.tree.write(f, layout.tmp());
-            return;
-        }
-        try {
-            e.tree = LayerTree.read(f);
-        } catch (IOException ex) {
-            quarantine(e, "its digest tree is unreadable: " + ex.getMessage());
-            return;
-        }
-        verify(e);
+        return guard.quarantined();
     }
 
     @Override
@@ -505,7 +435,8 @@ public final class FileLayerStore implements LayerStore, AutoCloseable {
 
     // ------------------------------------------------------------------ types
 
-    private static final class Entry {
+    /** One resident layer (package-private for {@link TamperGuard}). */
+    static final class Entry {
         final LayerId id;
         final Path path;
         final long sizeBytes;
