@@ -440,9 +440,10 @@ public final class NextUsePlanning {
         long room = node.usedBytes() + node.queuedPrefetchBytes() + node.sizeBytes(l) - node.budgetBytes();
         long need = Math.max(room, 0) + churn.expectedBytes(now, needAt - now);
         broken.beginScan();
+        double incomingKey = evictor.key(needAt, now, node.sizeBytes(l)); // once, not per resident scanned
         for (int i = 0; i < resident.size() && need > 0; i++) {
             int v = resident.get(i);
-            if (!node.pinned(v) && admits(v, l, needAt, now)) {
+            if (!node.pinned(v) && keyOf(v, now) > incomingKey) {
                 need -= node.sizeBytes(v);
             }
         }
@@ -456,11 +457,6 @@ public final class NextUsePlanning {
             return true;
         }
         return false;
-    }
-
-    /** Whether a prefetch of {@code incoming} (needed at {@code needAt}) may displace resident {@code v}. */
-    private boolean admits(int v, int incoming, long needAt, long now) {
-        return keyOf(v, now) > evictor.key(needAt, now, node.sizeBytes(incoming));
     }
 
     /**
@@ -489,7 +485,7 @@ public final class NextUsePlanning {
             return -1;
         }
         if (forPrefetch && incoming >= 0) {
-            if (!admits(best, incoming, next[incoming], now)) {
+            if (bestKey <= evictor.key(next[incoming], now, node.sizeBytes(incoming))) { // the admission's rule
                 return -1;
             }
         } else {
