@@ -176,11 +176,7 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
             locals.refresh(ix.functionIds);
             planning.tick(now);
             Map<LayerId, Double> k = new HashMap<>();
-            for (int l = 0; l < ix.layerIds.size(); l++) {
-                if (planning.resident(l)) {
-                    k.put(ix.layerIds.get(l), planning.evictionKey(l, now));
-                }
-            }
+            planning.evictionKeys(now, (l, key) -> k.put(ix.layerIds.get(l), key));
             keys = k;
         }
 

@@ -122,7 +122,8 @@ public final class NextUsePlanning {
     /** {@code med[f]} and {@code early[f]} are what the source would answer at any time before {@code stable[f]}. */
     private long[] stable = {};
     private long[] lastUse = {};
-    private final ResidentSet resident = new ResidentSet();
+    private final ResidentSet resident;
+    private final EvictionRanking ranking;
     private final PrefetchSlots slots;
     private boolean[] fresh = {};
     private int[] owner = NONE;
@@ -143,6 +144,8 @@ public final class NextUsePlanning {
         this.credit = new PrefetchCredit(functions);
         this.shadows = new ShadowPrefetches(credit, node::sizeBytes);
         this.broken = new BrokenStacks(node);
+        this.ranking = new EvictionRanking(node, evictor, broken, this::nextOf);
+        this.resident = ranking.resident();
         this.slots = new PrefetchSlots(node::queued);
         configure(threshold, maxConcurrentPrefetches);
         resize(functions, layers);
@@ -250,14 +253,21 @@ public final class NextUsePlanning {
      * use, times {@link BrokenStacks#weight} when every function using it already misses another of its layers.
      */
     public double evictionKey(int l, long now) {
-        broken.beginScan();
-        return keyOf(l, now);
+        return ranking.key(l, now);
     }
 
-    /** {@link #evictionKey} within a ranking pass ({@link BrokenStacks#beginScan} called for the current node state). */
-    private double keyOf(int l, long now) {
-        double k = evictor.key(nextOf(l, now), now, node.sizeBytes(l));
-        return broken.allUsersBroken(l) ? k * broken.weight() : k;
+    /** Receives one resident layer's eviction key ({@link #evictionKeys}). */
+    @FunctionalInterface
+    public interface KeyConsumer {
+        void accept(int layer, double key);
+    }
+
+    /**
+     * Every resident layer's {@link #evictionKey} at {@code now}, in ONE ranking pass: each function's missing layers
+     * are counted once for the whole snapshot, not once per key (the live store's on-demand eviction order).
+     */
+    public void evictionKeys(long now, KeyConsumer out) {
+        ranking.keys(now, out);
     }
 
     // ------------------------------------------------------------------ events
@@ -439,15 +449,7 @@ public final class NextUsePlanning {
         }
         long room = node.usedBytes() + node.queuedPrefetchBytes() + node.sizeBytes(l) - node.budgetBytes();
         long need = Math.max(room, 0) + churn.expectedBytes(now, needAt - now);
-        broken.beginScan();
-        double incomingKey = evictor.key(needAt, now, node.sizeBytes(l)); // once, not per resident scanned
-        for (int i = 0; i < resident.size() && need > 0; i++) {
-            int v = resident.get(i);
-            if (!node.pinned(v) && keyOf(v, now) > incomingKey) {
-                need -= node.sizeBytes(v);
-            }
-        }
-        if (need > 0) {
+        if (ranking.uncovered(need, evictor.key(needAt, now, node.sizeBytes(l)), now) > 0) {
             return false;
         }
         next[l] = Math.min(next[l] <= now ? Long.MAX_VALUE : next[l], needAt);
@@ -467,25 +469,12 @@ public final class NextUsePlanning {
     public int victim(double t, int incoming, boolean forPrefetch) {
         long now = (long) t;
         clock = Math.max(clock, now);
-        int best = -1;
-        double bestKey = -1;
-        broken.beginScan();
-        for (int i = 0; i < resident.size(); i++) {
-            int l = resident.get(i);
-            if (node.pinned(l)) {
-                continue;
-            }
-            double key = keyOf(l, now);
-            if (key > bestKey || (key == bestKey && lastUse[l] < lastUse[best])) {
-                best = l;
-                bestKey = key;
-            }
-        }
+        int best = ranking.best(now, lastUse);
         if (best < 0) {
             return -1;
         }
         if (forPrefetch && incoming >= 0) {
-            if (bestKey <= evictor.key(next[incoming], now, node.sizeBytes(incoming))) { // the admission's rule
+            if (ranking.bestKey() <= evictor.key(next[incoming], now, node.sizeBytes(incoming))) { // the admission's rule
                 return -1;
             }
         } else {

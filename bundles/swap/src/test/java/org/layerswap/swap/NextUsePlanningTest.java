@@ -2,11 +2,15 @@ package org.layerswap.swap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -378,5 +382,29 @@ class NextUsePlanningTest {
         assertEquals(0, plan.victim(1_000, -1, false));
         node.resident[1] = true; // f0 whole again
         assertEquals(plan.evictionKey(2, 1_000), plan.evictionKey(0, 1_000), 1e-3);
+    }
+
+    @Test
+    void theOnePassKeySnapshotEqualsEachResidentLayersOwnKeyAndSkipsTheLayersNotResident() {
+        // f0 = {0, 1} is broken (1 not resident), f1 = {2} whole, f2 = {3} whole: the pass must weigh 0 like its own key
+        FakeNode node = new FakeNode(4, 10 * MB, 40 * MB);
+        node.fnLayers = new int[][] {{0, 1}, {2}, {3}, {}};
+        node.layerFns = new int[][] {{0}, {0}, {1}, {2}};
+        FakeSource source = new FakeSource(4);
+        source.median[0] = 600_000;
+        source.median[1] = 300_000;
+        source.median[2] = 900_000;
+        NextUsePlanning plan = planning(node, source);
+        insert(node, plan, 0, 0);
+        insert(node, plan, 2, 0);
+        insert(node, plan, 3, 0);
+        plan.tick(1_000);
+        Map<Integer, Double> pass = new HashMap<>();
+        plan.evictionKeys(1_000, (l, key) -> assertNull(pass.put(l, key), "each resident layer once"));
+        assertEquals(Set.of(0, 2, 3), pass.keySet());
+        for (int l : new int[] {0, 2, 3}) {
+            assertEquals(plan.evictionKey(l, 1_000), pass.get(l), 1e-9, "layer " + l);
+        }
+        assertTrue(pass.get(0) > pass.get(2) * 2, "the broken-only layer's weight is in the snapshot too");
     }
 }

@@ -1,0 +1,101 @@
+package org.layerswap.swap;
+
+/**
+ * The node's eviction order over its resident layers (issue 13), as {@link NextUsePlanning} asks it: a layer's key is
+ * the space-time key of its next use ({@link NextUseEvictionPlanner#key}), times {@link BrokenStacks#weight} when every
+ * function using it already misses another of its layers; larger keys are evicted first.
+ * <p>
+ * Each public question is ONE ranking pass ({@link BrokenStacks#beginScan}): the node's residency and fetches are taken
+ * as unchanged during it, so each function's missing layers are counted once per pass, not once per key.
+ * Invariant: {@link #resident} holds exactly the layers the planning inserted and has not evicted since. Not
+ * thread-safe (the planning's thread).
+ */
+final class EvictionRanking {
+
+    /** A layer's predicted next use, absolute ms ({@link NextUsePlanning#nextOf}). */
+    @FunctionalInterface
+    interface NextUse {
+        long at(int layer, long now);
+    }
+
+    private final NextUsePlanning.Node node;
+    private final NextUseEvictionPlanner evictor;
+    private final BrokenStacks broken;
+    private final NextUse nextUse;
+    private final ResidentSet resident = new ResidentSet();
+    private double bestKey;
+
+    EvictionRanking(NextUsePlanning.Node node, NextUseEvictionPlanner evictor, BrokenStacks broken, NextUse nextUse) {
+        this.node = node;
+        this.evictor = evictor;
+        this.broken = broken;
+        this.nextUse = nextUse;
+    }
+
+    ResidentSet resident() {
+        return resident;
+    }
+
+    /** Layer {@code l}'s key at {@code now}, in a pass of its own. */
+    double key(int l, long now) {
+        broken.beginScan();
+        return keyInPass(l, now);
+    }
+
+    /** Every resident layer's key at {@code now} (pinned ones included), in one pass. */
+    void keys(long now, NextUsePlanning.KeyConsumer out) {
+        broken.beginScan();
+        for (int i = 0; i < resident.size(); i++) {
+            int l = resident.get(i);
+            out.accept(l, keyInPass(l, now));
+        }
+    }
+
+    /**
+     * {@code need} minus the bytes of the unpinned resident layers whose key exceeds {@code incomingKey} (the ones an
+     * incoming layer with that key may displace), in one pass; the scan stops once the result is at most 0.
+     */
+    long uncovered(long need, double incomingKey, long now) {
+        broken.beginScan();
+        for (int i = 0; i < resident.size() && need > 0; i++) {
+            int v = resident.get(i);
+            if (!node.pinned(v) && keyInPass(v, now) > incomingKey) {
+                need -= node.sizeBytes(v);
+            }
+        }
+        return need;
+    }
+
+    /**
+     * The unpinned resident layer with the largest key at {@code now} (ties: the older {@code lastUse}), -1 when none;
+     * its key is then {@link #bestKey()}.
+     */
+    int best(long now, long[] lastUse) {
+        int best = -1;
+        double top = -1;
+        broken.beginScan();
+        for (int i = 0; i < resident.size(); i++) {
+            int l = resident.get(i);
+            if (node.pinned(l)) {
+                continue;
+            }
+            double key = keyInPass(l, now);
+            if (key > top || (key == top && lastUse[l] < lastUse[best])) {
+                best = l;
+                top = key;
+            }
+        }
+        bestKey = top;
+        return best;
+    }
+
+    /** The key of the layer the last {@link #best} returned (-1 when it returned none). */
+    double bestKey() {
+        return bestKey;
+    }
+
+    private double keyInPass(int l, long now) {
+        double k = evictor.key(nextUse.at(l, now), now, node.sizeBytes(l));
+        return broken.allUsersBroken(l) ? k * broken.weight() : k;
+    }
+}
