@@ -11,6 +11,17 @@ public interface FeedbackLoop {
     /** The arm an invocation belongs to (deterministic: by function or by invocation, per config). */
     ExperimentArm assign(String functionId, long invocationSeq);
 
+    /**
+     * The arm every invocation of {@code functionId} belongs to when the running experiment assigns by function, so
+     * prefetches planned ahead of any invocation follow it (none for {@link ExperimentArm#CONTROL}, whose invocations
+     * must see on-demand layers only; their bytes and waste are counted for that arm); {@link ExperimentArm#NONE}
+     * when no experiment runs or it assigns by invocation (a planned prefetch then serves invocations of both arms).
+     * Default: {@code NONE}. Since api 1.8.
+     */
+    default ExperimentArm functionArm(String functionId) {
+        return ExperimentArm.NONE;
+    }
+
     /** The threshold the controller currently recommends. */
     double recommendedThreshold();
 

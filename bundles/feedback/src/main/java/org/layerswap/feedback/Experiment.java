@@ -102,6 +102,11 @@ final class Experiment {
         return Assignment.assign(settings.mode(), salt, settings.treatmentShare(), functionId, invocationSeq);
     }
 
+    /** The arm of every invocation of {@code functionId} when assigning by function; NONE by invocation. */
+    ExperimentArm functionArm(String functionId) {
+        return settings.mode() == Assignment.Mode.BY_FUNCTION ? assign(functionId, 0) : ExperimentArm.NONE;
+    }
+
     boolean running() {
         return stoppedMillis < 0;
     }

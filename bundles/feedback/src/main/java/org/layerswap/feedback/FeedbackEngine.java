@@ -184,6 +184,15 @@ public final class FeedbackEngine implements FeedbackControl {
     }
 
     @Override
+    public ExperimentArm functionArm(String functionId) {
+        Experiment e;
+        synchronized (this) {
+            e = experiment;
+        }
+        return e == null ? ExperimentArm.NONE : e.functionArm(functionId);
+    }
+
+    @Override
     public double recommendedThreshold() {
         return threshold;
     }

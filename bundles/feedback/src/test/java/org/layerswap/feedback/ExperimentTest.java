@@ -217,4 +217,31 @@ class ExperimentTest {
         String id2 = e.startExperiment("two", null, 4000);
         assertNotEquals(id, id2);
     }
+
+    @Test
+    void plannedPrefetchesFollowAFunctionsArmOnlyWhenTheExperimentAssignsByFunction() {
+        FeedbackEngine byFunction = engine(ExperimentSettings.defaults().withMinSamples(200, 10));
+        assertEquals(ExperimentArm.NONE, byFunction.functionArm("fn-1"), "no experiment running");
+        byFunction.startExperiment("by-function", null, 0);
+        int control = 0;
+        for (int f = 0; f < 200; f++) {
+            String fn = "fn-" + f;
+            ExperimentArm arm = byFunction.functionArm(fn);
+            assertNotEquals(ExperimentArm.NONE, arm);
+            for (long seq = 0; seq < 5; seq++) {
+                assertEquals(byFunction.assign(fn, seq), arm, "every invocation of " + fn + " is in the function's arm");
+            }
+            control += arm == ExperimentArm.CONTROL ? 1 : 0;
+        }
+        assertTrue(control > 0 && control < 200, "both arms are used: " + control + " of 200 in control");
+        byFunction.stopExperiment(1);
+        assertEquals(ExperimentArm.NONE, byFunction.functionArm("fn-1"), "stopped");
+
+        FeedbackEngine byInvocation = engine(byInvocation());
+        byInvocation.startExperiment("by-invocation", null, 0);
+        for (int f = 0; f < 50; f++) {
+            assertEquals(ExperimentArm.NONE, byInvocation.functionArm("fn-" + f),
+                    "a prefetch made ahead serves invocations of both arms");
+        }
+    }
 }

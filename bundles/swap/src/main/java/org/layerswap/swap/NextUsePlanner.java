@@ -14,6 +14,7 @@ import java.util.function.ToDoubleFunction;
 
 import org.layerswap.api.BehavioralProfiler;
 import org.layerswap.api.ExperimentArm;
+import org.layerswap.api.FeedbackLoop;
 import org.layerswap.api.FetchPriority;
 import org.layerswap.api.FunctionLayerMap;
 import org.layerswap.api.LayerId;
@@ -71,6 +72,8 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
     private final BiConsumer<String, LayerId> predictedDataLayer;
     private final PlannerWakeUps wakeUps;
     private volatile FetchCoordinator fetches;
+    /** The feedback loop now (null: none): the experiment arm planned prefetches follow, where waste is reported. */
+    private volatile Supplier<FeedbackLoop> feedback = () -> null;
     private volatile Map<LayerId, Double> keys = Map.of();
     private volatile boolean orderSet;
 
@@ -118,6 +121,25 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
 
     void useFetches(FetchCoordinator f) {
         this.fetches = f;
+    }
+
+    void useFeedback(Supplier<FeedbackLoop> f) {
+        this.feedback = Objects.requireNonNull(f, "feedback");
+    }
+
+    /**
+     * The arm the planned prefetches of {@code functionId} follow: its by-function experiment arm, else NONE (no
+     * feedback loop, no experiment, or one assigning by invocation). A failing feedback loop is logged, never fatal.
+     */
+    private ExperimentArm armOf(String functionId) {
+        FeedbackLoop fb = feedback.get();
+        try {
+            ExperimentArm a = fb == null ? null : fb.functionArm(functionId);
+            return a == null ? ExperimentArm.NONE : a;
+        } catch (RuntimeException e) {
+            LOG.warn("feedback loop functionArm failed: {}", e.toString());
+            return ExperimentArm.NONE;
+        }
     }
 
     /** Starts the passes and hands the store this planner's eviction order (when the setting is on). */
@@ -428,11 +450,29 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
     public boolean prefetch(int l, int f) {
         FetchCoordinator c = fetches;
         LayerId id = ix.layerIds.get(l);
-        if (c != null && c.tryStartPrefetch(id, ix.functionIds.get(f), score.applyAsDouble(id),
-                settings.get().maxConcurrentPrefetches(), ExperimentArm.NONE)) {
+        String fn = ix.functionIds.get(f);
+        ExperimentArm arm = armOf(fn);
+        if (arm == ExperimentArm.CONTROL) {
+            return false; // a by-function experiment's control arm runs on on-demand layers only
+        }
+        if (c != null && c.tryStartPrefetch(id, fn, score.applyAsDouble(id), settings.get().maxConcurrentPrefetches(), arm)) {
             pendingPrefetch.add(id);
             return true;
         }
         return false;
+    }
+
+    /** Reports a planned prefetch that left unused to the feedback loop (its objective prices wasted bytes). */
+    @Override
+    public void wasted(int l, int f, long bytes) {
+        FeedbackLoop fb = feedback.get();
+        if (fb != null) {
+            String fn = ix.functionIds.get(f);
+            try {
+                fb.recordWastedPrefetch(fn, armOf(fn), bytes, now);
+            } catch (RuntimeException e) {
+                LOG.warn("feedback loop recordWastedPrefetch failed: {}", e.toString());
+            }
+        }
     }
 }

@@ -75,6 +75,13 @@ public final class NextUsePlanning {
         default boolean local(int f) {
             return true;
         }
+
+        /**
+         * A layer prefetched for function {@code f} left the node unused (evicted, or dropped for want of room):
+         * {@code bytes} of bandwidth and storage were wasted. Default: nothing (the replay counts waste itself).
+         */
+        default void wasted(int l, int f, long bytes) {
+        }
     }
 
     /** When functions run next: the profiler's next-use model, or a predictor's. */
@@ -299,6 +306,7 @@ public final class NextUsePlanning {
         if (fresh[l]) {
             fresh[l] = false;
             credit.wasted(owner[l], node.sizeBytes(l));
+            node.wasted(l, owner[l], node.sizeBytes(l));
             if (clock != Long.MIN_VALUE) {
                 shadows.evictedUnused(l, owner[l], clock, clock - lastUse[l]);
             }
@@ -309,6 +317,7 @@ public final class NextUsePlanning {
     /** A prefetch of {@code l} completed but the node could not keep it (no room was admitted): its bytes were wasted. */
     public void onPrefetchDropped(int l) {
         credit.wasted(owner[l], node.sizeBytes(l));
+        node.wasted(l, owner[l], node.sizeBytes(l));
     }
 
     /**

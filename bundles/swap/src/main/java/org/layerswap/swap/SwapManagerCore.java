@@ -136,6 +136,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
         this.nextUse = new NextUsePlanner(() -> this.settings, catalog, store, profiler, clock,
                 PlanningTriggers.PlannerThread.of(worker), ranking::scoreOf, variants::predicted);
         nextUse.useFetches(fetches);
+        nextUse.useFeedback(() -> this.feedback);
         ranking.useNextUse(nextUse);
         this.swaps = new SwapRunner(() -> this.settings, () -> this.backend, store, catalog, roots, fetches, variants, composer,
                 swapHistory, pins.releaseDelayNanos());

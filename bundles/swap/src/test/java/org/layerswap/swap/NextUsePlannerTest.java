@@ -20,8 +20,11 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.layerswap.api.ExperimentArm;
+import org.layerswap.api.FeedbackLoop;
 import org.layerswap.api.FetchPriority;
 import org.layerswap.api.FunctionDefinition;
+import org.layerswap.api.InvocationOutcome;
 import org.layerswap.api.LayerId;
 import org.layerswap.api.NextUse;
 import org.layerswap.api.PrefetchRecord;
@@ -197,6 +200,89 @@ class NextUsePlannerTest {
         clock.addAndGet(1_000);
         planner.run();
         assertEquals(Set.of(), prefetching("timer"));
+    }
+
+    /** A feedback loop whose running experiment assigns by function ({@code arms}); records what it is told. */
+    static final class ArmsFeedback implements FeedbackLoop {
+        final Map<String, ExperimentArm> arms = new ConcurrentHashMap<>();
+        final List<String> fetched = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> wasted = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void record(InvocationOutcome outcome) {
+        }
+
+        @Override
+        public ExperimentArm assign(String functionId, long invocationSeq) {
+            return functionArm(functionId);
+        }
+
+        @Override
+        public ExperimentArm functionArm(String functionId) {
+            return arms.getOrDefault(functionId, ExperimentArm.NONE);
+        }
+
+        @Override
+        public double recommendedThreshold() {
+            return 0.5;
+        }
+
+        @Override
+        public void recordFetch(String functionId, ExperimentArm arm, FetchPriority priority, long bytes, long timestampMillis) {
+            fetched.add(functionId + " " + arm + " " + priority + " " + bytes);
+        }
+
+        @Override
+        public void recordWastedPrefetch(String functionId, ExperimentArm arm, long bytes, long timestampMillis) {
+            wasted.add(functionId + " " + arm + " " + bytes + " @" + timestampMillis);
+        }
+    }
+
+    @Test
+    void aByFunctionExperimentsControlArmGetsNoPlannedPrefetchAndTheTreatmentArmsBytesAreCountedForIt() {
+        ArmsFeedback fb = new ArmsFeedback();
+        fb.arms.put("ctl", ExperimentArm.CONTROL);
+        fb.arms.put("trt", ExperimentArm.TREATMENT);
+        FetchCoordinator withFeedback = new FetchCoordinator(store, catalog, clock::get, fetchWorker::add,
+                new BoundedHistory<PrefetchRecord>(() -> 100, r -> { }), () -> fb, (id, bytes, score) -> planner.makeRoom(id, bytes),
+                id -> { }, () -> { });
+        planner.useFetches(withFeedback);
+        planner.useFeedback(() -> fb);
+        define("ctl", 1);
+        define("trt", 2);
+        define("plain", 3);
+        inMillis.put("ctl", 5_000L);
+        inMillis.put("trt", 5_000L);
+        inMillis.put("plain", 5_000L);
+        planner.run();
+        Set<LayerId> started = withFeedback.inFlight().stream().filter(r -> r.priority() == FetchPriority.PREFETCH)
+                .map(PrefetchRecord::layer).collect(Collectors.toSet());
+        assertEquals(Set.of(id(2), id(3)), started, "the control function's invocations must see on-demand layers only");
+        completePrefetches();
+        assertEquals(Set.of("trt TREATMENT PREFETCH 100", "plain NONE PREFETCH 100"), Set.copyOf(fb.fetched));
+    }
+
+    @Test
+    void aPlannedPrefetchEvictedUnusedIsReportedToTheFeedbackLoopAsWastedForItsFunctionAndArm() {
+        ArmsFeedback fb = new ArmsFeedback();
+        fb.arms.put("timer", ExperimentArm.TREATMENT);
+        planner.useFeedback(() -> fb);
+        define("timer", 1);
+        define("other", 2);
+        inMillis.put("timer", 5_000L);
+        planner.run();
+        completePrefetches();
+        clock.addAndGet(1_000);
+        planner.run(); // sees layer 1 resident, by its prefetch
+        assertEquals(List.of(), fb.wasted, "resident, not yet wasted");
+        store.resident.remove(id(1)); // evicted (by the store) before any invocation used it
+        clock.addAndGet(1_000);
+        planner.run();
+        assertEquals(List.of("timer TREATMENT 100 @" + clock.get()), fb.wasted);
+        planner.wakeUps().invoked("other", Map.of(), List.of());
+        clock.addAndGet(1_000);
+        planner.run();
+        assertEquals(1, fb.wasted.size(), "reported once");
     }
 
     @Test

@@ -248,6 +248,11 @@ public final class FeedbackComponent implements FeedbackControl {
     }
 
     @Override
+    public ExperimentArm functionArm(String functionId) {
+        return engine.functionArm(functionId);
+    }
+
+    @Override
     public double recommendedThreshold() {
         return engine.recommendedThreshold();
     }
