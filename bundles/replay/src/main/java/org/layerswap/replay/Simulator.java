@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * arithmetic is exactly the one-link model above. {@link #run} is {@link #begin}, {@link #step} per event,
  * {@link #finish}; a cluster interleaves its nodes' steps in trace order.
  *
- * <p>Size (~540 lines, over the ~500 guideline): the event loop, the prefetch queue, the link model and the storage
- * accounting share the per-layer arrays and run per event; splitting them would add calls to the hot loop.
+ * <p>What is measured, and the result row, are {@link ReplayMeter}'s; this class decides what is measured (the warm-up)
+ * and runs the event loop, the prefetch queue, the link model and the storage accounting, which share the per-layer
+ * arrays.
  */
 public final class Simulator implements NodeView {
 
@@ -63,22 +64,7 @@ public final class Simulator implements NodeView {
     private double demandFreeAt;
 
     // accounting
-    private double areaByteMs;
-    private double areaClock;
-    private long invocations;
-    private long critical;
-    private final long[] byClass = new long[3];
-    private final long[] criticalByClass = new long[3];
-    private float[] stalls = new float[1024];
-    private int nStalls;
-    private double stallSum;
-    private double onDemandBytes;
-    private double prefetchBytes;
-    private long wasted;
-    private long prefetchesCompleted;
-    private long prefetchesUsed;
-    private long demandLayerMisses;
-    private long layerAccesses;
+    private final ReplayMeter meter;
     private long eventNanos;
 
     private int[] missing = new int[16];
@@ -104,6 +90,7 @@ public final class Simulator implements NodeView {
         this.bwPerMs = cfg.bandwidthBytesPerSec() / 1000.0;
         this.unpackPerMs = cfg.unpackBytesPerSec() / 1000.0;
         this.warmupEnd = tab.startMillis() + (double) warmupMillis;
+        this.meter = new ReplayMeter(warmupEnd, tab.startMillis());
         this.progress = progress;
         int nl = tab.layerCount();
         resident = new boolean[nl];
@@ -114,7 +101,6 @@ public final class Simulator implements NodeView {
         queueGen = new int[nl];
         insertedAt = new double[nl];
         now = tab.startMillis();
-        areaClock = now;
         prefetchClock = now;
         demandFreeAt = now;
     }
@@ -161,7 +147,7 @@ public final class Simulator implements NodeView {
                 if (prefetchedUnused[l]) {
                     prefetchedUnused[l] = false;
                     if (insertedAt[l] >= warmupEnd) {
-                        prefetchesUsed++;
+                        meter.prefetchUsed();
                     }
                 }
             } else {
@@ -170,7 +156,7 @@ public final class Simulator implements NodeView {
                     boolean fromPeer = headFromPeer;
                     fraction = unqueue(l);
                     if (measured) {
-                        prefetchBytes += (1 - fraction) * tab.layerSize[l];
+                        meter.prefetched((1 - fraction) * tab.layerSize[l]);
                         if (exchange != null && fraction < 1) {
                             exchange.fetched((1 - fraction) * tab.layerSize[l], fromPeer);
                         }
@@ -228,21 +214,7 @@ public final class Simulator implements NodeView {
             policy.onAccess(stack[k], e, k, t);
         }
         if (measured) {
-            int c = tab.classOfFunction[tab.stackFunction[stackOf[e]]];
-            invocations++;
-            byClass[c]++;
-            layerAccesses += stack.length;
-            if (nm > 0) {
-                critical++;
-                criticalByClass[c]++;
-                demandLayerMisses += nm;
-                onDemandBytes += demandBytes;
-                if (nStalls == stalls.length) {
-                    stalls = Arrays.copyOf(stalls, nStalls * 2);
-                }
-                stalls[nStalls++] = (float) stall;
-                stallSum += stall;
-            }
+            meter.invocation(tab.classOfFunction[tab.stackFunction[stackOf[e]]], stack.length, nm, demandBytes, stall);
         }
         policy.afterInvocation(e, t);
         curPin = -1;
@@ -265,35 +237,15 @@ public final class Simulator implements NodeView {
         double end = tab.endMillis();
         now = end;
         policy.onEnd(tab.endMillis());
-        account(end);
+        meter.account(end, used);
         long unusedAtEnd = 0;
         for (int l = 0; l < resident.length; l++) {
             if (resident[l] && prefetchedUnused[l]) {
                 unusedAtEnd += tab.layerSize[l];
             }
         }
-        float[] sorted = Arrays.copyOf(stalls, nStalls);
-        Arrays.sort(sorted);
-        Calibration cal = policy.calibration();
-        return new PolicyResult(policy.name(), family, knob, invocations, critical, byClass.clone(),
-                criticalByClass.clone(), percentile(sorted, 0.50), percentile(sorted, 0.95), percentile(sorted, 0.99),
-                nStalls == 0 ? 0 : stallSum / nStalls, stallSum, Math.round(onDemandBytes), Math.round(prefetchBytes),
-                wasted, unusedAtEnd, areaByteMs / 1e12, prefetchesCompleted, prefetchesUsed, demandLayerMisses,
-                layerAccesses, n == 0 ? 0 : (double) eventNanos / n, cal == null ? Double.NaN : cal.brier(),
-                cal == null ? Double.NaN : cal.expectedCalibrationError(), cal, System.currentTimeMillis() - wall0);
-    }
-
-    /** Percentile over all measured invocations, where those not in {@code sortedStalls} stalled 0 ms. */
-    private double percentile(float[] sortedStalls, double q) {
-        if (invocations == 0) {
-            return Double.NaN;
-        }
-        long rank = (long) Math.ceil(q * invocations); // 1-based nearest rank
-        long zeros = invocations - sortedStalls.length;
-        if (rank <= zeros) {
-            return 0;
-        }
-        return sortedStalls[(int) (rank - zeros - 1)];
+        return meter.result(policy.name(), family, knob, unusedAtEnd, n == 0 ? 0 : (double) eventNanos / n,
+                policy.calibration(), System.currentTimeMillis() - wall0);
     }
 
     /** Runs timers and prefetch progress up to {@code until}. */
@@ -372,7 +324,7 @@ public final class Simulator implements NodeView {
         double saved = now;
         now = tc;
         if (tc >= warmupEnd) {
-            prefetchBytes += tab.layerSize[l];
+            meter.prefetched(tab.layerSize[l]);
             if (exchange != null) {
                 exchange.fetched(tab.layerSize[l], fromPeer);
             }
@@ -381,13 +333,13 @@ public final class Simulator implements NodeView {
             insert(l, tc, tc);
             prefetchedUnused[l] = true;
             if (tc >= warmupEnd) {
-                prefetchesCompleted++;
+                meter.prefetchCompleted();
             }
             policy.onInsert(l, tc, true);
         } else {
             if (tc >= warmupEnd) {
-                wasted += tab.layerSize[l];
-                prefetchesCompleted++;
+                meter.wasted(tab.layerSize[l]);
+                meter.prefetchCompleted();
             }
             policy.onPrefetchDropped(l, tc);
         }
@@ -429,22 +381,12 @@ public final class Simulator implements NodeView {
 
     /** Layer {@code l} becomes resident at {@code t}; its bytes are all there (peers may copy it) at {@code readyAt}. */
     private void insert(int l, double t, double readyAt) {
-        account(t);
+        meter.account(t, used);
         resident[l] = true;
         insertedAt[l] = t;
         used += tab.layerSize[l];
         if (exchange != null) {
             exchange.held(l, readyAt);
-        }
-    }
-
-    private void account(double t) {
-        if (t > areaClock) {
-            double from = Math.max(areaClock, warmupEnd);
-            if (t > from) {
-                areaByteMs += (double) used * (t - from);
-            }
-            areaClock = t;
         }
     }
 
@@ -490,20 +432,14 @@ public final class Simulator implements NodeView {
         if (!resident[l]) {
             return;
         }
-        account(now);
-        at = Math.max(at, insertedAt[l]);
-        if (at < areaClock) {
-            double from = Math.max(at, warmupEnd);
-            if (areaClock > from) {
-                areaByteMs -= (double) tab.layerSize[l] * (areaClock - from);
-            }
-        }
+        meter.account(now, used);
+        meter.heldUntil(tab.layerSize[l], Math.max(at, insertedAt[l]));
         resident[l] = false;
         used -= tab.layerSize[l];
         if (prefetchedUnused[l]) {
             prefetchedUnused[l] = false;
             if (insertedAt[l] >= warmupEnd) {
-                wasted += tab.layerSize[l];
+                meter.wasted(tab.layerSize[l]);
             }
         }
         if (exchange != null) {
