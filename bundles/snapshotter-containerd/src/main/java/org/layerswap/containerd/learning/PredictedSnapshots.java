@@ -11,6 +11,7 @@ import java.util.function.LongSupplier;
 
 import org.layerswap.api.FetchPriority;
 import org.layerswap.api.LayerId;
+import org.layerswap.api.LayerLease;
 import org.layerswap.api.LayerSourceException;
 import org.layerswap.api.LayerStore;
 import org.layerswap.api.LayerStoreListener;
@@ -22,6 +23,13 @@ import org.slf4j.LoggerFactory;
  * committed snapshots in the namespace through containerd ({@link SnapshotRegistry#commitByRef}, base first: each
  * Prepare is answered from the store by the remote-snapshotter handshake), all under one containerd lease per image
  * and namespace. The next start of the image then finds its chain committed and neither fetches nor unpacks it.
+ *
+ * <p>Store pins: each layer is fetched with {@link LayerStore#fetchAndAcquire}, so it is pinned from the moment it is
+ * resident until its registration is over; no eviction falls between the fetch and the handshake's own store lease
+ * (which the committed snapshot keeps). Invariant: every pin this class takes is closed exactly once, when the
+ * registration succeeded, failed (a fetch, containerd, the executor) or {@link #ensure}'s future was cancelled
+ * (fetches still running are cancelled then, which gives their claims back); a registration never ends with a pin
+ * of its own left.
  *
  * <p>Garbage collection: the lease keeps the registered snapshots from containerd's collector; it expires after
  * {@code leaseTtlMillis} (containerd's {@value SnapshotRegistry#EXPIRE_LABEL}), so what LayerSwap stops predicting is
@@ -90,17 +98,38 @@ public final class PredictedSnapshots implements LayerStoreListener {
         if (running != null) {
             return running;
         }
-        CompletableFuture<?>[] fetches = image.layers().stream()
-                .map(l -> store.fetch(image.repository(), l, FetchPriority.PREFETCH)).toArray(CompletableFuture[]::new);
-        CompletableFuture.allOf(fetches).thenApplyAsync(v -> register(namespace, image), executor).whenComplete((ok, e) -> {
-            inFlight.remove(key, mine);
-            if (e != null) {
-                failures.incrementAndGet();
-                LOG.warn("cannot make image {} ready in containerd namespace {}: {}", image.containerdName(), namespace, e.toString());
+        List<CompletableFuture<LayerLease>> pins = image.layers().stream()
+                .map(l -> store.fetchAndAcquire(image.repository(), l, FetchPriority.PREFETCH)).toList();
+        mine.whenComplete((ok, e) -> {
+            if (mine.isCancelled()) { // the store gives back the claims of fetches still running
+                pins.forEach(p -> p.cancel(false));
             }
-            mine.complete(e == null && ok);
         });
+        CompletableFuture.allOf(pins.toArray(CompletableFuture[]::new)).thenApplyAsync(v -> register(namespace, image), executor)
+                .whenComplete((ok, e) -> {
+                    unpin(pins); // registered or failed: the snapshots (if any) hold their own store leases now
+                    inFlight.remove(key, mine);
+                    if (e != null) {
+                        failures.incrementAndGet();
+                        LOG.warn("cannot make image {} ready in containerd namespace {}: {}", image.containerdName(), namespace,
+                                e.toString());
+                    }
+                    mine.complete(e == null && ok);
+                });
         return mine;
+    }
+
+    /** Closes the store lease of each fetch that delivered one (all have completed: {@code allOf} waits for every one). */
+    private static void unpin(List<CompletableFuture<LayerLease>> pins) {
+        for (CompletableFuture<LayerLease> p : pins) {
+            if (p.isDone() && !p.isCompletedExceptionally()) {
+                try {
+                    p.join().close();
+                } catch (RuntimeException e) {
+                    LOG.warn("cannot give back the store lease on a predicted layer: {}", e.toString());
+                }
+            }
+        }
     }
 
     private boolean register(String namespace, KnownImage image) {
