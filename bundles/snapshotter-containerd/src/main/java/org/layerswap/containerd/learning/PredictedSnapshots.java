@@ -149,7 +149,7 @@ public final class PredictedSnapshots implements LayerStoreListener {
         }
         if (present != null) {
             try {
-                present.make(namespace, lease, image);
+                present.make(namespace, lease, image, now + leaseTtlMillis);
             } catch (LayerSourceException | RuntimeException e) { // the snapshots stay useful: a pull finds them
                 failures.incrementAndGet();
                 LOG.warn("image {}: layer snapshots registered in containerd namespace {}, but the image could not be made present: {}",
@@ -185,7 +185,9 @@ public final class PredictedSnapshots implements LayerStoreListener {
 
     /**
      * Forgets the registrations whose lease has expired (not renewed within the ttl) and deletes the image records made
-     * present for them (containerd's collector then takes what the expired lease held). Returns how many lapsed.
+     * present for them (containerd's collector then takes what the expired lease held), then any other record whose
+     * prediction lapsed ({@link PresentImages#lapse}: one made before a restart, or a delete to try again). Returns how
+     * many registrations lapsed.
      */
     public int expire() {
         long now = clock.getAsLong();
@@ -194,6 +196,9 @@ public final class PredictedSnapshots implements LayerStoreListener {
             if (registrations.remove(key(r.namespace(), r.image()), r)) {
                 release(r);
             }
+        }
+        if (present != null) {
+            present.lapse(now);
         }
         return lapsed.size();
     }
