@@ -55,7 +55,8 @@ public class ContainerdCommand extends LayerswapCommand {
             r.print(System.out);
         }
         if (s.learning() || !s.imageRecords().isEmpty()) {
-            System.out.println("Image records LayerSwap created in containerd (deleted when their prediction lapses): " + s.imageRecords().size());
+            System.out.println("Image records LayerSwap created in containerd (deleted when their prediction lapses): "
+                    + s.imageRecords().size());
         }
         if (!s.imageRecords().isEmpty()) {
             ShellTable r = new ShellTable();

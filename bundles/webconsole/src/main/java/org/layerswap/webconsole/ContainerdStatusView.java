@@ -11,7 +11,8 @@ import org.layerswap.api.ContainerdView;
  * JSON shape of the containerd integration (GET /api/containerd): the same data as {@code layerswap:containerd}, plus
  * {@code leasedLayers}, the layer snapshots the current registrations hold under their containerd leases (the sum of
  * their {@code layers}), and {@code imageRecordCount}, the number of {@code imageRecords} (namespace, name, lease: the
- * image records LayerSwap created in containerd and has not deleted yet). The dashboard's containerd panel reads it and is shown only when {@code installed}.
+ * image records LayerSwap created in containerd and has not deleted yet). The dashboard's containerd panel reads it
+ * and is shown only when {@code installed}.
  */
 final class ContainerdStatusView {
 
