@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * older than half the ttl is renewed under a new lease when predicted again. When the store loses one of the layers
  * anyway ({@link #layerRemoved}: quarantined), the lease is deleted at once. With {@link PresentImages}, each registered
  * image is also made present (content and image records, under the same lease); its records are deleted when the
- * registration lapses ({@link #expire}) or a layer is lost. Thread-safe; containerd is called on
+ * registration lapses ({@link #expire}) or a layer is lost, and those a previous run made (listed by
+ * {@link CreatedRecords}) once their time has passed ({@link #expire} too). Thread-safe; containerd is called on
  * {@code executor}.
  */
 public final class PredictedSnapshots implements LayerStoreListener {
