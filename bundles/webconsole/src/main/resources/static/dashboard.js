@@ -226,7 +226,7 @@ function renderContainerd(d) {
   text('containerd-counters', 'snapshots: ' + kinds + ' · handshakes: ' + d.handshakes.hits + ' hit, ' + d.handshakes.misses + ' missed'
     + ' · events: ' + d.events.seen + ' seen, ' + d.events.mapped + ' mapped, ' + d.events.dropped + ' dropped'
     + ' · images known ' + d.imagesKnown + ' · layers registered ' + d.layersRegistered + ', leased now ' + d.leasedLayers
-    + ', registration failures ' + d.registrationFailures);
+    + ', registration failures ' + d.registrationFailures + ' · image records created ' + d.imageRecordCount);
   fillTable('containerd-table', d.registrations.map(r => [r.namespace, r.image, { text: r.layers, cls: 'num' }, r.lease,
     new Date(r.atMillis).toLocaleTimeString()]));
 }

@@ -21,6 +21,13 @@ public interface ContainerdView {
     }
 
     /**
+     * An image record LayerSwap created in containerd (labelled {@code org.layerswap.predicted=<lease>}) and has not
+     * deleted yet: its namespace, its name, the lease its label names. Since 1.8.
+     */
+    record ImageRecord(String namespace, String name, String lease) {
+    }
+
+    /**
      * @param serving           the snapshots socket is served
      * @param socket            the snapshots socket ("" when not serving)
      * @param learning          the learning loop runs (subscribed or trying to)
@@ -35,13 +42,25 @@ public interface ContainerdView {
      * @param layersRegistered  layer snapshots registered ahead of predicted starts
      * @param registrationFailures predicted images that could not be made ready
      * @param registrations     the current registrations
+     * @param imageRecords      the image records LayerSwap created and has not deleted yet, including those made before a
+     *                          restart (since 1.8)
      */
     record ContainerdStatus(boolean serving, String socket, boolean learning, boolean connected, Map<String, Long> snapshotsByKind,
                             long handshakeHits, long handshakeMisses, long eventsSeen, long eventsMapped, long eventsDropped,
-                            long imagesKnown, long layersRegistered, long registrationFailures, List<Registration> registrations) {
+                            long imagesKnown, long layersRegistered, long registrationFailures, List<Registration> registrations,
+                            List<ImageRecord> imageRecords) {
         public ContainerdStatus {
             snapshotsByKind = Map.copyOf(snapshotsByKind);
             registrations = List.copyOf(registrations);
+            imageRecords = List.copyOf(imageRecords);
+        }
+
+        /** Without image records (the 1.4 shape, kept for compatibility). */
+        public ContainerdStatus(boolean serving, String socket, boolean learning, boolean connected, Map<String, Long> snapshotsByKind,
+                                long handshakeHits, long handshakeMisses, long eventsSeen, long eventsMapped, long eventsDropped,
+                                long imagesKnown, long layersRegistered, long registrationFailures, List<Registration> registrations) {
+            this(serving, socket, learning, connected, snapshotsByKind, handshakeHits, handshakeMisses, eventsSeen, eventsMapped, eventsDropped,
+                    imagesKnown, layersRegistered, registrationFailures, registrations, List.of());
         }
 
         public static ContainerdStatus off() {

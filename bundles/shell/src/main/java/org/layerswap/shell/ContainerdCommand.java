@@ -10,7 +10,7 @@ import org.layerswap.api.ContainerdView;
 
 @Command(scope = "layerswap", name = "containerd",
         description = "Shows the containerd integration: snapshotter socket, snapshots by kind, handshakes, learning from containerd's "
-                + "events, images registered ahead of predicted starts")
+                + "events, images registered ahead of predicted starts, the image records LayerSwap created")
 @Service
 public class ContainerdCommand extends LayerswapCommand {
 
@@ -51,6 +51,20 @@ public class ContainerdCommand extends LayerswapCommand {
             r.column("Registered");
             for (ContainerdView.Registration g : s.registrations()) {
                 r.addRow().addContent(g.namespace(), g.image(), g.layers(), g.lease(), Instant.ofEpochMilli(g.atMillis()));
+            }
+            r.print(System.out);
+        }
+        if (s.learning() || !s.imageRecords().isEmpty()) {
+            System.out.println("Image records LayerSwap created in containerd (deleted when their prediction lapses): "
+                    + s.imageRecords().size());
+        }
+        if (!s.imageRecords().isEmpty()) {
+            ShellTable r = new ShellTable();
+            r.column("Namespace");
+            r.column("Record");
+            r.column("Lease");
+            for (ContainerdView.ImageRecord g : s.imageRecords()) {
+                r.addRow().addContent(g.namespace(), g.name(), g.lease());
             }
             r.print(System.out);
         }

@@ -24,10 +24,23 @@ class ContainerdCommandTest {
     }
 
     @Test
+    void theImageRecordsLayerSwapCreatedAreCountedAndListed() throws Exception {
+        ContainerdCommand c = new ContainerdCommand();
+        c.containerd = () -> new ContainerdView.ContainerdStatus(true, "/s", true, true, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, List.of(),
+                List.of(new ContainerdView.ImageRecord("k8s.io", "reg:5000/fn:1", "layerswap-predicted-ab-1"),
+                        new ContainerdView.ImageRecord("k8s.io", "reg:5000/fn@sha256:1f", "layerswap-predicted-ab-1")));
+        String out = Console.run(c::execute).out();
+        assertTrue(out.contains("Image records LayerSwap created in containerd (deleted when their prediction lapses): 2"), out);
+        assertTrue(out.matches("(?s).*k8s.io\\s*\\|\\s*reg:5000/fn@sha256:1f\\s*\\|\\s*layerswap-predicted-ab-1.*"), out);
+    }
+
+    @Test
     void aDisconnectedLearningLoopSaysItRetries() throws Exception {
         ContainerdCommand c = new ContainerdCommand();
         c.containerd = () -> new ContainerdView.ContainerdStatus(true, "/s", true, false, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, List.of());
-        assertTrue(Console.run(c::execute).out().contains("learning from containerd: not connected (retrying)"));
+        String out = Console.run(c::execute).out();
+        assertTrue(out.contains("learning from containerd: not connected (retrying)"), out);
+        assertTrue(out.contains("Image records LayerSwap created in containerd (deleted when their prediction lapses): 0"), out);
     }
 
     @Test

@@ -1,11 +1,8 @@
 package org.layerswap.containerd;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -19,7 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * The snapshots' metadata, persisted as one Jackson-written JSON file ({@code metadata.json}: the next id and
  * every snapshot) that each change rewrites whole: written to {@code metadata.json.tmp}, fsynced, renamed over
- * the old file, directory fsynced. So the file on disk is always one complete state, the one before or after
+ * the old file, directory fsynced ({@link AtomicFile}). So the file on disk is always one complete state, the one before or after
  * a change, whatever crashes (LayerSwap or containerd): no journal replay, no partial record. The cost (the
  * whole file per change) is fine for the thousands of snapshots one node holds; containerd's own bolt database
  * above the proxy stays the authority on which keys it wants.
@@ -61,7 +58,7 @@ public final class MetadataStore {
     /** Loads {@code dir/metadata.json} when it exists (a fresh store otherwise); the directory must exist. */
     public MetadataStore(Path dir) throws IOException {
         this.file = dir.resolve(FILE);
-        Files.deleteIfExists(dir.resolve(FILE + ".tmp"));
+        Files.deleteIfExists(AtomicFile.tmp(file));
         if (Files.exists(file)) {
             State s;
             try {
@@ -136,17 +133,7 @@ public final class MetadataStore {
     }
 
     private void write() throws IOException {
-        Path tmp = file.resolveSibling(FILE + ".tmp");
-        byte[] bytes = JSON.writerWithDefaultPrettyPrinter()
-                .writeValueAsBytes(new State(VERSION, nextId, byName.values().stream().map(Stored::of).toList()));
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(bytes));
-            ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        }
+        AtomicFile.write(file, JSON.writerWithDefaultPrettyPrinter()
+                .writeValueAsBytes(new State(VERSION, nextId, byName.values().stream().map(Stored::of).toList())));
     }
 }

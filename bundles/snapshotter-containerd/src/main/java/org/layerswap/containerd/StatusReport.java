@@ -32,8 +32,10 @@ public final class StatusReport {
                 .map(r -> new ContainerdView.Registration(r.namespace(), r.image().containerdName(), r.lease(), r.atMillis(),
                         r.image().layers().size()))
                 .toList();
+        List<ContainerdView.ImageRecord> records = learning == null ? List.of() : learning.imageRecords().stream()
+                .map(r -> new ContainerdView.ImageRecord(r.namespace(), r.name(), r.lease())).toList();
         return new ContainerdStatus(server != null, server == null ? "" : socket, learning != null, learning != null && learning.connected(),
                 byKind, hs.hits(), hs.misses(), ev.seen(), ev.mapped(), ev.dropped(), learning == null ? 0 : learning.images().size(),
-                pc.layers(), pc.failures(), regs);
+                pc.layers(), pc.failures(), regs, records);
     }
 }

@@ -71,7 +71,7 @@ class ContainerdLearningTest {
             server = SnapshotterServer.start(settings, Clock.systemUTC(), StoreLayers.of(store), catalog);
             containerd = ContainerdHarness.start(dir.resolve("cd"), settings.socket());
             learning = ContainerdLearning.start(new ContainerdLearning.Settings(containerd.address(), "layerswap", LABEL,
-                    600_000, 600_000, 0), profiler, store, () -> List.of(source), catalog);
+                    600_000, 600_000, 0, dir.resolve("snap/predicted-records.json")), profiler, store, () -> List.of(source), catalog);
             store.events().add(learning.storeListener());
             ContainerdLearning l = learning;
             Await.until(Duration.ofSeconds(30), l::connected, () -> "subscribed to containerd's events");

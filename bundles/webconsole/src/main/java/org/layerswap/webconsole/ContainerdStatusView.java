@@ -10,7 +10,9 @@ import org.layerswap.api.ContainerdView;
 /**
  * JSON shape of the containerd integration (GET /api/containerd): the same data as {@code layerswap:containerd}, plus
  * {@code leasedLayers}, the layer snapshots the current registrations hold under their containerd leases (the sum of
- * their {@code layers}). The dashboard's containerd panel reads it and is shown only when {@code installed}.
+ * their {@code layers}), and {@code imageRecordCount}, the number of {@code imageRecords} (namespace, name, lease: the
+ * image records LayerSwap created in containerd and has not deleted yet). The dashboard's containerd panel reads it
+ * and is shown only when {@code installed}.
  */
 final class ContainerdStatusView {
 
@@ -41,6 +43,12 @@ final class ContainerdStatusView {
         }
         m.put("leasedLayers", leased);
         m.put("registrations", regs);
+        List<Object> records = new ArrayList<>();
+        for (ContainerdView.ImageRecord r : s.imageRecords()) {
+            records.add(ApplianceView.map("namespace", r.namespace(), "name", r.name(), "lease", r.lease()));
+        }
+        m.put("imageRecordCount", records.size());
+        m.put("imageRecords", records);
         return m;
     }
 }

@@ -19,6 +19,7 @@ import org.layerswap.containerd.SnapshotterServer;
 import org.layerswap.containerd.StatusReport;
 import org.layerswap.containerd.StoreLayers;
 import org.layerswap.containerd.learning.ContainerdLearning;
+import org.layerswap.containerd.learning.CreatedRecords;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -43,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With {@code learn} (and the profiler and store present) the learning loop ({@link ContainerdLearning}) runs
  * too: containerd's events on {@code containerdSocket} feed the profiler, images resolve through the registered
- * {@link LayerSource}s (dynamic), predicted images are made ready in containerd. The component is the store's
+ * {@link LayerSource}s (dynamic), predicted images are made ready in containerd; the image records it creates there
+ * are listed in {@value CreatedRecords#FILE} in the snapshotter's root. The component is the store's
  * {@link LayerStoreListener} for it and the {@link ContainerdView} of both.
  */
 @Component(immediate = true, configurationPid = ContainerdSnapshotterComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
@@ -122,7 +124,8 @@ public class ContainerdSnapshotterComponent implements ContainerdView, LayerStor
             return null;
         }
         return new ContainerdLearning.Settings(Path.of(c.containerdSocket()), c.snapshotterName(), c.functionLabel(),
-                c.predictionHorizonSeconds() * 1000, c.leaseTtlSeconds() * 1000, c.evaluateIntervalSeconds() * 1000);
+                c.predictionHorizonSeconds() * 1000, c.leaseTtlSeconds() * 1000, c.evaluateIntervalSeconds() * 1000,
+                settings(c).root().resolve(CreatedRecords.FILE));
     }
 
     @Activate

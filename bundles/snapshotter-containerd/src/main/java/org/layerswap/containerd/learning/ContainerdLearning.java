@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * The learning loop, assembled and running: a connection to containerd's socket, its event stream feeding
  * {@link LearningLoop}, and a timer that evaluates predictions every {@code evaluateIntervalMillis}, making the
  * predicted images ready ({@link PredictedSnapshots}: layer snapshots, then content and image records through
- * {@link PresentImages}) on one worker thread, and first releasing the registrations that lapsed. {@link #storeListener()} must be registered
+ * {@link PresentImages}) on one worker thread, and first releasing the registrations that lapsed. The image records
+ * made present are listed in {@code recordsFile}; at start, those the previous run made whose prediction lapsed
+ * meanwhile are deleted (on the worker, as its first task). {@link #storeListener()} must be registered
  * with the layer store (it deletes the lease of a registration whose layer the store lost).
  */
 public final class ContainerdLearning implements AutoCloseable {
@@ -36,11 +38,13 @@ public final class ContainerdLearning implements AutoCloseable {
      * @param horizonMillis          an image is made ready when its function's next start is predicted within this
      * @param leaseTtlMillis         how long a registration's containerd lease keeps its snapshots from collection
      * @param evaluateIntervalMillis how often predictions are evaluated (0: never by itself, {@link #evaluateNow} only)
+     * @param recordsFile            where the image records made present are listed ({@link CreatedRecords}; survives restarts)
      */
     public record Settings(Path containerdSocket, String snapshotter, String functionLabel, long horizonMillis, long leaseTtlMillis,
-                           long evaluateIntervalMillis) {
+                           long evaluateIntervalMillis, Path recordsFile) {
         public Settings {
             containerdSocket = containerdSocket.toAbsolutePath().normalize();
+            recordsFile = recordsFile.toAbsolutePath().normalize();
             if (snapshotter == null || snapshotter.isBlank()) {
                 throw new IllegalArgumentException("the snapshotter name must not be blank");
             }
@@ -56,6 +60,7 @@ public final class ContainerdLearning implements AutoCloseable {
     /** Image resolution through the layer sources, off the event stream's thread (a source may retry for long). */
     private final java.util.concurrent.ExecutorService resolver;
     private final PredictedSnapshots predicted;
+    private final PresentImages present;
     private final LearningLoop loop;
     private final ImageBook images;
     private final EventStream stream;
@@ -69,8 +74,9 @@ public final class ContainerdLearning implements AutoCloseable {
             return t;
         });
         images = new ImageBook(sources, catalog);
-        predicted = new PredictedSnapshots(store, new GrpcSnapshotRegistry(connection, s.snapshotter()),
-                new PresentImages(new GrpcImageRegistry(connection), s.snapshotter(), images::documents), System::currentTimeMillis,
+        present = new PresentImages(new GrpcImageRegistry(connection), s.snapshotter(), images::documents,
+                CreatedRecords.open(s.recordsFile()));
+        predicted = new PredictedSnapshots(store, new GrpcSnapshotRegistry(connection, s.snapshotter()), present, System::currentTimeMillis,
                 s.leaseTtlMillis(), worker);
         resolver = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "layerswap-containerd-images");
@@ -95,12 +101,21 @@ public final class ContainerdLearning implements AutoCloseable {
     public static ContainerdLearning start(Settings s, BehavioralProfiler profiler, LayerStore store, Supplier<List<LayerSource>> sources,
                                            LayerCatalog catalog) {
         ContainerdLearning l = new ContainerdLearning(s, profiler, store, sources, catalog);
+        l.worker.execute(l::expireQuietly); // records of the previous run whose prediction lapsed meanwhile go now
         l.stream.start();
         if (s.evaluateIntervalMillis() > 0) {
             l.worker.scheduleWithFixedDelay(l::evaluateQuietly, s.evaluateIntervalMillis(), s.evaluateIntervalMillis(), TimeUnit.MILLISECONDS);
         }
         LOG.info("learning from containerd's events on {}", s.containerdSocket());
         return l;
+    }
+
+    private void expireQuietly() {
+        try {
+            predicted.expire();
+        } catch (RuntimeException e) {
+            LOG.warn("releasing lapsed containerd predictions failed: {}", e.toString());
+        }
     }
 
     private void evaluateQuietly() {
@@ -132,6 +147,11 @@ public final class ContainerdLearning implements AutoCloseable {
 
     public PredictedSnapshots predicted() {
         return predicted;
+    }
+
+    /** The image records made present in containerd and not deleted yet (this run's and the previous runs'). */
+    public List<CreatedRecords.Record> imageRecords() {
+        return present.records();
     }
 
     public ImageBook images() {

@@ -11,6 +11,7 @@ import java.util.function.LongSupplier;
 
 import org.layerswap.api.FetchPriority;
 import org.layerswap.api.LayerId;
+import org.layerswap.api.LayerLease;
 import org.layerswap.api.LayerSourceException;
 import org.layerswap.api.LayerStore;
 import org.layerswap.api.LayerStoreListener;
@@ -23,13 +24,21 @@ import org.slf4j.LoggerFactory;
  * Prepare is answered from the store by the remote-snapshotter handshake), all under one containerd lease per image
  * and namespace. The next start of the image then finds its chain committed and neither fetches nor unpacks it.
  *
+ * <p>Store pins: each layer is fetched with {@link LayerStore#fetchAndAcquire}, so it is pinned from the moment it is
+ * resident until its registration is over; no eviction falls between the fetch and the handshake's own store lease
+ * (which the committed snapshot keeps). Invariant: every pin this class takes is closed exactly once, when the
+ * registration succeeded, failed (a fetch, containerd, the executor) or {@link #ensure}'s future was cancelled
+ * (fetches still running are cancelled then, which gives their claims back); a registration never ends with a pin
+ * of its own left.
+ *
  * <p>Garbage collection: the lease keeps the registered snapshots from containerd's collector; it expires after
  * {@code leaseTtlMillis} (containerd's {@value SnapshotRegistry#EXPIRE_LABEL}), so what LayerSwap stops predicting is
  * collected (unless an image holds it), which unpins the store layers so the store may evict them. A registration
  * older than half the ttl is renewed under a new lease when predicted again. When the store loses one of the layers
  * anyway ({@link #layerRemoved}: quarantined), the lease is deleted at once. With {@link PresentImages}, each registered
  * image is also made present (content and image records, under the same lease); its records are deleted when the
- * registration lapses ({@link #expire}) or a layer is lost. Thread-safe; containerd is called on
+ * registration lapses ({@link #expire}) or a layer is lost, and those a previous run made (listed by
+ * {@link CreatedRecords}) once their time has passed ({@link #expire} too). Thread-safe; containerd is called on
  * {@code executor}.
  */
 public final class PredictedSnapshots implements LayerStoreListener {
@@ -90,17 +99,38 @@ public final class PredictedSnapshots implements LayerStoreListener {
         if (running != null) {
             return running;
         }
-        CompletableFuture<?>[] fetches = image.layers().stream()
-                .map(l -> store.fetch(image.repository(), l, FetchPriority.PREFETCH)).toArray(CompletableFuture[]::new);
-        CompletableFuture.allOf(fetches).thenApplyAsync(v -> register(namespace, image), executor).whenComplete((ok, e) -> {
-            inFlight.remove(key, mine);
-            if (e != null) {
-                failures.incrementAndGet();
-                LOG.warn("cannot make image {} ready in containerd namespace {}: {}", image.containerdName(), namespace, e.toString());
+        List<CompletableFuture<LayerLease>> pins = image.layers().stream()
+                .map(l -> store.fetchAndAcquire(image.repository(), l, FetchPriority.PREFETCH)).toList();
+        mine.whenComplete((ok, e) -> {
+            if (mine.isCancelled()) { // the store gives back the claims of fetches still running
+                pins.forEach(p -> p.cancel(false));
             }
-            mine.complete(e == null && ok);
         });
+        CompletableFuture.allOf(pins.toArray(CompletableFuture[]::new)).thenApplyAsync(v -> register(namespace, image), executor)
+                .whenComplete((ok, e) -> {
+                    unpin(pins); // registered or failed: the snapshots (if any) hold their own store leases now
+                    inFlight.remove(key, mine);
+                    if (e != null) {
+                        failures.incrementAndGet();
+                        LOG.warn("cannot make image {} ready in containerd namespace {}: {}", image.containerdName(), namespace,
+                                e.toString());
+                    }
+                    mine.complete(e == null && ok);
+                });
         return mine;
+    }
+
+    /** Closes the store lease of each fetch that delivered one (all have completed: {@code allOf} waits for every one). */
+    private static void unpin(List<CompletableFuture<LayerLease>> pins) {
+        for (CompletableFuture<LayerLease> p : pins) {
+            if (p.isDone() && !p.isCompletedExceptionally()) {
+                try {
+                    p.join().close();
+                } catch (RuntimeException e) {
+                    LOG.warn("cannot give back the store lease on a predicted layer: {}", e.toString());
+                }
+            }
+        }
     }
 
     private boolean register(String namespace, KnownImage image) {
@@ -120,7 +150,7 @@ public final class PredictedSnapshots implements LayerStoreListener {
         }
         if (present != null) {
             try {
-                present.make(namespace, lease, image);
+                present.make(namespace, lease, image, now + leaseTtlMillis);
             } catch (LayerSourceException | RuntimeException e) { // the snapshots stay useful: a pull finds them
                 failures.incrementAndGet();
                 LOG.warn("image {}: layer snapshots registered in containerd namespace {}, but the image could not be made present: {}",
@@ -156,7 +186,9 @@ public final class PredictedSnapshots implements LayerStoreListener {
 
     /**
      * Forgets the registrations whose lease has expired (not renewed within the ttl) and deletes the image records made
-     * present for them (containerd's collector then takes what the expired lease held). Returns how many lapsed.
+     * present for them (containerd's collector then takes what the expired lease held), then any other record whose
+     * prediction lapsed ({@link PresentImages#lapse}: one made before a restart, or a delete to try again). Returns how
+     * many registrations lapsed.
      */
     public int expire() {
         long now = clock.getAsLong();
@@ -165,6 +197,9 @@ public final class PredictedSnapshots implements LayerStoreListener {
             if (registrations.remove(key(r.namespace(), r.image()), r)) {
                 release(r);
             }
+        }
+        if (present != null) {
+            present.lapse(now);
         }
         return lapsed.size();
     }

@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.layerswap.api.LayerSourceException;
 import org.slf4j.Logger;
@@ -28,7 +26,15 @@ import org.slf4j.LoggerFactory;
  * deleted ({@link #release}); a name the platform (or anything else) already had is left alone and not remembered, and
  * a record rewritten since (an image import or a pull replacing its labels) is the platform's now. Image records are roots of containerd's collector that no
  * lease holds, so they must be released when the prediction lapses; then the collector takes content and snapshots
- * once the lease has expired too. What was created is remembered in memory only. Thread-safe.
+ * once the lease has expired too.
+ *
+ * <p>What was created is kept in {@link CreatedRecords} (persisted by the component), each record with the time its
+ * prediction lasts until: {@link #release} deletes an image's records when its registration lapses or loses a layer,
+ * {@link #lapse} those whose time has passed, which after a restart covers the records made by the previous run (their
+ * registrations are not in memory any more): a record whose prediction lasted past the restart stays until its time
+ * (or until a new registration of its image takes it over and extends it); one that lapsed meanwhile is deleted at the
+ * first {@link #lapse}. A delete that fails (containerd unreachable) keeps the record, due at once, for the next
+ * {@link #lapse}. Thread-safe.
  */
 public final class PresentImages {
 
@@ -47,19 +53,27 @@ public final class PresentImages {
     private final ImageRegistry registry;
     private final String snapshotter;
     private final Documents documents;
-    private final Map<String, Set<String>> created = new ConcurrentHashMap<>();
+    private final CreatedRecords records;
 
+    /** Records kept in memory only. */
     public PresentImages(ImageRegistry registry, String snapshotter, Documents documents) {
+        this(registry, snapshotter, documents, CreatedRecords.inMemory());
+    }
+
+    public PresentImages(ImageRegistry registry, String snapshotter, Documents documents, CreatedRecords records) {
         this.registry = registry;
         this.snapshotter = snapshotter;
         this.documents = documents;
+        this.records = records;
     }
 
     /**
      * Writes the image's config and manifest under {@code lease} and creates its records where absent; returns the
-     * names created now. Its layer snapshots must be registered already.
+     * names created now. Its layer snapshots must be registered already. The records are kept until
+     * {@code untilMillis} (the registration's lease expiry); records of this image created earlier (a renewal, or a run
+     * before a restart) are kept that long too.
      */
-    public List<String> make(String namespace, String lease, KnownImage image) throws LayerSourceException {
+    public List<String> make(String namespace, String lease, KnownImage image, long untilMillis) throws LayerSourceException {
         ImageDocuments d = documents.of(image);
         List<String> layers = d.layers().stream().map(ImageDocuments.Blob::digest).toList();
         List<String> known = image.layers().stream().map(l -> l.id().digest()).toList();
@@ -83,8 +97,11 @@ public final class PresentImages {
         List<String> now = new ArrayList<>();
         for (String name : names(namespace, image.containerdName(), d)) {
             if (registry.createImage(namespace, name, d.manifest(), labels)) {
-                created.computeIfAbsent(key(namespace, image), k -> ConcurrentHashMap.newKeySet()).add(name);
+                records.put(new CreatedRecords.Record(namespace, name, image.containerdName(), lease, untilMillis));
                 now.add(name);
+            } else {
+                records.get(namespace, name).filter(r -> r.image().equals(image.containerdName()) && r.untilMillis() < untilMillis)
+                        .ifPresent(r -> records.put(r.until(untilMillis)));
             }
         }
         LOG.info("image {} present in containerd namespace {} under lease {}: records created {}", image.containerdName(), namespace,
@@ -97,26 +114,36 @@ public final class PresentImages {
      * label; the others stay.
      */
     public void release(String namespace, KnownImage image) {
-        Set<String> mine = created.remove(key(namespace, image));
-        if (mine == null) {
-            return;
-        }
-        for (String name : mine) {
-            try {
-                if (!registry.deleteImageIfLabelled(namespace, name, PREDICTED_LABEL)) {
-                    LOG.info("containerd image record {} in {} was rewritten by someone else (or is gone): left as it is", name, namespace);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("cannot delete containerd image record {} in {}: {}", name, namespace, e.toString());
-            }
-        }
+        delete(records.removeImage(namespace, image.containerdName()));
     }
 
-    /** The records created and not released, by namespace and image name. */
-    public Map<String, Set<String>> created() {
-        Map<String, Set<String>> copy = new LinkedHashMap<>();
-        created.forEach((k, v) -> copy.put(k, Set.copyOf(v)));
-        return copy;
+    /** Deletes (as {@link #release}) the records whose prediction lapsed by {@code nowMillis}; returns how many were due. */
+    public int lapse(long nowMillis) {
+        List<CreatedRecords.Record> due = records.removeDue(nowMillis);
+        delete(due);
+        return due.size();
+    }
+
+    private void delete(List<CreatedRecords.Record> mine) {
+        List<CreatedRecords.Record> failed = new ArrayList<>();
+        for (CreatedRecords.Record r : mine) {
+            try {
+                if (!registry.deleteImageIfLabelled(r.namespace(), r.name(), PREDICTED_LABEL)) {
+                    LOG.info("containerd image record {} in {} was rewritten by someone else (or is gone): left as it is", r.name(),
+                            r.namespace());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("cannot delete containerd image record {} in {} (tried again at the next lapse): {}", r.name(), r.namespace(),
+                        e.toString());
+                failed.add(r);
+            }
+        }
+        records.retry(failed);
+    }
+
+    /** The records created and not deleted yet. */
+    public List<CreatedRecords.Record> records() {
+        return records.all();
     }
 
     /** The records a pull creates: the name; under CRI also the repo digest and the image id. */
@@ -135,9 +162,5 @@ public final class PresentImages {
         }
         int colon = name.lastIndexOf(':');
         return colon > name.lastIndexOf('/') ? name.substring(0, colon) : name;
-    }
-
-    private static String key(String namespace, KnownImage image) {
-        return namespace + " " + image.containerdName();
     }
 }

@@ -52,7 +52,7 @@ class ContainerdSnapshotterComponentTest {
                 "evaluateIntervalSeconds", "5"));
         var l = ContainerdSnapshotterComponent.learningSettings(ConfigFileCheck.instance(ContainerdSnapshotterComponent.Config.class, on));
         assertEquals(new org.layerswap.containerd.learning.ContainerdLearning.Settings(Path.of("/run/c.sock"), "ls", "fn", 60_000, 120_000,
-                5_000), l);
+                5_000, DataPaths.dataDir().resolve("containerd/snapshotter/predicted-records.json")), l);
         on.put("enabled", "false");
         assertEquals(null, ContainerdSnapshotterComponent.learningSettings(ConfigFileCheck.instance(ContainerdSnapshotterComponent.Config.class, on)));
     }

@@ -73,21 +73,109 @@ final class LearningFakes {
         }
     }
 
-    /** A store whose fetches complete as the test says: by default at once. */
+    /**
+     * A store whose fetches complete as the test says: by default at once. Pins are counted per layer; with
+     * {@code evictAfterFetch} another fetch's room-making takes each layer right after its plain {@link #fetch}
+     * completes unless it is pinned, while {@link #fetchAndAcquire} claims the layer before its fetch (as
+     * {@code FileLayerStore} does), so it stays.
+     */
     static final class Store implements LayerStore {
         final List<LayerId> fetched = new ArrayList<>();
+        final java.util.Set<LayerId> resident = new java.util.HashSet<>();
+        final Map<LayerId, Integer> pins = new HashMap<>();
         RuntimeException failWith;
+        /** With {@code failWith}: only this layer's fetch fails (null: every one). */
+        LayerId failing;
+        /** When set, fetches complete when it does. */
+        CompletableFuture<Path> gate;
+        boolean evictAfterFetch;
 
         @Override
         public synchronized CompletableFuture<Path> fetch(String repository, LayerDescriptor layer, FetchPriority priority) {
-            fetched.add(layer.id());
-            return failWith == null ? CompletableFuture.completedFuture(Path.of("/layers", layer.id().digest()))
-                    : CompletableFuture.failedFuture(failWith);
+            LayerId id = layer.id();
+            fetched.add(id);
+            if (failWith != null && (failing == null || failing.equals(id))) {
+                return CompletableFuture.failedFuture(failWith);
+            }
+            CompletableFuture<Path> source = gate != null ? gate : CompletableFuture.completedFuture(Path.of("/layers", id.digest()));
+            return source.thenApply(p -> {
+                synchronized (this) {
+                    resident.add(id);
+                    if (evictAfterFetch && pins(id) == 0) {
+                        resident.remove(id);
+                    }
+                }
+                return p;
+            });
+        }
+
+        /** The claim is taken before the fetch and becomes the lease; a failure or a cancel gives it back. */
+        @Override
+        public synchronized CompletableFuture<LayerLease> fetchAndAcquire(String repository, LayerDescriptor layer, FetchPriority priority) {
+            LayerId id = layer.id();
+            pins.merge(id, 1, Integer::sum);
+            java.util.concurrent.atomic.AtomicBoolean claim = new java.util.concurrent.atomic.AtomicBoolean(true);
+            CompletableFuture<LayerLease> out = new CompletableFuture<>();
+            out.whenComplete((l, e) -> {
+                if (out.isCancelled() && claim.compareAndSet(true, false)) {
+                    unpin(id);
+                }
+            });
+            fetch(repository, layer, priority).whenComplete((p, e) -> {
+                if (!claim.compareAndSet(true, false)) {
+                    return; // cancelled meanwhile: given back
+                }
+                if (e != null) {
+                    unpin(id);
+                    out.completeExceptionally(e);
+                } else {
+                    LayerLease l = lease(id);
+                    if (!out.complete(l)) {
+                        l.close();
+                    }
+                }
+            });
+            return out;
         }
 
         @Override
-        public boolean isResident(LayerId id) {
-            return fetched.contains(id);
+        public synchronized boolean isResident(LayerId id) {
+            return resident.contains(id);
+        }
+
+        synchronized int pins(LayerId id) {
+            return pins.getOrDefault(id, 0);
+        }
+
+        synchronized int pinsHeld() {
+            return pins.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
+        private synchronized void unpin(LayerId id) {
+            pins.merge(id, -1, (a, b) -> a + b == 0 ? null : a + b);
+        }
+
+        private LayerLease lease(LayerId id) {
+            java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+            return new LayerLease() {
+                @Override
+                public LayerId id() {
+                    return id;
+                }
+
+                @Override
+                public Path path() {
+                    return Path.of("/layers", id.digest());
+                }
+
+                @Override
+                public void close() {
+                    if (!open.compareAndSet(true, false)) {
+                        throw new IllegalStateException("lease on " + id + " closed twice");
+                    }
+                    unpin(id);
+                }
+            };
         }
 
         @Override
@@ -96,8 +184,12 @@ final class LearningFakes {
         }
 
         @Override
-        public LayerLease acquire(LayerId id) {
-            throw new UnsupportedOperationException();
+        public synchronized LayerLease acquire(LayerId id) {
+            if (!resident.contains(id)) {
+                throw new IllegalStateException("layer " + id + " is not resident");
+            }
+            pins.merge(id, 1, Integer::sum);
+            return lease(id);
         }
 
         @Override
@@ -117,7 +209,7 @@ final class LearningFakes {
     }
 
     /** containerd's side, recorded; commits answer {@code answer} (true: ALREADY_EXISTS). */
-    static final class Registry implements SnapshotRegistry {
+    static class Registry implements SnapshotRegistry {
         final List<String> calls = new ArrayList<>();
         boolean answer = true;
 

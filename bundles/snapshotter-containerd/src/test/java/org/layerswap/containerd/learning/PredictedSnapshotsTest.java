@@ -74,6 +74,64 @@ class PredictedSnapshotsTest {
         assertEquals("delete k8s.io " + lease, registry.calls.get(registry.calls.size() - 1));
     }
 
+    /**
+     * containerd with the proxy snapshotter behind it: a labelled Prepare is answered ALREADY_EXISTS when the handshake
+     * can pin the layer in the store now ({@code StoreLayers.of}: resident, then acquired), and that pin stays with the
+     * committed snapshot.
+     */
+    final class Handshake extends LearningFakes.Registry {
+        final List<org.layerswap.api.LayerLease> snapshotPins = new java.util.ArrayList<>();
+
+        @Override
+        public synchronized boolean commitByRef(String namespace, String lease, String key, String parent, String chainId) {
+            super.commitByRef(namespace, lease, key, parent, chainId);
+            LayerId layer = image.layerIds().get(image.chainIds().indexOf(chainId));
+            return org.layerswap.containerd.StoreLayers.of(store).lease(layer).map(snapshotPins::add).orElse(false);
+        }
+    }
+
+    @Test
+    void aLayerTheStoreWouldEvictRightAfterItsFetchIsPinnedUntilContainerdHasCommittedIt() throws Exception {
+        store.evictAfterFetch = true; // another fetch's room-making comes between the fetch and the handshake
+        Handshake handshake = new Handshake();
+        PredictedSnapshots p = new PredictedSnapshots(store, handshake, now::get, 60_000, Runnable::run);
+        assertTrue(p.ensure("k8s.io", image).get(), "registered: " + handshake.calls);
+        assertEquals(2, handshake.snapshotPins.size(), "both layers answered from the store");
+        assertEquals(1, store.pins(image.layerIds().get(0)), "only the committed snapshot's own pin is left");
+        assertEquals(1, store.pins(image.layerIds().get(1)));
+        assertEquals(new PredictedSnapshots.Counts(1, 2, 0), p.counts());
+    }
+
+    @Test
+    void theStorePinsAreGivenBackWhenContainerdDoesNotCommitALayer() throws Exception {
+        registry.answer = false;
+        assertFalse(predicted.ensure("k8s.io", image).get());
+        assertEquals(0, store.pinsHeld());
+    }
+
+    @Test
+    void whenOneLayersFetchFailsThePinOfTheOtherIsGivenBackAndNothingIsRegistered() throws Exception {
+        store.failWith = new IllegalStateException("blob unknown");
+        store.failing = image.layerIds().get(1);
+        assertFalse(predicted.ensure("k8s.io", image).get());
+        assertTrue(store.isResident(image.layerIds().get(0)), "the base was fetched");
+        assertEquals(0, store.pinsHeld());
+        assertEquals(List.of(), registry.calls);
+    }
+
+    @Test
+    void cancellingTheEnsureGivesBackTheClaimsOfTheFetchesStillRunning() throws Exception {
+        store.gate = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Boolean> f = predicted.ensure("k8s.io", image);
+        assertEquals(2, store.pinsHeld(), "both layers claimed before their fetch");
+        f.cancel(false);
+        assertEquals(0, store.pinsHeld());
+        store.gate.complete(java.nio.file.Path.of("/layers/x"));
+        assertEquals(0, store.pinsHeld(), "a fetch ending after the cancel pins nothing");
+        assertEquals(List.of(), registry.calls, "nothing registered");
+        assertTrue(predicted.ensure("k8s.io", image).get(), "not in flight any more: tried again");
+    }
+
     @Test
     void aLeaseTtlOfZeroIsRefused() {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,

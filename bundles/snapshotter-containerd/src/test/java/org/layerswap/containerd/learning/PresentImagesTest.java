@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,12 +14,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.layerswap.api.LayerId;
 
 class PresentImagesTest {
 
     static final String MANIFEST = "sha256:" + "1f".repeat(32);
     static final String CONFIG = "sha256:" + "2e".repeat(32);
+    /** A prediction that does not lapse within a test. */
+    static final long UNTIL = Long.MAX_VALUE;
 
     /** containerd's content and images, recorded; names in {@code existing} were there before (the platform's). */
     static final class Images implements ImageRegistry {
@@ -26,6 +30,8 @@ class PresentImagesTest {
         final Set<String> existing = new HashSet<>();
         /** Records whose labels someone else replaced since. */
         final Set<String> rewritten = new HashSet<>();
+        /** containerd down: every delete fails. */
+        volatile boolean unreachable;
 
         @Override
         public void writeContent(String namespace, String lease, ImageDocuments.Blob blob, Map<String, String> labels) {
@@ -41,10 +47,15 @@ class PresentImagesTest {
         @Override
         public boolean deleteImageIfLabelled(String namespace, String name, String label) {
             calls.add("delete " + namespace + " " + name + " if " + label);
+            if (unreachable) {
+                throw new IllegalStateException("UNAVAILABLE: containerd is not running");
+            }
             return !rewritten.contains(namespace + " " + name) && existing.remove(namespace + " " + name);
         }
     }
 
+    @TempDir
+    Path dir;
     final Images images = new Images();
     final KnownImage image = LearningFakes.image("reg.example:5000/fn:1");
     final ImageDocuments docs = new ImageDocuments(new ImageDocuments.Blob(ImageDocuments.OCI_MANIFEST, MANIFEST, 10, new byte[10]),
@@ -58,7 +69,7 @@ class PresentImagesTest {
 
     @Test
     void configThenManifestAreWrittenUnderTheLeaseWithTheCollectorsReferencesThenTheRecord() throws Exception {
-        assertEquals(List.of("reg.example:5000/fn:1"), present.make("default", "l-1", image));
+        assertEquals(List.of("reg.example:5000/fn:1"), present.make("default", "l-1", image, UNTIL));
         String top = image.chainIds().get(1);
         assertEquals(List.of(
                 "content default/l-1 " + CONFIG + " {containerd.io/gc.ref.snapshot.layerswap=" + top + "}",
@@ -69,14 +80,14 @@ class PresentImagesTest {
 
     @Test
     void underCriTheTagRepoDigestAndIdRecordsAreCreatedLabelledManaged() throws Exception {
-        assertEquals(List.of("reg.example:5000/fn:1", "reg.example:5000/fn@" + MANIFEST, CONFIG), present.make("k8s.io", "l", image));
+        assertEquals(List.of("reg.example:5000/fn:1", "reg.example:5000/fn@" + MANIFEST, CONFIG), present.make("k8s.io", "l", image, UNTIL));
         assertTrue(images.calls.get(2).endsWith("{io.cri-containerd.image=managed, org.layerswap.predicted=l}"), images.calls.get(2));
     }
 
     @Test
     void onlyTheRecordsItCreatedAreDeletedOnRelease() throws Exception {
         images.existing.add("k8s.io reg.example:5000/fn:1"); // the platform pulled the tag itself
-        assertEquals(List.of("reg.example:5000/fn@" + MANIFEST, CONFIG), present.make("k8s.io", "l", image));
+        assertEquals(List.of("reg.example:5000/fn@" + MANIFEST, CONFIG), present.make("k8s.io", "l", image, UNTIL));
         images.calls.clear();
         present.release("k8s.io", image);
         assertEquals(Set.of("delete k8s.io reg.example:5000/fn@" + MANIFEST + " if org.layerswap.predicted",
@@ -89,17 +100,63 @@ class PresentImagesTest {
 
     @Test
     void aRecordRewrittenByThePlatformSinceIsLeftAsItIs() throws Exception {
-        present.make("default", "l", image);
+        present.make("default", "l", image, UNTIL);
         images.rewritten.add("default reg.example:5000/fn:1"); // e.g. an image import replaced its labels
         present.release("default", image);
         assertEquals(Set.of("default reg.example:5000/fn:1"), images.existing);
     }
 
     @Test
+    void theRecordsCreatedSurviveARestartAndThoseWhosePredictionLapsedAreDeletedThenTheOthersWhenTheirTimeComes() throws Exception {
+        Path file = dir.resolve(CreatedRecords.FILE);
+        PresentImages before = new PresentImages(images, "layerswap", i -> docs, CreatedRecords.open(file));
+        before.make("k8s.io", "l-1", image, 1_000);
+        before.make("default", "l-2", image, 9_000);
+
+        PresentImages after = new PresentImages(images, "layerswap", i -> docs, CreatedRecords.open(file)); // a restart
+        assertEquals(4, after.records().size(), "three CRI records and one in default");
+        images.calls.clear();
+        assertEquals(3, after.lapse(5_000));
+        assertEquals(Set.of("delete k8s.io reg.example:5000/fn:1 if org.layerswap.predicted", "delete k8s.io reg.example:5000/fn@" + MANIFEST
+                + " if org.layerswap.predicted", "delete k8s.io " + CONFIG + " if org.layerswap.predicted"), new HashSet<>(images.calls));
+        assertEquals(List.of(new CreatedRecords.Record("default", "reg.example:5000/fn:1", "reg.example:5000/fn:1", "l-2", 9_000)),
+                after.records());
+        assertEquals(0, after.lapse(8_999));
+        assertEquals(1, after.lapse(9_000));
+        assertEquals(Set.of(), images.existing);
+        assertEquals(List.of(), CreatedRecords.open(file).all());
+    }
+
+    @Test
+    void aRenewalKeepsTheImagesExistingRecordsUntilTheNewRegistrationLapses() throws Exception {
+        present.make("default", "l-1", image, 1_000);
+        assertEquals(List.of(), present.make("default", "l-2", image, 2_000), "the record is there already");
+        assertEquals(0, present.lapse(1_500));
+        assertEquals(List.of(new CreatedRecords.Record("default", "reg.example:5000/fn:1", "reg.example:5000/fn:1", "l-1", 2_000)),
+                present.records(), "its label still names the lease it was created under");
+        assertEquals(1, present.lapse(2_000));
+    }
+
+    @Test
+    void aDeleteThatFailsKeepsTheRecordDueAtOnceForTheNextLapse() throws Exception {
+        present.make("default", "l-1", image, UNTIL);
+        images.unreachable = true;
+        present.release("default", image);
+        assertEquals(List.of(new CreatedRecords.Record("default", "reg.example:5000/fn:1", "reg.example:5000/fn:1", "l-1", 0)),
+                present.records());
+        assertEquals(1, present.lapse(0));
+        assertEquals(1, present.records().size(), "still unreachable: kept");
+        images.unreachable = false;
+        assertEquals(1, present.lapse(0));
+        assertEquals(List.of(), present.records());
+        assertEquals(Set.of(), images.existing);
+    }
+
+    @Test
     void aManifestNamingOtherLayersThanLayerSwapRegisteredIsRefused() {
         PresentImages other = new PresentImages(images, "layerswap", i -> new ImageDocuments(docs.manifest(), docs.config(),
                 List.of(blob(LearningFakes.digest('a')))));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> other.make("default", "l", image));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> other.make("default", "l", image, UNTIL));
         assertTrue(e.getMessage().contains("its manifest " + MANIFEST + " names layers"), e.getMessage());
         assertEquals(List.of(), images.calls, "nothing written");
     }
