@@ -184,12 +184,8 @@ public final class FeedbackEngine implements FeedbackControl {
     }
 
     @Override
-    public ExperimentArm functionArm(String functionId) {
-        Experiment e;
-        synchronized (this) {
-            e = experiment;
-        }
-        return e == null ? ExperimentArm.NONE : e.functionArm(functionId);
+    public synchronized ExperimentArm functionArm(String functionId) {
+        return experiment == null ? ExperimentArm.NONE : experiment.functionArm(functionId);
     }
 
     @Override
