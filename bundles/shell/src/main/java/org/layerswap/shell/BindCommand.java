@@ -4,29 +4,13 @@ import java.util.List;
 
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
-import org.apache.karaf.shell.api.action.Completion;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.layerswap.api.ApplianceControl;
 import org.layerswap.api.LayerId;
 
 @Command(scope = "layerswap", name = "bind", description = "Binds a data layer to an input parameter value: invocations of the function"
         + " with param=value run with the data layer(s) on top, in a variant root of their own")
 @Service
-public class BindCommand extends LayerswapCommand {
-
-    @Reference
-    ApplianceControl control;
-
-    @Argument(index = 0, name = "function", required = true, description = "A defined function id")
-    @Completion(FunctionNameCompleter.class)
-    String function;
-
-    @Argument(index = 1, name = "param", required = true, description = "The input parameter's name")
-    String param;
-
-    @Argument(index = 2, name = "value", required = true, description = "The parameter value that selects the data layer")
-    String value;
+public class BindCommand extends DataLayerCommand {
 
     @Argument(index = 3, name = "image-or-digest", required = true,
             description = "An image of the layer source (its layers the function does not have) or a known layer digest (sha256:...)")
