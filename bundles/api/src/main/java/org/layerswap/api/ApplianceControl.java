@@ -45,4 +45,30 @@ public interface ApplianceControl {
     default RestartReport restartReport() {
         return RestartReport.NONE;
     }
+
+    /**
+     * The data layer bindings of {@code functionId}, or of every function when null or blank, by function,
+     * parameter and value. Refuses an unknown function, naming the defined ones.
+     */
+    default List<DataLayerBinding> dataLayerBindings(String functionId) {
+        throw new UnsupportedOperationException("this appliance control does not manage data layer bindings");
+    }
+
+    /**
+     * Binds a data layer to {@code paramName=paramValue} of {@code functionId} (see
+     * {@link SwapManager#bindDataLayer}); returns the data layers. Refuses a missing or bad argument naming it;
+     * an image the layer source cannot resolve is an {@link IllegalStateException} naming the image.
+     */
+    default List<LayerId> bindDataLayer(String functionId, String paramName, String paramValue, String imageReferenceOrLayerDigest) {
+        throw new UnsupportedOperationException("this appliance control does not manage data layer bindings");
+    }
+
+    /**
+     * Removes the binding of {@code paramName=paramValue} of {@code functionId} (see {@link SwapManager#unbindDataLayer})
+     * and returns what it was. Refuses a missing argument, an unknown function or a value that is not bound,
+     * naming the bindings the function has.
+     */
+    default DataLayerBinding unbindDataLayer(String functionId, String paramName, String paramValue) {
+        throw new UnsupportedOperationException("this appliance control does not manage data layer bindings");
+    }
 }

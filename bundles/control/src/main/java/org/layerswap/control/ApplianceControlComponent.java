@@ -15,7 +15,9 @@ import org.layerswap.api.BehavioralProfiler;
 import org.layerswap.api.BundleInfo;
 import org.layerswap.api.ComposedRoot;
 import org.layerswap.api.Contracts;
+import org.layerswap.api.DataLayerBinding;
 import org.layerswap.api.FilesystemBackend;
+import org.layerswap.api.LayerId;
 import org.layerswap.api.Predictor;
 import org.layerswap.api.RestartReport;
 import org.layerswap.api.ServiceInfo;
@@ -59,6 +61,8 @@ public class ApplianceControlComponent implements ApplianceControl {
     volatile SwapManager swapManager;
 
     private BundleContext context;
+
+    private final DataLayerBindings bindings = new DataLayerBindings(() -> swapManager);
 
     @Activate
     void activate(BundleContext bundleContext) {
@@ -172,6 +176,26 @@ public class ApplianceControlComponent implements ApplianceControl {
     @Override
     public void setThresholdAuto(boolean auto) {
         update(FEEDBACK_PID, "applyThreshold", Boolean.toString(auto));
+    }
+
+    @Override
+    public List<DataLayerBinding> dataLayerBindings(String functionId) {
+        return bindings.list(functionId);
+    }
+
+    @Override
+    public List<LayerId> bindDataLayer(String functionId, String paramName, String paramValue, String imageReferenceOrLayerDigest) {
+        List<LayerId> layers = bindings.bind(functionId, paramName, paramValue, imageReferenceOrLayerDigest);
+        LOG.info("operator bound {} {}={} to {} ({} data layer(s))", functionId, paramName, paramValue, imageReferenceOrLayerDigest,
+                layers.size());
+        return layers;
+    }
+
+    @Override
+    public DataLayerBinding unbindDataLayer(String functionId, String paramName, String paramValue) {
+        DataLayerBinding b = bindings.unbind(functionId, paramName, paramValue);
+        LOG.info("operator unbound {} {}={} (was {})", functionId, paramName, paramValue, b.reference());
+        return b;
     }
 
     private String activePredictor() {

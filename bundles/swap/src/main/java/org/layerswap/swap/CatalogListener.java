@@ -5,7 +5,7 @@ import org.layerswap.api.FunctionDefinition;
 
 /**
  * Sees every change of the swap manager's function catalog (e.g. to persist it): function definitions and
- * data layer bindings. Called on the thread that made the change: must be quick; exceptions are logged and
+ * data layer bindings and their removal. Called on the thread that made the change: must be quick; exceptions are logged and
  * ignored (the change itself stands).
  */
 public interface CatalogListener {
@@ -14,5 +14,9 @@ public interface CatalogListener {
     }
 
     default void dataLayerBound(DataLayerBinding binding) {
+    }
+
+    /** {@code binding} (as it was bound) was removed. */
+    default void dataLayerUnbound(DataLayerBinding binding) {
     }
 }

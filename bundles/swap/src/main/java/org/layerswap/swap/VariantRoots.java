@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * once and reused (recomposed, atomically, only when the function's own stack changed). Variants are kept per
  * function in LRU order, at most {@code maxPerFunction}; a variant is removed only when no invocation holds it
  * (a variant in use is never torn down: the bound is exceeded meanwhile). Re-defining a function with another
- * stack retires its variants (each removed when its last invocation ends).
+ * stack retires its variants (each removed when its last invocation ends), and so does removing the binding
+ * that provided a variant's data layers. (Over 500 lines: the binding table, the variant table and composing
+ * ahead share one retire path; moving the binding table into its own class is the next split.)
  */
 final class VariantRoots {
 
@@ -113,15 +115,49 @@ final class VariantRoots {
 
     /** Adds or replaces the binding of {@code b.paramName()=b.paramValue()}; variants using dropped layers retire. */
     synchronized void bind(DataLayerBinding b) {
-        Map<String, Map<String, DataLayerBinding>> next = new TreeMap<>();
-        bindings.getOrDefault(b.functionId(), Map.of()).forEach((p, vs) -> next.put(p, new TreeMap<>(vs)));
+        Map<String, Map<String, DataLayerBinding>> next = copyOf(b.functionId());
         next.computeIfAbsent(b.paramName(), k -> new TreeMap<>()).put(b.paramValue(), b);
+        install(b.functionId(), next);
+    }
+
+    private Map<String, Map<String, DataLayerBinding>> copyOf(String fn) {
+        Map<String, Map<String, DataLayerBinding>> next = new TreeMap<>();
+        bindings.getOrDefault(fn, Map.of()).forEach((p, vs) -> next.put(p, new TreeMap<>(vs)));
+        return next;
+    }
+
+    /** Publishes {@code fn}'s new bindings (none: forgotten); variants using layers no binding provides retire. */
+    private void install(String fn, Map<String, Map<String, DataLayerBinding>> next) {
+        next.values().removeIf(Map::isEmpty);
         Set<LayerId> all = new HashSet<>();
         next.values().forEach(vs -> vs.values().forEach(x -> all.addAll(x.layerIds())));
-        next.replaceAll((p, vs) -> Collections.unmodifiableMap(vs));
-        bindings.put(b.functionId(), Collections.unmodifiableMap(next));
-        boundLayers.put(b.functionId(), Set.copyOf(all));
-        retireWhere(b.functionId(), v -> !all.containsAll(v.data));
+        if (next.isEmpty()) {
+            bindings.remove(fn);
+            boundLayers.remove(fn);
+        } else {
+            next.replaceAll((p, vs) -> Collections.unmodifiableMap(vs));
+            bindings.put(fn, Collections.unmodifiableMap(next));
+            boundLayers.put(fn, Set.copyOf(all));
+        }
+        retireWhere(fn, v -> !all.containsAll(v.data));
+    }
+
+    /**
+     * Removes the binding of {@code param=value} of {@code fn}; returns it, or null when there was none. Variants
+     * whose data layers no remaining binding of {@code fn} provides retire (idle ones are removed now, held ones
+     * when their last invocation ends); a predicted variant still waiting for its layers is no longer composed.
+     */
+    synchronized DataLayerBinding unbind(String fn, String param, String value) {
+        Map<String, Map<String, DataLayerBinding>> current = bindings.get(fn);
+        DataLayerBinding gone = current == null ? null : current.getOrDefault(param, Map.of()).get(value);
+        if (gone == null) {
+            return null;
+        }
+        Map<String, Map<String, DataLayerBinding>> next = copyOf(fn);
+        next.get(param).remove(value);
+        wanted.remove(gone);
+        install(fn, next);
+        return gone;
     }
 
     /** Bindings of {@code functionId}, or of every function when null, by function, parameter and value. */

@@ -68,6 +68,33 @@ class CatalogStoreTest {
     }
 
     @Test
+    void anUnboundDataLayerIsNotRestoredAfterARestart() throws Exception {
+        DataLayerBinding a = new DataLayerBinding("f", "dataset", "a", "data/a:1", "data/a", List.of(desc(9, 100)));
+        DataLayerBinding b = new DataLayerBinding("f", "dataset", "b", "data/b:1", "data/b", List.of(desc(10, 100)));
+        PersistenceSettings settings = PersistenceSettings.defaults(dir);
+        try (H2PersistenceService h2 = H2PersistenceService.open(settings)) {
+            SwapManagerCore before = core();
+            CatalogStore s = new CatalogStore(before, h2);
+            s.start();
+            before.defineFunction("f", "repo/f", List.of(desc(1, 10)));
+            before.bindDataLayer(a);
+            before.bindDataLayer(b);
+            assertTrue(before.unbindDataLayer("f", "dataset", "a"));
+            s.stop();
+            before.close();
+        }
+        try (H2PersistenceService h2 = H2PersistenceService.open(settings)) {
+            SwapManagerCore after = core();
+            CatalogStore s = new CatalogStore(after, h2);
+            assertEquals(2, s.start(), "the function and the binding still bound");
+            assertEquals(List.of(b), after.dataLayerBindings("f"));
+            assertEquals(List.of(id(1)), after.handleInvocation("f", Map.of("dataset", "a")).layers());
+            s.stop();
+            after.close();
+        }
+    }
+
+    @Test
     void unreadableRowsAndBindingsOfUnknownFunctionsAreSkippedNotFatal() throws Exception {
         PersistenceSettings settings = PersistenceSettings.defaults(dir);
         try (H2PersistenceService h2 = H2PersistenceService.open(settings)) {

@@ -195,6 +195,40 @@ class VariantRootsTest {
     }
 
     @Test
+    void unbindingRemovesIdleVariantsAtOnceAndHeldOnesWhenTheirInvocationEnds() throws Exception {
+        start(false);
+        allResident();
+        core.enter(core.handleInvocation("f", Map.of("dataset", "a"))).close();
+        RootLease held = core.enter(core.handleInvocation("f", Map.of("dataset", "b")));
+        assertTrue(core.unbindDataLayer("f", "dataset", "a"));
+        Await.until(WAIT, () -> !backend.roots.containsKey(key(id(9))), "the idle variant of a removed");
+        assertEquals(List.of(id(1), id(2)), core.handleInvocation("f", Map.of("dataset", "a")).layers(), "a runs on f's own layers");
+        assertTrue(core.unbindDataLayer("f", "dataset", "b"));
+        core.awaitComposerIdle();
+        assertTrue(backend.roots.containsKey(key(id(10))), "the held variant stays while its invocation runs");
+        assertEquals(3, held.layerDirs().size());
+        held.close();
+        Await.until(WAIT, () -> !backend.roots.containsKey(key(id(10))), "the held variant removed after its invocation");
+        assertEquals(List.of(), core.dataLayerBindings("f"));
+        assertEquals(List.of(), core.variantRoots("f"));
+        assertFalse(core.unbindDataLayer("f", "dataset", "b"), "nothing left to unbind");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> core.unbindDataLayer("g", "dataset", "a"));
+        assertTrue(e.getMessage().contains("unknown function 'g'; defined functions: f"), e.getMessage());
+    }
+
+    @Test
+    void aVariantStillProvidedByAnotherBindingStaysWhenOneValueIsUnbound() throws Exception {
+        start(false);
+        allResident();
+        core.bindDataLayer(new DataLayerBinding("f", "dataset", "alias", "", "repo/data", List.of(desc(9, 100))));
+        core.enter(core.handleInvocation("f", Map.of("dataset", "a"))).close();
+        assertTrue(core.unbindDataLayer("f", "dataset", "a"));
+        core.awaitComposerIdle();
+        assertTrue(backend.roots.containsKey(key(id(9))), "dataset=alias still selects the same data layer");
+        assertEquals(List.of(id(1), id(2), id(9)), core.handleInvocation("f", Map.of("dataset", "alias")).layers());
+    }
+
+    @Test
     void variantRootsMigrateOnABackendSwitch() throws Exception {
         start(false);
         allResident();

@@ -81,6 +81,7 @@ public class ApiServlet extends HttpServlet {
 
     private final transient Map<String, Function<HttpServletRequest, Object>> gets = new LinkedHashMap<>();
     private final transient Map<String, Function<HttpServletRequest, Object>> posts = new LinkedHashMap<>();
+    private final transient Map<String, Function<HttpServletRequest, Object>> deletes = new LinkedHashMap<>();
 
     @Activate
     void activate() {
@@ -105,12 +106,15 @@ public class ApiServlet extends HttpServlet {
         gets.put("cluster/place", r -> ClusterRestView.place(cluster, r.getParameter("function")));
         gets.put("restart", r -> RestartView.of(control));
         gets.put("containerd", r -> ContainerdStatusView.of(containerd));
+        gets.put("bindings", r -> BindingsRestView.list(control, r.getParameter("function")));
         posts.put("invoke", this::invoke);
         posts.put("experiment", r -> FeedbackView.act(feedbackControl, param(r, "action"), r));
         posts.put("replay", this::startReplay);
         posts.put("predictor", r -> usePredictor(param(r, "name")));
         posts.put("backend", r -> useBackend(param(r, "name")));
         posts.put("threshold", r -> setThreshold(param(r, "value")));
+        posts.put("bindings", r -> BindingsRestView.bind(control, body(r)));
+        deletes.put("bindings", r -> BindingsRestView.unbind(control, param(r, "function"), param(r, "param"), param(r, "value")));
     }
 
     @Override
@@ -121,6 +125,12 @@ public class ApiServlet extends HttpServlet {
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         dispatch(posts, request, response);
+    }
+
+    /** Mutating like POST: {@link ConsoleContext} asks for the admin role and the CSRF proof of every non-GET request. */
+    @Override
+    protected void doDelete(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        dispatch(deletes, request, response);
     }
 
     @Deactivate
@@ -261,6 +271,24 @@ public class ApiServlet extends HttpServlet {
             throw new ApiException(HttpServletResponse.SC_BAD_REQUEST, "missing parameter '" + name + "'");
         }
         return v.trim();
+    }
+
+    /** The request body as text (at most 64 KiB: a bind body is a few hundred bytes). */
+    private static String body(HttpServletRequest request) {
+        try {
+            char[] buf = new char[65536 + 1];
+            int n = 0;
+            java.io.Reader in = request.getReader();
+            for (int r; n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0; ) {
+                n += r;
+            }
+            if (n > 65536) {
+                throw new ApiException(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "request body over 64 KiB");
+            }
+            return new String(buf, 0, n);
+        } catch (IOException e) {
+            throw new ApiException(HttpServletResponse.SC_BAD_REQUEST, "cannot read the request body: " + e.getMessage());
+        }
     }
 
     private static int intParam(HttpServletRequest request, String name, int dflt, int min, int max) {

@@ -53,6 +53,14 @@ public interface PersistenceService extends org.layerswap.api.StateStore {
         throw new UnsupportedOperationException("this store keeps no function catalog");
     }
 
+    /**
+     * Deletes the stored data layer binding of {@code functionId}'s {@code paramName=paramValue} (synchronous,
+     * committed on return) so that a restart does not restore it; false when none was stored.
+     */
+    default boolean deleteDataLayerBinding(String functionId, String paramName, String paramValue) {
+        throw new UnsupportedOperationException("this store keeps no function catalog");
+    }
+
     /** Reads the stored catalog back; unreadable rows are skipped and listed in {@link FunctionCatalog#skipped()}. */
     default FunctionCatalog loadFunctionCatalog() {
         return new FunctionCatalog(List.of(), List.of(), List.of());

@@ -265,6 +265,11 @@ public final class PersistenceComponent implements PersistenceService {
     }
 
     @Override
+    public boolean deleteDataLayerBinding(String functionId, String paramName, String paramValue) {
+        return store.deleteDataLayerBinding(functionId, paramName, paramValue);
+    }
+
+    @Override
     public org.layerswap.persistence.api.FunctionCatalog loadFunctionCatalog() {
         return store.loadFunctionCatalog();
     }

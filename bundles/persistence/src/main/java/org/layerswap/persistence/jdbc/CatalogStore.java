@@ -46,6 +46,16 @@ final class CatalogStore {
                 bindings.writeSql(), ps -> bindings.bind(ps, b));
     }
 
+    /** Deletes the binding keyed by function, parameter and value; false when there was none. */
+    boolean deleteDataLayerBinding(String functionId, String paramName, String paramValue) {
+        return db.update("delete the data layer binding " + paramName + "=" + paramValue + " of function '" + functionId + "'",
+                "DELETE FROM " + bindings.table() + " WHERE function_id = ? AND param_name = ? AND param_value = ?", ps -> {
+                    ps.setString(1, functionId);
+                    ps.setString(2, paramName);
+                    ps.setString(3, paramValue);
+                }) > 0;
+    }
+
     /** Definitions by function id, bindings by function, parameter and value; unreadable rows in {@code skipped}. */
     FunctionCatalog load() {
         List<String> skipped = new ArrayList<>();

@@ -167,6 +167,11 @@ public final class H2PersistenceService implements PersistenceService, AutoClose
     }
 
     @Override
+    public boolean deleteDataLayerBinding(String functionId, String paramName, String paramValue) {
+        return catalog.deleteDataLayerBinding(functionId, paramName, paramValue);
+    }
+
+    @Override
     public FunctionCatalog loadFunctionCatalog() {
         return catalog.load();
     }

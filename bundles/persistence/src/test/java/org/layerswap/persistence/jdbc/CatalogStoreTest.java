@@ -1,6 +1,7 @@
 package org.layerswap.persistence.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,6 +48,21 @@ class CatalogStoreTest {
             assertEquals(List.of(), c.skipped());
             assertEquals(List.of(77L, 77L, 77L, 77L), db.query("SELECT updated_ts FROM function_catalog UNION ALL "
                     + "SELECT updated_ts FROM data_layer_bindings", ps -> { }, rs -> rs.getLong(1)));
+        }
+    }
+
+    @Test
+    void aDeletedBindingIsGoneFromTheLoadedCatalogAndOnlyThatOne() {
+        DataLayerBinding x = new DataLayerBinding("a", "model", "x", "data:x", "data", List.of(layer('d')));
+        DataLayerBinding y = new DataLayerBinding("a", "model", "y", "data:y", "data", List.of(layer('c')));
+        try (Database db = TestDatabases.open(dir)) {
+            CatalogStore s = new CatalogStore(db, () -> 1);
+            s.saveDataLayerBinding(x);
+            s.saveDataLayerBinding(y);
+            assertTrue(s.deleteDataLayerBinding("a", "model", "x"));
+            assertFalse(s.deleteDataLayerBinding("a", "model", "x"), "already deleted");
+            assertFalse(s.deleteDataLayerBinding("b", "model", "y"), "another function's key");
+            assertEquals(List.of(y), s.load().bindings());
         }
     }
 

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the swap manager's function catalog in the persistence store: {@link #start} restores the stored
  * definitions and data layer bindings (resolved descriptors: no layer source needed), then saves every
- * definition and binding made from then on, and those made before the store was there. A function defined in
+ * definition and binding made from then on, and those made before the store was there, and deletes the
+ * bindings removed from then on. A function defined in
  * this session before the restore keeps its newer definition. Unreadable rows and bindings that cannot be
  * applied are logged, one line each naming the row and why, and skipped: a restore never fails activation.
  */
@@ -117,6 +118,17 @@ public final class CatalogStore implements CatalogListener {
         } catch (RuntimeException e) {
             LOG.warn("cannot store the data layer binding {}={} of function {}: {}", binding.paramName(), binding.paramValue(),
                     binding.functionId(), e.getMessage());
+        }
+    }
+
+    /** Deletes the stored binding so that a restart does not restore it. */
+    @Override
+    public void dataLayerUnbound(DataLayerBinding binding) {
+        try {
+            store.deleteDataLayerBinding(binding.functionId(), binding.paramName(), binding.paramValue());
+        } catch (RuntimeException e) {
+            LOG.warn("cannot delete the stored data layer binding {}={} of function {} (a restart restores it): {}", binding.paramName(),
+                    binding.paramValue(), binding.functionId(), e.getMessage());
         }
     }
 

@@ -329,6 +329,11 @@ public class SwapManagerComponent implements SwapManager {
     }
 
     @Override
+    public boolean unbindDataLayer(String functionId, String paramName, String paramValue) {
+        return core.unbindDataLayer(functionId, paramName, paramValue);
+    }
+
+    @Override
     public List<org.layerswap.api.DataLayerBinding> dataLayerBindings(String functionId) {
         return core.dataLayerBindings(functionId);
     }
