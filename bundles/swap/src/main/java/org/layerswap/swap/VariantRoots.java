@@ -5,19 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.layerswap.api.DataLayerBinding;
 import org.layerswap.api.FilesystemBackend;
-import org.layerswap.api.LayerDescriptor;
 import org.layerswap.api.LayerId;
 import org.layerswap.api.RootLease;
 import org.slf4j.Logger;
@@ -34,8 +30,7 @@ import org.slf4j.LoggerFactory;
  * function in LRU order, at most {@code maxPerFunction}; a variant is removed only when no invocation holds it
  * (a variant in use is never torn down: the bound is exceeded meanwhile). Re-defining a function with another
  * stack retires its variants (each removed when its last invocation ends), and so does removing the binding
- * that provided a variant's data layers. (Over 500 lines: the binding table, the variant table and composing
- * ahead share one retire path; moving the binding table into its own class is the next split.)
+ * that provided a variant's data layers. The binding table itself is {@link DataLayerBindingTable}.
  */
 final class VariantRoots {
 
@@ -84,9 +79,7 @@ final class VariantRoots {
 
     private final Host host;
     private volatile int maxPerFunction = 8;
-    /** fn -> param name (sorted) -> value -> binding; replaced as a whole on change (readers never lock). */
-    private final ConcurrentHashMap<String, Map<String, Map<String, DataLayerBinding>>> bindings = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Set<LayerId>> boundLayers = new ConcurrentHashMap<>();
+    private final DataLayerBindingTable bindings = new DataLayerBindingTable();
     /** fn -> variants, least recently used first; guarded by the map itself. */
     private final ConcurrentHashMap<String, LinkedHashMap<String, Variant>> variants = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Variant> byKey = new ConcurrentHashMap<>();
@@ -115,31 +108,8 @@ final class VariantRoots {
 
     /** Adds or replaces the binding of {@code b.paramName()=b.paramValue()}; variants using dropped layers retire. */
     synchronized void bind(DataLayerBinding b) {
-        Map<String, Map<String, DataLayerBinding>> next = copyOf(b.functionId());
-        next.computeIfAbsent(b.paramName(), k -> new TreeMap<>()).put(b.paramValue(), b);
-        install(b.functionId(), next);
-    }
-
-    private Map<String, Map<String, DataLayerBinding>> copyOf(String fn) {
-        Map<String, Map<String, DataLayerBinding>> next = new TreeMap<>();
-        bindings.getOrDefault(fn, Map.of()).forEach((p, vs) -> next.put(p, new TreeMap<>(vs)));
-        return next;
-    }
-
-    /** Publishes {@code fn}'s new bindings (none: forgotten); variants using layers no binding provides retire. */
-    private void install(String fn, Map<String, Map<String, DataLayerBinding>> next) {
-        next.values().removeIf(Map::isEmpty);
-        Set<LayerId> all = new HashSet<>();
-        next.values().forEach(vs -> vs.values().forEach(x -> all.addAll(x.layerIds())));
-        if (next.isEmpty()) {
-            bindings.remove(fn);
-            boundLayers.remove(fn);
-        } else {
-            next.replaceAll((p, vs) -> Collections.unmodifiableMap(vs));
-            bindings.put(fn, Collections.unmodifiableMap(next));
-            boundLayers.put(fn, Set.copyOf(all));
-        }
-        retireWhere(fn, v -> !all.containsAll(v.data));
+        bindings.bind(b);
+        retireUnbound(b.functionId());
     }
 
     /**
@@ -148,36 +118,27 @@ final class VariantRoots {
      * when their last invocation ends); a predicted variant still waiting for its layers is no longer composed.
      */
     synchronized DataLayerBinding unbind(String fn, String param, String value) {
-        Map<String, Map<String, DataLayerBinding>> current = bindings.get(fn);
-        DataLayerBinding gone = current == null ? null : current.getOrDefault(param, Map.of()).get(value);
-        if (gone == null) {
-            return null;
+        DataLayerBinding gone = bindings.unbind(fn, param, value);
+        if (gone != null) {
+            wanted.remove(gone);
+            retireUnbound(fn);
         }
-        Map<String, Map<String, DataLayerBinding>> next = copyOf(fn);
-        next.get(param).remove(value);
-        wanted.remove(gone);
-        install(fn, next);
         return gone;
+    }
+
+    /** Retires {@code fn}'s variants using a layer none of its bindings provides any more. */
+    private void retireUnbound(String fn) {
+        Set<LayerId> all = bindings.layersOf(fn);
+        retireWhere(fn, v -> !all.containsAll(v.data));
     }
 
     /** Bindings of {@code functionId}, or of every function when null, by function, parameter and value. */
     List<DataLayerBinding> bindings(String functionId) {
-        List<DataLayerBinding> out = new ArrayList<>();
-        for (String fn : new TreeMap<>(bindings).keySet()) {
-            if (functionId == null || functionId.equals(fn)) {
-                bindings.get(fn).values().forEach(vs -> out.addAll(vs.values()));
-            }
-        }
-        return out;
+        return bindings.list(functionId);
     }
 
     boolean isDataLayer(LayerId id) {
-        for (Set<LayerId> s : boundLayers.values()) {
-            if (s.contains(id)) {
-                return true;
-            }
-        }
-        return false;
+        return bindings.isDataLayer(id);
     }
 
     /**
@@ -185,35 +146,13 @@ final class VariantRoots {
      * (same instance) when they select none. Data layers already in {@code own} are not repeated.
      */
     List<LayerId> withDataLayers(String functionId, List<LayerId> own, Map<String, String> params) {
-        Map<String, Map<String, DataLayerBinding>> byParam = bindings.get(functionId);
-        if (byParam == null || params == null || params.isEmpty() || own.isEmpty()) {
-            return own;
-        }
-        List<LayerId> out = null;
-        for (Map.Entry<String, Map<String, DataLayerBinding>> e : byParam.entrySet()) {
-            String value = params.get(e.getKey());
-            DataLayerBinding b = value == null ? null : e.getValue().get(value);
-            if (b == null) {
-                continue;
-            }
-            for (LayerDescriptor d : b.layers()) { // the descriptors, not layerIds(): no stream per invocation
-                LayerId l = d.id();
-                if (!own.contains(l) && (out == null || !out.contains(l))) {
-                    if (out == null) {
-                        out = new ArrayList<>(own.size() + 2);
-                        out.addAll(own);
-                    }
-                    out.add(l);
-                }
-            }
-        }
-        return out == null ? own : out;
+        return bindings.withDataLayers(functionId, own, params);
     }
 
     /** The data layers of a plan's stack: its layers bound to the function and not in its own stack. */
     List<LayerId> dataLayersOf(String functionId, List<LayerId> planLayers, List<LayerId> own) {
-        Set<LayerId> bound = boundLayers.get(functionId);
-        if (bound == null || planLayers.size() <= own.size()) {
+        Set<LayerId> bound = bindings.layersOf(functionId);
+        if (bound.isEmpty() || planLayers.size() <= own.size()) {
             return List.of();
         }
         List<LayerId> data = new ArrayList<>(2);
@@ -413,11 +352,7 @@ final class VariantRoots {
 
     /** The data layer {@code id} of {@code fn} is predicted: compose its variant now, or once its layers are resident. */
     void predicted(String fn, LayerId id) {
-        Map<String, Map<String, DataLayerBinding>> byParam = bindings.get(fn);
-        if (byParam == null) {
-            return;
-        }
-        for (Map<String, DataLayerBinding> vs : byParam.values()) {
+        for (Map<String, DataLayerBinding> vs : bindings.of(fn).values()) {
             for (DataLayerBinding b : vs.values()) {
                 if (b.layerIds().contains(id)) {
                     composeAheadOrWait(b);
@@ -428,10 +363,8 @@ final class VariantRoots {
 
     /** Every function binding {@code id} (for a score at or above the threshold). */
     void predicted(LayerId id) {
-        for (Map.Entry<String, Set<LayerId>> e : boundLayers.entrySet()) {
-            if (e.getValue().contains(id)) {
-                predicted(e.getKey(), id);
-            }
+        for (String fn : bindings.functionsBinding(id)) {
+            predicted(fn, id);
         }
     }
 
@@ -516,8 +449,7 @@ final class VariantRoots {
 
     private String label(String fn, List<LayerId> data) {
         List<String> parts = new ArrayList<>();
-        Map<String, Map<String, DataLayerBinding>> byParam = bindings.getOrDefault(fn, Map.of());
-        byParam.forEach((p, vs) -> vs.forEach((val, b) -> {
+        bindings.of(fn).forEach((p, vs) -> vs.forEach((val, b) -> {
             if (data.containsAll(b.layerIds())) {
                 parts.add(p + "=" + val);
             }
