@@ -169,12 +169,20 @@ public class SwapManagerIT extends ApplianceTestSupport {
     }
 
     /**
-     * A data layer bound to {@code dataset=a} is mounted only into the roots of invocations with that parameter;
-     * the function catalog (definitions and the binding) is restored from the store when the swap bundle restarts.
+     * A data layer bound to {@code dataset=a} (by the shell's {@code layerswap:bind}) is mounted only into the roots of
+     * invocations with that parameter; the function catalog (definitions and the binding) is restored from the store
+     * when the swap bundle restarts; {@code layerswap:unbind} then removes the binding for good.
      */
     private void parameterSelectedDataLayersAndTheCatalogSurviveARestartOfTheSwapBundle() throws Exception {
-        List<LayerId> data = swapManager.bindDataLayer("fn-a", "dataset", "a", "itest/data-a:1");
+        String bound = executeCommand("layerswap:bind fn-a dataset a itest/data-a:1");
+        assertTrue(bound, bound.contains("Function fn-a: dataset=a -> itest/data-a:1 (1 data layer(s): "));
+        List<LayerId> data = swapManager.dataLayerBindings("fn-a").get(0).layerIds();
         assertEquals("the data image adds one layer to fn-a's", 1, data.size());
+        String listed = executeCommand("layerswap:bindings fn-a");
+        assertTrue(listed, listed.startsWith("1 data layer binding(s) of fn-a") && row(listed, "itest/data-a:1").contains("dataset")
+                && row(listed, "itest/data-a:1").contains(data.get(0).shortForm()));
+        String unknown = executeCommand("layerswap:bind fn-nope dataset a itest/data-a:1");
+        assertTrue(unknown, unknown.contains("Error: unknown function 'fn-nope'; defined functions: "));
         checkDataLayerMountedPerInvocation(swapManager);
         org.layerswap.api.FunctionDefinition fnA = swapManager.function("fn-a").orElseThrow();
         org.layerswap.api.FunctionDefinition fnB = swapManager.function("fn-b").orElseThrow();
@@ -195,6 +203,16 @@ public class SwapManagerIT extends ApplianceTestSupport {
         assertEquals(fnB, after.function("fn-b").orElseThrow());
         assertEquals(bindings, after.dataLayerBindings(null));
         checkDataLayerMountedPerInvocation(after);
+
+        String unbound = executeCommand("layerswap:unbind fn-a dataset a");
+        assertTrue(unbound, unbound.contains("Function fn-a: dataset=a no longer selects itest/data-a:1 (1 data layer(s))"));
+        assertEquals(List.of(), after.dataLayerBindings(null));
+        assertEquals("dataset=a selects nothing any more", after.handleInvocation("fn-a", Map.of()).layers(),
+                after.handleInvocation("fn-a", Map.of("dataset", "a")).layers());
+        String again = executeCommand("layerswap:unbind fn-a dataset a");
+        assertTrue(again, again.contains("Error: function fn-a has no data layer bound to dataset=a"));
+        String none = executeCommand("layerswap:bindings");
+        assertTrue(none, none.startsWith("0 data layer binding(s)"));
     }
 
     private static void checkDataLayerMountedPerInvocation(SwapManager m) throws Exception {
