@@ -79,10 +79,10 @@ public interface SwapManager {
      * Removes the data layer binding of {@code paramName=paramValue} of {@code functionId}: invocations with that
      * value run on the function's own layers again, the binding is no longer persisted, and the variant roots
      * built with its layers are removed (a variant root an invocation holds is removed when that invocation ends).
-     * Returns false when the function has no such binding; refuses unknown functions (naming the defined ones)
-     * and blank parameter names like {@link #bindDataLayer}.
+     * Returns the removed binding, empty when the function has no such binding; refuses unknown functions (naming the
+     * defined ones) and blank parameter names like {@link #bindDataLayer}.
      */
-    default boolean unbindDataLayer(String functionId, String paramName, String paramValue) {
+    default java.util.Optional<DataLayerBinding> unbindDataLayer(String functionId, String paramName, String paramValue) {
         throw new UnsupportedOperationException("this swap manager cannot mount parameter-selected data layers");
     }
 

@@ -55,16 +55,12 @@ final class DataLayerBindings {
         String fn = knownFunction(s, functionId);
         String param = paramName(paramName);
         String value = required(paramValue, "parameter value");
-        List<DataLayerBinding> bound = s.dataLayerBindings(fn);
-        DataLayerBinding b = bound.stream().filter(x -> x.paramName().equals(param) && x.paramValue().equals(value)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("function " + fn + " has no data layer bound to " + param + "="
-                        + value + "; bound: " + (bound.isEmpty() ? "none" : String.join(", ", bound.stream()
-                        .map(x -> x.paramName() + "=" + x.paramValue()).toList()))));
-        if (!s.unbindDataLayer(fn, param, value)) {
-            throw new IllegalArgumentException("function " + fn + " has no data layer bound to " + param + "=" + value
-                    + " (removed meanwhile)");
-        }
-        return b;
+        return s.unbindDataLayer(fn, param, value).orElseThrow(() -> {
+            List<DataLayerBinding> bound = s.dataLayerBindings(fn);
+            return new IllegalArgumentException("function " + fn + " has no data layer bound to " + param + "=" + value
+                    + "; bound: " + (bound.isEmpty() ? "none" : String.join(", ", bound.stream()
+                    .map(x -> x.paramName() + "=" + x.paramValue()).toList())));
+        });
     }
 
     private SwapManager running() {

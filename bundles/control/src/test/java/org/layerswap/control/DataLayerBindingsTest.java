@@ -38,8 +38,11 @@ class DataLayerBindingsTest {
         }
 
         @Override
-        public boolean unbindDataLayer(String fn, String p, String v) {
-            return bound.removeIf(b -> b.functionId().equals(fn) && b.paramName().equals(p) && b.paramValue().equals(v));
+        public java.util.Optional<DataLayerBinding> unbindDataLayer(String fn, String p, String v) {
+            java.util.Optional<DataLayerBinding> b = bound.stream()
+                    .filter(x -> x.functionId().equals(fn) && x.paramName().equals(p) && x.paramValue().equals(v)).findFirst();
+            b.ifPresent(bound::remove);
+            return b;
         }
 
         @Override

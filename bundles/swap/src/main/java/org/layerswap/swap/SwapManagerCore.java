@@ -287,20 +287,20 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
                 List.of(ref.descriptor())));
     }
 
-    /** Removes a binding (see {@link VariantRoots#unbind}), tells the catalog listeners; false when there was none. */
+    /** Removes a binding (see {@link VariantRoots#unbind}), tells the catalog listeners; empty when there was none. */
     @Override
-    public boolean unbindDataLayer(String functionId, String param, String value) {
+    public java.util.Optional<DataLayerBinding> unbindDataLayer(String functionId, String param, String value) {
         catalog.requireFunction(functionId);
         if (param == null || param.isBlank() || value == null) {
             throw new IllegalArgumentException("unbinding a data layer of function " + functionId + " needs a parameter name and value");
         }
         DataLayerBinding gone = variants.unbind(functionId, param, value);
         if (gone == null) {
-            return false;
+            return java.util.Optional.empty();
         }
         catalog.notifyListeners(l -> l.dataLayerUnbound(gone));
         LOG.info("function {}: {}={} no longer selects data layer(s) {}", functionId, param, value, gone.layerIds());
-        return true;
+        return java.util.Optional.of(gone);
     }
 
     @Override

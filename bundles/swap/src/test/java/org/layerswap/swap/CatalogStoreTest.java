@@ -79,7 +79,7 @@ class CatalogStoreTest {
             before.defineFunction("f", "repo/f", List.of(desc(1, 10)));
             before.bindDataLayer(a);
             before.bindDataLayer(b);
-            assertTrue(before.unbindDataLayer("f", "dataset", "a"));
+            assertTrue(before.unbindDataLayer("f", "dataset", "a").isPresent());
             s.stop();
             before.close();
         }

@@ -200,10 +200,10 @@ class VariantRootsTest {
         allResident();
         core.enter(core.handleInvocation("f", Map.of("dataset", "a"))).close();
         RootLease held = core.enter(core.handleInvocation("f", Map.of("dataset", "b")));
-        assertTrue(core.unbindDataLayer("f", "dataset", "a"));
+        assertTrue(core.unbindDataLayer("f", "dataset", "a").isPresent());
         Await.until(WAIT, () -> !backend.roots.containsKey(key(id(9))), "the idle variant of a removed");
         assertEquals(List.of(id(1), id(2)), core.handleInvocation("f", Map.of("dataset", "a")).layers(), "a runs on f's own layers");
-        assertTrue(core.unbindDataLayer("f", "dataset", "b"));
+        assertTrue(core.unbindDataLayer("f", "dataset", "b").isPresent());
         core.awaitComposerIdle();
         assertTrue(backend.roots.containsKey(key(id(10))), "the held variant stays while its invocation runs");
         assertEquals(3, held.layerDirs().size());
@@ -211,7 +211,7 @@ class VariantRootsTest {
         Await.until(WAIT, () -> !backend.roots.containsKey(key(id(10))), "the held variant removed after its invocation");
         assertEquals(List.of(), core.dataLayerBindings("f"));
         assertEquals(List.of(), core.variantRoots("f"));
-        assertFalse(core.unbindDataLayer("f", "dataset", "b"), "nothing left to unbind");
+        assertFalse(core.unbindDataLayer("f", "dataset", "b").isPresent(), "nothing left to unbind");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> core.unbindDataLayer("g", "dataset", "a"));
         assertTrue(e.getMessage().contains("unknown function 'g'; defined functions: f"), e.getMessage());
     }
@@ -222,7 +222,7 @@ class VariantRootsTest {
         allResident();
         core.bindDataLayer(new DataLayerBinding("f", "dataset", "alias", "", "repo/data", List.of(desc(9, 100))));
         core.enter(core.handleInvocation("f", Map.of("dataset", "a"))).close();
-        assertTrue(core.unbindDataLayer("f", "dataset", "a"));
+        assertTrue(core.unbindDataLayer("f", "dataset", "a").isPresent());
         core.awaitComposerIdle();
         assertTrue(backend.roots.containsKey(key(id(9))), "dataset=alias still selects the same data layer");
         assertEquals(List.of(id(1), id(2), id(9)), core.handleInvocation("f", Map.of("dataset", "alias")).layers());

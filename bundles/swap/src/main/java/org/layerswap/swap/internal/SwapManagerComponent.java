@@ -329,7 +329,7 @@ public class SwapManagerComponent implements SwapManager {
     }
 
     @Override
-    public boolean unbindDataLayer(String functionId, String paramName, String paramValue) {
+    public java.util.Optional<org.layerswap.api.DataLayerBinding> unbindDataLayer(String functionId, String paramName, String paramValue) {
         return core.unbindDataLayer(functionId, paramName, paramValue);
     }
 
