@@ -182,7 +182,7 @@ function renderPrefetches(p) {
   const failed = p.recent.filter(r => r.outcome !== 'SUCCEEDED').length;
   text('prefetch-summary', p.inFlight.length + ' in flight · last ' + p.recent.length + ' finished, ' + failed + ' failed');
   const score = r => ({ text: r.score == null ? '–' : r.score.toFixed(3), cls: 'num' });
-  fillTable('inflight-table', p.inFlight.map(r => [r.id, { text: r.short, title: r.layer }, r.function || '–', r.priority, score(r),
+  fillTable('inflight-table', p.inFlight.map(r => [r.id, { text: r.short, title: r.layer }, r.function || '–', r.priority, score(r), r.state,
     { text: ms(r.waitedMicros), cls: 'num' }, { text: bytes(r.bytes), cls: 'num' }]));
   fillTable('prefetches-table', p.recent.map(r => [r.id, { text: r.short, title: r.layer }, r.function || '–', r.priority, score(r),
     { text: r.outcome, cls: r.outcome === 'SUCCEEDED' ? 'ok' : 'bad' }, { text: ms(r.durationMicros), cls: 'num' },

@@ -155,6 +155,9 @@ public class WebConsoleIT extends ApplianceTestSupport {
             String digest = "\"layer\":\"" + image.held.digest() + "\"";
             assertTrue("the held fetch never showed in flight: " + http("GET", "/layerswap/api/prefetches", ADMIN).body(),
                     waitFor(() -> inFlight(prefetches()).contains(digest), 30, TimeUnit.SECONDS));
+            // queued (claimed, no worker yet) counts from the claim; fetching from the instant its record will count from
+            assertTrue("the held fetch never left the queue: " + prefetches(), waitFor(() -> entry(inFlight(prefetches()),
+                    image.held).contains("\"state\":\"fetching\""), 30, TimeUnit.SECONDS));
             String entry = entry(inFlight(prefetches()), image.held);
             assertTrue(entry, entry.contains("\"function\":\"fn-web\"") && entry.contains("\"priority\":\"PREFETCH\"")
                     && entry.contains("\"score\":1.0"));

@@ -35,7 +35,9 @@ public interface SwapManager {
 
     /**
      * The prefetch queue: fetches started and not finished yet (prefetches and on-demand), oldest first.
-     * Their {@link PrefetchRecord#durationMicros()} is the time waited so far and {@code succeeded} is false.
+     * Their {@link PrefetchRecord#durationMicros()} is the time waited so far and {@code succeeded} is false; their
+     * {@link PrefetchRecord#detail()} is {@code queued} (claimed, waiting for a worker; waited counts from the claim) or
+     * {@code fetching} (waited counts from the instant the finished record's duration will count from).
      */
     default List<PrefetchRecord> fetchesInFlight() {
         return List.of();

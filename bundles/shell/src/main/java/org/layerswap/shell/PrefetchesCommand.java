@@ -33,11 +33,12 @@ public class PrefetchesCommand extends LayerswapCommand {
         System.out.println(inFlight.size() + " fetch(es) in flight");
         if (!inFlight.isEmpty()) {
             ShellTable table = fetchTable();
+            table.column("State");
             table.column("Waited").alignRight();
             table.column("Size").alignRight();
             table.column("Started");
             for (PrefetchRecord r : inFlight) {
-                table.addRow().addContent(r.id(), r.layer().digest(), r.functionId(), r.priority(), score(r),
+                table.addRow().addContent(r.id(), r.layer().digest(), r.functionId(), r.priority(), score(r), r.detail(),
                         millis(r.durationMicros()), Units.bytes(r.bytes()), Instant.ofEpochMilli(r.startedMillis()));
             }
             table.print(System.out);

@@ -104,14 +104,21 @@ final class FetchCoordinator {
             this.bytes = bytes;
         }
 
-        /** A prefetch's record counts from when the worker runs it (the in-flight list from when it was claimed). */
+        /** A queued prefetch's record, and its in-flight entry, count from when the worker runs it. */
         void running() {
             startedMillis = clock.getAsLong();
             t0 = System.nanoTime();
+            inFlight.running(recordId, startedMillis, t0);
         }
 
+        /** Into the in-flight list, running now. */
         Tracked start() {
-            inFlight.started(recordId, id, functionId, priority, score, startedMillis, bytes);
+            return start(false);
+        }
+
+        /** Into the in-flight list, {@code queued} for a worker (then {@link #running()}) or running now. */
+        Tracked start(boolean queued) {
+            inFlight.started(recordId, id, functionId, priority, score, startedMillis, t0, bytes, queued);
             return this;
         }
 
@@ -234,7 +241,7 @@ final class FetchCoordinator {
             prefetchesRunning.decrementAndGet();
             return false;
         }
-        Tracked t = new Tracked(id, functionId, FetchPriority.PREFETCH, score, ref.descriptor().sizeBytes()).start();
+        Tracked t = new Tracked(id, functionId, FetchPriority.PREFETCH, score, ref.descriptor().sizeBytes()).start(true);
         try {
             worker.execute(() -> runPrefetch(t, ref, done, arm));
         } catch (RejectedExecutionException e) {

@@ -70,6 +70,36 @@ class FetchCoordinatorTest {
     }
 
     @Test
+    void aPrefetchShowsQueuedUntilAWorkerRunsItThenCountsFromTheSameInstantAsItsRecord() throws Exception {
+        catalog.defineLayer("repo", desc(1, 100));
+        assertTrue(fetches.tryStartPrefetch(id(1), "f", 0.8, 2, ExperimentArm.TREATMENT));
+        Thread.sleep(200);
+        PrefetchRecord queued = fetches.inFlight().get(0);
+        assertEquals(FetchesInFlight.QUEUED, queued.detail());
+        assertTrue(queued.durationMicros() >= 200_000, "queued counts from the claim: " + queued);
+        runWorker();
+        PrefetchRecord fetching = fetches.inFlight().get(0);
+        assertEquals(FetchesInFlight.FETCHING, fetching.detail());
+        assertTrue(fetching.durationMicros() < queued.durationMicros(), "fetching counts from the run: " + fetching);
+        Thread.sleep(20);
+        long waited = fetches.inFlight().get(0).durationMicros();
+        store.complete(id(1));
+        PrefetchRecord done = history.newest(1).get(0);
+        assertTrue(done.durationMicros() >= waited, "the record covers every wait shown while fetching: " + done + " " + waited);
+        assertEquals(List.of(), fetches.inFlight());
+    }
+
+    @Test
+    void onDemandAndStagedFetchesShowAsFetchingAtOnce() {
+        catalog.defineLayer("repo", desc(1, 100));
+        catalog.defineLayer("repo", desc(2, 100));
+        fetches.fetchOnDemand("f", id(1), ExperimentArm.NONE);
+        fetches.fetchStaged("f", id(2));
+        assertEquals(List.of(FetchesInFlight.FETCHING, FetchesInFlight.FETCHING),
+                fetches.inFlight().stream().map(PrefetchRecord::detail).toList());
+    }
+
+    @Test
     void prefetchesStayWithinTheConcurrencyLimitAndSkipUnknownOrResidentLayers() {
         for (int n = 1; n <= 3; n++) {
             catalog.defineLayer("repo", desc(n, 1));

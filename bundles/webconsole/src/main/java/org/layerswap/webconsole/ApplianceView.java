@@ -136,6 +136,7 @@ final class ApplianceView {
         List<Map<String, Object>> inFlight = new ArrayList<>();
         for (PrefetchRecord r : sm.fetchesInFlight()) {
             Map<String, Object> m = prefetch(r);
+            m.put("state", r.detail());
             m.put("waitedMicros", r.durationMicros());
             inFlight.add(m);
         }
