@@ -179,7 +179,7 @@ public class DashboardBrowserIT {
             String prefetch = appliance.client("layerswap:prefetch fn-dash");
             assertTrue(prefetch, prefetch.contains("Prefetching ") && prefetch.contains(image.held.shortForm()));
             String held = image.held.shortForm();
-            wait.until(d -> rowOf(d, "inflight-table", held).matches("\\d+ " + held + " fn-dash PREFETCH 1\\.000 [\\d.]+ ms \\d+ B"));
+            wait.until(d -> rowOf(d, "inflight-table", held).matches("\\d+ " + held + " fn-dash PREFETCH 1\\.000 fetching [\\d.]+ ms \\d+ B"));
             String waited = rowOf(browser, "inflight-table", held);
             wait.until(d -> !rowOf(d, "inflight-table", held).equals(waited)); // waited-so-far counts up live
             WebElement panel = browser.findElement(By.id("prefetch-panel"));
