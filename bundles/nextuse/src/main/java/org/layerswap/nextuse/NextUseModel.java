@@ -16,13 +16,16 @@ import org.layerswap.api.NextUse;
  *   G(age)   = learned gaps &gt; age                      (sorted)
  *   median   = lastSeen + G(age)[q = 0.5]               eviction compares these
  *   earliest = lastSeen + G(age)[q = qLow]              a prefetch ready by then is rarely late
- *   P(use in (now, now + h]) = |G(age) &lt;= age + h| / |G(age)|
+ *   P(use in (now, now + h]) = |G(age) &lt;= age + h| / (|G(age)| + 1)
  *   G(age) empty (overdue): median = earliest = now + age   (LRU-like guess)
  * </pre>
  * A timer's gaps cluster at its period (and at multiples after missed beats), so the conditional
  * quantiles follow the next beat, and after a missed beat the one after it (see
  * {@link PeriodEstimator} for the explicit period and phase). Functions with fewer than
  * {@value #MIN_OWN_GAPS} own gaps borrow a pooled prior: the first gaps of every function seen so far.
+ * The probability counts the running gap as exchangeable with the learned ones longer than the idle time:
+ * among those m + 1 gaps its rank is uniform, so k of the m within the horizon give k / (m + 1), not k / m; with
+ * one gap left beyond the idle time it is 1/2, not 1 (a coin flip is not a certainty).
  *
  * <p>Cost: {@link #observe} is O({@value #GAPS}) (two shifts in a small sorted array), the queries are
  * O(log {@value #GAPS}). Not thread-safe: one writer (the ingest path) and reads on the same thread,
@@ -161,7 +164,10 @@ public final class NextUseModel {
         return conditionalGap(f, Math.max(0, now - last[f]), 0.5) < 0;
     }
 
-    /** P(next use of {@code f} in (now, now + horizon] | idle since its last use); 0 when overdue or unseen. */
+    /**
+     * P(next use of {@code f} in (now, now + horizon] | idle since its last use), the running gap exchangeable with
+     * the learned ones longer than the idle time (see the class comment); 0 when overdue or unseen.
+     */
     public double probabilityWithin(int f, long now, long horizonMillis) {
         if (f >= functions || last[f] == Long.MIN_VALUE) {
             return 0;
@@ -175,7 +181,7 @@ public final class NextUseModel {
             return 0;
         }
         int to = upper(a, base, n, age + horizonMillis);
-        return (double) (to - from) / (n - from);
+        return (double) (to - from) / (n - from + 1);
     }
 
     /**

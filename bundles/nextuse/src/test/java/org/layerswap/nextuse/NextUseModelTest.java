@@ -67,7 +67,9 @@ class NextUseModelTest {
         assertEquals(last + 60_000, soon.earliestMillis());
         NextUse after = m.nextUse(f, last + 90_000, 0.1);
         assertEquals(last + 120_000, after.medianMillis());
-        assertEquals(1.0, m.probabilityWithin(f, last + 90_000, 30_000), 1e-9);
+        assertEquals(0.5, m.probabilityWithin(f, last + 90_000, 30_000), 1e-9, "one gap left beyond the idle time: a coin flip");
+        assertEquals(19.0 / 21, m.probabilityWithin(f, last + 1_000, 60_000), 1e-9,
+                "19 of the 20 gaps beyond 1 s end within the next 60 s, and the running gap is one more sample");
         NextUse overdue = m.nextUse(f, last + 200_000, 0.1);
         assertTrue(overdue.overdue());
         assertEquals(last + 400_000, overdue.medianMillis(), "overdue: now + idle time");

@@ -89,6 +89,11 @@ final class EvictionRanking {
         return best;
     }
 
+    /** The key of the layer {@link #best} would return at {@code now}, -1 when none is evictable. */
+    double nextVictimKey(long now, long[] lastUse) {
+        return best(now, lastUse) < 0 ? -1 : bestKey;
+    }
+
     /** The key of the layer the last {@link #best} returned (-1 when it returned none). */
     double bestKey() {
         return bestKey;

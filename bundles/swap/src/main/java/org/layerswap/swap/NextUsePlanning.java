@@ -17,8 +17,9 @@ import java.util.Arrays;
  *   node will evict before the need ({@link EvictionChurn}); on-demand victims teach the cache lifetime;</li>
  *   <li>only for the functions placed on this node ({@link Node#local}), the others neither prefetched for nor keeping a layer;</li>
  *   <li>{@link #tick}: every decision interval (live also {@link #planFunction} between ticks), the missing layers of the functions due now
- *   ({@link JustInTimePrefetchPlanner#due}) whose P(run within the cache lifetime) reaches the threshold,
- *   through {@link #tryPrefetch}: {@link PrefetchCredit}, the concurrency limit and the admission;</li>
+ *   ({@link JustInTimePrefetchPlanner#due}) whose P(run before an unused copy would be evicted,
+ *   {@link PrefetchSurvival}, at most the cache lifetime) exceeds the threshold, through {@link #tryPrefetch}:
+ *   {@link PrefetchCredit}, the concurrency limit and the admission;</li>
  *   <li>feedback: {@link #beforeObserve} (margin: how early the function came), {@link #onAccess} /
  *   {@link #onEvict} of a prefetched layer (credit: used / wasted bytes); {@link ShadowPrefetches} follows the
  *   prefetches the credit refused, and the wasted ones after they left, as if they had stayed (shadow and
@@ -137,6 +138,7 @@ public final class NextUsePlanning {
     private final ShadowPrefetches shadows;
     private final BrokenStacks broken;
     private final EvictionChurn churn = new EvictionChurn();
+    private final PrefetchSurvival survival;
     /** The latest time any event or tick reported (onEvict carries none). */
     private long clock = Long.MIN_VALUE;
     private int functions;
@@ -154,6 +156,7 @@ public final class NextUsePlanning {
         this.ranking = new EvictionRanking(node, evictor, broken, this::nextOf);
         this.resident = ranking.resident();
         this.slots = new PrefetchSlots(node::queued);
+        this.survival = new PrefetchSurvival(node, source, evictor, jit, interval);
         configure(threshold, maxConcurrentPrefetches);
         resize(functions, layers);
     }
@@ -391,7 +394,7 @@ public final class NextUsePlanning {
         dataReuse.lowerNextUse(now, next);
         clock = Math.max(clock, now);
         shadows.expire(now, jit.lifetimeMillis());
-        long horizon = horizon();
+        long horizon = survival.horizon();
         for (int f = 0; f < nf; f++) {
             planDue(f, now, horizon);
         }
@@ -405,13 +408,8 @@ public final class NextUsePlanning {
         if (source.lastSeen(f) != Long.MIN_VALUE) {
             clock = Math.max(clock, now);
             predict(f, now);
-            planDue(f, now, horizon());
+            planDue(f, now, survival.horizon());
         }
-    }
-
-    private long horizon() {
-        double lifetime = jit.lifetimeMillis();
-        return Double.isInfinite(lifetime) ? Long.MAX_VALUE / 4 : (long) lifetime;
     }
 
     /** Starts {@code f}'s missing layers when due and likely enough; tells the node when they will be due otherwise. */
@@ -436,11 +434,17 @@ public final class NextUsePlanning {
             return;
         }
         double p = source.probabilityWithin(f, now, horizon);
-        if (p < threshold) {
+        if (p <= threshold) { // survival <= horizon, so no layer could pass below
             return;
         }
+        double top = Double.NaN; // the key the order would evict next, once per pass
         for (int l : ls) {
-            tryPrefetch(l, f, med[f], now);
+            if (!node.resident(l) && !node.queued(l)) {
+                top = Double.isNaN(top) ? ranking.nextVictimKey(now, lastUse) : top;
+                if (survival.pays(f, l, now, horizon, top, threshold)) {
+                    tryPrefetch(l, f, med[f], now);
+                }
+            }
         }
     }
 

@@ -119,7 +119,7 @@ class NextUsePlanningTest {
     }
 
     /** Fixed predictions: function f runs next at median[f] (earliest = median), seen at 0, probability p[f]. */
-    static final class FakeSource implements NextUsePlanning.Source {
+    static class FakeSource implements NextUsePlanning.Source {
         long[] median;
         double[] p;
         boolean[] overdue;
@@ -261,6 +261,37 @@ class NextUsePlanningTest {
         NextUsePlanning plan = planning(node, source);
         plan.tick(6_000);
         assertEquals(List.of(0), node.started);
+    }
+
+    /**
+     * Function 1 is due at 15 s; if it has not come by then its prediction moves out by hours, so an unused copy of its
+     * layer would outrank the resident layer 0 for eviction within 20 s; it comes within 100 s only with P 0.9, within
+     * less with P 0.3. Whether it is prefetched depends on how long the copy would stay: on what layer 0 is worth.
+     */
+    @Test
+    void aDueLayerIsPrefetchedOnlyWhenItsFunctionLikelyComesBeforeAnUnusedCopyWouldBeEvicted() {
+        for (long layer0Next : new long[] {1_000_000, 100_000_000}) {
+            FakeNode node = new FakeNode(2, 10 * MB, 20 * MB);
+            FakeSource source = new FakeSource(2) {
+                @Override
+                public long median(int f, long now) {
+                    return f == 1 && now >= 26_000 ? now + 10_000_000 : super.median(f, now);
+                }
+
+                @Override
+                public double probabilityWithin(int f, long now, long horizonMillis) {
+                    return f == 1 ? (horizonMillis >= 100_000 ? 0.9 : 0.3) : super.probabilityWithin(f, now, horizonMillis);
+                }
+            };
+            source.median[0] = layer0Next;
+            source.median[1] = 15_000;
+            NextUsePlanning plan = planning(node, source);
+            insert(node, plan, 0, 0);
+            plan.tick(6_000);
+            assertEquals(layer0Next == 1_000_000 ? List.of() : List.of(1), node.started,
+                    "layer 0 needed at " + layer0Next + " ms: an unused copy of layer 1 (needed in 10,000 s once late) "
+                            + (layer0Next == 1_000_000 ? "would be the next victim after 20 s" : "would stay behind it"));
+        }
     }
 
     @Test
