@@ -4,6 +4,8 @@
 const api = (path) => 'api/' + path;
 let csrfToken = '';
 let charts = {};
+let isAdmin = false;
+let shownBindings = null;
 const history = { labels: [], maxScore: [], aboveThreshold: [], threshold: [] };
 
 function el(id) { return document.getElementById(id); }
@@ -40,13 +42,26 @@ async function post(path, params) {
   return body;
 }
 
+// A JSON request that changes something (admin role and CSRF proof, like post); DELETE takes its arguments in the query.
+async function send(method, path, json) {
+  const r = await fetch(api(path), {
+    method, credentials: 'same-origin',
+    headers: { 'X-CSRF-Token': csrfToken, 'Content-Type': 'application/json' },
+    body: json === undefined ? undefined : JSON.stringify(json)
+  });
+  const body = await r.json();
+  if (!r.ok) throw new Error(body.error || r.statusText);
+  return body;
+}
+
 function fillTable(id, rows) {
   const tbody = el(id).querySelector('tbody');
   tbody.replaceChildren(...rows.map(cells => {
     const tr = document.createElement('tr');
     for (const c of cells) {
       const td = document.createElement('td');
-      if (typeof c === 'object' && c !== null) { td.textContent = c.text; if (c.cls) td.className = c.cls; if (c.title) td.title = c.title; }
+      if (c instanceof Node) td.appendChild(c);
+      else if (typeof c === 'object' && c !== null) { td.textContent = c.text; if (c.cls) td.className = c.cls; if (c.title) td.title = c.title; }
       else td.textContent = c;
       tr.appendChild(td);
     }
@@ -231,6 +246,31 @@ function renderContainerd(d) {
     new Date(r.atMillis).toLocaleTimeString()]));
 }
 
+// Parameter-selected data layers (GET/POST/DELETE /api/bindings, the same checks as layerswap:bind/unbind/bindings).
+async function refreshBindings() {
+  try {
+    const b = await getJson('bindings');
+    const shown = JSON.stringify(b.bindings);
+    if (shown === shownBindings) return; // unchanged: keep the rows (and their buttons) as they are
+    shownBindings = shown;
+    text('bindings-summary', b.bindings.length + ' binding(s): an invocation whose parameter has the value mounts the data layers');
+    fillTable('bindings-table', b.bindings.map(x => {
+      const unbind = document.createElement('button');
+      unbind.textContent = 'Unbind';
+      unbind.disabled = !isAdmin;
+      unbind.onclick = () => changeBindings('DELETE', 'bindings?' + new URLSearchParams({ function: x.function, param: x.param, value: x.value }),
+        undefined, r => 'Unbound ' + r.function + ': ' + r.param + '=' + r.value);
+      return [x.function, x.param, x.value, x.reference, { text: x.layers.map(l => l.replace(/^sha256:/, '').slice(0, 12)).join(' '),
+        title: x.layers.join('\n') }, unbind];
+    }));
+  } catch (e) { shownBindings = null; text('bindings-summary', e.message); }
+}
+
+async function changeBindings(method, path, json, done) {
+  try { show(done(await send(method, path, json)), false); } catch (e) { show(e.message, true); }
+  await refreshBindings();
+}
+
 async function placeFunction() {
   try {
     const p = await getJson('cluster/place?function=' + encodeURIComponent(el('place-function').value));
@@ -265,9 +305,13 @@ async function main() {
   csrfToken = session.csrfToken;
   el('logout-csrf').value = csrfToken;
   text('user', session.user + (session.admin ? ' (admin)' : ' (read-only)'));
+  isAdmin = session.admin;
   if (!session.admin) for (const b of document.querySelectorAll('.actions button')) b.disabled = true;
   makeCharts();
   el('place-run').onclick = placeFunction;
+  el('bind-run').onclick = () => changeBindings('POST', 'bindings', { function: el('bind-function').value,
+    param: el('bind-param').value, value: el('bind-value').value, reference: el('bind-reference').value },
+    r => 'Bound ' + r.function + ': ' + r.param + '=' + r.value + ' -> ' + r.layers.length + ' data layer(s)');
   el('predictor-use').onclick = () => act('predictor', { name: el('predictor-select').value }, r => 'Predictor set to ' + r.predictor);
   el('backend-use').onclick = () => act('backend', { name: el('backend-select').value }, r => 'Backend set to ' + r.backend);
   el('threshold-set').onclick = () => act('threshold', { value: el('threshold-input').value }, r => 'Threshold set to ' + r.threshold);
@@ -293,6 +337,8 @@ async function main() {
   setInterval(tick, 2000);
   await refreshSlow();
   setInterval(refreshSlow, 3000);
+  await refreshBindings();
+  setInterval(refreshBindings, 5000);
   setInterval(() => refreshChoices().catch(() => {}), 10000);
 }
 

@@ -73,6 +73,16 @@ public class DashboardBrowserIT {
 
     /** The text of the row of table {@code id} whose cells mention {@code needle} ("" when none), cells joined by a space. */
     /** The text of the first row of table {@code id} mentioning {@code needle}, read in one script: the panels re-render every 2 s. */
+    private static void bindFromForm(WebDriver browser, String function, String param, String value, String reference) {
+        for (String[] field : new String[][] {{"bind-function", function}, {"bind-param", param}, {"bind-value", value},
+                {"bind-reference", reference}}) {
+            WebElement input = browser.findElement(By.id(field[0]));
+            input.clear();
+            input.sendKeys(field[1]);
+        }
+        browser.findElement(By.id("bind-run")).click();
+    }
+
     private static String rowOf(WebDriver d, String id, String needle) {
         Object row = ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
                 "for (const tr of document.querySelectorAll('#' + arguments[0] + ' tbody tr')) {"
@@ -173,12 +183,14 @@ public class DashboardBrowserIT {
                 "const i = document.getElementById('replay-chart'); return !i.hidden && i.complete && i.naturalWidth > 100;"));
 
         // the prefetch queue: a real prefetch, held in flight (its blob is a pipe), then finished
+        final String heldDigest;
         try (HeldLayerImage image = HeldLayerImage.create(appliance.home.resolve("data/images"), "itest/fn-dash:1", "dash")) {
             String added = appliance.client("layerswap:function-add fn-dash itest/fn-dash:1");
             assertTrue(added, added.contains("Function fn-dash -> itest/fn-dash:1 (2 layers)"));
             String prefetch = appliance.client("layerswap:prefetch fn-dash");
             assertTrue(prefetch, prefetch.contains("Prefetching ") && prefetch.contains(image.held.shortForm()));
             String held = image.held.shortForm();
+            heldDigest = image.held.toString();
             wait.until(d -> rowOf(d, "inflight-table", held).matches("\\d+ " + held + " fn-dash PREFETCH 1\\.000 fetching [\\d.]+ ms \\d+ B"));
             String waited = rowOf(browser, "inflight-table", held);
             wait.until(d -> !rowOf(d, "inflight-table", held).equals(waited)); // waited-so-far counts up live
@@ -219,6 +231,27 @@ public class DashboardBrowserIT {
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView();", executions);
         Path execShot = Path.of("target/screenshots/dashboard-executions.png");
         Files.copy(executions.getScreenshotAs(OutputType.FILE).toPath(), execShot, StandardCopyOption.REPLACE_EXISTING);
+
+        // data layer bindings: bound from the form (fn-dash's held layer, by digest, for fn-run's dataset=a), listed,
+        // refused with the reason for an unknown function, unbound with the row's button
+        bindFromForm(browser, "fn-nope", "dataset", "a", heldDigest);
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(
+                ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "unknown function 'fn-nope'; defined functions: "));
+        bindFromForm(browser, "fn-run", "dataset", "a", heldDigest);
+        String shortHeld = heldDigest.substring("sha256:".length(), "sha256:".length() + 12);
+        wait.until(d -> rowOf(d, "bindings-table", "fn-run").equals("fn-run dataset a " + heldDigest + " " + shortHeld + " Unbind"));
+        String listed = appliance.client("layerswap:bindings fn-run");
+        assertTrue(listed, listed.startsWith("1 data layer binding(s) of fn-run"));
+        WebElement bindings = browser.findElement(By.id("bindings-panel"));
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView();", bindings);
+        Files.copy(bindings.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target/screenshots/dashboard-bindings.png"),
+                StandardCopyOption.REPLACE_EXISTING);
+        browser.findElement(By.xpath("//table[@id='bindings-table']//tr[td[1]='fn-run']//button[text()='Unbind']")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(
+                ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "Unbound fn-run: dataset=a"));
+        wait.until(d -> rowOf(d, "bindings-table", "fn-run").isEmpty());
+        String none = appliance.client("layerswap:bindings fn-run");
+        assertTrue(none, none.startsWith("0 data layer binding(s) of fn-run"));
 
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0);");
         Path shots = Path.of("target/screenshots");
