@@ -22,7 +22,11 @@ import org.layerswap.api.NextUse;
  * A timer's gaps cluster at its period (and at multiples after missed beats), so the conditional
  * quantiles follow the next beat, and after a missed beat the one after it (see
  * {@link PeriodEstimator} for the explicit period and phase). Functions with fewer than
- * {@value #MIN_OWN_GAPS} own gaps borrow a pooled prior: the first gaps of every function seen so far.
+ * {@value #MIN_OWN_GAPS} own gaps borrow a pooled prior for their median and earliest next use (the eviction order
+ * needs a guess for every resident layer): the first gaps of every function seen so far. Their probability is 0: what
+ * functions do on average is no evidence that <em>this</em> one will come, and a prefetch is staked on that evidence
+ * (on the shared Azure day the prefetches admitted on the pool's probabilities were mostly wasted; see docs/replay.md,
+ * "Session 10").
  * The probability counts the running gap as exchangeable with the learned ones longer than the idle time:
  * among those m + 1 gaps its rank is uniform, so k of the m within the horizon give k / (m + 1), not k / m; with
  * one gap left beyond the idle time it is 1/2, not 1 (a coin flip is not a certainty).
@@ -166,10 +170,14 @@ public final class NextUseModel {
 
     /**
      * P(next use of {@code f} in (now, now + horizon] | idle since its last use), the running gap exchangeable with
-     * the learned ones longer than the idle time (see the class comment); 0 when overdue or unseen.
+     * the learned ones longer than the idle time (see the class comment); 0 when overdue, unseen or still on the pooled
+     * prior (fewer than {@value #MIN_OWN_GAPS} own gaps).
      */
     public double probabilityWithin(int f, long now, long horizonMillis) {
         if (f >= functions || last[f] == Long.MIN_VALUE) {
+            return 0;
+        }
+        if (count[f] < MIN_OWN_GAPS) { // what functions do on average is no evidence about this one
             return 0;
         }
         long age = Math.max(0, now - last[f]);

@@ -76,7 +76,7 @@ class NextUseModelTest {
     }
 
     @Test
-    void aFunctionWithTooFewGapsBorrowsThePooledFirstGaps() {
+    void aFunctionWithTooFewGapsBorrowsThePooledFirstGapsForItsNextUseButNotForItsProbability() {
         NextUseModel m = new NextUseModel();
         for (String fn : List.of("a", "b", "c")) {
             m.observe(fn, 0);
@@ -86,6 +86,12 @@ class NextUseModelTest {
         int f = m.indexOf("new");
         assertEquals(0, m.gapCount(f));
         assertEquals(1_300_000, m.medianNextUse(f, 1_000_000));
+        assertEquals(0.0, m.probabilityWithin(f, 1_000_000, 600_000), "the pool's gaps all end within 600 s, but they are other functions'");
+        m.observe("new", 1_300_000);
+        assertEquals(1, m.gapCount(f));
+        assertEquals(0.0, m.probabilityWithin(f, 1_300_000, 600_000), "one own gap is still below the two the model needs");
+        m.observe("new", 1_600_000);
+        assertEquals(2.0 / 3, m.probabilityWithin(f, 1_600_000, 600_000), 1e-9, "two own gaps: its own evidence counts");
         assertEquals(-1, m.indexOf("never"));
     }
 
