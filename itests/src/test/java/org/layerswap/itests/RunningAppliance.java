@@ -103,7 +103,7 @@ final class RunningAppliance implements AutoCloseable {
             pb.environment().put("LAYERSWAP_LISTEN", listen);
         }
         RunningAppliance appliance = new RunningAppliance(home, ports, listen, pb.start());
-        appliance.awaitHttp("/layerswap/login", 180);
+        appliance.awaitHttp("/layerswap/login", BOOT_SECONDS);
         return appliance;
     }
 
@@ -132,6 +132,12 @@ final class RunningAppliance implements AutoCloseable {
         }
         return launch(home, ports, listen);
     }
+
+    /**
+     * How long a start may take to serve the login page: three appliances booting at once on CI's two cores have
+     * needed more than three minutes (session 9's ClusterIT); a hang still fails, with {@link #bootDiagnosis}.
+     */
+    static final int BOOT_SECONDS = 300;
 
     /** The appliance's JVM: bin/karaf's java child (the script itself when it exec'd java). */
     ProcessHandle jvm() {
@@ -266,8 +272,38 @@ final class RunningAppliance implements AutoCloseable {
             }
             Thread.sleep(500);
         }
+        String diagnosis = bootDiagnosis();
         close();
-        throw new IllegalStateException("the appliance did not serve " + path + " within " + seconds + " s; see " + home.resolve("karaf.out"));
+        throw new IllegalStateException("the appliance did not serve " + path + " within " + seconds + " s; see "
+                + home.resolve("karaf.out") + "\n" + diagnosis);
+    }
+
+    /**
+     * What a boot that did not finish was doing, for the failure message (CI keeps only the test report): the last
+     * lines of Karaf's own log (karaf.out ends at pax-logging's start, the rest goes to data/log/karaf.log) and the
+     * JVM's threads ({@code jcmd Thread.print}, also kept beside karaf.out), so a slow boot and a hung one can be told
+     * apart next time.
+     */
+    private String bootDiagnosis() {
+        StringBuilder out = new StringBuilder();
+        try {
+            List<String> log = Files.readAllLines(home.resolve("data/log/karaf.log"));
+            out.append("last lines of data/log/karaf.log:\n")
+                    .append(String.join("\n", log.subList(Math.max(0, log.size() - 40), log.size()))).append('\n');
+        } catch (IOException | RuntimeException e) {
+            out.append("no data/log/karaf.log: ").append(e).append('\n');
+        }
+        try {
+            ProcessHandle jvm = jvm();
+            Path javaBin = Path.of(jvm.info().command().orElseThrow(() -> new IllegalStateException("no command path")));
+            String threads = output(List.of(javaBin.resolveSibling("jcmd").toString(), Long.toString(jvm.pid()), "Thread.print"));
+            Files.writeString(home.resolve("threads-at-boot-timeout.txt"), threads);
+            out.append("threads of the appliance's JVM (whole in threads-at-boot-timeout.txt):\n")
+                    .append(threads, 0, Math.min(threads.length(), 20_000));
+        } catch (Exception e) {
+            out.append("no thread dump: ").append(e);
+        }
+        return out.toString();
     }
 
     /**
