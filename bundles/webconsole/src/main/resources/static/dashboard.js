@@ -23,35 +23,30 @@ function show(message, isError) {
   m.className = 'message' + (isError ? ' error' : '');
 }
 
-async function getJson(path) {
-  const r = await fetch(api(path), { credentials: 'same-origin' });
+// One request to the API: a 401 goes to the login page, any other failure throws the server's error message.
+async function request(path, init) {
+  const r = await fetch(api(path), { credentials: 'same-origin', ...init });
   if (r.status === 401) { location.href = 'login'; throw new Error('login required'); }
   const body = await r.json();
   if (!r.ok) throw new Error(body.error || r.statusText);
   return body;
 }
 
-async function post(path, params) {
-  const r = await fetch(api(path), {
-    method: 'POST', credentials: 'same-origin',
-    headers: { 'X-CSRF-Token': csrfToken, 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(params)
-  });
-  const body = await r.json();
-  if (!r.ok) throw new Error(body.error || r.statusText);
-  return body;
+function getJson(path) {
+  return request(path, {});
 }
 
-// A JSON request that changes something (admin role and CSRF proof, like post); DELETE takes its arguments in the query.
-async function send(method, path, json) {
-  const r = await fetch(api(path), {
-    method, credentials: 'same-origin',
-    headers: { 'X-CSRF-Token': csrfToken, 'Content-Type': 'application/json' },
-    body: json === undefined ? undefined : JSON.stringify(json)
-  });
-  const body = await r.json();
-  if (!r.ok) throw new Error(body.error || r.statusText);
-  return body;
+// A change (admin role and CSRF proof): a form POST, or with send a JSON body (DELETE takes its arguments in the query).
+function post(path, params) {
+  return change('POST', path, 'application/x-www-form-urlencoded', new URLSearchParams(params));
+}
+
+function send(method, path, json) {
+  return change(method, path, 'application/json', json === undefined ? undefined : JSON.stringify(json));
+}
+
+function change(method, path, contentType, body) {
+  return request(path, { method, headers: { 'X-CSRF-Token': csrfToken, 'Content-Type': contentType }, body });
 }
 
 function fillTable(id, rows) {
