@@ -82,6 +82,13 @@ final class BrokenStacks {
         return true;
     }
 
+    /** Function {@code f}'s missing layers changed within the current pass: count them again when next asked. */
+    void forget(int f) {
+        if (f < missingScan.length) {
+            missingScan[f] = 0;
+        }
+    }
+
     private boolean brokenWithout(int f, int l) {
         int m;
         if (f < missingScan.length && missingScan[f] == scan) {

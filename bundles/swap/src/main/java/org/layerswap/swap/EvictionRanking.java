@@ -24,12 +24,25 @@ final class EvictionRanking {
     private final NextUse nextUse;
     private final ResidentSet resident = new ResidentSet();
     private double bestKey;
+    /** Key per layer from the last {@link #best} pass (NaN: pinned then); valid for the layers resident then. */
+    private double[] cached = new double[0];
+    private long[] stamp = new long[0];
+    private long pass;
 
     EvictionRanking(NextUsePlanning.Node node, NextUseEvictionPlanner evictor, BrokenStacks broken, NextUse nextUse) {
         this.node = node;
         this.evictor = evictor;
         this.broken = broken;
         this.nextUse = nextUse;
+    }
+
+    /** Grows the per-layer state, the resident set's included, to {@code layers}. */
+    void resize(int layers) {
+        resident.resize(layers);
+        if (layers > cached.length) {
+            cached = java.util.Arrays.copyOf(cached, layers);
+            stamp = java.util.Arrays.copyOf(stamp, layers);
+        }
     }
 
     ResidentSet resident() {
@@ -71,15 +84,53 @@ final class EvictionRanking {
      * its key is then {@link #bestKey()}.
      */
     int best(long now, long[] lastUse) {
-        int best = -1;
-        double top = -1;
         broken.beginScan();
         for (int i = 0; i < resident.size(); i++) {
             int l = resident.get(i);
-            if (node.pinned(l)) {
+            cached[l] = node.pinned(l) ? Double.NaN : keyInPass(l, now);
+        }
+        return argmax(now, lastUse);
+    }
+
+    /**
+     * {@link #best} again at the same {@code now}, when the only change since the last {@link #best} or
+     * {@code bestAfter} is that its answer, {@code evicted}, left the node: only the layers sharing a function with
+     * it can have another key (their functions' missing counts changed), so only those are ranked again; the answer
+     * is the one a full pass would give, side effects included (every other key, and who was seen broken, is
+     * unchanged). A make-room loop evicting several victims at one instant thus pays one full pass.
+     */
+    int bestAfter(int evicted, long now, long[] lastUse) {
+        pass++;
+        int[] users = node.functionsUsing(evicted);
+        for (int f : users) {
+            broken.forget(f);
+        }
+        for (int f : users) {
+            for (int l : node.layersOf(f)) {
+                if (stamp[l] != pass && resident.contains(l)) {
+                    stamp[l] = pass;
+                    cached[l] = node.pinned(l) ? Double.NaN : keyInPass(l, now);
+                }
+            }
+        }
+        for (int i = 0; i < resident.size(); i++) { // unpinned since the pass: ranked now, as a full pass would
+            int l = resident.get(i);
+            if (Double.isNaN(cached[l]) && !node.pinned(l)) {
+                cached[l] = keyInPass(l, now);
+            }
+        }
+        return argmax(now, lastUse);
+    }
+
+    private int argmax(long now, long[] lastUse) {
+        int best = -1;
+        double top = -1;
+        for (int i = 0; i < resident.size(); i++) {
+            int l = resident.get(i);
+            double key = cached[l];
+            if (Double.isNaN(key) || node.pinned(l)) {
                 continue;
             }
-            double key = keyInPass(l, now);
             if (key > top || (key == top && lastUse[l] < lastUse[best])) {
                 best = l;
                 top = key;

@@ -135,6 +135,15 @@ public final class NextUsePlanning {
     private final PrefetchSlots slots;
     private boolean[] fresh = {};
     private int[] owner = NONE;
+    /**
+     * Victims chained at one instant ({@link #victim}): {@code chain} while the calls since the last {@link #victim} were
+     * only the {@link #onEvict} of its answer {@code chainVictim} ({@code chainEvicted}); the next victim at
+     * {@code chainAt} then re-ranks only around it ({@link EvictionRanking#bestAfter}). Any other call breaks it.
+     */
+    private boolean chain;
+    private boolean chainEvicted;
+    private long chainAt;
+    private int chainVictim = -1;
     private final ShadowPrefetches shadows;
     private final BrokenStacks broken;
     private final EvictionChurn churn = new EvictionChurn();
@@ -163,6 +172,7 @@ public final class NextUsePlanning {
 
     /** New threshold and concurrency limit (settings changed); learned state is kept. */
     public void configure(double threshold, int maxConcurrentPrefetches) {
+        chain = false;
         if (!(threshold >= 0 && threshold <= 1) || maxConcurrentPrefetches < 1) {
             throw new IllegalArgumentException("threshold must be in [0,1] and maxConcurrentPrefetches >= 1; got "
                     + threshold + ", " + maxConcurrentPrefetches);
@@ -173,6 +183,7 @@ public final class NextUsePlanning {
 
     /** Grows the index spaces to at least {@code functions} and {@code layers}; learned state is kept. */
     public void resize(int functions, int layers) {
+        chain = false;
         if (functions > this.functions) {
             selections.resize(functions);
             early = grow(early, functions, Long.MAX_VALUE);
@@ -184,7 +195,7 @@ public final class NextUsePlanning {
         if (layers > this.layers) {
             next = grow(next, layers, Long.MAX_VALUE);
             lastUse = Arrays.copyOf(lastUse, layers);
-            resident.resize(layers);
+            ranking.resize(layers);
             fresh = Arrays.copyOf(fresh, layers);
             owner = Arrays.copyOf(owner, layers);
             shadows.resize(layers);
@@ -263,6 +274,7 @@ public final class NextUsePlanning {
      * use, times {@link BrokenStacks#weight} when every function using it already misses another of its layers.
      */
     public double evictionKey(int l, long now) {
+        chain = false;
         return ranking.key(l, now);
     }
 
@@ -277,6 +289,7 @@ public final class NextUsePlanning {
      * are counted once for the whole snapshot, not once per key (the live store's on-demand eviction order).
      */
     public void evictionKeys(long now, KeyConsumer out) {
+        chain = false;
         ranking.keys(now, out);
     }
 
@@ -284,6 +297,7 @@ public final class NextUsePlanning {
 
     /** Layer {@code l} was used by an invocation at {@code t}: a prefetched layer's bytes count as used. */
     public void onAccess(int l, long t) {
+        chain = false;
         lastUse[l] = t;
         clock = Math.max(clock, t);
         shadows.accessed(l);
@@ -295,6 +309,7 @@ public final class NextUsePlanning {
 
     /** Layer {@code l} became resident at {@code t} (by a prefetch or not). */
     public void onInsert(int l, double t, boolean prefetch) {
+        chain = false;
         lastUse[l] = Math.max(lastUse[l], (long) Math.ceil(t));
         fresh[l] = prefetch;
         if (prefetch) {
@@ -305,6 +320,11 @@ public final class NextUsePlanning {
 
     /** Layer {@code l} left the node (the churn, at the latest time reported): a prefetched, unused layer's bytes count as wasted. */
     public void onEvict(int l) {
+        if (chain && l == chainVictim && !chainEvicted) {
+            chainEvicted = true;
+        } else {
+            chain = false;
+        }
         churn.evicted(clock, node.sizeBytes(l));
         if (fresh[l]) {
             fresh[l] = false;
@@ -319,6 +339,7 @@ public final class NextUsePlanning {
 
     /** A prefetch of {@code l} completed but the node could not keep it (no room was admitted): its bytes were wasted. */
     public void onPrefetchDropped(int l) {
+        chain = false;
         credit.wasted(owner[l], node.sizeBytes(l));
         node.wasted(l, owner[l], node.sizeBytes(l));
     }
@@ -328,6 +349,7 @@ public final class NextUsePlanning {
      * on-demand fetch in this planning's order): like an on-demand {@link #victim}, it teaches the cache lifetime.
      */
     public void onEvictedOnDemand(int l, long now) {
+        chain = false;
         jit.recordEviction(now - lastUse[l]);
         clock = Math.max(clock, now);
         onEvict(l);
@@ -335,6 +357,7 @@ public final class NextUsePlanning {
 
     /** Before the source learns the run of {@code f} at {@code t}: how early it came against the prediction (margin). */
     public void beforeObserve(int f, long t) {
+        chain = false;
         broken.ran(f);
         if (early[f] != Long.MAX_VALUE && !source.overdue(f, t)) {
             jit.recordOutcome(early[f], t);
@@ -343,6 +366,7 @@ public final class NextUsePlanning {
 
     /** After the source learned the run of {@code f} at {@code t}: its prediction and its layers' next use, now. */
     public void afterObserve(int f, long t) {
+        chain = false;
         selections.ran(f);
         predict(f, t);
     }
@@ -361,6 +385,7 @@ public final class NextUsePlanning {
 
     /** Function {@code f}'s run at {@code tMillis} used optional (data) layer {@code l}. */
     public void countOptional(int f, int l, long tMillis) {
+        chain = false;
         selections.selected(f, l);
         dataReuse.used(l, tMillis);
     }
@@ -373,6 +398,7 @@ public final class NextUsePlanning {
      * (once per decision interval).
      */
     public void tick(long now) {
+        chain = false;
         int nf = functions;
         for (int f = 0; f < nf; f++) {
             if (now >= stable[f] && source.lastSeen(f) != Long.MIN_VALUE) {
@@ -405,6 +431,7 @@ public final class NextUsePlanning {
      * came): its prediction, its layers' next use, and its prefetches when they are due ({@link #tick}'s rule).
      */
     public void planFunction(int f, long now) {
+        chain = false;
         if (source.lastSeen(f) != Long.MIN_VALUE) {
             clock = Math.max(clock, now);
             predict(f, now);
@@ -450,6 +477,7 @@ public final class NextUsePlanning {
 
     /** Starts a prefetch of {@code l} for local {@code f} (needed around {@code needAt}) if credit, a slot and the admission allow it. */
     public boolean tryPrefetch(int l, int f, long needAt, long now) {
+        chain = false;
         if (l < 0 || node.resident(l) || node.queued(l) || !node.local(f)) {
             return false;
         }
@@ -482,7 +510,9 @@ public final class NextUsePlanning {
     public int victim(double t, int incoming, boolean forPrefetch) {
         long now = (long) t;
         clock = Math.max(clock, now);
-        int best = ranking.best(now, lastUse);
+        boolean chained = chain && chainEvicted && now == chainAt;
+        chain = false;
+        int best = chained ? ranking.bestAfter(chainVictim, now, lastUse) : ranking.best(now, lastUse);
         if (best < 0) {
             return -1;
         }
@@ -493,6 +523,10 @@ public final class NextUsePlanning {
         } else {
             jit.recordEviction(now - lastUse[best]);
         }
+        chain = true;
+        chainEvicted = false;
+        chainAt = now;
+        chainVictim = best;
         return best;
     }
 }

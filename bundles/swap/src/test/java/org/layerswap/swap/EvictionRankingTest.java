@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.layerswap.swap.NextUsePlanningTest.FakeNode;
@@ -17,7 +18,7 @@ class EvictionRankingTest {
     private static EvictionRanking ranking(FakeNode node, long[] next) {
         EvictionRanking r = new EvictionRanking(node, new NextUseEvictionPlanner(CostModel.DEFAULT),
                 new BrokenStacks(node), (l, now) -> next[l]);
-        r.resident().resize(next.length);
+        r.resize(next.length);
         for (int l = 0; l < next.length; l++) {
             node.resident[l] = true;
             r.resident().add(l);
@@ -69,5 +70,57 @@ class EvictionRankingTest {
         assertEquals(Map.of(0, r.key(0, 1_000), 2, r.key(2, 1_000)), pass);
         assertEquals(2 * pass.get(2), pass.get(0), 1e-3, "broken-only: weight 1/q = 2 before any outcome");
         assertTrue(r.best(1_000, new long[3]) == 0);
+    }
+
+    /**
+     * A make-room loop evicts several victims at one instant: re-ranking only the layers that share a function with
+     * each victim ({@code bestAfter}) must pick, victim after victim, what a full pass over the node picks, with the
+     * same key, broken-only weights included (a shared base layer whose users all break as their own layers go).
+     */
+    @Test
+    void victimsChainedAtOneInstantAreTheOnesFullPassesPick() {
+        Random rnd = new Random(7);
+        for (int round = 0; round < 200; round++) {
+            // layer 0: a base shared by functions 0..7, each with its own layer i + 1; functions 8 and 9 share layer 10
+            FakeNode node = new FakeNode(12, 10 * MB, 120 * MB);
+            node.fnLayers = new int[][] {{0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 5}, {0, 6}, {0, 7}, {0, 8}, {9, 10}, {10, 11}, {}, {}};
+            node.layerFns = new int[][] {{0, 1, 2, 3, 4, 5, 6, 7}, {0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {8, 9}, {9}};
+            long[] next = new long[12];
+            long[] lastUse = new long[12];
+            for (int l = 0; l < 12; l++) {
+                next[l] = 2_000 + rnd.nextInt(600_000);
+                lastUse[l] = rnd.nextInt(1_000);
+                node.size[l] = (1 + rnd.nextInt(50)) * MB;
+            }
+            EvictionRanking chained = ranking(node, next);
+            EvictionRanking full = new EvictionRanking(node, new NextUseEvictionPlanner(CostModel.DEFAULT),
+                    new BrokenStacks(node), (l, now) -> next[l]);
+            full.resize(12);
+            for (int l = 0; l < 12; l++) {
+                if (rnd.nextInt(5) == 0) { // missing from the start: its functions are broken
+                    node.resident[l] = false;
+                    chained.resident().remove(l);
+                } else {
+                    full.resident().add(l);
+                    node.pinned[l] = rnd.nextInt(6) == 0;
+                }
+            }
+            long now = 1_000;
+            int v = chained.best(now, lastUse);
+            for (int step = 0; v >= 0; step++) {
+                assertEquals(full.best(now, lastUse), v, "round " + round + ", victim " + step);
+                assertEquals(full.bestKey(), chained.bestKey(), 0, "round " + round + ", victim " + step);
+                node.resident[v] = false;
+                chained.resident().remove(v);
+                full.resident().remove(v);
+                if (step == 1) { // a layer unpinned between two victims is ranked as a full pass would
+                    for (int l = 0; l < 12; l++) {
+                        node.pinned[l] = false;
+                    }
+                }
+                v = chained.bestAfter(v == -1 ? 0 : v, now, lastUse);
+            }
+            assertEquals(-1, full.best(now, lastUse), "round " + round + ": both ran out of victims together");
+        }
     }
 }
