@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * {@link NextUsePlanning}'s seam ({@code Node} and {@code Source}, one small method each, on the live store, fetches
  * and profiler), the learning from residency and invocations, and making room for a prefetch.
  */
-final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Source {
+final class NextUsePlanner implements NextUsePlanning.Node, NextUseSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(NextUsePlanner.class);
 
@@ -339,7 +339,7 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUsePlanning.Sour
         wakeUps.wakeAt(f, startMillis, now);
     }
 
-    // ---- NextUsePlanning.Source: the profiler's next-use model (or the active predictor's) ----------
+    // ---- NextUseSource: the profiler's next-use model (or the active predictor's) ----------
 
     private NextUse use(int f, long at) {
         if (f != cachedF || at != cachedAt) {

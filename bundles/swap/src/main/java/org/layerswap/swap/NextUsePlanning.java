@@ -85,36 +85,9 @@ public final class NextUsePlanning {
         }
     }
 
-    /** When functions run next: the profiler's next-use model, or a predictor's. */
-    public interface Source {
-        /** Last run of {@code f}, or {@code Long.MIN_VALUE} when never seen. */
-        long lastSeen(int f);
-
-        /** Median next use of {@code f} (absolute ms); {@code Long.MAX_VALUE} when never seen. */
-        long median(int f, long now);
-
-        /** Earliest (low-quantile) next use of {@code f}; {@code Long.MAX_VALUE} when never seen. */
-        long earliest(int f, long now);
-
-        /** Idle longer than every learned gap (or never seen). */
-        boolean overdue(int f, long now);
-
-        /** P(f runs in (now, now + horizon] | idle); NaN when the source cannot tell (admission then skips it). */
-        double probabilityWithin(int f, long now, long horizonMillis);
-
-        /**
-         * The earliest time after {@code now} at which {@link #median} or {@link #earliest} of {@code f} can answer
-         * differently, barring a new run of {@code f}; {@link #tick} skips recomputing {@code f} before it. The
-         * default, {@code now}, means "may change at any time" (recompute every tick).
-         */
-        default long stableUntil(int f, long now) {
-            return now;
-        }
-    }
-
     private static final int[] NONE = {};
     private final Node node;
-    private final Source source;
+    private final NextUseSource source;
     private final NextUseEvictionPlanner evictor;
     private final JustInTimePrefetchPlanner jit = new JustInTimePrefetchPlanner();
     private final PrefetchCredit credit;
@@ -135,15 +108,8 @@ public final class NextUsePlanning {
     private final PrefetchSlots slots;
     private boolean[] fresh = {};
     private int[] owner = NONE;
-    /**
-     * Victims chained at one instant ({@link #victim}): {@code chain} while the calls since the last {@link #victim} were
-     * only the {@link #onEvict} of its answer {@code chainVictim} ({@code chainEvicted}); the next victim at
-     * {@code chainAt} then re-ranks only around it ({@link EvictionRanking#bestAfter}). Any other call breaks it.
-     */
-    private boolean chain;
-    private boolean chainEvicted;
-    private long chainAt;
-    private int chainVictim = -1;
+    /** Victims at one instant: every public call but {@link #victim} and {@link #onEvict} resets it. */
+    private final VictimChain chain = new VictimChain();
     private final ShadowPrefetches shadows;
     private final BrokenStacks broken;
     private final EvictionChurn churn = new EvictionChurn();
@@ -153,7 +119,7 @@ public final class NextUsePlanning {
     private int functions;
     private int layers;
 
-    public NextUsePlanning(Node node, Source source, NextUseEvictionPlanner evictor, int functions, int layers,
+    public NextUsePlanning(Node node, NextUseSource source, NextUseEvictionPlanner evictor, int functions, int layers,
                            long decisionIntervalMillis, double threshold, int maxConcurrentPrefetches) {
         this.node = node;
         this.source = source;
@@ -172,7 +138,7 @@ public final class NextUsePlanning {
 
     /** New threshold and concurrency limit (settings changed); learned state is kept. */
     public void configure(double threshold, int maxConcurrentPrefetches) {
-        chain = false;
+        chain.reset();
         if (!(threshold >= 0 && threshold <= 1) || maxConcurrentPrefetches < 1) {
             throw new IllegalArgumentException("threshold must be in [0,1] and maxConcurrentPrefetches >= 1; got "
                     + threshold + ", " + maxConcurrentPrefetches);
@@ -183,7 +149,7 @@ public final class NextUsePlanning {
 
     /** Grows the index spaces to at least {@code functions} and {@code layers}; learned state is kept. */
     public void resize(int functions, int layers) {
-        chain = false;
+        chain.reset();
         if (functions > this.functions) {
             selections.resize(functions);
             early = grow(early, functions, Long.MAX_VALUE);
@@ -274,7 +240,7 @@ public final class NextUsePlanning {
      * use, times {@link BrokenStacks#weight} when every function using it already misses another of its layers.
      */
     public double evictionKey(int l, long now) {
-        chain = false;
+        chain.reset();
         return ranking.key(l, now);
     }
 
@@ -289,7 +255,7 @@ public final class NextUsePlanning {
      * are counted once for the whole snapshot, not once per key (the live store's on-demand eviction order).
      */
     public void evictionKeys(long now, KeyConsumer out) {
-        chain = false;
+        chain.reset();
         ranking.keys(now, out);
     }
 
@@ -297,7 +263,7 @@ public final class NextUsePlanning {
 
     /** Layer {@code l} was used by an invocation at {@code t}: a prefetched layer's bytes count as used. */
     public void onAccess(int l, long t) {
-        chain = false;
+        chain.reset();
         lastUse[l] = t;
         clock = Math.max(clock, t);
         shadows.accessed(l);
@@ -309,7 +275,7 @@ public final class NextUsePlanning {
 
     /** Layer {@code l} became resident at {@code t} (by a prefetch or not). */
     public void onInsert(int l, double t, boolean prefetch) {
-        chain = false;
+        chain.reset();
         lastUse[l] = Math.max(lastUse[l], (long) Math.ceil(t));
         fresh[l] = prefetch;
         if (prefetch) {
@@ -320,11 +286,7 @@ public final class NextUsePlanning {
 
     /** Layer {@code l} left the node (the churn, at the latest time reported): a prefetched, unused layer's bytes count as wasted. */
     public void onEvict(int l) {
-        if (chain && l == chainVictim && !chainEvicted) {
-            chainEvicted = true;
-        } else {
-            chain = false;
-        }
+        chain.evicted(l);
         churn.evicted(clock, node.sizeBytes(l));
         if (fresh[l]) {
             fresh[l] = false;
@@ -339,7 +301,7 @@ public final class NextUsePlanning {
 
     /** A prefetch of {@code l} completed but the node could not keep it (no room was admitted): its bytes were wasted. */
     public void onPrefetchDropped(int l) {
-        chain = false;
+        chain.reset();
         credit.wasted(owner[l], node.sizeBytes(l));
         node.wasted(l, owner[l], node.sizeBytes(l));
     }
@@ -349,7 +311,7 @@ public final class NextUsePlanning {
      * on-demand fetch in this planning's order): like an on-demand {@link #victim}, it teaches the cache lifetime.
      */
     public void onEvictedOnDemand(int l, long now) {
-        chain = false;
+        chain.reset();
         jit.recordEviction(now - lastUse[l]);
         clock = Math.max(clock, now);
         onEvict(l);
@@ -357,7 +319,7 @@ public final class NextUsePlanning {
 
     /** Before the source learns the run of {@code f} at {@code t}: how early it came against the prediction (margin). */
     public void beforeObserve(int f, long t) {
-        chain = false;
+        chain.reset();
         broken.ran(f);
         if (early[f] != Long.MAX_VALUE && !source.overdue(f, t)) {
             jit.recordOutcome(early[f], t);
@@ -366,7 +328,7 @@ public final class NextUsePlanning {
 
     /** After the source learned the run of {@code f} at {@code t}: its prediction and its layers' next use, now. */
     public void afterObserve(int f, long t) {
-        chain = false;
+        chain.reset();
         selections.ran(f);
         predict(f, t);
     }
@@ -385,7 +347,7 @@ public final class NextUsePlanning {
 
     /** Function {@code f}'s run at {@code tMillis} used optional (data) layer {@code l}. */
     public void countOptional(int f, int l, long tMillis) {
-        chain = false;
+        chain.reset();
         selections.selected(f, l);
         dataReuse.used(l, tMillis);
     }
@@ -394,11 +356,11 @@ public final class NextUsePlanning {
 
     /**
      * Recomputes the predictions that may have changed (a function is skipped while {@code now} is before the
-     * source's {@link Source#stableUntil}, which leaves the same values) and starts the prefetches that are due
+     * source's {@link NextUseSource#stableUntil}, which leaves the same values) and starts the prefetches that are due
      * (once per decision interval).
      */
     public void tick(long now) {
-        chain = false;
+        chain.reset();
         int nf = functions;
         for (int f = 0; f < nf; f++) {
             if (now >= stable[f] && source.lastSeen(f) != Long.MIN_VALUE) {
@@ -431,7 +393,7 @@ public final class NextUsePlanning {
      * came): its prediction, its layers' next use, and its prefetches when they are due ({@link #tick}'s rule).
      */
     public void planFunction(int f, long now) {
-        chain = false;
+        chain.reset();
         if (source.lastSeen(f) != Long.MIN_VALUE) {
             clock = Math.max(clock, now);
             predict(f, now);
@@ -477,7 +439,7 @@ public final class NextUsePlanning {
 
     /** Starts a prefetch of {@code l} for local {@code f} (needed around {@code needAt}) if credit, a slot and the admission allow it. */
     public boolean tryPrefetch(int l, int f, long needAt, long now) {
-        chain = false;
+        chain.reset();
         if (l < 0 || node.resident(l) || node.queued(l) || !node.local(f)) {
             return false;
         }
@@ -510,9 +472,7 @@ public final class NextUsePlanning {
     public int victim(double t, int incoming, boolean forPrefetch) {
         long now = (long) t;
         clock = Math.max(clock, now);
-        boolean chained = chain && chainEvicted && now == chainAt;
-        chain = false;
-        int best = chained ? ranking.bestAfter(chainVictim, now, lastUse) : ranking.best(now, lastUse);
+        int best = chain.continuesAt(now) ? ranking.bestAfter(chain.victim(), now, lastUse) : ranking.best(now, lastUse);
         if (best < 0) {
             return -1;
         }
@@ -523,10 +483,7 @@ public final class NextUsePlanning {
         } else {
             jit.recordEviction(now - lastUse[best]);
         }
-        chain = true;
-        chainEvicted = false;
-        chainAt = now;
-        chainVictim = best;
+        chain.chosen(best, now);
         return best;
     }
 }

@@ -12,12 +12,12 @@ package org.layerswap.swap;
 final class PrefetchSurvival {
 
     private final NextUsePlanning.Node node;
-    private final NextUsePlanning.Source source;
+    private final NextUseSource source;
     private final NextUseEvictionPlanner evictor;
     private final JustInTimePrefetchPlanner jit;
     private final long step;
 
-    PrefetchSurvival(NextUsePlanning.Node node, NextUsePlanning.Source source, NextUseEvictionPlanner evictor,
+    PrefetchSurvival(NextUsePlanning.Node node, NextUseSource source, NextUseEvictionPlanner evictor,
                      JustInTimePrefetchPlanner jit, long decisionIntervalMillis) {
         this.node = node;
         this.source = source;

@@ -119,7 +119,7 @@ class NextUsePlanningTest {
     }
 
     /** Fixed predictions: function f runs next at median[f] (earliest = median), seen at 0, probability p[f]. */
-    static class FakeSource implements NextUsePlanning.Source {
+    static class FakeSource implements NextUseSource {
         long[] median;
         double[] p;
         boolean[] overdue;

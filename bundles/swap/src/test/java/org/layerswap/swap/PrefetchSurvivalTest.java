@@ -19,7 +19,7 @@ class PrefetchSurvivalTest {
         long at(int f, long t);
     }
 
-    private static NextUsePlanning.Source source(Median median) {
+    private static NextUseSource source(Median median) {
         return source(median, (now, h) -> 1);
     }
 
@@ -28,8 +28,8 @@ class PrefetchSurvivalTest {
         double within(long now, long h);
     }
 
-    private static NextUsePlanning.Source source(Median median, Probability p) {
-        return new NextUsePlanning.Source() {
+    private static NextUseSource source(Median median, Probability p) {
+        return new NextUseSource() {
             @Override
             public long lastSeen(int f) {
                 return 0;

@@ -14,6 +14,7 @@ import org.layerswap.replay.ReplayPolicy;
 import org.layerswap.swap.CostModel;
 import org.layerswap.swap.JustInTimePrefetchPlanner;
 import org.layerswap.swap.NextUsePlanning;
+import org.layerswap.swap.NextUseSource;
 import org.layerswap.swap.NextUseEvictionPlanner;
 import org.layerswap.swap.PrefetchCredit;
 import org.layerswap.swap.SelectedLayerPrefetches;
@@ -175,7 +176,7 @@ public final class SwapManagerPolicy extends ReplayPolicy {
     }
 
     /** The policy's own {@link NextUseModel} (the live manager reads the profiler's, fed by the same ingest line). */
-    private final class ModelSource implements NextUsePlanning.Source {
+    private final class ModelSource implements NextUseSource {
         @Override
         public long lastSeen(int f) {
             return model.lastSeen(f);
