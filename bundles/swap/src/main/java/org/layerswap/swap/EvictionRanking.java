@@ -1,5 +1,7 @@
 package org.layerswap.swap;
 
+import java.util.Arrays;
+
 /**
  * The node's eviction order over its resident layers (issue 13), as {@link NextUsePlanning} asks it: a layer's key is
  * the space-time key of its next use ({@link NextUseEvictionPlanner#key}), times {@link BrokenStacks#weight} when every
@@ -40,8 +42,8 @@ final class EvictionRanking {
     void resize(int layers) {
         resident.resize(layers);
         if (layers > cached.length) {
-            cached = java.util.Arrays.copyOf(cached, layers);
-            stamp = java.util.Arrays.copyOf(stamp, layers);
+            cached = Arrays.copyOf(cached, layers);
+            stamp = Arrays.copyOf(stamp, layers);
         }
     }
 
@@ -89,7 +91,7 @@ final class EvictionRanking {
             int l = resident.get(i);
             cached[l] = node.pinned(l) ? Double.NaN : keyInPass(l, now);
         }
-        return argmax(now, lastUse);
+        return argmax(lastUse);
     }
 
     /**
@@ -119,10 +121,10 @@ final class EvictionRanking {
                 cached[l] = keyInPass(l, now);
             }
         }
-        return argmax(now, lastUse);
+        return argmax(lastUse);
     }
 
-    private int argmax(long now, long[] lastUse) {
+    private int argmax(long[] lastUse) {
         int best = -1;
         double top = -1;
         for (int i = 0; i < resident.size(); i++) {
