@@ -36,6 +36,13 @@ public abstract class ReplayPolicy {
     public void onEvict(int layer) {
     }
 
+    /**
+     * A prefetch of {@code layer} left the queue: its transfer ended ({@link #onInsert} or {@link #onPrefetchDropped}
+     * follows, after the room is made) or an invocation took it over on demand (it is fetched with its stack).
+     */
+    public void onUnqueued(int layer) {
+    }
+
     /** A prefetch of {@code layer} completed at {@code t} but could not be kept (no room): the simulator counts it as waste. */
     public void onPrefetchDropped(int layer, double t) {
     }

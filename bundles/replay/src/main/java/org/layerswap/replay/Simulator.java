@@ -287,6 +287,7 @@ public final class Simulator implements NodeView {
                 queued[l] = false;
                 queuedBytes -= tab.layerSize[l];
                 headRemaining = -1;
+                policy.onUnqueued(l);
                 complete(l, pt, headFromPeer);
             } else {
                 headRemaining = w - Math.max(0, limit - pt);
@@ -358,6 +359,7 @@ public final class Simulator implements NodeView {
         queued[l] = false;
         qLive--;
         queuedBytes -= tab.layerSize[l];
+        policy.onUnqueued(l);
         return fraction;
     }
 

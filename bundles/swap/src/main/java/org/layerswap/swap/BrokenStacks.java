@@ -25,8 +25,17 @@ import java.util.Arrays;
 final class BrokenStacks {
 
     private final NextUsePlanning.Node node;
-    /** {@code seen[f]}: f was seen broken while ranking victims and has neither run nor been made whole since. */
-    private boolean[] seen = new boolean[0];
+    /** Kept-current missing counts when the node reports its presence changes; null: counted once per pass. */
+    private final MissingLayers counts;
+    /**
+     * Function f was <em>seen broken</em> (while ranking victims, and has neither run nor been made whole since) iff
+     * some layer of f was found with all users broken after f's last clear: {@code brokenAt[l] > cleared[f]}, both
+     * stamps of one sequence. Asked per function event instead of marked per ranked layer (a shared base layer has
+     * hundreds of users).
+     */
+    private long[] brokenAt = new long[0];
+    private long[] cleared = new long[0];
+    private long stamp;
     /** {@code missing[f]}: f's base layers neither resident nor being fetched, valid while {@code missingScan[f] == scan}. */
     private int[] missing = new int[0];
     private long[] missingScan = new long[0];
@@ -35,15 +44,28 @@ final class BrokenStacks {
     private long restored;
     private long ranBroken;
 
+    /** For a node that does not report its presence changes: missing layers are counted once per ranking pass. */
     BrokenStacks(NextUsePlanning.Node node) {
-        this.node = node;
+        this(node, null);
     }
 
-    void resize(int functions) {
-        if (functions > seen.length) {
-            seen = Arrays.copyOf(seen, functions);
+    /** {@code counts} null: as {@link #BrokenStacks(NextUsePlanning.Node)}; else kept current by the planning. */
+    BrokenStacks(NextUsePlanning.Node node, MissingLayers counts) {
+        this.node = node;
+        this.counts = counts;
+    }
+
+    void resize(int functions, int layers) {
+        if (functions > cleared.length) {
+            cleared = Arrays.copyOf(cleared, functions);
             missing = Arrays.copyOf(missing, functions);
             missingScan = Arrays.copyOf(missingScan, functions);
+        }
+        if (layers > brokenAt.length) {
+            brokenAt = Arrays.copyOf(brokenAt, layers);
+        }
+        if (counts != null) {
+            counts.resize(functions, layers);
         }
     }
 
@@ -62,6 +84,14 @@ final class BrokenStacks {
      * seen broken. A function placed elsewhere neither breaks nor keeps a layer here: it does not run here.
      */
     boolean allUsersBroken(int l) {
+        boolean all = counts != null ? counts.allUsersMissAnother(l) : recount(l);
+        if (all && l < brokenAt.length) {
+            brokenAt[l] = ++stamp;
+        }
+        return all;
+    }
+
+    private boolean recount(int l) {
         int local = 0;
         for (int f : node.functionsUsing(l)) {
             if (node.local(f)) {
@@ -71,15 +101,28 @@ final class BrokenStacks {
                 local++;
             }
         }
-        if (local == 0) {
+        return local > 0;
+    }
+
+    /** Whether {@code f} was seen broken and has neither run nor been made whole since (see {@link #brokenAt}). */
+    private boolean seen(int f) {
+        if (f >= cleared.length || !node.local(f)) {
             return false;
         }
-        for (int f : node.functionsUsing(l)) {
-            if (f < seen.length && node.local(f)) {
-                seen[f] = true;
+        long c = cleared[f];
+        for (int o : node.layersOf(f)) {
+            if (brokenAt[o] > c) {
+                return true;
             }
         }
-        return true;
+        return false;
+    }
+
+    /** Layer {@code l} may have become present or absent (a node that reports presence; else nothing to do). */
+    void presenceChanged(int l) {
+        if (counts != null) {
+            counts.refresh(l);
+        }
     }
 
     /** Function {@code f}'s missing layers changed within the current pass: count them again when next asked. */
@@ -111,8 +154,8 @@ final class BrokenStacks {
     /** A prefetched layer {@code l} became resident: a function seen broken that is whole now was restored. */
     void prefetched(int l) {
         for (int f : node.functionsUsing(l)) {
-            if (f < seen.length && seen[f] && whole(f, l)) {
-                seen[f] = false;
+            if (seen(f) && whole(f, l)) {
+                cleared[f] = ++stamp;
                 restored++;
             }
         }
@@ -130,8 +173,8 @@ final class BrokenStacks {
 
     /** Function {@code f} runs now: if it was seen broken and not restored since, it ran broken. */
     void ran(int f) {
-        if (f < seen.length && seen[f]) {
-            seen[f] = false;
+        if (seen(f)) {
+            cleared[f] = ++stamp;
             ranBroken++;
         }
     }

@@ -83,6 +83,15 @@ public final class NextUsePlanning {
          */
         default void wasted(int l, int f, long bytes) {
         }
+
+        /**
+         * Whether the planning hears of every change of a layer's presence (resident or being fetched): the events
+         * below, plus {@link #onPresenceChanged} for the rest (a fetch that ended). Then each function's missing layers
+         * are kept current instead of counted in every ranking pass. Default: no (counted per pass).
+         */
+        default boolean reportsPresence() {
+            return false;
+        }
     }
 
     private static final int[] NONE = {};
@@ -98,10 +107,7 @@ public final class NextUsePlanning {
     private final SelectionCounts selections = new SelectionCounts();
     private final DataLayerReuse dataReuse = new DataLayerReuse();
     private long[] next = {};
-    private long[] early = {};
-    private long[] med = {};
-    /** {@code med[f]} and {@code early[f]} are what the source would answer at any time before {@code stable[f]}. */
-    private long[] stable = {};
+    private final FunctionPredictions predictions;
     private long[] lastUse = {};
     private final ResidentSet resident;
     private final EvictionRanking ranking;
@@ -127,7 +133,8 @@ public final class NextUsePlanning {
         this.interval = Math.max(1, decisionIntervalMillis);
         this.credit = new PrefetchCredit(functions);
         this.shadows = new ShadowPrefetches(credit, node::sizeBytes);
-        this.broken = new BrokenStacks(node);
+        this.predictions = new FunctionPredictions(source);
+        this.broken = new BrokenStacks(node, node.reportsPresence() ? new MissingLayers(node) : null);
         this.ranking = new EvictionRanking(node, evictor, broken, this::nextOf);
         this.resident = ranking.resident();
         this.slots = new PrefetchSlots(node::queued);
@@ -152,14 +159,13 @@ public final class NextUsePlanning {
         chain.reset();
         if (functions > this.functions) {
             selections.resize(functions);
-            early = grow(early, functions, Long.MAX_VALUE);
-            med = grow(med, functions, Long.MAX_VALUE);
-            stable = grow(stable, functions, Long.MIN_VALUE);
-            broken.resize(functions);
+            predictions.resize(functions);
             this.functions = functions;
         }
         if (layers > this.layers) {
-            next = grow(next, layers, Long.MAX_VALUE);
+            int old = next.length;
+            next = Arrays.copyOf(next, layers);
+            Arrays.fill(next, old, layers, Long.MAX_VALUE);
             lastUse = Arrays.copyOf(lastUse, layers);
             ranking.resize(layers);
             fresh = Arrays.copyOf(fresh, layers);
@@ -167,12 +173,7 @@ public final class NextUsePlanning {
             shadows.resize(layers);
             this.layers = layers;
         }
-    }
-
-    private static long[] grow(long[] a, int n, long fill) {
-        long[] b = Arrays.copyOf(a, n);
-        Arrays.fill(b, a.length, n, fill);
-        return b;
+        broken.resize(this.functions, this.layers);
     }
 
     public int functionCount() {
@@ -197,11 +198,11 @@ public final class NextUsePlanning {
 
     /** Function {@code f}'s current earliest / median next use as of the last update ({@code Long.MAX_VALUE}: none). */
     public long earliestOf(int f) {
-        return early[f];
+        return predictions.earliest(f);
     }
 
     public long medianOf(int f) {
-        return med[f];
+        return predictions.median(f);
     }
 
     /**
@@ -215,7 +216,7 @@ public final class NextUsePlanning {
             long m = Long.MAX_VALUE;
             for (int f : node.functionsUsing(l)) {
                 if (node.local(f) && source.lastSeen(f) != Long.MIN_VALUE) {
-                    m = Math.min(m, source.median(f, now));
+                    m = Math.min(m, predictions.medianAt(f, now));
                 }
             }
             if (m > now && m != Long.MAX_VALUE) {
@@ -278,6 +279,7 @@ public final class NextUsePlanning {
         chain.reset();
         lastUse[l] = Math.max(lastUse[l], (long) Math.ceil(t));
         fresh[l] = prefetch;
+        broken.presenceChanged(l);
         if (prefetch) {
             broken.prefetched(l);
         }
@@ -297,11 +299,20 @@ public final class NextUsePlanning {
             }
         }
         resident.remove(l);
+        broken.presenceChanged(l);
     }
+
+    /** Layer {@code l}'s presence may have changed without another event (a fetch ended; {@link Node#reportsPresence}). */
+    public void onPresenceChanged(int l) {
+        chain.reset();
+        broken.presenceChanged(l);
+    }
+
 
     /** A prefetch of {@code l} completed but the node could not keep it (no room was admitted): its bytes were wasted. */
     public void onPrefetchDropped(int l) {
         chain.reset();
+        broken.presenceChanged(l);
         credit.wasted(owner[l], node.sizeBytes(l));
         node.wasted(l, owner[l], node.sizeBytes(l));
     }
@@ -321,8 +332,8 @@ public final class NextUsePlanning {
     public void beforeObserve(int f, long t) {
         chain.reset();
         broken.ran(f);
-        if (early[f] != Long.MAX_VALUE && !source.overdue(f, t)) {
-            jit.recordOutcome(early[f], t);
+        if (predictions.earliest(f) != Long.MAX_VALUE && !source.overdue(f, t)) {
+            jit.recordOutcome(predictions.earliest(f), t);
         }
     }
 
@@ -335,12 +346,11 @@ public final class NextUsePlanning {
 
     /** Function {@code f}'s prediction at {@code t} from the source, and its layers' next use lowered to it. */
     private void predict(int f, long t) {
-        med[f] = source.median(f, t);
-        early[f] = source.earliest(f, t);
-        stable[f] = source.stableUntil(f, t);
+        predictions.read(f, t);
+        long med = predictions.median(f);
         for (int l : node.local(f) ? node.layersOf(f) : NONE) {
-            if (next[l] <= t || med[f] < next[l]) {
-                next[l] = med[f];
+            if (next[l] <= t || med < next[l]) {
+                next[l] = med;
             }
         }
     }
@@ -362,22 +372,16 @@ public final class NextUsePlanning {
     public void tick(long now) {
         chain.reset();
         int nf = functions;
-        for (int f = 0; f < nf; f++) {
-            if (now >= stable[f] && source.lastSeen(f) != Long.MIN_VALUE) {
-                med[f] = source.median(f, now);
-                early[f] = source.earliest(f, now);
-                stable[f] = source.stableUntil(f, now);
-            }
-        }
+        predictions.readChanged(nf, now);
         for (int l = 0; l < layers; l++) {
             long m = Long.MAX_VALUE;
             for (int f : node.functionsUsing(l)) {
-                m = node.local(f) ? Math.min(m, med[f]) : m;
+                m = node.local(f) ? Math.min(m, predictions.median(f)) : m;
             }
             next[l] = m;
         }
         for (int f = 0; f < nf; f++) { // a function not placed here lowers nothing (no median)
-            selections.lowerNextUse(f, node.local(f) ? med[f] : Long.MAX_VALUE, source.lastSeen(f), next);
+            selections.lowerNextUse(f, node.local(f) ? predictions.median(f) : Long.MAX_VALUE, source.lastSeen(f), next);
         }
         dataReuse.lowerNextUse(now, next);
         clock = Math.max(clock, now);
@@ -403,7 +407,8 @@ public final class NextUsePlanning {
 
     /** Starts {@code f}'s missing layers when due and likely enough; tells the node when they will be due otherwise. */
     private void planDue(int f, long now, long horizon) {
-        if (!node.local(f) || early[f] == Long.MAX_VALUE || source.overdue(f, now)) {
+        long early = predictions.earliest(f);
+        if (!node.local(f) || early == Long.MAX_VALUE || source.overdue(f, now)) {
             return;
         }
         int[] ls = node.layersOf(f);
@@ -418,8 +423,8 @@ public final class NextUsePlanning {
         if (!missing) {
             return;
         }
-        if (!jit.due(now, early[f], fetch, interval)) {
-            node.planned(f, jit.startMillis(early[f], fetch, interval));
+        if (!jit.due(now, early, fetch, interval)) {
+            node.planned(f, jit.startMillis(early, fetch, interval));
             return;
         }
         double p = source.probabilityWithin(f, now, horizon);
@@ -431,7 +436,7 @@ public final class NextUsePlanning {
             if (!node.resident(l) && !node.queued(l)) {
                 top = Double.isNaN(top) ? ranking.nextVictimKey(now, lastUse) : top;
                 if (survival.pays(f, l, now, horizon, top, threshold)) {
-                    tryPrefetch(l, f, med[f], now);
+                    tryPrefetch(l, f, predictions.median(f), now);
                 }
             }
         }
@@ -457,6 +462,7 @@ public final class NextUsePlanning {
         }
         next[l] = Math.min(next[l] <= now ? Long.MAX_VALUE : next[l], needAt);
         if (node.prefetch(l, f)) {
+            broken.presenceChanged(l);
             slots.started(l);
             owner[l] = f;
             return true;

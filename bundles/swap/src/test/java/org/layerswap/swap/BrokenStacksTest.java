@@ -24,7 +24,7 @@ class BrokenStacksTest {
         FakeNode node = twoFunctionsSharingALayer();
         node.resident[1] = node.resident[2] = true;
         BrokenStacks b = new BrokenStacks(node);
-        b.resize(2);
+        b.resize(2, 3);
         b.beginScan();
         assertFalse(b.allUsersBroken(1), "f1 = {1, 2} is whole");
         node.resident[2] = false;
@@ -40,7 +40,7 @@ class BrokenStacksTest {
         FakeNode node = twoFunctionsSharingALayer();
         node.layerFns[2] = new int[0]; // a data layer
         BrokenStacks b = new BrokenStacks(node);
-        b.resize(2);
+        b.resize(2, 3);
         assertFalse(b.allUsersBroken(2));
     }
 
@@ -50,7 +50,7 @@ class BrokenStacksTest {
         node.resident[1] = node.resident[2] = true; // f0 misses 0, f1 is whole
         node.remote = new boolean[] {false, true};
         BrokenStacks b = new BrokenStacks(node);
-        b.resize(2);
+        b.resize(2, 3);
         b.beginScan();
         assertTrue(b.allUsersBroken(1), "the whole f1 runs elsewhere: layer 1's only local user, f0, is broken");
         node.remote = new boolean[] {true, true};
@@ -69,7 +69,7 @@ class BrokenStacksTest {
     void functionsThatRunBrokenRaiseTheWeightAndFunctionsAPrefetchRestoresLowerIt() {
         FakeNode node = twoFunctionsSharingALayer();
         BrokenStacks b = new BrokenStacks(node);
-        b.resize(2);
+        b.resize(2, 3);
         node.resident[1] = true;
         assertTrue(b.allUsersBroken(1)); // both seen broken
         b.ran(0);
@@ -90,7 +90,7 @@ class BrokenStacksTest {
     void aPrefetchThatLeavesTheFunctionBrokenRestoresNothing() {
         FakeNode node = twoFunctionsSharingALayer();
         BrokenStacks b = new BrokenStacks(node);
-        b.resize(2);
+        b.resize(2, 3);
         assertTrue(b.allUsersBroken(1)); // nothing resident: f0 and f1 broken
         b.prefetched(0); // f0 = {0, 1}: 1 still missing
         assertEquals(0, b.restored());
@@ -102,7 +102,7 @@ class BrokenStacksTest {
     void theLayerBeingInsertedCountsAsResident() {
         FakeNode node = twoFunctionsSharingALayer();
         BrokenStacks b = new BrokenStacks(node);
-        b.resize(2);
+        b.resize(2, 3);
         node.resident[1] = true;
         assertTrue(b.allUsersBroken(1));
         b.prefetched(0); // the node may report layer 0 resident only after the callback
@@ -114,7 +114,7 @@ class BrokenStacksTest {
         FakeNode node = twoFunctionsSharingALayer();
         node.resident[0] = node.resident[1] = true;
         BrokenStacks b = new BrokenStacks(node);
-        b.resize(2);
+        b.resize(2, 3);
         b.beginScan();
         assertFalse(b.allUsersBroken(1), "f0 = {0, 1} is whole");
         node.resident[0] = false; // changes only count from the next pass
@@ -128,7 +128,7 @@ class BrokenStacksTest {
         FakeNode node = twoFunctionsSharingALayer();
         node.resident[0] = true; // f0 = {0, 1}: only 1 missing
         BrokenStacks b = new BrokenStacks(node);
-        b.resize(2);
+        b.resize(2, 3);
         b.beginScan();
         assertFalse(b.allUsersBroken(1), "f0 misses only layer 1 itself, so evicting 1 is what would break it");
     }

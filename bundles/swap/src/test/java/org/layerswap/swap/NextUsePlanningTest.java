@@ -30,6 +30,8 @@ class NextUsePlanningTest {
         long budget;
         /** Functions the placement put on another node (null: every function is local). */
         boolean[] remote;
+        /** Whether the test reports every presence change to the planning ({@link NextUsePlanning.Node#reportsPresence}). */
+        boolean reportsPresence;
         final List<Integer> started = new ArrayList<>();
 
         FakeNode(int n, long sizeEach, long budget) {
@@ -108,6 +110,11 @@ class NextUsePlanningTest {
         @Override
         public boolean local(int f) {
             return remote == null || !remote[f];
+        }
+
+        @Override
+        public boolean reportsPresence() {
+            return reportsPresence;
         }
 
         @Override

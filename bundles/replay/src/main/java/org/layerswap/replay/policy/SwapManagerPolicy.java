@@ -173,6 +173,11 @@ public final class SwapManagerPolicy extends ReplayPolicy {
         public boolean prefetch(int l, int f) {
             return node.prefetch(l);
         }
+
+        @Override
+        public boolean reportsPresence() { // the simulator reports every change (onUnqueued included)
+            return true;
+        }
     }
 
     /** The policy's own {@link NextUseModel} (the live manager reads the profiler's, fed by the same ingest line). */
@@ -270,6 +275,11 @@ public final class SwapManagerPolicy extends ReplayPolicy {
     @Override
     public void onEvict(int layer) {
         plan.onEvict(layer);
+    }
+
+    @Override
+    public void onUnqueued(int layer) {
+        plan.onPresenceChanged(layer);
     }
 
     @Override
