@@ -120,6 +120,8 @@ public final class NextUsePlanning {
     private final BrokenStacks broken;
     private final EvictionChurn churn = new EvictionChurn();
     private final PrefetchSurvival survival;
+    /** The next victim's key in this planning pass (NaN: not asked; between two functions only a started prefetch changes it). */
+    private double passTop = Double.NaN;
     /** The latest time any event or tick reported (onEvict carries none). */
     private long clock = Long.MIN_VALUE;
     private int functions;
@@ -176,25 +178,15 @@ public final class NextUsePlanning {
         broken.resize(this.functions, this.layers);
     }
 
-    public int functionCount() {
-        return functions;
-    }
+    public int functionCount() { return functions; }
 
-    public int layerCount() {
-        return layers;
-    }
+    public int layerCount() { return layers; }
 
-    public JustInTimePrefetchPlanner jit() {
-        return jit;
-    }
+    public JustInTimePrefetchPlanner jit() { return jit; }
 
-    public PrefetchCredit credit() {
-        return credit;
-    }
+    public PrefetchCredit credit() { return credit; }
 
-    public double threshold() {
-        return threshold;
-    }
+    public double threshold() { return threshold; }
 
     /** Function {@code f}'s current earliest / median next use as of the last update ({@code Long.MAX_VALUE}: none). */
     public long earliestOf(int f) {
@@ -387,6 +379,7 @@ public final class NextUsePlanning {
         clock = Math.max(clock, now);
         shadows.expire(now, jit.lifetimeMillis());
         long horizon = survival.horizon();
+        passTop = Double.NaN;
         for (int f = 0; f < nf; f++) {
             planDue(f, now, horizon);
         }
@@ -401,6 +394,7 @@ public final class NextUsePlanning {
         if (source.lastSeen(f) != Long.MIN_VALUE) {
             clock = Math.max(clock, now);
             predict(f, now);
+            passTop = Double.NaN;
             planDue(f, now, survival.horizon());
         }
     }
@@ -431,10 +425,13 @@ public final class NextUsePlanning {
         if (p <= threshold) { // survival <= horizon, so no layer could pass below
             return;
         }
-        double top = Double.NaN; // the key the order would evict next, once per pass
+        double top = Double.NaN; // the key the order would evict next, once per function
         for (int l : ls) {
             if (!node.resident(l) && !node.queued(l)) {
-                top = Double.isNaN(top) ? ranking.nextVictimKey(now, lastUse) : top;
+                if (Double.isNaN(top)) {
+                    passTop = Double.isNaN(passTop) ? ranking.nextVictimKey(now, lastUse) : passTop;
+                    top = passTop;
+                }
                 if (survival.pays(f, l, now, horizon, top, threshold)) {
                     tryPrefetch(l, f, predictions.median(f), now);
                 }
@@ -462,6 +459,7 @@ public final class NextUsePlanning {
         }
         next[l] = Math.min(next[l] <= now ? Long.MAX_VALUE : next[l], needAt);
         if (node.prefetch(l, f)) {
+            passTop = Double.NaN;
             broken.presenceChanged(l);
             slots.started(l);
             owner[l] = f;
