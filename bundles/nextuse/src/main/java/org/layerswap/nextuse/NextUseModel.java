@@ -169,6 +169,16 @@ public final class NextUseModel {
     }
 
     /**
+     * Whether {@code f} is idle longer than every gap of its own: it stays so until its next {@link #observe}, and
+     * {@link #nextUseAt} answers now + idle time for every quantile meanwhile. False while it reads the pooled prior,
+     * which other functions' runs change.
+     */
+    public boolean overdueUntilNextRun(int f, long now) {
+        return f < functions && last[f] != Long.MIN_VALUE && count[f] >= MIN_OWN_GAPS
+                && conditionalGap(f, Math.max(0, now - last[f]), 0.5) < 0;
+    }
+
+    /**
      * P(next use of {@code f} in (now, now + horizon] | idle since its last use), the running gap exchangeable with
      * the learned ones longer than the idle time (see the class comment); 0 when overdue, unseen or still on the pooled
      * prior (fewer than {@value #MIN_OWN_GAPS} own gaps).

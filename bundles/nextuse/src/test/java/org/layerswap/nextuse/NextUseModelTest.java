@@ -1,6 +1,7 @@
 package org.layerswap.nextuse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,6 +74,33 @@ class NextUseModelTest {
         NextUse overdue = m.nextUse(f, last + 200_000, 0.1);
         assertTrue(overdue.overdue());
         assertEquals(last + 400_000, overdue.medianMillis(), "overdue: now + idle time");
+    }
+
+    @Test
+    void aFunctionIdleLongerThanEveryOwnGapStaysOverdueUntilItsNextRunWhateverOthersDo() {
+        NextUseModel m = new NextUseModel();
+        int f = m.index("timer");
+        int g = m.index("other");
+        for (long t = 0; t <= 4 * 60_000; t += 60_000) {
+            m.observe(f, t); // four gaps of one minute
+        }
+        long last = 4 * 60_000;
+        assertFalse(m.overdueUntilNextRun(f, last + 30_000), "within its gaps");
+        assertTrue(m.overdueUntilNextRun(f, last + 61_000), "idle longer than every gap");
+        for (long t = 0; t <= 10 * 3_600_000L; t += 3_600_000L) {
+            m.observe(g, t); // long gaps in the pool change nothing for f's own gaps
+        }
+        for (long now = last + 61_000; now < last + 10 * 3_600_000L; now += 600_000) {
+            assertTrue(m.overdueUntilNextRun(f, now));
+            assertEquals(now + (now - last), m.medianNextUse(f, now));
+            assertEquals(now + (now - last), m.nextUseAt(f, now, 0.1));
+        }
+        m.observe(f, last + 20 * 3_600_000L);
+        assertFalse(m.overdueUntilNextRun(f, last + 20 * 3_600_000L + 1_000), "its run starts a new idle time");
+        int once = m.index("seen-twice");
+        m.observe(once, 0);
+        m.observe(once, 1_000);
+        assertFalse(m.overdueUntilNextRun(once, 100_000_000L), "on the pooled prior: another run can move it");
     }
 
     @Test

@@ -87,11 +87,23 @@ final class EvictionRanking {
      */
     int best(long now, long[] lastUse) {
         broken.beginScan();
-        for (int i = 0; i < resident.size(); i++) {
+        int best = -1;
+        double top = -1;
+        for (int i = 0; i < resident.size(); i++) { // ranks and picks in one sweep, as argmax would after it
             int l = resident.get(i);
-            cached[l] = node.pinned(l) ? Double.NaN : keyInPass(l, now);
+            if (node.pinned(l)) {
+                cached[l] = Double.NaN;
+                continue;
+            }
+            double key = keyInPass(l, now);
+            cached[l] = key;
+            if (key > top || (key == top && lastUse[l] < lastUse[best])) {
+                best = l;
+                top = key;
+            }
         }
-        return argmax(lastUse);
+        bestKey = top;
+        return best;
     }
 
     /**
@@ -115,23 +127,17 @@ final class EvictionRanking {
                 }
             }
         }
-        for (int i = 0; i < resident.size(); i++) { // unpinned since the pass: ranked now, as a full pass would
-            int l = resident.get(i);
-            if (Double.isNaN(cached[l]) && !node.pinned(l)) {
-                cached[l] = keyInPass(l, now);
-            }
-        }
-        return argmax(lastUse);
-    }
-
-    private int argmax(long[] lastUse) {
         int best = -1;
         double top = -1;
         for (int i = 0; i < resident.size(); i++) {
             int l = resident.get(i);
-            double key = cached[l];
-            if (Double.isNaN(key) || node.pinned(l)) {
+            if (node.pinned(l)) {
                 continue;
+            }
+            double key = cached[l];
+            if (Double.isNaN(key)) { // unpinned since the pass: ranked now, as a full pass would
+                key = keyInPass(l, now);
+                cached[l] = key;
             }
             if (key > top || (key == top && lastUse[l] < lastUse[best])) {
                 best = l;

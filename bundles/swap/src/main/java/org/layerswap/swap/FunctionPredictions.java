@@ -15,6 +15,8 @@ final class FunctionPredictions {
     private long[] early = {};
     private long[] med = {};
     private long[] stable = {};
+    /** {@code f}'s last run while it is overdue until its next run (as last read), else {@code Long.MIN_VALUE}. */
+    private long[] idleSince = {};
 
     FunctionPredictions(NextUseSource source) {
         this.source = source;
@@ -26,9 +28,11 @@ final class FunctionPredictions {
             early = Arrays.copyOf(early, functions);
             med = Arrays.copyOf(med, functions);
             stable = Arrays.copyOf(stable, functions);
+            idleSince = Arrays.copyOf(idleSince, functions);
             Arrays.fill(early, n, functions, Long.MAX_VALUE);
             Arrays.fill(med, n, functions, Long.MAX_VALUE);
             Arrays.fill(stable, n, functions, Long.MIN_VALUE);
+            Arrays.fill(idleSince, n, functions, Long.MIN_VALUE);
         }
     }
 
@@ -37,6 +41,7 @@ final class FunctionPredictions {
         med[f] = source.median(f, t);
         early[f] = source.earliest(f, t);
         stable[f] = source.stableUntil(f, t);
+        idleSince[f] = stable[f] <= t && source.overdueUntilNextRun(f, t) ? source.lastSeen(f) : Long.MIN_VALUE;
     }
 
     /** Reads again, at {@code now}, every seen function among the first {@code functions} whose prediction may have moved. */
@@ -58,8 +63,15 @@ final class FunctionPredictions {
         return med[f];
     }
 
-    /** The source's median of {@code f} at {@code now}: the value read when it cannot have moved since. */
+    /**
+     * The source's median of {@code f} at {@code now}: the value read when it cannot have moved since, or now + idle
+     * time when {@code f} was read overdue until its next run.
+     */
     long medianAt(int f, long now) {
-        return now < stable[f] ? med[f] : source.median(f, now);
+        if (now < stable[f]) {
+            return med[f];
+        }
+        long since = idleSince[f];
+        return since != Long.MIN_VALUE ? now + Math.max(0, now - since) : source.median(f, now);
     }
 }

@@ -28,4 +28,13 @@ public interface NextUseSource {
     default long stableUntil(int f, long now) {
         return now;
     }
+
+    /**
+     * Whether {@code f} is {@link #overdue} at {@code now} and stays so until its next run, whatever other functions
+     * do: then at any later time its median and earliest are that time plus its idle time, and the planning computes
+     * them instead of asking. The default, false, means "ask".
+     */
+    default boolean overdueUntilNextRun(int f, long now) {
+        return false;
+    }
 }

@@ -200,8 +200,7 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
             }
         }
         nextUse.stop();
-        worker.shutdownNow();
-        composer.shutdownNow();
+        ThreadBarrier.stop(worker, "planner", composer, "composer"); // a composition in flight mounts before the backend closes
         pins.closeAll();
     }
 

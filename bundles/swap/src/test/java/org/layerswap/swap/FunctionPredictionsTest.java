@@ -41,6 +41,11 @@ class FunctionPredictionsTest {
             public long stableUntil(int f, long now) {
                 return m.predictionStableUntil(f, now);
             }
+
+            @Override
+            public boolean overdueUntilNextRun(int f, long now) {
+                return m.overdueUntilNextRun(f, now);
+            }
         };
     }
 
@@ -57,6 +62,7 @@ class FunctionPredictionsTest {
         p.resize(nf);
         long t = 0;
         int kept = 0;
+        int idle = 0;
         for (int step = 0; step < 20_000; step++) {
             t += rnd.nextInt(30_000);
             int f = rnd.nextInt(nf);
@@ -70,9 +76,11 @@ class FunctionPredictionsTest {
             if (source.lastSeen(f) != Long.MIN_VALUE) {
                 assertEquals(source.median(f, now), p.medianAt(f, now), "step " + step + ", function " + f);
                 kept += now < source.stableUntil(f, t) ? 1 : 0;
+                idle += source.overdueUntilNextRun(f, t) ? 1 : 0;
             }
         }
         assertTrue(kept > 100, "the kept value was checked, not only the source's: " + kept);
+        assertTrue(idle > 100, "an overdue function's computed median was checked: " + idle);
     }
 
     @Test

@@ -211,6 +211,11 @@ public final class SwapManagerPolicy extends ReplayPolicy {
         public long stableUntil(int f, long now) {
             return tickSkip ? model.predictionStableUntil(f, now) : now;
         }
+
+        @Override
+        public boolean overdueUntilNextRun(int f, long now) {
+            return tickSkip && model.overdueUntilNextRun(f, now);
+        }
     }
 
     /** Diagnostic: {@code -Dlayerswap.replay.missSources=true} prints where the critical-path invocations came from. */
