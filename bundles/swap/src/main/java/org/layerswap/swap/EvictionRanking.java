@@ -89,7 +89,9 @@ final class EvictionRanking {
         broken.beginScan();
         int best = -1;
         double top = -1;
-        for (int i = 0; i < resident.size(); i++) { // ranks and picks in one sweep, as argmax would after it
+        // ranks and picks in one sweep; bestAfter's sweep repeats the pick on purpose: one loop shared behind a flag
+        // measured 30-40 % slower on 10 copies of the day (session 11)
+        for (int i = 0; i < resident.size(); i++) {
             int l = resident.get(i);
             if (node.pinned(l)) {
                 cached[l] = Double.NaN;
