@@ -50,16 +50,27 @@ public final class NextUseModel {
     private long[] ring = new long[0];
     private long[] sorted = new long[0];
     /**
-     * Query cursor per function: {@code cursor[f]} = number of the gaps {@code f} reads (own or pooled)
-     * that are &lt;= {@code cursorAge[f]}; {@code cursorAge[f] = -1}: invalid (reset by {@link #observe});
-     * a pooled cursor is valid only while {@code cursorPool[f] == poolVersion}. Idle time only grows
+     * Query cursor per function, three longs side by side in {@link #cursors} (one cache line for the query's
+     * state, asked for every resident layer's functions in every ranking pass): at {@code 3f}
+     * {@code cursorAge[f]}, at {@code 3f + 1} {@code cursorPool[f]}, at {@code 3f + 2} {@code cursor[f]} = number of
+     * the gaps {@code f} reads (own or pooled) that are &lt;= {@code cursorAge[f]}; {@code cursorAge[f] = -1}: invalid
+     * (reset by {@link #observe}); a pooled cursor read at pool version {@code cursorPool[f]} is brought up to date
+     * from the pool's change log
+     * ({@link #poolAdded}), or searched again when older than the log. Idle time only grows
      * between two invocations, so the cursor moves forward and a query is amortised O(1) instead of a
      * binary search; a query for a smaller age falls back to the binary search. Results are identical.
      */
-    private int[] cursor = new int[0];
-    private long[] cursorAge = new long[0];
-    private long[] cursorPool = new long[0];
+    private long[] cursors = new long[0];
     private long poolVersion;
+    /**
+     * The pool's last {@value #POOL_LOG} changes, by version {@code v} at {@code v % POOL_LOG}: the gap added and the
+     * one removed (-1: none). A pooled cursor a few versions old is brought up to date from them (each change moves
+     * the count of gaps &lt;= its age by at most one each way) instead of a binary search: with thousands of functions
+     * on the pool, every new function's first gaps would otherwise send all of them back to a search.
+     */
+    private static final int POOL_LOG = 32;
+    private final long[] poolAdded = new long[POOL_LOG];
+    private final long[] poolRemoved = new long[POOL_LOG];
     private int functions;
     private final long[] poolRing = new long[POOL];
     private final long[] poolSorted = new long[POOL];
@@ -99,7 +110,7 @@ public final class NextUseModel {
         long gap = Math.max(0, tMillis - last[f]);
         last[f] = Math.max(last[f], tMillis);
         int base = f * GAPS;
-        cursorAge[f] = -1;
+        cursors[3 * f] = -1;
         if (count[f] < MIN_OWN_GAPS) {
             addPooled(gap);
         }
@@ -250,19 +261,29 @@ public final class NextUseModel {
     /** {@link #upper} for {@code f}'s gaps at idle time {@code age}, through {@code f}'s cursor. */
     private int above(int f, long[] a, int base, int n, long age) {
         boolean pooled = count[f] < MIN_OWN_GAPS;
-        long at = cursorAge[f];
+        int c = 3 * f;
+        long at = cursors[c];
         int p;
-        if (at >= 0 && age >= at && (!pooled || cursorPool[f] == poolVersion)) {
-            p = cursor[f];
-            while (p < n && a[base + p] <= age) {
+        long behind = pooled ? poolVersion - cursors[c + 1] : 0;
+        if (at >= 0 && age >= at && behind <= POOL_LOG) {
+            p = (int) cursors[c + 2];
+            for (long v = poolVersion - behind + 1; v <= poolVersion; v++) { // the pool's changes since: see poolAdded
+                int i = (int) (v % POOL_LOG);
+                p += (poolAdded[i] <= at ? 1 : 0) - (poolRemoved[i] >= 0 && poolRemoved[i] <= at ? 1 : 0);
+            }
+            int stop = Math.min(n, p + 4);
+            while (p < stop && a[base + p] <= age) {
                 p++;
+            }
+            if (p == stop && p < n && a[base + p] <= age) { // moved far (a long-idle function on the pool): search
+                p += upper(a, base + p, n - p, age);
             }
         } else {
             p = upper(a, base, n, age);
         }
-        cursor[f] = p;
-        cursorAge[f] = age;
-        cursorPool[f] = poolVersion;
+        cursors[c] = age;
+        cursors[c + 1] = poolVersion;
+        cursors[c + 2] = p;
         return p;
     }
 
@@ -283,12 +304,16 @@ public final class NextUseModel {
 
     private void addPooled(long gap) {
         poolVersion++;
+        int logged = (int) (poolVersion % POOL_LOG);
+        poolAdded[logged] = gap;
+        poolRemoved[logged] = -1;
         if (poolCount < POOL) {
             poolRing[poolCount] = gap;
             insert(poolSorted, 0, poolCount, gap);
             poolCount++;
         } else {
             long old = poolRing[poolHead];
+            poolRemoved[logged] = old;
             poolRing[poolHead] = gap;
             poolHead = (poolHead + 1) % POOL;
             remove(poolSorted, 0, POOL, old);
@@ -320,10 +345,10 @@ public final class NextUseModel {
             Arrays.fill(last, cap, n, Long.MIN_VALUE);
             count = Arrays.copyOf(count, n);
             head = Arrays.copyOf(head, n);
-            cursor = Arrays.copyOf(cursor, n);
-            cursorAge = Arrays.copyOf(cursorAge, n);
-            cursorPool = Arrays.copyOf(cursorPool, n);
-            Arrays.fill(cursorAge, cap, n, -1L);
+            cursors = Arrays.copyOf(cursors, 3 * n);
+            for (int g = cap; g < n; g++) {
+                cursors[3 * g] = -1;
+            }
             ring = Arrays.copyOf(ring, n * GAPS);
             sorted = Arrays.copyOf(sorted, n * GAPS);
         }

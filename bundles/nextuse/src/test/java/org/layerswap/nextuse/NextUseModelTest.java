@@ -157,4 +157,37 @@ class NextUseModelTest {
             }
         }
     }
+
+    /**
+     * Thousands of functions on the pooled prior, which fills, drops its oldest gaps and changes between two queries
+     * of a function by a few versions or by more than its change log holds, at idle times that move a little or far:
+     * the cursors brought up to date from the log answer exactly as a fresh model's binary search.
+     */
+    @Test
+    void pooledCursorsKeptUpToDateByThePoolsChangesAnswerLikeAFreshModel() {
+        Random rnd = new Random(11);
+        NextUseModel model = new NextUseModel();
+        List<long[]> seen = new ArrayList<>();
+        long t = 0;
+        for (int i = 0; i < 4_000; i++) {
+            int f = rnd.nextInt(1_500);
+            t += rnd.nextInt(2_000);
+            model.observe(f, t);
+            seen.add(new long[] {f, t});
+            long now = t + (rnd.nextBoolean() ? rnd.nextInt(1_000) : rnd.nextInt(5_000_000));
+            for (int k = 0; k < 8; k++) { // some functions asked often (few versions behind), most rarely
+                int g = k < 4 ? rnd.nextInt(20) : rnd.nextInt(1_500);
+                long m = model.nextUseAt(g, now, 0.5);
+                if (i % 97 == 0) {
+                    NextUseModel fresh = new NextUseModel();
+                    for (long[] e : seen) {
+                        fresh.observe((int) e[0], e[1]);
+                    }
+                    assertEquals(fresh.nextUseAt(g, now, 0.5), m, "function " + g + " at " + now);
+                    assertEquals(fresh.nextUseAt(g, now, 0.1), model.nextUseAt(g, now, 0.1));
+                }
+            }
+        }
+        assertTrue(seen.stream().mapToLong(e -> e[0]).distinct().count() > 1_024, "the pool (512 gaps) overflowed");
+    }
 }

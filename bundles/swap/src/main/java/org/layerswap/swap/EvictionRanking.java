@@ -133,10 +133,13 @@ final class EvictionRanking {
         double top = -1;
         for (int i = 0; i < resident.size(); i++) {
             int l = resident.get(i);
+            double key = cached[l];
+            if (key < top) { // loses to the best so far, pinned or not: its pin need not be read (false for NaN)
+                continue;
+            }
             if (node.pinned(l)) {
                 continue;
             }
-            double key = cached[l];
             if (Double.isNaN(key)) { // unpinned since the pass: ranked now, as a full pass would
                 key = keyInPass(l, now);
                 cached[l] = key;

@@ -13,6 +13,7 @@ import java.util.Arrays;
  *   missing[f] = |{ o in layersOf(f) : !present[o] }|
  *   whole[l]   = |{ f in functionsUsing(l) : local(f) and missing[f] == 0 }|
  *   present[l] = node.resident(l) || node.queued(l) as of the last {@link #refresh} of l
+ *   usedLocally[l] = some local f has l in layersOf(f)
  * </pre>
  * They hold only for a node that has the planning {@link #refresh} a layer on every change of its presence
  * ({@link NextUsePlanning.Node#reportsPresence}); the function-to-layer map and {@code local} must not change after
@@ -20,10 +21,19 @@ import java.util.Arrays;
  */
 final class MissingLayers {
 
+    /** Bits of {@link #state}. */
+    private static final int PRESENT = 1;
+    private static final int USED_LOCALLY = 2;
+    private static final int WHOLE = 4;
+
     private final NextUsePlanning.Node node;
-    private boolean[] present = new boolean[0];
+    /**
+     * Per layer, packed so the question asked of every resident layer in every ranking pass is one array read:
+     * bit 0 = {@code present[l]}, bit 1 = {@code usedLocally[l]}, bits 2.. = {@code whole[l]}. So a present
+     * layer whose local users all miss another layer is exactly {@code state[l] == PRESENT | USED_LOCALLY}.
+     */
+    private int[] state = new int[0];
     private int[] missing = new int[0];
-    private int[] whole = new int[0];
     private int functions;
     private int layers;
 
@@ -34,16 +44,17 @@ final class MissingLayers {
     /** Grows to {@code functions} and {@code layers}; new layers start absent, new functions are counted. */
     void resize(int functions, int layers) {
         if (layers > this.layers) {
-            present = Arrays.copyOf(present, layers);
-            whole = Arrays.copyOf(whole, layers);
+            state = Arrays.copyOf(state, layers);
             this.layers = layers;
         }
         if (functions > this.functions) {
             missing = Arrays.copyOf(missing, functions);
             for (int f = this.functions; f < functions; f++) {
                 int m = 0;
+                boolean local = node.local(f);
                 for (int o : node.layersOf(f)) {
-                    m += present[o] ? 0 : 1;
+                    m += (state[o] & PRESENT) != 0 ? 0 : 1;
+                    state[o] |= local ? USED_LOCALLY : 0;
                 }
                 missing[f] = m;
                 if (m == 0 && node.local(f)) {
@@ -57,10 +68,10 @@ final class MissingLayers {
     /** Reads layer {@code l}'s presence from the node again and updates the counts when it changed. */
     void refresh(int l) {
         boolean p = node.resident(l) || node.queued(l);
-        if (l >= layers || present[l] == p) {
+        if (l >= layers || ((state[l] & PRESENT) != 0) == p) {
             return;
         }
-        present[l] = p;
+        state[l] ^= PRESENT;
         int delta = p ? -1 : 1;
         for (int f : node.functionsUsing(l)) {
             int before = missing[f];
@@ -80,15 +91,11 @@ final class MissingLayers {
      * false when no local function uses it. O(1) for a present layer, O(users) otherwise.
      */
     boolean allUsersMissAnother(int l) {
-        int local = 0;
-        if (present[l]) {
-            for (int f : node.functionsUsing(l)) { // the first local user settles it: whole[l] counts them all
-                if (node.local(f)) {
-                    return whole[l] == 0;
-                }
-            }
-            return false;
+        int st = state[l];
+        if ((st & PRESENT) != 0) { // whole[l] counts every local user
+            return st == (PRESENT | USED_LOCALLY);
         }
+        int local = 0;
         for (int f : node.functionsUsing(l)) {
             if (node.local(f)) {
                 if (missing[f] < 2) {
@@ -106,7 +113,7 @@ final class MissingLayers {
 
     private void addWhole(int f, int delta) {
         for (int o : node.layersOf(f)) {
-            whole[o] += delta;
+            state[o] += delta * WHOLE;
         }
     }
 }
