@@ -55,8 +55,7 @@ public final class NextUseModel {
      * {@code cursorAge[f]}, at {@code 3f + 1} {@code cursorPool[f]}, at {@code 3f + 2} {@code cursor[f]} = number of
      * the gaps {@code f} reads (own or pooled) that are &lt;= {@code cursorAge[f]}; {@code cursorAge[f] = -1}: invalid
      * (reset by {@link #observe}); a pooled cursor read at pool version {@code cursorPool[f]} is brought up to date
-     * from the pool's change log
-     * ({@link #poolAdded}), or searched again when older than the log. Idle time only grows
+     * from the pool's change log ({@link #poolAdded}), or searched again when older than the log. Idle time only grows
      * between two invocations, so the cursor moves forward and a query is amortised O(1) instead of a
      * binary search; a query for a smaller age falls back to the binary search. Results are identical.
      */
