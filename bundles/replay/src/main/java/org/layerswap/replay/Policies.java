@@ -49,6 +49,16 @@ public final class Policies {
     /** As {@link #byName(String, long)}, with the predictive policies' decision and calibration intervals. */
     public static PolicySpec byName(String name, long oracleHorizonMillis, long decisionIntervalMillis,
                                     long calibrationIntervalMillis) {
+        return byName(name, oracleHorizonMillis, decisionIntervalMillis, calibrationIntervalMillis,
+                SwapPlanners.DEFAULT_FETCH_BUDGET_VS_LRU);
+    }
+
+    /**
+     * As {@link #byName(String, long, long, long)}, with the {@code swap-manager} policies' bandwidth budget (bytes
+     * fetched at most {@code fetchBudgetVsLru} times a plain LRU cache's; 0: none; the swap manager's default 1.5).
+     */
+    public static PolicySpec byName(String name, long oracleHorizonMillis, long decisionIntervalMillis,
+                                    long calibrationIntervalMillis, double fetchBudgetVsLru) {
         String n = name.trim();
         String lower = n.toLowerCase(Locale.ROOT);
         if (lower.equals("lru")) {
@@ -99,7 +109,7 @@ public final class Policies {
                         + "' (known: " + String.join(", ", ProjectPredictors.NAMES) + ")");
             }
             return swapManager(predictor, ProjectPredictors.profiler(predictor), threshold, decisionIntervalMillis,
-                    calibrationIntervalMillis);
+                    calibrationIntervalMillis, fetchBudgetVsLru);
         }
         throw new IllegalArgumentException("unknown policy '" + name + "' (known: " + String.join(", ", STANDARD)
                 + ", keepalive-<duration>, predictive:<" + String.join("|", ProjectPredictors.NAMES)
@@ -126,11 +136,19 @@ public final class Policies {
      */
     public static PolicySpec swapManager(String predictorName, Supplier<? extends BehavioralProfiler> factory, double threshold,
                                          long decisionIntervalMillis, long calibrationIntervalMillis) {
+        return swapManager(predictorName, factory, threshold, decisionIntervalMillis, calibrationIntervalMillis,
+                SwapPlanners.DEFAULT_FETCH_BUDGET_VS_LRU);
+    }
+
+    /** As above, with the bandwidth budget (times a plain LRU cache's bytes; 0: none). */
+    public static PolicySpec swapManager(String predictorName, Supplier<? extends BehavioralProfiler> factory, double threshold,
+                                         long decisionIntervalMillis, long calibrationIntervalMillis, double fetchBudgetVsLru) {
         SwapPlanners.require("swap-manager:" + predictorName);
         String family = "swap-manager-" + simpleName(predictorName);
         String full = family + "@" + threshold;
         return new PolicySpec(full, family, threshold,
-                () -> SwapPlanners.policy(full, factory, threshold, decisionIntervalMillis, calibrationIntervalMillis));
+                () -> SwapPlanners.policy(full, factory, threshold, decisionIntervalMillis, calibrationIntervalMillis,
+                        fetchBudgetVsLru));
     }
 
     public static PolicySpec keepAlive(long ms) {

@@ -38,6 +38,8 @@ public final class ReplayMain {
                                           swap-manager[:poisson|histogram|markov|encog][@threshold] (the swap
                                           manager's own planners; default predictor markov, threshold 0.5)
               --decision-interval 1s      predictive policies: trace time between prefetch decisions
+              --fetch-budget 1.5          swap-manager: fetched bytes at most this many times a plain LRU
+                                          cache's on the same requests (0: no budget; default 1.5)
               --calibration-interval 15m  predictive policies: trace time between calibration samples
               --sweep                     sweep each policy family's knob
               --threads N                 parallel policy replays (default: cores)
@@ -68,6 +70,7 @@ public final class ReplayMain {
         double unpack = 200e6;
         Path outDir = Path.of("replay-report");
         String policies = null;
+        double fetchBudget = SwapPlanners.DEFAULT_FETCH_BUDGET_VS_LRU;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -94,6 +97,7 @@ public final class ReplayMain {
                         case "--policies" -> policies = v;
                         case "--decision-interval" -> cfg.decisionIntervalMillis(Units.millis(v));
                         case "--calibration-interval" -> cfg.calibrationIntervalMillis(Units.millis(v));
+                        case "--fetch-budget" -> fetchBudget = fetchBudget(v);
                         case "--threads" -> cfg.threads(Integer.parseInt(v));
                         case "--out" -> outDir = Path.of(v);
                         default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
@@ -109,7 +113,7 @@ public final class ReplayMain {
             for (String p : policies.split(",")) {
                 if (!p.isBlank()) {
                     cfg.addPolicy(Policies.byName(p, cfg.oracleHorizonMillis(), cfg.decisionIntervalMillis(),
-                            cfg.calibrationIntervalMillis()));
+                            cfg.calibrationIntervalMillis(), fetchBudget));
                 }
             }
         }
@@ -117,6 +121,19 @@ public final class ReplayMain {
     }
 
     /** Runs the CLI with its options; the Karaf command layerswap:replay calls this too. */
+    private static double fetchBudget(String v) {
+        double r;
+        try {
+            r = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--fetch-budget: '" + v + "' is not a number (times LRU's bytes; 0: none)");
+        }
+        if (!(r >= 0) || Double.isInfinite(r)) {
+            throw new IllegalArgumentException("--fetch-budget: " + v + " must be finite and >= 0 (0: no budget)");
+        }
+        return r;
+    }
+
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (java.util.List.of(args).contains("--nodes")) {
             return ClusterReplayMain.run(args, out, err);

@@ -30,9 +30,13 @@ final class SwapPlanners {
         return SwapSettings.DEFAULT.threshold();
     }
 
+    /** The swap manager's default bandwidth budget (a compile-time constant: read without loading the swap bundle). */
+    static final double DEFAULT_FETCH_BUDGET_VS_LRU = SwapSettings.DEFAULT_FETCH_BUDGET_VS_LRU;
+
     static ReplayPolicy policy(String name, Supplier<? extends BehavioralProfiler> factory, double threshold,
-                                    long decisionIntervalMillis, long calibrationIntervalMillis) {
-        return new SwapManagerPolicy(name, factory, SwapSettings.DEFAULT.withThreshold(threshold), decisionIntervalMillis,
-                calibrationIntervalMillis);
+                                    long decisionIntervalMillis, long calibrationIntervalMillis, double fetchBudgetVsLru) {
+        SwapSettings s = SwapSettings.DEFAULT.withThreshold(threshold);
+        return new SwapManagerPolicy(name, factory, s.withFetchBudget(fetchBudgetVsLru, s.fetchBudgetWindowMillis()),
+                decisionIntervalMillis, calibrationIntervalMillis);
     }
 }

@@ -31,6 +31,8 @@ import org.layerswap.api.ResidentLayer;
 public final class NextUseEvictionPlanner {
 
     private final CostModel cost;
+    /** Set between ranking passes by the planning's thread (keys cached in a pass stay valid in it). */
+    private double bytePrice;
 
     public NextUseEvictionPlanner(CostModel cost) {
         this.cost = cost;
@@ -43,7 +45,17 @@ public final class NextUseEvictionPlanner {
     /** Eviction key: larger is evicted first. */
     public double key(long nextUseMillis, long nowMillis, long sizeBytes) {
         double distance = Math.max(nextUseMillis, nowMillis) - nowMillis + 1.0;
-        return distance * Math.max(1, sizeBytes);
+        long bytes = Math.max(1, sizeBytes);
+        return distance * bytes / (1.0 + bytePrice * bytes);
+    }
+
+    /** The price of a fetched byte in misses ({@link FetchBudget}); 0: the plain space-time key. */
+    public void bytePrice(double price) {
+        this.bytePrice = price;
+    }
+
+    public double bytePrice() {
+        return bytePrice;
     }
 
     /**

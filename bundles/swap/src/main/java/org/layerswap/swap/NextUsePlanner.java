@@ -272,6 +272,7 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUseSource {
         now = clock.getAsLong();
         cachedF = -1; // the profiler may have learned runs since, even within the same millisecond
         planning.configure(s.threshold(), s.maxConcurrentPrefetches());
+        planning.fetchBudget(s.fetchBudgetVsLru(), s.fetchBudgetWindowMillis());
         FunctionLayerMap m = catalog.map();
         if (m != mapSeen) {
             ix.index(m);
@@ -312,10 +313,12 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUseSource {
             int l = ix.layer(id);
             planning.resize(ix.functions(), ix.layers());
             planning.countOptional(f, l, i.atMillis());
+            planning.onRequested(l);
         }
         planning.beforeObserve(f, i.atMillis());
         ix.lastSeen[f] = Math.max(ix.lastSeen[f], i.atMillis());
         for (int l : ix.fnLayers[f]) {
+            planning.onRequested(l);
             if (planning.resident(l)) {
                 planning.onAccess(l, i.atMillis());
             }

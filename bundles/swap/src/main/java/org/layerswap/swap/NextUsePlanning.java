@@ -11,8 +11,9 @@ import java.util.Arrays;
  *   functions that selected them, pushed back by 1/share − 1 gaps, or the layer's own median reuse gap when earlier,
  *   {@link DataLayerReuse}); once passed, re-read from its functions ({@link #nextOf}), and when none predicts a
  *   later use, now + time since its last use (LRU-like);</li>
- *   <li>{@link #victim}: {@link NextUseEvictionPlanner} order over the resident, unpinned layers, the key of a layer
- *   whose every user already misses another layer scaled by {@link BrokenStacks#weight} ({@link #evictionKey}); for a
+ *   <li>{@link #victim}: {@link NextUseEvictionPlanner} order over the resident, unpinned layers (a fetched byte priced by
+ *   {@link FetchBudget}), the key of a layer whose every user already misses another layer scaled by
+ *   {@link BrokenStacks#weight} ({@link #evictionKey}); for a
  *   prefetch only a layer whose key exceeds the incoming one's (admission), and enough of them to cover also what the
  *   node will evict before the need ({@link EvictionChurn}); on-demand victims teach the cache lifetime;</li>
  *   <li>only for the functions placed on this node ({@link Node#local}), the others neither prefetched for nor keeping a layer;</li>
@@ -119,6 +120,8 @@ public final class NextUsePlanning {
     private final ShadowPrefetches shadows;
     private final BrokenStacks broken;
     private final EvictionChurn churn = new EvictionChurn();
+    /** The bandwidth budget: off until {@link #fetchBudget} sets it. */
+    private final FetchBudget fetchBudget = new FetchBudget(0, SwapSettings.DEFAULT_FETCH_BUDGET_WINDOW_MILLIS);
     private final PrefetchSurvival survival;
     /** The next victim's key in this planning pass (NaN: not asked; between two functions only a started prefetch changes it). */
     private double passTop = Double.NaN;
@@ -156,6 +159,12 @@ public final class NextUsePlanning {
         this.maxConcurrent = maxConcurrentPrefetches;
     }
 
+    /** A new bandwidth budget ({@link FetchBudget}: at most {@code vsLru} x a plain LRU's bytes, 0: none); counts kept. */
+    public void fetchBudget(double vsLru, long windowMillis) {
+        chain.reset();
+        fetchBudget.configure(vsLru, windowMillis);
+    }
+
     /** Grows the index spaces to at least {@code functions} and {@code layers}; learned state is kept. */
     public void resize(int functions, int layers) {
         chain.reset();
@@ -173,29 +182,23 @@ public final class NextUsePlanning {
             fresh = Arrays.copyOf(fresh, layers);
             owner = Arrays.copyOf(owner, layers);
             shadows.resize(layers);
+            fetchBudget.resize(layers);
             this.layers = layers;
         }
         broken.resize(this.functions, this.layers);
     }
 
     public int functionCount() { return functions; }
-
     public int layerCount() { return layers; }
-
     public JustInTimePrefetchPlanner jit() { return jit; }
-
     public PrefetchCredit credit() { return credit; }
-
     public double threshold() { return threshold; }
+    /** The bandwidth budget's price of a fetched byte, misses per byte (0: none). */
+    public double bytePrice() { return evictor.bytePrice(); }
 
     /** Function {@code f}'s current earliest / median next use as of the last update ({@code Long.MAX_VALUE}: none). */
-    public long earliestOf(int f) {
-        return predictions.earliest(f);
-    }
-
-    public long medianOf(int f) {
-        return predictions.median(f);
-    }
+    public long earliestOf(int f) { return predictions.earliest(f); }
+    public long medianOf(int f) { return predictions.median(f); }
 
     /**
      * Layer {@code l}'s next use as the eviction order sees it at {@code now}: over its {@linkplain Node#local local}
@@ -220,13 +223,8 @@ public final class NextUsePlanning {
         return next[l];
     }
 
-    public boolean resident(int l) {
-        return resident.contains(l);
-    }
-
-    public int residentCount() {
-        return resident.size();
-    }
+    public boolean resident(int l) { return resident.contains(l); }
+    public int residentCount() { return resident.size(); }
 
     /**
      * Eviction key of resident layer {@code l} at {@code now} (larger is evicted first): the space-time key of its next
@@ -266,11 +264,18 @@ public final class NextUsePlanning {
         }
     }
 
+    /** An invocation asked for layer {@code l}, resident or not: the bandwidth budget's LRU reference hears it. */
+    public void onRequested(int l) {
+        chain.reset();
+        fetchBudget.requested(l, node.sizeBytes(l), node.budgetBytes());
+    }
+
     /** Layer {@code l} became resident at {@code t} (by a prefetch or not). */
     public void onInsert(int l, double t, boolean prefetch) {
         chain.reset();
         lastUse[l] = Math.max(lastUse[l], (long) Math.ceil(t));
         fresh[l] = prefetch;
+        fetchBudget.fetched(node.sizeBytes(l));
         broken.presenceChanged(l);
         if (prefetch) {
             broken.prefetched(l);
@@ -304,6 +309,7 @@ public final class NextUsePlanning {
     /** A prefetch of {@code l} completed but the node could not keep it (no room was admitted): its bytes were wasted. */
     public void onPrefetchDropped(int l) {
         chain.reset();
+        fetchBudget.fetched(node.sizeBytes(l));
         broken.presenceChanged(l);
         credit.wasted(owner[l], node.sizeBytes(l));
         node.wasted(l, owner[l], node.sizeBytes(l));
@@ -376,6 +382,7 @@ public final class NextUsePlanning {
             selections.lowerNextUse(f, node.local(f) ? predictions.median(f) : Long.MAX_VALUE, source.lastSeen(f), next);
         }
         dataReuse.lowerNextUse(now, next);
+        evictor.bytePrice(fetchBudget.update(now, node.budgetBytes()));
         clock = Math.max(clock, now);
         shadows.expire(now, jit.lifetimeMillis());
         long horizon = survival.horizon();

@@ -114,6 +114,7 @@ public final class SwapManagerPolicy extends ReplayPolicy {
         }
         plan = new NextUsePlanning(new ReplayNode(), new ModelSource(), evictor, nf, nl, interval, settings.threshold(),
                 settings.maxConcurrentPrefetches());
+        plan.fetchBudget(settings.fetchBudgetVsLru(), settings.fetchBudgetWindowMillis());
         jit = plan.jit();
     }
 
@@ -270,6 +271,7 @@ public final class SwapManagerPolicy extends ReplayPolicy {
     @Override
     public void onAccess(int layer, int event, int pos, long t) {
         plan.onAccess(layer, t);
+        plan.onRequested(layer);
     }
 
     @Override

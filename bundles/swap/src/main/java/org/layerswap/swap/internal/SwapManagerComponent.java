@@ -111,6 +111,13 @@ public class SwapManagerComponent implements SwapManager {
         @AttributeDefinition(description = "How often the next-use planning runs besides on score changes, seconds")
         long decisionIntervalSeconds() default 10;
 
+        @AttributeDefinition(description = "Bandwidth budget of the next-use planning: bytes fetched at most this many "
+                + "times a plain LRU cache's on the same requests (0: no budget)")
+        double fetchBudgetVsLru() default 1.5;
+
+        @AttributeDefinition(description = "Time constant of the bandwidth budget's byte counts, minutes")
+        long fetchBudgetWindowMinutes() default 60;
+
         @AttributeDefinition(description = "Directory of the prefetch journal (prefetches in flight, resumed after a restart); "
                 + "empty means ${karaf.data}/layerswap/prefetch-journal")
         String prefetchJournal() default "";
@@ -249,7 +256,8 @@ public class SwapManagerComponent implements SwapManager {
                 c.prefetchOnScoreChange(), c.composeAhead(), c.shadowShare(), c.minShadowSamples(), c.shadowErrorTolerance(),
                 c.shadowLatencyTolerance(), c.historySize(),
                 new CostModel(c.bandwidthBytesPerSec(), c.rttMillis(), c.storageWeight(), c.disruptionWeight()),
-                c.nextUsePlanning(), c.decisionIntervalSeconds() * 1000);
+                c.nextUsePlanning(), c.decisionIntervalSeconds() * 1000, c.fetchBudgetVsLru(),
+                c.fetchBudgetWindowMinutes() * 60_000L);
     }
 
     /** The core, for shell commands and itests in this bundle's class space. */

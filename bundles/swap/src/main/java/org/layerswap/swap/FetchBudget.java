@@ -1,0 +1,158 @@
+package org.layerswap.swap;
+
+import java.util.Arrays;
+
+/**
+ * The node's bandwidth budget (issue 13): the bytes it fetches, on demand and prefetched, stay within {@code ratio}
+ * times the bytes a plain LRU cache of the same size would fetch for the same requests. The size-aware eviction order
+ * trades bytes for misses: it evicts big layers, and they come back on demand. This class sets the price of a fetched
+ * byte that bounds that trade ({@link NextUseEvictionPlanner#bytePrice}).
+ * <p>
+ * The reference is a ghost LRU over layer indexes and sizes (no data): each layer an invocation asks for is looked up
+ * and, when absent, counted as fetched and inserted, the least recently asked leaving until the node's budget holds.
+ * Both byte counts decay with the time constant {@code window}, so the ratio is a recent one. At each {@link #update}
+ * (once per planning pass), while the ratio is above the budget the price doubles every {@code window / 4}, starting
+ * from 1 / the node's budget (a price that changes no order on its own); while it is at or below the budget the price
+ * halves at the same pace, and is 0 again below that start.
+ * <p>
+ * Why a controller and not a fixed price: the price that meets a budget depends on the node and the workload (the
+ * Azure day fits 1.06x LRU's bytes at 20 GB with no price, and needs one at 40 GB); a fixed price that met it at 40 GB
+ * cost 7 % more misses at 20 GB (docs/replay.md, session 13).
+ * <p>
+ * Invariants: the price is 0 while the budget is off ({@code ratio} 0) and until the node has fetched more than
+ * {@code ratio} times the reference in a window; the ghost holds at most the node's budget, plus the one layer just
+ * asked for when it alone exceeds it. Not thread-safe (the planning's thread).
+ */
+final class FetchBudget {
+
+    /** Doublings (or halvings) of the price per window while the ratio stays above (or below) the budget. */
+    private static final double PACE = 4;
+    private static final int NIL = -1;
+
+    private double ratio;
+    private double windowMillis;
+    private int[] prev = {};
+    private int[] next = {};
+    private boolean[] held = {};
+    private long[] size = {};
+    private int head = NIL;
+    private int tail = NIL;
+    private long ghostBytes;
+    private double own;
+    private double reference;
+    private long last = Long.MIN_VALUE;
+    private double price;
+
+    FetchBudget(double ratio, long windowMillis) {
+        configure(ratio, windowMillis);
+    }
+
+    /** A new budget ({@code ratio} 0: none) and window; the ghost and the counts are kept. */
+    void configure(double ratio, long windowMillis) {
+        if (!(ratio >= 0) || Double.isInfinite(ratio) || windowMillis < 1) {
+            throw new IllegalArgumentException("fetch budget: the ratio to LRU's bytes must be finite and >= 0 (0: off), "
+                    + "the window >= 1 ms; got " + ratio + ", " + windowMillis + " ms");
+        }
+        this.ratio = ratio;
+        this.windowMillis = windowMillis;
+        if (ratio == 0) {
+            price = 0;
+        }
+    }
+
+    void resize(int layers) {
+        if (layers > held.length) {
+            prev = Arrays.copyOf(prev, layers);
+            next = Arrays.copyOf(next, layers);
+            held = Arrays.copyOf(held, layers);
+            size = Arrays.copyOf(size, layers);
+        }
+    }
+
+    /** An invocation asked for layer {@code l} of {@code bytes}, resident on the node or not. */
+    void requested(int l, long bytes, long budgetBytes) {
+        if (held[l]) {
+            unlink(l);
+            pushFront(l);
+            return;
+        }
+        reference += bytes;
+        size[l] = bytes;
+        held[l] = true;
+        pushFront(l);
+        ghostBytes += bytes;
+        while (ghostBytes > budgetBytes && tail != l) {
+            int v = tail;
+            unlink(v);
+            held[v] = false;
+            ghostBytes -= size[v];
+        }
+    }
+
+    /** The node fetched {@code bytes}: an on-demand fetch or a prefetch, kept or not. */
+    void fetched(long bytes) {
+        own += bytes;
+    }
+
+    /** Decays the counts to {@code now} and moves the price; returns it (misses per byte). */
+    double update(long now, long budgetBytes) {
+        if (last != Long.MIN_VALUE && now > last) {
+            double dt = now - last;
+            double decay = Math.exp(-dt / windowMillis);
+            own *= decay;
+            reference *= decay;
+            if (ratio > 0) {
+                double step = Math.pow(2, dt * PACE / windowMillis);
+                double start = 1.0 / Math.max(1, budgetBytes);
+                if (reference > 0 && own > ratio * reference) { // no reference yet (prefetches before any request): no budget
+                    price = price == 0 ? start : price * step;
+                } else {
+                    price = price / step < start ? 0 : price / step;
+                }
+            }
+        }
+        last = Math.max(last, now);
+        return price;
+    }
+
+    double price() {
+        return price;
+    }
+
+    /** The node's fetched bytes over the reference's in the window (NaN before any request). */
+    double ratioNow() {
+        return reference == 0 ? Double.NaN : own / reference;
+    }
+
+    /** Bytes the ghost LRU holds. */
+    long referenceResidentBytes() {
+        return ghostBytes;
+    }
+
+    private void pushFront(int l) {
+        prev[l] = NIL;
+        next[l] = head;
+        if (head != NIL) {
+            prev[head] = l;
+        }
+        head = l;
+        if (tail == NIL) {
+            tail = l;
+        }
+    }
+
+    private void unlink(int l) {
+        int p = prev[l];
+        int n = next[l];
+        if (p != NIL) {
+            next[p] = n;
+        } else {
+            head = n;
+        }
+        if (n != NIL) {
+            prev[n] = p;
+        } else {
+            tail = p;
+        }
+    }
+}
