@@ -11,9 +11,9 @@ import java.util.Arrays;
  * The reference is a ghost LRU over layer indexes and sizes (no data): each layer an invocation asks for is looked up
  * and, when absent, counted as fetched and inserted, the least recently asked leaving until the node's budget holds.
  * Both byte counts decay with the time constant {@code window}, so the ratio is a recent one. At each {@link #update}
- * (once per planning pass), while the ratio is above the budget the price doubles every {@code window / 4}, starting
- * from 1 / the node's budget (a price that changes no order on its own); while it is at or below the budget the price
- * halves at the same pace, and is 0 again below that start.
+ * (once per planning pass), while the ratio is above the budget the price doubles every half window, starting from
+ * 1 / the largest layer seen (the least price that changes a key by half: the largest layer's); while it is at or
+ * below the budget the price halves at the same pace, and is 0 again below that start.
  * <p>
  * Why a controller and not a fixed price: the price that meets a budget depends on the node and the workload (the
  * Azure day fits 1.06x LRU's bytes at 20 GB with no price, and needs one at 40 GB); a fixed price that met it at 40 GB
@@ -26,7 +26,7 @@ import java.util.Arrays;
 final class FetchBudget {
 
     /** Doublings (or halvings) of the price per window while the ratio stays above (or below) the budget. */
-    private static final double PACE = 4;
+    private static final double PACE = 2;
     private static final int NIL = -1;
 
     private double ratio;
@@ -38,6 +38,8 @@ final class FetchBudget {
     private int head = NIL;
     private int tail = NIL;
     private long ghostBytes;
+    /** The largest layer the reference has fetched: 1 / it is the price's start. */
+    private long largest = 1;
     private double own;
     private double reference;
     private long last = Long.MIN_VALUE;
@@ -77,6 +79,7 @@ final class FetchBudget {
             return;
         }
         reference += bytes;
+        largest = Math.max(largest, bytes);
         size[l] = bytes;
         held[l] = true;
         pushFront(l);
@@ -95,7 +98,7 @@ final class FetchBudget {
     }
 
     /** Decays the counts to {@code now} and moves the price; returns it (misses per byte). */
-    double update(long now, long budgetBytes) {
+    double update(long now) {
         if (last != Long.MIN_VALUE && now > last) {
             double dt = now - last;
             double decay = Math.exp(-dt / windowMillis);
@@ -103,7 +106,7 @@ final class FetchBudget {
             reference *= decay;
             if (ratio > 0) {
                 double step = Math.pow(2, dt * PACE / windowMillis);
-                double start = 1.0 / Math.max(1, budgetBytes);
+                double start = 1.0 / largest;
                 if (reference > 0 && own > ratio * reference) { // no reference yet (prefetches before any request): no budget
                     price = price == 0 ? start : price * step;
                 } else {

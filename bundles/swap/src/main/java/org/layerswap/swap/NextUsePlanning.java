@@ -382,7 +382,7 @@ public final class NextUsePlanning {
             selections.lowerNextUse(f, node.local(f) ? predictions.median(f) : Long.MAX_VALUE, source.lastSeen(f), next);
         }
         dataReuse.lowerNextUse(now, next);
-        evictor.bytePrice(fetchBudget.update(now, node.budgetBytes()));
+        evictor.bytePrice(fetchBudget.update(now));
         clock = Math.max(clock, now);
         shadows.expire(now, jit.lifetimeMillis());
         long horizon = survival.horizon();

@@ -75,7 +75,7 @@ class FetchBudgetTest {
             int l = (int) (t / 10_000 % 4);
             fb.requested(l, 400 * MB, budget); // 4 x 400 MB in 1 GB: the ghost misses every request
             fb.fetched(560 * MB); // 1.4x
-            assertEquals(0, fb.update(t, budget), "at t=" + t);
+            assertEquals(0, fb.update(t), "at t=" + t);
         }
     }
 
@@ -89,16 +89,16 @@ class FetchBudgetTest {
         for (; t <= HOUR; t += 10_000) {
             fb.requested((int) (t / 10_000 % 4), 400 * MB, budget);
             fb.fetched(800 * MB); // 2x
-            double p = fb.update(t, budget);
+            double p = fb.update(t);
             assertTrue(p >= last, "the price only rises while over");
             last = p;
         }
-        assertTrue(last > 1.0 / budget * 8, "doubling every quarter window for an hour: more than 8x its start, got "
-                + last * budget);
+        assertTrue(last > 3.0 / (400 * MB), "doubling every half window for an hour from 1 / the largest layer: about "
+                + "4x that start, got " + last * 400 * MB);
         for (; t <= 4 * HOUR; t += 10_000) {
             fb.requested((int) (t / 10_000 % 4), 400 * MB, budget);
             fb.fetched(200 * MB); // 0.5x: the window's ratio falls under the budget
-            fb.update(t, budget);
+            fb.update(t);
         }
         assertEquals(0, fb.price(), "halving below its start ends at no price");
     }
@@ -108,8 +108,8 @@ class FetchBudgetTest {
         FetchBudget fb = new FetchBudget(1.5, HOUR);
         fb.resize(2);
         fb.fetched(500 * MB);
-        fb.update(0, 1_000 * MB);
-        assertEquals(0, fb.update(60_000, 1_000 * MB), "no reference yet: nothing to compare with");
+        fb.update(0);
+        assertEquals(0, fb.update(60_000), "no reference yet: nothing to compare with");
     }
 
     @Test
@@ -119,7 +119,7 @@ class FetchBudgetTest {
         fb.requested(0, MB, MB);
         for (long t = 0; t < HOUR; t += 10_000) {
             fb.fetched(100 * MB);
-            assertEquals(0, fb.update(t, MB));
+            assertEquals(0, fb.update(t));
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FetchBudget(-1, HOUR));
         assertTrue(e.getMessage().contains("ratio to LRU's bytes"), e.getMessage());
