@@ -31,10 +31,11 @@ final class FetchBudget {
 
     private double ratio;
     private double windowMillis;
-    private int[] prev = {};
-    private int[] next = {};
-    private boolean[] held = {};
-    private long[] size = {};
+    /**
+     * The ghost, side by side per layer (one cache line per visit): {@code cell[2l]} = previous (high 32 bits) and next
+     * (low) layer in recency order, {@code cell[2l+1]} = its bytes as counted (at least 1), 0 while not held.
+     */
+    private long[] cell = {};
     private int head = NIL;
     private int tail = NIL;
     private long ghostBytes;
@@ -63,32 +64,31 @@ final class FetchBudget {
     }
 
     void resize(int layers) {
-        if (layers > held.length) {
-            prev = Arrays.copyOf(prev, layers);
-            next = Arrays.copyOf(next, layers);
-            held = Arrays.copyOf(held, layers);
-            size = Arrays.copyOf(size, layers);
+        if (2 * layers > cell.length) {
+            cell = Arrays.copyOf(cell, 2 * layers);
         }
     }
 
     /** An invocation asked for layer {@code l} of {@code bytes}, resident on the node or not. */
     void requested(int l, long bytes, long budgetBytes) {
-        if (held[l]) {
-            unlink(l);
-            pushFront(l);
+        if (cell[2 * l + 1] != 0) {
+            if (l != head) {
+                unlink(l);
+                pushFront(l);
+            }
             return;
         }
-        reference += bytes;
-        largest = Math.max(largest, bytes);
-        size[l] = bytes;
-        held[l] = true;
+        long counted = Math.max(1, bytes);
+        reference += counted;
+        largest = Math.max(largest, counted);
+        cell[2 * l + 1] = counted;
         pushFront(l);
-        ghostBytes += bytes;
+        ghostBytes += counted;
         while (ghostBytes > budgetBytes && tail != l) {
             int v = tail;
             unlink(v);
-            held[v] = false;
-            ghostBytes -= size[v];
+            ghostBytes -= cell[2 * v + 1];
+            cell[2 * v + 1] = 0;
         }
     }
 
@@ -132,11 +132,14 @@ final class FetchBudget {
         return ghostBytes;
     }
 
+    private static long links(int prev, int next) {
+        return (long) prev << 32 | (next & 0xffff_ffffL);
+    }
+
     private void pushFront(int l) {
-        prev[l] = NIL;
-        next[l] = head;
+        cell[2 * l] = links(NIL, head);
         if (head != NIL) {
-            prev[head] = l;
+            cell[2 * head] = links(l, (int) cell[2 * head]);
         }
         head = l;
         if (tail == NIL) {
@@ -145,15 +148,15 @@ final class FetchBudget {
     }
 
     private void unlink(int l) {
-        int p = prev[l];
-        int n = next[l];
+        int p = (int) (cell[2 * l] >> 32);
+        int n = (int) cell[2 * l];
         if (p != NIL) {
-            next[p] = n;
+            cell[2 * p] = links((int) (cell[2 * p] >> 32), n);
         } else {
             head = n;
         }
         if (n != NIL) {
-            prev[n] = p;
+            cell[2 * n] = links(p, (int) cell[2 * n]);
         } else {
             tail = p;
         }

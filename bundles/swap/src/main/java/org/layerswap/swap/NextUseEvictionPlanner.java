@@ -46,7 +46,7 @@ public final class NextUseEvictionPlanner {
     public double key(long nextUseMillis, long nowMillis, long sizeBytes) {
         double distance = Math.max(nextUseMillis, nowMillis) - nowMillis + 1.0;
         long bytes = Math.max(1, sizeBytes);
-        return distance * bytes / (1.0 + bytePrice * bytes);
+        return bytePrice == 0 ? distance * bytes : distance * bytes / (1.0 + bytePrice * bytes);
     }
 
     /** The price of a fetched byte in misses ({@link FetchBudget}); 0: the plain space-time key. */
