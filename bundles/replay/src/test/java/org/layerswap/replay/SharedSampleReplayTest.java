@@ -53,6 +53,30 @@ class SharedSampleReplayTest {
         }
     }
 
+    /**
+     * Issue 13's byte bound where the day almost fits (40 GB): the size-aware order alone fetches more than 1.5x LRU's
+     * bytes (on-demand re-fetches of the big layers it evicts); with the bandwidth budget (the default, 1.5x) it stays
+     * within it and still misses less than LRU, the best baseline there.
+     */
+    @Test
+    void atFortyGigabytesTheBandwidthBudgetKeepsTheSwapManagersBytesWithinOneAndAHalfTimesLrusWithFewerMisses() {
+        Path f = shared("azure2019-1350-invocations.csv");
+        EventTable tab = ReplayRunner.load(ReplayMain.parse(new String[] {"--trace", "azure2019:" + f}), ProgressListener.NONE);
+        NodeSettings node = new NodeSettings(Units.bytes("40GB"), 100e6, 20, 200e6); // the CLI's default link
+        List<PolicyResult> r = ReplayRunner.replayAll(tab, node, 3_600_000L,
+                List.of(Policies.byName("lru", 60_000), Policies.byName("swap-manager", 60_000, 10_000, 15 * 60_000L, 0),
+                        Policies.byName("swap-manager", 60_000, 10_000, 15 * 60_000L)), 2, ProgressListener.NONE);
+        PolicyResult lru = r.get(0);
+        PolicyResult unbudgeted = r.get(1);
+        PolicyResult budgeted = r.get(2);
+        assertTrue(unbudgeted.bytesFetched() > 1.5 * lru.bytesFetched(), "without the budget the order fetches "
+                + unbudgeted.bytesFetched() + " bytes, LRU " + lru.bytesFetched() + ": the case this test is about");
+        assertTrue(budgeted.bytesFetched() <= 1.5 * lru.bytesFetched(),
+                "with the budget " + budgeted.bytesFetched() + " bytes, LRU " + lru.bytesFetched());
+        assertTrue(budgeted.criticalPathInvocations() < lru.criticalPathInvocations(), "critical-path invocations "
+                + budgeted.criticalPathInvocations() + " vs LRU " + lru.criticalPathInvocations());
+    }
+
     @Test
     void azure2021SampleReplays() {
         Path f = shared("azure2021-sample.csv");

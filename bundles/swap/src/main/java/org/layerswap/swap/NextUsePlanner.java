@@ -171,6 +171,11 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUseSource {
     }
 
     /** Invocations, recorded runs and score changes wake the planner through these (any thread). */
+    /** The bandwidth budget's price of a fetched byte as of the last pass (0: none); the planner thread's. */
+    double bytePrice() {
+        return planning.bytePrice();
+    }
+
     PlannerWakeUps wakeUps() {
         return wakeUps;
     }

@@ -316,6 +316,27 @@ class NextUsePlannerTest {
     }
 
     @Test
+    void theBandwidthBudgetPricesBytesOnceTheNodeFetchesMoreThanAPlainLruCacheWouldForTheSameInvocations() {
+        define("timer", 1);
+        inMillis.put("timer", 5_000L);
+        double[] price = new double[4];
+        for (int round = 0; round < 4; round++) {
+            pass(); // due in 5 s: prefetched
+            completePrefetches();
+            clock.addAndGet(1_000);
+            pass(); // resident: a fetch the budget counts
+            planner.wakeUps().invoked("timer", Map.of(), List.of());
+            clock.addAndGet(1_000);
+            pass(); // the invocation asked for layer 1: a plain LRU cache fetches it once and keeps it
+            price[round] = planner.bytePrice();
+            store.resident.remove(id(1)); // gone (someone else's room): fetched again next round
+            clock.addAndGet(60_000);
+        }
+        assertEquals(0, price[0], "one fetch for one fetch of the reference: within 1.5x");
+        assertTrue(price[3] > 0, "four fetches of a layer a plain LRU cache would have fetched once: priced");
+    }
+
+    @Test
     void invocationsWaitingForThePlannerAreBoundedAndTheOverflowIsCountedNotKept() throws Exception {
         define("timer", 1);
         java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
