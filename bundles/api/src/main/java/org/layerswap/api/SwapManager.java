@@ -117,4 +117,9 @@ public interface SwapManager {
     default RestartReport restartReport() {
         return RestartReport.NONE;
     }
+
+    /** The next-use planning's bandwidth budget as of its last pass. Additive: {@link FetchBudgetStatus#NONE} by default. */
+    default FetchBudgetStatus fetchBudget() {
+        return FetchBudgetStatus.NONE;
+    }
 }

@@ -4,7 +4,9 @@ import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
+import org.layerswap.api.FetchBudgetStatus;
 import org.layerswap.api.LayerStoreStats;
+import org.layerswap.api.SwapManager;
 import org.layerswap.persistence.api.WriterStats;
 import org.layerswap.routes.api.IngestStats;
 
@@ -24,9 +26,11 @@ public final class ServiceMeters {
      * What the meters read; each supplier returns null (or NaN) while its service is absent.
      *
      * @param prefetchesInFlight prefetches started and not finished
+     * @param fetchBudget        the swap manager's bandwidth budget ({@link SwapManager#fetchBudget})
      */
     public record Reads(Supplier<LayerStoreStats> store, Supplier<IngestStats> ingest, Supplier<WriterStats> writer,
-                        DoubleSupplier threshold, DoubleSupplier recommendedThreshold, DoubleSupplier prefetchesInFlight) {
+                        DoubleSupplier threshold, DoubleSupplier recommendedThreshold, DoubleSupplier prefetchesInFlight,
+                        Supplier<FetchBudgetStatus> fetchBudget) {
     }
 
     /** Held strongly: Micrometer keeps only weak references to a gauge's object. */
@@ -64,6 +68,20 @@ public final class ServiceMeters {
                 r -> r.recommendedThreshold().getAsDouble());
         gauge(registry, "layerswap.prefetches.in.flight", null, "Prefetches started and not finished",
                 r -> r.prefetchesInFlight().getAsDouble());
+        gauge(registry, "layerswap.fetched.bytes.vs.lru", null, "Bytes the swap manager fetched over the bytes a plain LRU "
+                + "cache of the store's size would have fetched for the same requests, in the bandwidth budget's window",
+                budget(FetchBudgetStatus::ratioToLru));
+        gauge(registry, "layerswap.fetched.bytes.budget", null, "The bandwidth budget: fetched bytes at most this many "
+                + "times a plain LRU cache's (0: none)", budget(FetchBudgetStatus::budgetVsLru));
+        gauge(registry, "layerswap.fetched.byte.price", null, "Price of a fetched byte in the eviction order while over "
+                + "the budget, misses per byte (0: none)", budget(FetchBudgetStatus::bytePrice));
+    }
+
+    private static ToDoubleFunction<Reads> budget(ToDoubleFunction<FetchBudgetStatus> f) {
+        return r -> {
+            FetchBudgetStatus b = r.fetchBudget().get();
+            return b == null ? Double.NaN : f.applyAsDouble(b);
+        };
     }
 
     private void gauge(MeterRegistry registry, String name, String unit, String description, ToDoubleFunction<Reads> f) {

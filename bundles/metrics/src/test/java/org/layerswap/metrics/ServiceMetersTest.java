@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import org.layerswap.api.FetchBudgetStatus;
 import org.layerswap.api.LayerStoreStats;
 import org.layerswap.persistence.api.WriterStats;
 import org.layerswap.routes.api.IngestStats;
@@ -19,8 +20,9 @@ class ServiceMetersTest {
     final AtomicReference<LayerStoreStats> store = new AtomicReference<>();
     final AtomicReference<IngestStats> ingest = new AtomicReference<>();
     final AtomicReference<WriterStats> writer = new AtomicReference<>();
+    final AtomicReference<FetchBudgetStatus> budget = new AtomicReference<>();
     final ServiceMeters meters = new ServiceMeters(registry, new ServiceMeters.Reads(store::get, ingest::get, writer::get,
-            () -> 0.42, () -> Double.NaN, () -> 3));
+            () -> 0.42, () -> Double.NaN, () -> 3, budget::get));
 
     double gauge(String name) {
         return registry.get(name).gauge().value();
@@ -46,6 +48,10 @@ class ServiceMetersTest {
         assertEquals(80, counter("layerswap.h2.writer.written"));
         assertEquals(0.42, gauge("layerswap.threshold"));
         assertEquals(3, gauge("layerswap.prefetches.in.flight"));
+        budget.set(new FetchBudgetStatus(1.62, 1.5, 2.5e-9));
+        assertEquals(1.62, gauge("layerswap.fetched.bytes.vs.lru"));
+        assertEquals(1.5, gauge("layerswap.fetched.bytes.budget"));
+        assertEquals(2.5e-9, gauge("layerswap.fetched.byte.price"));
 
         store.set(new LayerStoreStats(1_000, 700, 6_000, 4, 2, 1, 0, 12, 3));
         assertEquals(700, gauge("layerswap.store.used"), "nothing is cached");
@@ -57,5 +63,6 @@ class ServiceMetersTest {
         assertTrue(Double.isNaN(counter("layerswap.ingest.accepted")));
         assertTrue(Double.isNaN(gauge("layerswap.h2.writer.lag")));
         assertTrue(Double.isNaN(gauge("layerswap.threshold.recommended")));
+        assertTrue(Double.isNaN(gauge("layerswap.fetched.bytes.vs.lru")));
     }
 }

@@ -2,6 +2,8 @@ package org.layerswap.swap;
 
 import java.util.Arrays;
 
+import org.layerswap.api.FetchBudgetStatus;
+
 /**
  * The node's bandwidth budget (issue 13): the bytes it fetches, on demand and prefetched, stay within {@code ratio}
  * times the bytes a plain LRU cache of the same size would fetch for the same requests. The size-aware eviction order
@@ -120,6 +122,11 @@ final class FetchBudget {
 
     double price() {
         return price;
+    }
+
+    /** The window's ratio, the budget and {@code price} (the one the order uses) for operators. */
+    FetchBudgetStatus status(double price) {
+        return new FetchBudgetStatus(ratioNow(), ratio, price);
     }
 
     /** The node's fetched bytes over the reference's in the window (NaN before any request). */

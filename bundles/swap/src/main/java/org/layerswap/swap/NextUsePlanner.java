@@ -15,6 +15,7 @@ import java.util.function.ToDoubleFunction;
 import org.layerswap.api.BehavioralProfiler;
 import org.layerswap.api.ExperimentArm;
 import org.layerswap.api.FeedbackLoop;
+import org.layerswap.api.FetchBudgetStatus;
 import org.layerswap.api.FetchPriority;
 import org.layerswap.api.FunctionLayerMap;
 import org.layerswap.api.LayerId;
@@ -75,6 +76,7 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUseSource {
     /** The feedback loop now (null: none): the experiment arm planned prefetches follow, where waste is reported. */
     private volatile Supplier<FeedbackLoop> feedback = () -> null;
     private volatile Map<LayerId, Double> keys = Map.of();
+    private volatile FetchBudgetStatus budget = FetchBudgetStatus.NONE;
     private volatile boolean orderSet;
 
     // planner-thread state
@@ -171,9 +173,9 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUseSource {
     }
 
     /** Invocations, recorded runs and score changes wake the planner through these (any thread). */
-    /** The bandwidth budget's price of a fetched byte as of the last pass (0: none); the planner thread's. */
-    double bytePrice() {
-        return planning.bytePrice();
+    /** The bandwidth budget as of the last full pass (any thread). */
+    FetchBudgetStatus fetchBudget() {
+        return budget;
     }
 
     PlannerWakeUps wakeUps() {
@@ -205,6 +207,7 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUseSource {
             Map<LayerId, Double> k = new HashMap<>();
             planning.evictionKeys(now, (l, key) -> k.put(ix.layerIds.get(l), key));
             keys = k;
+            budget = planning.fetchBudgetStatus();
         }
 
         @Override

@@ -2,6 +2,8 @@ package org.layerswap.swap;
 
 import java.util.Arrays;
 
+import org.layerswap.api.FetchBudgetStatus;
+
 /**
  * The swap manager's next-use decisions (issue 13), ONE code path for the live manager
  * ({@code NextUsePlanner}) and the replay's {@code swap-manager} policy: dense function and layer
@@ -193,8 +195,8 @@ public final class NextUsePlanning {
     public JustInTimePrefetchPlanner jit() { return jit; }
     public PrefetchCredit credit() { return credit; }
     public double threshold() { return threshold; }
-    /** The bandwidth budget's price of a fetched byte, misses per byte (0: none). */
-    public double bytePrice() { return evictor.bytePrice(); }
+    /** The bandwidth budget: the window's ratio to a plain LRU's bytes, the budget, the price of a fetched byte. */
+    public FetchBudgetStatus fetchBudgetStatus() { return fetchBudget.status(evictor.bytePrice()); }
 
     /** Function {@code f}'s current earliest / median next use as of the last update ({@code Long.MAX_VALUE}: none). */
     public long earliestOf(int f) { return predictions.earliest(f); }

@@ -19,6 +19,7 @@ import java.util.function.LongSupplier;
 import org.layerswap.api.BehavioralProfiler;
 import org.layerswap.api.DataLayerBinding;
 import org.layerswap.api.FeedbackLoop;
+import org.layerswap.api.FetchBudgetStatus;
 import org.layerswap.api.FilesystemBackend;
 import org.layerswap.api.FunctionDefinition;
 import org.layerswap.api.FunctionLayerMap;
@@ -438,34 +439,24 @@ public class SwapManagerCore implements SwapManager, ScoreListener, AutoCloseabl
 
     // ---- views ------------------------------------------------------------------------------------
 
-    @Override
-    public List<SwapRecord> swapHistory(int limit) {
-        return swapHistory.newest(limit);
-    }
+    @Override public List<SwapRecord> swapHistory(int limit) { return swapHistory.newest(limit); }
 
-    @Override
-    public List<PrefetchRecord> prefetchHistory(int limit) {
-        return prefetchHistory.newest(limit);
-    }
+    @Override public List<PrefetchRecord> prefetchHistory(int limit) { return prefetchHistory.newest(limit); }
 
-    @Override
-    public List<PrefetchRecord> fetchesInFlight() {
-        return fetches.inFlight();
-    }
+    @Override public List<PrefetchRecord> fetchesInFlight() { return fetches.inFlight(); }
 
-    @Override
-    public Optional<FunctionDefinition> function(String functionId) {
-        return catalog.function(functionId);
-    }
+    @Override public Optional<FunctionDefinition> function(String functionId) { return catalog.function(functionId); }
 
-    @Override
-    public double threshold() {
-        return settings.threshold();
-    }
+    @Override public double threshold() { return settings.threshold(); }
 
     @Override
     public void setThreshold(double threshold) {
         updateSettings(settings.withThreshold(threshold));
+    }
+
+    @Override
+    public FetchBudgetStatus fetchBudget() {
+        return settings.nextUsePlanning() ? nextUse.fetchBudget() : FetchBudgetStatus.NONE;
     }
 
     @Override

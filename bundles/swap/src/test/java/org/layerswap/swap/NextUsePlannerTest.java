@@ -328,12 +328,15 @@ class NextUsePlannerTest {
             planner.wakeUps().invoked("timer", Map.of(), List.of());
             clock.addAndGet(1_000);
             pass(); // the invocation asked for layer 1: a plain LRU cache fetches it once and keeps it
-            price[round] = planner.bytePrice();
+            price[round] = planner.fetchBudget().bytePrice();
             store.resident.remove(id(1)); // gone (someone else's room): fetched again next round
             clock.addAndGet(60_000);
         }
         assertEquals(0, price[0], "one fetch for one fetch of the reference: within 1.5x");
         assertTrue(price[3] > 0, "four fetches of a layer a plain LRU cache would have fetched once: priced");
+        double ratio = planner.fetchBudget().ratioToLru();
+        assertTrue(ratio > 1.5, "what operators read: above the budget, got " + ratio);
+        assertEquals(1.5, planner.fetchBudget().budgetVsLru());
     }
 
     @Test

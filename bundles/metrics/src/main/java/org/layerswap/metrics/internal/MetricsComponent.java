@@ -107,7 +107,8 @@ public class MetricsComponent implements OperationsListener {
                 () -> orNaN(read(swapManager, SwapManager::threshold)),
                 () -> orNaN(read(feedback, FeedbackLoop::recommendedThreshold)),
                 () -> orNaN(read(swapManager, s -> (double) s.fetchesInFlight().stream()
-                        .filter(r -> r.priority() == FetchPriority.PREFETCH).count()))));
+                        .filter(r -> r.priority() == FetchPriority.PREFETCH).count())),
+                () -> read(swapManager, SwapManager::fetchBudget)));
         predictorMeters = new PredictorMeters(registry, new BrierScore(
                 () -> {
                     BehavioralProfiler p = profiler;
