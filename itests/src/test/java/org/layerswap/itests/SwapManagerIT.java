@@ -154,6 +154,7 @@ public class SwapManagerIT extends ApplianceTestSupport {
         String onDemand = row(prefetches, b.get(1).digest());
         assertTrue(onDemand, onDemand.contains("| fn-b") && onDemand.contains("| ON_DEMAND") && onDemand.contains("| SUCCEEDED")
                 && onDemand.matches(".*\\|\\s+-\\s+\\|.*")); // on-demand fetches have no score
+        assertTrue(prefetches, prefetches.contains("Bandwidth budget 1.50x LRU's bytes: ")); // etc/'s fetchBudgetVsLru
         String inFlightOnly = executeCommand("layerswap:prefetches --in-flight");
         assertFalse(inFlightOnly, inFlightOnly.contains("recent fetch"));
         String badLimit = executeCommand("layerswap:prefetches --limit 0");

@@ -120,7 +120,7 @@ public final class ReplayMain {
         return cfg;
     }
 
-    /** Runs the CLI with its options; the Karaf command layerswap:replay calls this too. */
+    /** {@code --fetch-budget}'s value: finite and >= 0, or a clear error naming the option. */
     private static double fetchBudget(String v) {
         double r;
         try {
@@ -134,6 +134,7 @@ public final class ReplayMain {
         return r;
     }
 
+    /** Runs the CLI with its options; the Karaf command layerswap:replay calls this too. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (java.util.List.of(args).contains("--nodes")) {
             return ClusterReplayMain.run(args, out, err);

@@ -2,17 +2,20 @@ package org.layerswap.shell;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
+import org.layerswap.api.FetchBudgetStatus;
 import org.layerswap.api.PrefetchRecord;
 import org.layerswap.api.SwapManager;
 
 @Command(scope = "layerswap", name = "prefetches",
-        description = "Shows the prefetch queue: fetches in flight (oldest first) and recent prefetches and on-demand fetches (newest first)")
+        description = "Shows the prefetch queue: fetches in flight (oldest first), recent prefetches and on-demand fetches "
+                + "(newest first), and the bandwidth budget")
 @Service
 public class PrefetchesCommand extends LayerswapCommand {
 
@@ -60,6 +63,20 @@ public class PrefetchesCommand extends LayerswapCommand {
                     Instant.ofEpochMilli(r.startedMillis()), r.detail());
         }
         table.print(System.out);
+        System.out.println(budgetLine(swapManager.fetchBudget()));
+    }
+
+    /** The bandwidth budget in one line (issue 13, {@code fetchBudgetVsLru} in org.layerswap.swap.cfg). */
+    static String budgetLine(FetchBudgetStatus b) {
+        if (!(b.budgetVsLru() > 0)) {
+            return "Bandwidth budget: off";
+        }
+        String ratio = Double.isNaN(b.ratioToLru()) ? "no invocation seen yet"
+                : String.format(Locale.ROOT, "fetched %.2fx the bytes a plain LRU cache would have, recently", b.ratioToLru());
+        String price = b.bytePrice() > 0
+                ? String.format(Locale.ROOT, "a fetched byte costs %.3g misses in the eviction order", b.bytePrice())
+                : "no byte price (the plain eviction order)";
+        return String.format(Locale.ROOT, "Bandwidth budget %.2fx LRU's bytes: %s; %s", b.budgetVsLru(), ratio, price);
     }
 
     /** A table with the columns both fetch lists start with: #, Layer, Function, Priority, Score. */

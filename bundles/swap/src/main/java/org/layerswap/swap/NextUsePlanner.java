@@ -172,12 +172,12 @@ final class NextUsePlanner implements NextUsePlanning.Node, NextUseSource {
         }
     }
 
-    /** Invocations, recorded runs and score changes wake the planner through these (any thread). */
     /** The bandwidth budget as of the last full pass (any thread). */
     FetchBudgetStatus fetchBudget() {
         return budget;
     }
 
+    /** Invocations, recorded runs and score changes wake the planner through these (any thread). */
     PlannerWakeUps wakeUps() {
         return wakeUps;
     }
