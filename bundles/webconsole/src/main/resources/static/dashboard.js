@@ -191,6 +191,11 @@ function renderPrefetches(p) {
   if (!p || !p.available) { text('prefetch-summary', 'no swap manager'); return; }
   const failed = p.recent.filter(r => r.outcome !== 'SUCCEEDED').length;
   text('prefetch-summary', p.inFlight.length + ' in flight · last ' + p.recent.length + ' finished, ' + failed + ' failed');
+  const b = p.budget;
+  text('prefetch-budget', !b || !(b.budgetVsLru > 0) ? 'Bandwidth budget: off'
+    : 'Bandwidth budget ' + b.budgetVsLru.toFixed(2) + "x LRU's bytes · "
+      + (b.ratioToLru == null ? 'no invocation seen yet' : 'fetched ' + b.ratioToLru.toFixed(2) + 'x recently') + ' · '
+      + (b.bytePrice > 0 ? 'a fetched byte costs ' + b.bytePrice.toExponential(2) + ' misses' : 'no byte price'));
   const score = r => ({ text: r.score == null ? '–' : r.score.toFixed(3), cls: 'num' });
   fillTable('inflight-table', p.inFlight.map(r => [r.id, { text: r.short, title: r.layer }, r.function || '–', r.priority, score(r), r.state,
     { text: ms(r.waitedMicros), cls: 'num' }, { text: bytes(r.bytes), cls: 'num' }]));

@@ -194,6 +194,8 @@ public class DashboardBrowserIT {
             wait.until(d -> rowOf(d, "inflight-table", held).matches("\\d+ " + held + " fn-dash PREFETCH 1\\.000 fetching [\\d.]+ ms \\d+ B"));
             String waited = rowOf(browser, "inflight-table", held);
             wait.until(d -> !rowOf(d, "inflight-table", held).equals(waited)); // waited-so-far counts up live
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("prefetch-budget"),
+                    "Bandwidth budget 1.50x LRU's bytes · ")); // etc/'s fetchBudgetVsLru, through /api/prefetches
             WebElement panel = browser.findElement(By.id("prefetch-panel"));
             ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView();", panel);
             Path panelShot = Path.of("target/screenshots/dashboard-prefetch-queue.png");

@@ -158,6 +158,7 @@ public class MetricsIT extends ApplianceTestSupport {
                 expected.put("sum(layerswap_fetches_total{source=\"on_demand\"})", (double) shell.onDemand());
                 expected.put("layerswap_critical_path_fetches_total", (double) shell.onDemand());
                 expected.put("layerswap_threshold", 0.37);
+                expected.put("layerswap_fetched_bytes_budget", 1.5); // etc/'s fetchBudgetVsLru, through SwapManager.fetchBudget
                 expected.put("layerswap_cold_start_seconds_count{phase=\"mount\"}", (double) (shell.succeeded() + shell.failed()));
                 expected.put("layerswap_prefetches_started_total", (double) shell.prefetches());
                 expected.put("sum(layerswap_fetches_total{source=\"prefetch\"}) + sum(layerswap_prefetches_in_flight)",

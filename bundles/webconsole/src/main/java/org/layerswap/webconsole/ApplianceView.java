@@ -12,6 +12,7 @@ import org.layerswap.api.BackendInfo;
 import org.layerswap.api.BehavioralProfiler;
 import org.layerswap.api.BundleInfo;
 import org.layerswap.api.FeedbackLoop;
+import org.layerswap.api.FetchBudgetStatus;
 import org.layerswap.api.LayerStore;
 import org.layerswap.api.LayerStoreStats;
 import org.layerswap.api.PredictionScore;
@@ -148,7 +149,9 @@ final class ApplianceView {
             m.put("detail", r.detail());
             recent.add(m);
         }
-        return map("available", true, "inFlight", inFlight, "recent", recent);
+        FetchBudgetStatus b = sm.fetchBudget();
+        return map("available", true, "inFlight", inFlight, "recent", recent, "budget", map("budgetVsLru", b.budgetVsLru(),
+                "ratioToLru", Double.isNaN(b.ratioToLru()) ? null : b.ratioToLru(), "bytePrice", b.bytePrice()));
     }
 
     private static Map<String, Object> prefetch(PrefetchRecord r) {

@@ -381,4 +381,10 @@ public class SwapManagerComponent implements SwapManager {
         SwapManagerCore c = core;
         return c == null ? org.layerswap.api.RestartReport.NONE : c.restartReport();
     }
+
+    @Override
+    public org.layerswap.api.FetchBudgetStatus fetchBudget() {
+        SwapManagerCore c = core;
+        return c == null ? org.layerswap.api.FetchBudgetStatus.NONE : c.fetchBudget();
+    }
 }
