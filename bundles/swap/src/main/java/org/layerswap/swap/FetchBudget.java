@@ -33,6 +33,7 @@ final class FetchBudget {
 
     private double ratio;
     private double windowMillis;
+    private long budgetBytes;
     /**
      * The ghost, side by side per layer (one cache line per visit): {@code cell[2l]} = previous (high 32 bits) and next
      * (low) layer in recency order, {@code cell[2l+1]} = its bytes as counted (at least 1), 0 while not held.
@@ -48,18 +49,22 @@ final class FetchBudget {
     private long last = Long.MIN_VALUE;
     private double price;
 
-    FetchBudget(double ratio, long windowMillis) {
-        configure(ratio, windowMillis);
+    FetchBudget(double ratio, long windowMillis, long budgetBytes) {
+        configure(ratio, windowMillis, budgetBytes);
     }
 
-    /** A new budget ({@code ratio} 0: none) and window; the ghost and the counts are kept. */
-    void configure(double ratio, long windowMillis) {
+    /**
+     * A new budget ({@code ratio} 0: none), window and node size ({@code budgetBytes}: what the ghost may hold, read
+     * here once rather than per request: a live store sums its residents to answer); the ghost and the counts are kept.
+     */
+    void configure(double ratio, long windowMillis, long budgetBytes) {
         if (!(ratio >= 0) || Double.isInfinite(ratio) || windowMillis < 1) {
             throw new IllegalArgumentException("fetch budget: the ratio to LRU's bytes must be finite and >= 0 (0: off), "
                     + "the window >= 1 ms; got " + ratio + ", " + windowMillis + " ms");
         }
         this.ratio = ratio;
         this.windowMillis = windowMillis;
+        this.budgetBytes = budgetBytes;
         if (ratio == 0) {
             price = 0;
         }
@@ -72,7 +77,7 @@ final class FetchBudget {
     }
 
     /** An invocation asked for layer {@code l} of {@code bytes}, resident on the node or not. */
-    void requested(int l, long bytes, long budgetBytes) {
+    void requested(int l, long bytes) {
         if (cell[2 * l + 1] != 0) {
             if (l != head) {
                 unlink(l);

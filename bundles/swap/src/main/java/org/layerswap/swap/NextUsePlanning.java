@@ -123,7 +123,7 @@ public final class NextUsePlanning {
     private final BrokenStacks broken;
     private final EvictionChurn churn = new EvictionChurn();
     /** The bandwidth budget: off until {@link #fetchBudget} sets it. */
-    private final FetchBudget fetchBudget = new FetchBudget(0, SwapSettings.DEFAULT_FETCH_BUDGET_WINDOW_MILLIS);
+    private final FetchBudget fetchBudget = new FetchBudget(0, SwapSettings.DEFAULT_FETCH_BUDGET_WINDOW_MILLIS, 0);
     private final PrefetchSurvival survival;
     /** The next victim's key in this planning pass (NaN: not asked; between two functions only a started prefetch changes it). */
     private double passTop = Double.NaN;
@@ -161,10 +161,10 @@ public final class NextUsePlanning {
         this.maxConcurrent = maxConcurrentPrefetches;
     }
 
-    /** A new bandwidth budget ({@link FetchBudget}: at most {@code vsLru} x a plain LRU's bytes, 0: none); counts kept. */
+    /** A new bandwidth budget ({@link FetchBudget}: at most {@code vsLru} x a plain LRU's bytes, 0: none) and the node's size. */
     public void fetchBudget(double vsLru, long windowMillis) {
         chain.reset();
-        fetchBudget.configure(vsLru, windowMillis);
+        fetchBudget.configure(vsLru, windowMillis, node.budgetBytes());
     }
 
     /** Grows the index spaces to at least {@code functions} and {@code layers}; learned state is kept. */
@@ -269,7 +269,7 @@ public final class NextUsePlanning {
     /** An invocation asked for layer {@code l}, resident or not: the bandwidth budget's LRU reference hears it. */
     public void onRequested(int l) {
         chain.reset();
-        fetchBudget.requested(l, node.sizeBytes(l), node.budgetBytes());
+        fetchBudget.requested(l, node.sizeBytes(l));
     }
 
     /** Layer {@code l} became resident at {@code t} (by a prefetch or not). */

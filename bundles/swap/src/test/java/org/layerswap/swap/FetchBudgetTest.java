@@ -54,10 +54,10 @@ class FetchBudgetTest {
             requests[i] = rnd.nextDouble() < 0.7 ? rnd.nextInt(12) : rnd.nextInt(layers); // a hot set and a tail
         }
         long budget = 2_000 * MB;
-        FetchBudget fb = new FetchBudget(1.5, Long.MAX_VALUE / 4); // a window too long to decay
+        FetchBudget fb = new FetchBudget(1.5, Long.MAX_VALUE / 4, budget); // a window too long to decay
         fb.resize(layers);
         for (int l : requests) {
-            fb.requested(l, size[l], budget);
+            fb.requested(l, size[l]);
         }
         fb.fetched(1); // the ratio's numerator, so the reference can be read back from it
         double reference = 1 / fb.ratioNow();
@@ -68,12 +68,11 @@ class FetchBudgetTest {
 
     @Test
     void thePriceStaysZeroWhileTheNodeFetchesWithinTheBudget() {
-        FetchBudget fb = new FetchBudget(1.5, HOUR);
+        FetchBudget fb = new FetchBudget(1.5, HOUR, 1_000 * MB);
         fb.resize(4);
-        long budget = 1_000 * MB;
         for (long t = 0; t <= 10 * HOUR; t += 10_000) {
             int l = (int) (t / 10_000 % 4);
-            fb.requested(l, 400 * MB, budget); // 4 x 400 MB in 1 GB: the ghost misses every request
+            fb.requested(l, 400 * MB); // 4 x 400 MB in 1 GB: the ghost misses every request
             fb.fetched(560 * MB); // 1.4x
             assertEquals(0, fb.update(t), "at t=" + t);
         }
@@ -81,13 +80,12 @@ class FetchBudgetTest {
 
     @Test
     void thePriceRisesWhileTheNodeIsOverTheBudgetAndFallsBackToZeroOnceItIsUnder() {
-        FetchBudget fb = new FetchBudget(1.5, HOUR);
+        FetchBudget fb = new FetchBudget(1.5, HOUR, 1_000 * MB);
         fb.resize(4);
-        long budget = 1_000 * MB;
         long t = 0;
         double last = 0;
         for (; t <= HOUR; t += 10_000) {
-            fb.requested((int) (t / 10_000 % 4), 400 * MB, budget);
+            fb.requested((int) (t / 10_000 % 4), 400 * MB);
             fb.fetched(800 * MB); // 2x
             double p = fb.update(t);
             assertTrue(p >= last, "the price only rises while over");
@@ -96,7 +94,7 @@ class FetchBudgetTest {
         assertTrue(last > 3.0 / (400 * MB), "doubling every half window for an hour from 1 / the largest layer: about "
                 + "4x that start, got " + last * 400 * MB);
         for (; t <= 4 * HOUR; t += 10_000) {
-            fb.requested((int) (t / 10_000 % 4), 400 * MB, budget);
+            fb.requested((int) (t / 10_000 % 4), 400 * MB);
             fb.fetched(200 * MB); // 0.5x: the window's ratio falls under the budget
             fb.update(t);
         }
@@ -105,7 +103,7 @@ class FetchBudgetTest {
 
     @Test
     void prefetchesBeforeAnyRequestSetNoPrice() {
-        FetchBudget fb = new FetchBudget(1.5, HOUR);
+        FetchBudget fb = new FetchBudget(1.5, HOUR, 1_000 * MB);
         fb.resize(2);
         fb.fetched(500 * MB);
         fb.update(0);
@@ -114,19 +112,19 @@ class FetchBudgetTest {
 
     @Test
     void aZeroBudgetIsOffAndBadSettingsAreRefusedByName() {
-        FetchBudget fb = new FetchBudget(0, HOUR);
+        FetchBudget fb = new FetchBudget(0, HOUR, MB);
         fb.resize(1);
-        fb.requested(0, MB, MB);
+        fb.requested(0, MB);
         for (long t = 0; t < HOUR; t += 10_000) {
             fb.fetched(100 * MB);
             assertEquals(0, fb.update(t));
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FetchBudget(-1, HOUR));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FetchBudget(-1, HOUR, MB));
         assertTrue(e.getMessage().contains("ratio to LRU's bytes"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new FetchBudget(1.5, 0));
+        e = assertThrows(IllegalArgumentException.class, () -> new FetchBudget(1.5, 0, MB));
         assertTrue(e.getMessage().contains("window"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new FetchBudget(Double.POSITIVE_INFINITY, HOUR));
-        assertThrows(IllegalArgumentException.class, () -> new FetchBudget(Double.NaN, HOUR));
+        assertThrows(IllegalArgumentException.class, () -> new FetchBudget(Double.POSITIVE_INFINITY, HOUR, MB));
+        assertThrows(IllegalArgumentException.class, () -> new FetchBudget(Double.NaN, HOUR, MB));
     }
 
     @Test
