@@ -13,11 +13,10 @@ import org.layerswap.api.FetchBudgetStatus;
  *   functions that selected them, pushed back by 1/share − 1 gaps, or the layer's own median reuse gap when earlier,
  *   {@link DataLayerReuse}); once passed, re-read from its functions ({@link #nextOf}), and when none predicts a
  *   later use, now + time since its last use (LRU-like);</li>
- *   <li>{@link #victim}: {@link NextUseEvictionPlanner} order over the resident, unpinned layers (a fetched byte priced by
- *   {@link FetchBudget}), the key of a layer whose every user already misses another layer scaled by
- *   {@link BrokenStacks#weight} ({@link #evictionKey}); for a
- *   prefetch only a layer whose key exceeds the incoming one's (admission), and enough of them to cover also what the
- *   node will evict before the need ({@link EvictionChurn}); on-demand victims teach the cache lifetime;</li>
+ *   <li>{@link #victim}: {@link NextUseEvictionPlanner} order over the resident, unpinned layers (bytes priced by {@link
+ *   FetchBudget}), a layer whose users all miss another layer scaled by {@link BrokenStacks#weight}; for a prefetch only
+ *   layers whose key exceeds the incoming one's (admission), enough to cover what the node will evict before the need
+ *   ({@link EvictionChurn}); on-demand victims teach the cache lifetime ({@link #evictionKey});</li>
  *   <li>only for the functions placed on this node ({@link Node#local}), the others neither prefetched for nor keeping a layer;</li>
  *   <li>{@link #tick}: every decision interval (live also {@link #planFunction} between ticks), the missing layers of the functions due now
  *   ({@link JustInTimePrefetchPlanner#due}) whose P(run before an unused copy would be evicted,
@@ -195,8 +194,7 @@ public final class NextUsePlanning {
     public JustInTimePrefetchPlanner jit() { return jit; }
     public PrefetchCredit credit() { return credit; }
     public double threshold() { return threshold; }
-    /** The bandwidth budget: the window's ratio to a plain LRU's bytes, the budget, the price of a fetched byte. */
-    public FetchBudgetStatus fetchBudgetStatus() { return fetchBudget.status(evictor.bytePrice()); }
+    public FetchBudgetStatus fetchBudgetStatus() { return fetchBudget.status(evictor.bytePrice()); } // ratio, budget, price
 
     /** Function {@code f}'s current earliest / median next use as of the last update ({@code Long.MAX_VALUE}: none). */
     public long earliestOf(int f) { return predictions.earliest(f); }
