@@ -13,7 +13,7 @@ import org.layerswap.api.NextUse;
  * hybrid histogram's idle-time distribution):
  * <pre>
  *   age      = now - lastSeen
- *   G(age)   = learned gaps &gt; age                      (sorted)
+ *   G(age)   = learned gaps &gt; age                      (sorted; of the conditioned gaps while any is &gt; age)
  *   median   = lastSeen + G(age)[q = 0.5]               eviction compares these
  *   earliest = lastSeen + G(age)[q = qLow]              a prefetch ready by then is rarely late
  *   P(use in (now, now + h]) = |G(age) &lt;= age + h| / (|G(age)| + 1)
@@ -30,9 +30,13 @@ import org.layerswap.api.NextUse;
  * The probability counts the running gap as exchangeable with the learned ones longer than the idle time:
  * among those m + 1 gaps its rank is uniform, so k of the m within the horizon give k / (m + 1), not k / m; with
  * one gap left beyond the idle time it is 1/2, not 1 (a coin flip is not a certainty).
+ * The last gap can tell the next: when the gaps that followed a gap on the last one's side of the median differ from
+ * those that followed the other side (a rank test, {@link #condition}), G reads the first kind only, as long as one of
+ * them is longer than the idle time (then all own gaps again). Two beats per period (short, long, short, long) or
+ * runs of bursts and pauses are then predicted gap by gap; a renewal process keeps its whole sample.
  *
- * <p>Cost: {@link #observe} is O({@value #GAPS}) (two shifts in a small sorted array), the queries are
- * O(log {@value #GAPS}). Not thread-safe: one writer (the ingest path) and reads on the same thread,
+ * <p>Cost: {@link #observe} is O({@value #GAPS}) (two shifts in a small sorted array; a rank test of
+ * O({@value #GAPS}²/4) pair comparisons every {@value #RETEST} runs), the queries are O(log {@value #GAPS}). Not thread-safe: one writer (the ingest path) and reads on the same thread,
  * or external synchronisation.
  */
 public final class NextUseModel {
@@ -42,6 +46,12 @@ public final class NextUseModel {
     /** Below this many own gaps a function's next use comes from the pooled prior. */
     public static final int MIN_OWN_GAPS = 2;
     private static final int POOL = 512;
+    /** Fewest gaps on each side of the split before the last gap is read as telling something ({@link #condition}). */
+    static final int COND_MIN = 4;
+    /** New gaps after which {@link #condition} tests again whether the last gap tells the next. */
+    static final int RETEST = GAPS / 4;
+    private static final double Z_5_PERCENT = 1.959964;
+    private static final long MASK = 0xFFFF_FFFFL;
 
     private final Map<String, Integer> index = new HashMap<>();
     private long[] last = new long[0];
@@ -50,16 +60,21 @@ public final class NextUseModel {
     private long[] ring = new long[0];
     private long[] sorted = new long[0];
     /**
-     * Query cursor per function, three longs side by side in {@link #cursors} (one cache line for the query's
-     * state, asked for every resident layer's functions in every ranking pass): at {@code 3f}
-     * {@code cursorAge[f]}, at {@code 3f + 1} {@code cursorPool[f]}, at {@code 3f + 2} {@code cursor[f]} = number of
-     * the gaps {@code f} reads (own or pooled) that are &lt;= {@code cursorAge[f]}; {@code cursorAge[f] = -1}: invalid
+     * Query cursor per function, four longs side by side in {@link #cursors} (one cache line for the query's
+     * state, asked for every resident layer's functions in every ranking pass): at {@code 4f}
+     * {@code cursorAge[f]}, at {@code 4f + 1} {@code cursorPool[f]}, at {@code 4f + 2} {@code cursor[f]} = number of
+     * the gaps {@code f} reads (own or pooled) that are &lt;= {@code cursorAge[f]}, at {@code 4f + 3} its conditioned
+     * gaps ({@link #condition}: which of its sorted gaps, a bit per position); {@code cursorAge[f] = -1}: invalid
      * (reset by {@link #observe}); a pooled cursor read at pool version {@code cursorPool[f]} is brought up to date
      * from the pool's change log ({@link #poolAdded}), or searched again when older than the log. Idle time only grows
      * between two invocations, so the cursor moves forward and a query is amortised O(1) instead of a
      * binary search; a query for a smaller age falls back to the binary search. Results are identical.
      */
     private long[] cursors = new long[0];
+    private static final int CURSOR = 4;
+    /** Scratch for {@link #condition}: the gaps that followed the last gap's side, and the other side's. */
+    private final long[] mine = new long[GAPS];
+    private final long[] other = new long[GAPS];
     private long poolVersion;
     /**
      * The pool's last {@value #POOL_LOG} changes, by version {@code v} at {@code v % POOL_LOG}: the gap added and the
@@ -109,7 +124,7 @@ public final class NextUseModel {
         long gap = Math.max(0, tMillis - last[f]);
         last[f] = Math.max(last[f], tMillis);
         int base = f * GAPS;
-        cursors[3 * f] = -1;
+        cursors[CURSOR * f] = -1;
         if (count[f] < MIN_OWN_GAPS) {
             addPooled(gap);
         }
@@ -125,6 +140,94 @@ public final class NextUseModel {
             remove(sorted, base, GAPS, old);
             insert(sorted, base, GAPS - 1, gap);
         }
+        condition(f);
+    }
+
+    /**
+     * Splits {@code f}'s gaps by what came before them: a gap that followed one on the same side of the median as the
+     * last gap, or on the other side. When the two samples differ (a two-sided Mann-Whitney test at the 5 % level, its
+     * normal approximation; each side at least {@value #COND_MIN} gaps), the last gap tells something about the next:
+     * the predictions read the first sample, as long as one of its gaps is longer than the idle time. A function whose
+     * gaps alternate short and long (two beats per period), or whose bursts and pauses come in runs, then predicts the
+     * kind of gap that usually comes next, not the mixture; for a renewal process the two samples rarely differ and
+     * nothing changes.
+     * <p>The sample is kept as a bit per position of the function's sorted gaps (no copy: the queries read the same
+     * sorted gaps and cursor, and skip the positions outside it). The test runs again once {@value #RETEST} new gaps
+     * came (a quarter of the window); in between, a function it rejected does nothing here, one it accepted only picks
+     * its sample again (the split by the current median and last gap). The memory a run touches stays small: the
+     * replay's heaviest node spends its time in memory stalls.
+     * <p>State, in the cursor's fourth long: bits 0–31 the sample, 32–35 the runs until the next test, 36 the last
+     * test's verdict.
+     */
+    private void condition(int f) {
+        int n = count[f];
+        int base = f * GAPS;
+        int c = CURSOR * f + 3;
+        long state = cursors[c];
+        if (n < 2 * COND_MIN) {
+            cursors[c] = 0;
+            return;
+        }
+        int wait = (int) (state >>> 32 & 15);
+        boolean test = wait == 0;
+        boolean accepted = (state >>> 36 & 1) != 0;
+        long nextWait = test ? RETEST - 1 : wait - 1;
+        if (!test && !accepted) {
+            cursors[c] = nextWait << 32;
+            return;
+        }
+        long med = sorted[base + (n - 1) / 2];
+        int first = n < GAPS ? 0 : head[f]; // the oldest gap's slot (GAPS is a power of two: & is the ring's modulo)
+        boolean side = ring[base + ((first + n - 1) & (GAPS - 1))] > med;
+        int k = 0;
+        int o = 0;
+        long prev = ring[base + first];
+        for (int j = 1; j < n; j++) {
+            long next = ring[base + ((first + j) & (GAPS - 1))];
+            if ((prev > med) == side) {
+                mine[k++] = next;
+            } else {
+                other[o++] = next;
+            }
+            prev = next;
+        }
+        if (test) {
+            accepted = k >= COND_MIN && o >= COND_MIN && differ(mine, k, other, o);
+        }
+        long sample = 0;
+        if (accepted && k >= COND_MIN) {
+            for (int i = 0; i < k; i++) { // equal gaps take the next free position holding their value
+                int p = lower(sorted, base, n, mine[i]);
+                while ((sample >>> p & 1) != 0) {
+                    p++;
+                }
+                sample |= 1L << p;
+            }
+        }
+        cursors[c] = (accepted ? 1L << 36 : 0) | nextWait << 32 | sample;
+    }
+
+    /** Whether samples {@code a[0, k)} and {@code b[0, o)} differ: |U - ko/2| &gt; 1.96 sd, U counting ties 1/2. */
+    static boolean differ(long[] a, int k, long[] b, int o) {
+        int twiceU = 0;
+        for (int i = 0; i < k; i++) {
+            long v = a[i];
+            for (int j = 0; j < o; j++) {
+                twiceU += (v > b[j] ? 2 : 0) + (v == b[j] ? 1 : 0);
+            }
+        }
+        double sd = Math.sqrt(k * (double) o * (k + o + 1) / 12);
+        return Math.abs(twiceU - k * (double) o) / 2 > Z_5_PERCENT * sd;
+    }
+
+    /** Whether {@code f}'s predictions read the gaps that followed its last gap's kind ({@link #condition}). */
+    boolean conditioned(int f) {
+        return f < functions && (cursors[CURSOR * f + 3] & MASK) != 0;
+    }
+
+    /** {@code f}'s conditioned sample above sorted position {@code from}, shifted down by it (0: none, or pooled). */
+    private long sampleFrom(int f, int from) {
+        return count[f] < MIN_OWN_GAPS || from >= GAPS ? 0 : (cursors[CURSOR * f + 3] & MASK) >>> from;
     }
 
     public int functionCount() {
@@ -205,6 +308,12 @@ public final class NextUseModel {
         int base = gapsBase(f);
         int n = gapsCount(f);
         int from = above(f, a, base, n, age);
+        long sample = sampleFrom(f, from);
+        if (sample != 0) { // the conditioned gaps beyond the idle time, those within the horizon
+            int to = upper(a, base, n, age + horizonMillis);
+            long within = to - from >= GAPS ? sample : sample & ((1L << (to - from)) - 1);
+            return (double) Long.bitCount(within) / (Long.bitCount(sample) + 1);
+        }
         if (from >= n) {
             return 0;
         }
@@ -228,6 +337,10 @@ public final class NextUseModel {
         }
         long age = Math.max(0, now - last[f]);
         int from = above(f, sorted, f * GAPS, count[f], age);
+        long sample = sampleFrom(f, from);
+        if (sample != 0) { // the next conditioned gap
+            return last[f] + sorted[f * GAPS + from + Long.numberOfTrailingZeros(sample)];
+        }
         return from >= count[f] ? now : last[f] + sorted[f * GAPS + from];
     }
 
@@ -237,6 +350,13 @@ public final class NextUseModel {
         int base = gapsBase(f);
         int n = gapsCount(f);
         int from = above(f, a, base, n, age);
+        long sample = sampleFrom(f, from);
+        if (sample != 0) { // quantile q of the conditioned gaps beyond the idle time
+            for (int j = (int) Math.floor(q * (Long.bitCount(sample) - 1)); j > 0; j--) {
+                sample &= sample - 1;
+            }
+            return a[base + from + Long.numberOfTrailingZeros(sample)];
+        }
         if (from >= n) {
             return -1;
         }
@@ -260,7 +380,7 @@ public final class NextUseModel {
     /** {@link #upper} for {@code f}'s gaps at idle time {@code age}, through {@code f}'s cursor. */
     private int above(int f, long[] a, int base, int n, long age) {
         boolean pooled = count[f] < MIN_OWN_GAPS;
-        int c = 3 * f;
+        int c = CURSOR * f;
         long at = cursors[c];
         int p;
         long behind = pooled ? poolVersion - cursors[c + 1] : 0;
@@ -284,6 +404,21 @@ public final class NextUseModel {
         cursors[c + 1] = poolVersion;
         cursors[c + 2] = p;
         return p;
+    }
+
+    /** First position in {@code a[base, base+n)} whose value is &gt;= {@code v}, relative to base. */
+    private static int lower(long[] a, int base, int n, long v) {
+        int lo = 0;
+        int hi = n;
+        while (lo < hi) {
+            int m = (lo + hi) >>> 1;
+            if (a[base + m] < v) {
+                lo = m + 1;
+            } else {
+                hi = m;
+            }
+        }
+        return lo;
     }
 
     /** First position in {@code a[base, base+n)} whose value is &gt; {@code v}, relative to base. */
@@ -344,9 +479,9 @@ public final class NextUseModel {
             Arrays.fill(last, cap, n, Long.MIN_VALUE);
             count = Arrays.copyOf(count, n);
             head = Arrays.copyOf(head, n);
-            cursors = Arrays.copyOf(cursors, 3 * n);
+            cursors = Arrays.copyOf(cursors, CURSOR * n);
             for (int g = cap; g < n; g++) {
-                cursors[3 * g] = -1;
+                cursors[CURSOR * g] = -1;
             }
             ring = Arrays.copyOf(ring, n * GAPS);
             sorted = Arrays.copyOf(sorted, n * GAPS);

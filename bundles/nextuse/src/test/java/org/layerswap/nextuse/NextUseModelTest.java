@@ -190,4 +190,112 @@ class NextUseModelTest {
         }
         assertTrue(seen.stream().mapToLong(e -> e[0]).distinct().count() > 1_024, "the pool (512 gaps) overflowed");
     }
+
+    /**
+     * Two beats per five minutes (gaps of about 1 and 4 min, ±20 s): after a long gap the next use is predicted about a
+     * minute out, after a short one about four, not the mixture's median in between; once idle past every short gap,
+     * the function reads all its own gaps again instead of turning overdue.
+     */
+    @Test
+    void aFunctionWhoseGapsAlternateShortAndLongIsPredictedFromTheGapsThatFollowedTheSameKind() {
+        Random rnd = new Random(5);
+        NextUseModel model = new NextUseModel();
+        long t = 0;
+        model.observe(0, t);
+        for (int i = 0; i < 24; i++) {
+            t += (i % 2 == 0 ? 60_000 : 240_000) + rnd.nextInt(40_001) - 20_000;
+            model.observe(0, t);
+        }
+        assertTrue(model.conditioned(0), "the two kinds of gap differ");
+        long afterLong = model.medianNextUse(0, t) - t;
+        assertTrue(afterLong >= 40_000 && afterLong <= 80_000, "after a long gap, a short one: " + afterLong);
+        assertTrue(model.probabilityWithin(0, t, 90_000) > 0.8);
+        long idle = t + 100_000; // past every short gap: the whole sample, so the long beat
+        assertFalse(model.nextUseOverdueAt(0, idle));
+        long fallback = model.medianNextUse(0, idle) - t;
+        assertTrue(fallback >= 220_000 && fallback <= 260_000, "idle past the short kind: " + fallback);
+
+        t += 61_000;
+        model.observe(0, t);
+        long afterShort = model.medianNextUse(0, t) - t;
+        assertTrue(afterShort >= 220_000 && afterShort <= 260_000, "after a short gap, a long one: " + afterShort);
+        assertTrue(model.probabilityWithin(0, t, 150_000) < 0.1, "no short gap follows a short one");
+    }
+
+    /** Exponential gaps: the last gap tells nothing, so the split is used about as often as the test's 5 % level. */
+    @Test
+    void aRenewalFunctionRarelyReadsItsGapsByTheLastOnesKind() {
+        Random rnd = new Random(7);
+        NextUseModel model = new NextUseModel();
+        long t = 0;
+        int conditioned = 0;
+        int n = 4_000;
+        for (int i = 0; i < n; i++) {
+            t += (long) (-100_000 * Math.log(1 - rnd.nextDouble()));
+            model.observe(0, t);
+            conditioned += model.conditioned(0) ? 1 : 0;
+        }
+        assertTrue(conditioned < 0.12 * n, conditioned + " of " + n);
+    }
+
+    @Test
+    void theRankTestTellsDifferentSamplesFromAlikeOnes() {
+        long[] a = {10, 20, 30, 40, 50};
+        assertFalse(NextUseModel.differ(a, 5, new long[] {52, 11, 39, 19, 31}, 5), "in any order");
+        assertFalse(NextUseModel.differ(a, 5, a.clone(), 5), "ties count one half");
+        assertTrue(NextUseModel.differ(a, 5, new long[] {500, 100, 200, 300, 400}, 5));
+        assertTrue(NextUseModel.differ(new long[] {100, 200, 300, 400, 500, 0, 0}, 5, new long[] {1, 2, 3, 4, 5, 900}, 5),
+                "only the first k and o values count");
+    }
+
+    /**
+     * Functions alternating short and long gaps, asked at idle times that grow past their conditioned gaps (the
+     * predictions switch to all their gaps) and shrink back: the cursors answer exactly as a fresh model's search.
+     */
+    @Test
+    void cursorsFollowTheSwitchBetweenConditionedAndAllGapsLikeAFreshModel() {
+        Random rnd = new Random(13);
+        List<long[]> events = new ArrayList<>();
+        for (int f = 0; f < 4; f++) {
+            long at = rnd.nextInt(100_000);
+            for (int b = 0; b < 100; b++) {
+                at += (b % 2 == 0 ? 30_000 : 200_000) * (f + 1) + rnd.nextInt(20_000);
+                events.add(new long[] {f, at});
+            }
+        }
+        events.sort((x, y) -> Long.compare(x[1], y[1]));
+        NextUseModel model = new NextUseModel();
+        List<long[]> seen = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            long t = events.get(i)[1];
+            model.observe((int) events.get(i)[0], t);
+            seen.add(events.get(i));
+            long now = t;
+            for (int q = 0; q < 4; q++) {
+                now += rnd.nextInt(4) == 0 ? -rnd.nextInt(100_000) : rnd.nextInt(150_000);
+                if (i % 10 != 0) {
+                    for (int g = 0; g < 4; g++) {
+                        model.nextUseAt(g, now, 0.5);
+                    }
+                    continue;
+                }
+                NextUseModel fresh = new NextUseModel();
+                for (long[] e : seen) {
+                    fresh.observe((int) e[0], e[1]);
+                }
+                for (int g = 0; g < 4; g++) {
+                    assertEquals(fresh.nextUseAt(g, now, 0.5), model.nextUseAt(g, now, 0.5), "function " + g + " at " + now);
+                    assertEquals(fresh.nextUseAt(g, now, 0.1), model.nextUseAt(g, now, 0.1));
+                    assertEquals(fresh.probabilityWithin(g, now, 60_000), model.probabilityWithin(g, now, 60_000));
+                    long stable = model.predictionStableUntil(g, now);
+                    if (stable > now && stable != Long.MAX_VALUE) {
+                        assertEquals(model.nextUseAt(g, now, 0.5), model.nextUseAt(g, stable - 1, 0.5));
+                    }
+                }
+            }
+        }
+        for (int g = 0; g < 4; g++) {
+            assertTrue(model.conditioned(g), "function " + g + " alternates");
+        }
+    }
 }
