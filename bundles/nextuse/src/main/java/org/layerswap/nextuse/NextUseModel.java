@@ -36,8 +36,9 @@ import org.layerswap.api.NextUse;
  * runs of bursts and pauses are then predicted gap by gap; a renewal process keeps its whole sample.
  *
  * <p>Cost: {@link #observe} is O({@value #GAPS}) (two shifts in a small sorted array; a rank test of
- * O({@value #GAPS}²/4) pair comparisons every {@value #RETEST} runs), the queries are O(log {@value #GAPS}). Not thread-safe: one writer (the ingest path) and reads on the same thread,
- * or external synchronisation.
+ * O({@value #GAPS}²/4) pair comparisons every {@value LastGapSplit#RETEST} runs), the queries are
+ * O(log {@value #GAPS}). Not thread-safe: one writer (the ingest path) and reads on the same thread, or external
+ * synchronisation.
  */
 public final class NextUseModel {
 
@@ -46,12 +47,8 @@ public final class NextUseModel {
     /** Below this many own gaps a function's next use comes from the pooled prior. */
     public static final int MIN_OWN_GAPS = 2;
     private static final int POOL = 512;
-    /** Fewest gaps on each side of the split before the last gap is read as telling something ({@link #condition}). */
-    static final int COND_MIN = 4;
-    /** New gaps after which {@link #condition} tests again whether the last gap tells the next. */
-    static final int RETEST = GAPS / 4;
-    private static final double Z_5_PERCENT = 1.959964;
-    private static final long MASK = 0xFFFF_FFFFL;
+    private static final int COND_MIN = LastGapSplit.MIN_SIDE;
+    private static final long MASK = LastGapSplit.MASK;
 
     private final Map<String, Integer> index = new HashMap<>();
     private long[] last = new long[0];
@@ -64,7 +61,7 @@ public final class NextUseModel {
      * state, asked for every resident layer's functions in every ranking pass): at {@code 4f}
      * {@code cursorAge[f]}, at {@code 4f + 1} {@code cursorPool[f]}, at {@code 4f + 2} {@code cursor[f]} = number of
      * the gaps {@code f} reads (own or pooled) that are &lt;= {@code cursorAge[f]}, at {@code 4f + 3} its conditioned
-     * gaps ({@link #condition}: which of its sorted gaps, a bit per position); {@code cursorAge[f] = -1}: invalid
+     * gaps ({@link #condition}: which of its sorted gaps, a bit per position, 0: none); {@code cursorAge[f] = -1}: invalid
      * (reset by {@link #observe}); a pooled cursor read at pool version {@code cursorPool[f]} is brought up to date
      * from the pool's change log ({@link #poolAdded}), or searched again when older than the log. Idle time only grows
      * between two invocations, so the cursor moves forward and a query is amortised O(1) instead of a
@@ -72,6 +69,8 @@ public final class NextUseModel {
      */
     private long[] cursors = new long[0];
     private static final int CURSOR = 4;
+    /** Per function, two longs: the last-gap split's state ({@link #condition}). */
+    private long[] split = new long[0];
     /** Scratch for {@link #condition}: the gaps that followed the last gap's side, and the other side's. */
     private final long[] mine = new long[GAPS];
     private final long[] other = new long[GAPS];
@@ -128,101 +127,112 @@ public final class NextUseModel {
         if (count[f] < MIN_OWN_GAPS) {
             addPooled(gap);
         }
-        if (count[f] < GAPS) {
-            ring[base + count[f]] = gap;
-            insert(sorted, base, count[f], gap);
+        int n = count[f];
+        long prev = n == 0 ? 0 : ring[base + ((n < GAPS ? n : head[f]) - 1 & (GAPS - 1))]; // the gap before this one
+        int removedAt = -1;
+        int insertedAt;
+        if (n < GAPS) {
+            ring[base + n] = gap;
+            insertedAt = insert(sorted, base, n, gap);
             count[f]++;
         } else {
             int h = head[f];
             long old = ring[base + h];
             ring[base + h] = gap;
             head[f] = (h + 1) % GAPS;
-            remove(sorted, base, GAPS, old);
-            insert(sorted, base, GAPS - 1, gap);
+            removedAt = remove(sorted, base, GAPS, old);
+            insertedAt = insert(sorted, base, GAPS - 1, gap);
         }
-        condition(f);
+        condition(f, gap, prev, removedAt, insertedAt);
     }
 
     /**
-     * Splits {@code f}'s gaps by what came before them: a gap that followed one on the same side of the median as the
-     * last gap, or on the other side. When the two samples differ (a two-sided Mann-Whitney test at the 5 % level, its
-     * normal approximation; each side at least {@value #COND_MIN} gaps), the last gap tells something about the next:
-     * the predictions read the first sample, as long as one of its gaps is longer than the idle time. A function whose
-     * gaps alternate short and long (two beats per period), or whose bursts and pauses come in runs, then predicts the
-     * kind of gap that usually comes next, not the mixture; for a renewal process the two samples rarely differ and
-     * nothing changes.
-     * <p>The sample is kept as a bit per position of the function's sorted gaps (no copy: the queries read the same
-     * sorted gaps and cursor, and skip the positions outside it). The test runs again once {@value #RETEST} new gaps
-     * came (a quarter of the window); in between, a function it rejected does nothing here, one it accepted only picks
-     * its sample again (the split by the current median and last gap). The memory a run touches stays small: the
-     * replay's heaviest node spends its time in memory stalls.
-     * <p>State, in the cursor's fourth long: bits 0–31 the sample, 32–35 the runs until the next test, 36 the last
-     * test's verdict.
+     * Splits {@code f}'s gaps by what came before them: a gap that followed one above the split (its median at the last
+     * test), or one at or below it. When the two samples differ ({@link LastGapSplit#differ}: a rank test at the 5 %
+     * level, each side at least {@value LastGapSplit#MIN_SIDE} gaps), the last gap tells something about the next: the
+     * predictions read the sample of the last gap's side, as long as one of its gaps is longer than the idle time. A
+     * function whose gaps alternate short and long (two beats per period), or whose bursts and pauses come in runs, then
+     * predicts the kind of gap that usually comes next, not the mixture; for a renewal process the two samples rarely
+     * differ and nothing changes.
+     * <p>The test runs once twice {@value LastGapSplit#MIN_SIDE} gaps are known, then again every
+     * {@value LastGapSplit#RETEST} new gaps (a quarter of the window), with a new split. In between a run costs O(1): a rejected
+     * function does nothing here; an accepted one keeps a bit per position of its sorted gaps (which followed a gap
+     * above the split, which are known to follow anything) by the positions its new gap went in and its oldest left,
+     * and the queries read the sample as such a bit mask in the cursor (no copy of the gaps). The memory a run touches
+     * stays small: the replay's heaviest node spends its time in memory stalls.
+     * <p>State: the cursor's fourth long, the sample (0: none); {@code split[2f]} = split &lt;&lt; 4 | verdict &lt;&lt;
+     * 3 | runs until the next test; {@code split[2f + 1]} = known &lt;&lt; 32 | above, bit masks.
      */
-    private void condition(int f) {
+    private void condition(int f, long gap, long prev, int removedAt, int insertedAt) {
         int n = count[f];
-        int base = f * GAPS;
         int c = CURSOR * f + 3;
-        long state = cursors[c];
+        int s = 2 * f;
+        long state = split[s];
         if (n < 2 * COND_MIN) {
             cursors[c] = 0;
+            split[s] = 0;
             return;
         }
-        int wait = (int) (state >>> 32 & 15);
-        boolean test = wait == 0;
-        boolean accepted = (state >>> 36 & 1) != 0;
-        long nextWait = test ? RETEST - 1 : wait - 1;
-        if (!test && !accepted) {
-            cursors[c] = nextWait << 32;
+        if ((state & 7) != 0) { // between two tests
+            split[s] = state - 1;
+            if ((state & 8) != 0) {
+                long t = state >>> 4;
+                long masks = split[s + 1];
+                long above = masks & MASK;
+                long known = masks >>> 32;
+                if (removedAt >= 0) {
+                    above = LastGapSplit.dropBit(above, removedAt);
+                    known = LastGapSplit.dropBit(known, removedAt);
+                }
+                above = LastGapSplit.addBit(above, insertedAt, prev > t);
+                known = LastGapSplit.addBit(known, insertedAt, true);
+                split[s + 1] = known << 32 | above;
+                cursors[c] = LastGapSplit.sample(above, known, gap > t);
+            }
             return;
         }
-        long med = sorted[base + (n - 1) / 2];
+        int base = f * GAPS;
+        long t = sorted[base + (n - 1) / 2];
         int first = n < GAPS ? 0 : head[f]; // the oldest gap's slot (GAPS is a power of two: & is the ring's modulo)
-        boolean side = ring[base + ((first + n - 1) & (GAPS - 1))] > med;
+        boolean side = gap > t;
         int k = 0;
         int o = 0;
-        long prev = ring[base + first];
+        long above = 0;
+        long known = 0;
+        long before = ring[base + first];
         for (int j = 1; j < n; j++) {
             long next = ring[base + ((first + j) & (GAPS - 1))];
-            if ((prev > med) == side) {
+            int p = lower(sorted, base, n, next); // equal gaps take the next free position holding their value
+            while ((known >>> p & 1) != 0) {
+                p++;
+            }
+            known |= 1L << p;
+            above |= before > t ? 1L << p : 0;
+            if ((before > t) == side) {
                 mine[k++] = next;
             } else {
                 other[o++] = next;
             }
-            prev = next;
+            before = next;
         }
-        if (test) {
-            accepted = k >= COND_MIN && o >= COND_MIN && differ(mine, k, other, o);
-        }
-        long sample = 0;
-        if (accepted && k >= COND_MIN) {
-            for (int i = 0; i < k; i++) { // equal gaps take the next free position holding their value
-                int p = lower(sorted, base, n, mine[i]);
-                while ((sample >>> p & 1) != 0) {
-                    p++;
-                }
-                sample |= 1L << p;
-            }
-        }
-        cursors[c] = (accepted ? 1L << 36 : 0) | nextWait << 32 | sample;
+        boolean accepted = k >= COND_MIN && o >= COND_MIN && LastGapSplit.differ(mine, k, other, o);
+        split[s] = t << 4 | (accepted ? 8 : 0) | (LastGapSplit.RETEST - 1);
+        split[s + 1] = known << 32 | above;
+        cursors[c] = accepted ? LastGapSplit.sample(above, known, side) : 0;
     }
 
-    /** Whether samples {@code a[0, k)} and {@code b[0, o)} differ: |U - ko/2| &gt; 1.96 sd, U counting ties 1/2. */
-    static boolean differ(long[] a, int k, long[] b, int o) {
-        int twiceU = 0;
-        for (int i = 0; i < k; i++) {
-            long v = a[i];
-            for (int j = 0; j < o; j++) {
-                twiceU += (v > b[j] ? 2 : 0) + (v == b[j] ? 1 : 0);
-            }
-        }
-        double sd = Math.sqrt(k * (double) o * (k + o + 1) / 12);
-        return Math.abs(twiceU - k * (double) o) / 2 > Z_5_PERCENT * sd;
+    /** The sample {@code f}'s predictions read ({@link #condition}: a bit per sorted gap; 0: all its gaps). */
+    long conditionedSample(int f) {
+        return f < functions ? cursors[CURSOR * f + 3] & MASK : 0;
     }
 
-    /** Whether {@code f}'s predictions read the gaps that followed its last gap's kind ({@link #condition}). */
+    /** {@code f}'s split state ({@link #condition}: split &lt;&lt; 4 | verdict &lt;&lt; 3 | runs until the next test). */
+    long splitState(int f) {
+        return f < functions ? split[2 * f] : 0;
+    }
+
     boolean conditioned(int f) {
-        return f < functions && (cursors[CURSOR * f + 3] & MASK) != 0;
+        return conditionedSample(f) != 0;
     }
 
     /** {@code f}'s conditioned sample above sorted position {@code from}, shifted down by it (0: none, or pooled). */
@@ -455,17 +465,19 @@ public final class NextUseModel {
         }
     }
 
-    /** Inserts {@code v} into the sorted {@code a[base, base+n)} (capacity n+1). */
-    private static void insert(long[] a, int base, int n, long v) {
+    /** Inserts {@code v} into the sorted {@code a[base, base+n)} (capacity n+1); returns its position. */
+    private static int insert(long[] a, int base, int n, long v) {
         int p = upper(a, base, n, v);
         System.arraycopy(a, base + p, a, base + p + 1, n - p);
         a[base + p] = v;
+        return p;
     }
 
-    /** Removes one {@code v} from the sorted {@code a[base, base+n)}. */
-    private static void remove(long[] a, int base, int n, long v) {
+    /** Removes one {@code v} from the sorted {@code a[base, base+n)}; returns the position it had. */
+    private static int remove(long[] a, int base, int n, long v) {
         int p = upper(a, base, n, v) - 1; // last position holding v
         System.arraycopy(a, base + p + 1, a, base + p, n - p - 1);
+        return p;
     }
 
     private void ensure(int f) {
@@ -480,6 +492,7 @@ public final class NextUseModel {
             count = Arrays.copyOf(count, n);
             head = Arrays.copyOf(head, n);
             cursors = Arrays.copyOf(cursors, CURSOR * n);
+            split = Arrays.copyOf(split, 2 * n);
             for (int g = cap; g < n; g++) {
                 cursors[CURSOR * g] = -1;
             }

@@ -238,16 +238,6 @@ class NextUseModelTest {
         assertTrue(conditioned < 0.12 * n, conditioned + " of " + n);
     }
 
-    @Test
-    void theRankTestTellsDifferentSamplesFromAlikeOnes() {
-        long[] a = {10, 20, 30, 40, 50};
-        assertFalse(NextUseModel.differ(a, 5, new long[] {52, 11, 39, 19, 31}, 5), "in any order");
-        assertFalse(NextUseModel.differ(a, 5, a.clone(), 5), "ties count one half");
-        assertTrue(NextUseModel.differ(a, 5, new long[] {500, 100, 200, 300, 400}, 5));
-        assertTrue(NextUseModel.differ(new long[] {100, 200, 300, 400, 500, 0, 0}, 5, new long[] {1, 2, 3, 4, 5, 900}, 5),
-                "only the first k and o values count");
-    }
-
     /**
      * Functions alternating short and long gaps, asked at idle times that grow past their conditioned gaps (the
      * predictions switch to all their gaps) and shrink back: the cursors answer exactly as a fresh model's search.
@@ -297,5 +287,51 @@ class NextUseModelTest {
         for (int g = 0; g < 4; g++) {
             assertTrue(model.conditioned(g), "function " + g + " alternates");
         }
+    }
+
+    /**
+     * Between two tests the sample is kept by bit moves only: it must equal the one recomputed from the gaps, each
+     * gap classed by the gap before it against the split of the last test, the oldest gap at that test unknown.
+     */
+    @Test
+    void theSampleKeptBetweenTestsEqualsTheOneRecomputedFromTheGaps() {
+        Random rnd = new Random(23);
+        NextUseModel model = new NextUseModel();
+        List<Long> gaps = new ArrayList<>();
+        long t = 0;
+        model.observe(0, t);
+        int unknown = -1; // index in gaps of the oldest gap at the last test
+        int checked = 0;
+        for (int i = 0; i < 3_000; i++) {
+            boolean shortOne = i % 2 == 0 ? rnd.nextInt(10) < 8 : rnd.nextInt(10) < 3; // mostly alternating
+            long gap = (shortOne ? 30_000 : 200_000) + rnd.nextInt(50_000);
+            t += gap;
+            gaps.add(gap);
+            model.observe(0, t);
+            int n = Math.min(gaps.size(), NextUseModel.GAPS);
+            int oldest = gaps.size() - n;
+            long state = model.splitState(0);
+            if ((state & 7) == LastGapSplit.RETEST - 1) {
+                unknown = oldest;
+            }
+            if ((state & 8) == 0) {
+                continue;
+            }
+            long split = state >>> 4;
+            List<Long> window = new ArrayList<>(gaps.subList(oldest, gaps.size()));
+            window.sort(null);
+            boolean side = gap > split;
+            long expected = 0;
+            int picked = 0;
+            for (int j = oldest; j < gaps.size(); j++) {
+                if (j != unknown && j > 0 && (gaps.get(j - 1) > split) == side) {
+                    expected |= 1L << window.indexOf(gaps.get(j));
+                    picked++;
+                }
+            }
+            assertEquals(picked >= LastGapSplit.MIN_SIDE ? expected : 0, model.conditionedSample(0), "after gap " + i);
+            checked++;
+        }
+        assertTrue(checked > 500, "accepted for " + checked + " of 3000 runs");
     }
 }
