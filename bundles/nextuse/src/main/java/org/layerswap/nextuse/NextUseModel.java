@@ -227,13 +227,7 @@ public final class NextUseModel {
     }
 
     /** {@code f}'s split state ({@link #condition}: split &lt;&lt; 4 | verdict &lt;&lt; 3 | runs until the next test). */
-    long splitState(int f) {
-        return f < functions ? split[2 * f] : 0;
-    }
-
-    boolean conditioned(int f) {
-        return conditionedSample(f) != 0;
-    }
+    long splitState(int f) { return f < functions ? split[2 * f] : 0; }
 
     /** {@code f}'s conditioned sample above sorted position {@code from}, shifted down by it (0: none, or pooled). */
     private long sampleFrom(int f, int from) {

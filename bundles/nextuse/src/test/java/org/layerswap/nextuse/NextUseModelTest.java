@@ -206,7 +206,7 @@ class NextUseModelTest {
             t += (i % 2 == 0 ? 60_000 : 240_000) + rnd.nextInt(40_001) - 20_000;
             model.observe(0, t);
         }
-        assertTrue(model.conditioned(0), "the two kinds of gap differ");
+        assertTrue(model.conditionedSample(0) != 0, "the two kinds of gap differ");
         long afterLong = model.medianNextUse(0, t) - t;
         assertTrue(afterLong >= 40_000 && afterLong <= 80_000, "after a long gap, a short one: " + afterLong);
         assertTrue(model.probabilityWithin(0, t, 90_000) > 0.8);
@@ -233,7 +233,7 @@ class NextUseModelTest {
         for (int i = 0; i < n; i++) {
             t += (long) (-100_000 * Math.log(1 - rnd.nextDouble()));
             model.observe(0, t);
-            conditioned += model.conditioned(0) ? 1 : 0;
+            conditioned += model.conditionedSample(0) != 0 ? 1 : 0;
         }
         assertTrue(conditioned < 0.12 * n, conditioned + " of " + n);
     }
@@ -285,7 +285,7 @@ class NextUseModelTest {
             }
         }
         for (int g = 0; g < 4; g++) {
-            assertTrue(model.conditioned(g), "function " + g + " alternates");
+            assertTrue(model.conditionedSample(g) != 0, "function " + g + " alternates");
         }
     }
 
