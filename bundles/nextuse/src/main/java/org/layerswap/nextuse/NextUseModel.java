@@ -57,15 +57,15 @@ public final class NextUseModel {
     private long[] ring = new long[0];
     private long[] sorted = new long[0];
     /**
-     * Query cursor per function, four longs side by side in {@link #cursors} (one cache line for the query's
-     * state, asked for every resident layer's functions in every ranking pass): at {@code 4f}
-     * {@code cursorAge[f]}, at {@code 4f + 1} {@code cursorPool[f]}, at {@code 4f + 2} {@code cursor[f]} = number of
-     * the gaps {@code f} reads (own or pooled) that are &lt;= {@code cursorAge[f]}, at {@code 4f + 3} its conditioned
-     * gaps ({@link #condition}: which of its sorted gaps, a bit per position, 0: none); {@code cursorAge[f] = -1}: invalid
-     * (reset by {@link #observe}); a pooled cursor read at pool version {@code cursorPool[f]} is brought up to date
-     * from the pool's change log ({@link #poolAdded}), or searched again when older than the log. Idle time only grows
-     * between two invocations, so the cursor moves forward and a query is amortised O(1) instead of a
-     * binary search; a query for a smaller age falls back to the binary search. Results are identical.
+     * Query cursor per function with own gaps, four longs side by side in {@link #cursors} (32 bytes: two per cache
+     * line; asked for every resident layer's functions in every ranking pass): at {@code 4f} {@code cursorAge[f]}, at
+     * {@code 4f + 2} {@code cursor[f]} = number of its own gaps that are &lt;= {@code cursorAge[f]}, at {@code 4f + 3} its
+     * conditioned gaps ({@link #condition}: which of its sorted gaps, a bit per position, 0: none); {@code 4f + 1} is
+     * not used. {@code cursorAge[f] = -1}: invalid (reset by {@link #observe}). Idle time only grows between two
+     * invocations, so the cursor moves forward and a query is amortised O(1) instead of a binary search; a query for a
+     * smaller age falls back to the binary search. Results are identical. A function on the pooled prior is searched
+     * in the pool (at most {@value #POOL} gaps, shared and so in cache): session 15 measured that cheaper than its
+     * cursor, a cache miss per query, which a change log of the pool then had to correct.
      */
     private long[] cursors = new long[0];
     private static final int CURSOR = 4;
@@ -74,16 +74,6 @@ public final class NextUseModel {
     /** Scratch for {@link #condition}: the gaps that followed the last gap's side, and the other side's. */
     private final long[] mine = new long[GAPS];
     private final long[] other = new long[GAPS];
-    private long poolVersion;
-    /**
-     * The pool's last {@value #POOL_LOG} changes, by version {@code v} at {@code v % POOL_LOG}: the gap added and the
-     * one removed (-1: none). A pooled cursor a few versions old is brought up to date from them (each change moves
-     * the count of gaps &lt;= its age by at most one each way) instead of a binary search: with thousands of functions
-     * on the pool, every new function's first gaps would otherwise send all of them back to a search.
-     */
-    private static final int POOL_LOG = 32;
-    private final long[] poolAdded = new long[POOL_LOG];
-    private final long[] poolRemoved = new long[POOL_LOG];
     private int functions;
     private final long[] poolRing = new long[POOL];
     private final long[] poolSorted = new long[POOL];
@@ -383,29 +373,25 @@ public final class NextUseModel {
 
     /** {@link #upper} for {@code f}'s gaps at idle time {@code age}, through {@code f}'s cursor. */
     private int above(int f, long[] a, int base, int n, long age) {
-        boolean pooled = count[f] < MIN_OWN_GAPS;
+        if (count[f] < MIN_OWN_GAPS) { // the pooled prior: searched (see cursors)
+            return upper(a, base, n, age);
+        }
         int c = CURSOR * f;
         long at = cursors[c];
         int p;
-        long behind = pooled ? poolVersion - cursors[c + 1] : 0;
-        if (at >= 0 && age >= at && behind <= POOL_LOG) {
+        if (at >= 0 && age >= at) {
             p = (int) cursors[c + 2];
-            for (long v = poolVersion - behind + 1; v <= poolVersion; v++) { // the pool's changes since: see poolAdded
-                int i = (int) (v % POOL_LOG);
-                p += (poolAdded[i] <= at ? 1 : 0) - (poolRemoved[i] >= 0 && poolRemoved[i] <= at ? 1 : 0);
-            }
             int stop = Math.min(n, p + 4);
             while (p < stop && a[base + p] <= age) {
                 p++;
             }
-            if (p == stop && p < n && a[base + p] <= age) { // moved far (a long-idle function on the pool): search
+            if (p == stop && p < n && a[base + p] <= age) { // moved far: search the rest
                 p += upper(a, base + p, n - p, age);
             }
         } else {
             p = upper(a, base, n, age);
         }
         cursors[c] = age;
-        cursors[c + 1] = poolVersion;
         cursors[c + 2] = p;
         return p;
     }
@@ -441,17 +427,12 @@ public final class NextUseModel {
     }
 
     private void addPooled(long gap) {
-        poolVersion++;
-        int logged = (int) (poolVersion % POOL_LOG);
-        poolAdded[logged] = gap;
-        poolRemoved[logged] = -1;
         if (poolCount < POOL) {
             poolRing[poolCount] = gap;
             insert(poolSorted, 0, poolCount, gap);
             poolCount++;
         } else {
             long old = poolRing[poolHead];
-            poolRemoved[logged] = old;
             poolRing[poolHead] = gap;
             poolHead = (poolHead + 1) % POOL;
             remove(poolSorted, 0, POOL, old);

@@ -160,11 +160,11 @@ class NextUseModelTest {
 
     /**
      * Thousands of functions on the pooled prior, which fills, drops its oldest gaps and changes between two queries
-     * of a function by a few versions or by more than its change log holds, at idle times that move a little or far:
-     * the cursors brought up to date from the log answer exactly as a fresh model's binary search.
+     * of a function by a few gaps or by many, at idle times that move a little or far, beside functions with own
+     * gaps and their cursors: every answer is exactly a fresh model's.
      */
     @Test
-    void pooledCursorsKeptUpToDateByThePoolsChangesAnswerLikeAFreshModel() {
+    void pooledQueriesAnswerLikeAFreshModelWhileThePoolChanges() {
         Random rnd = new Random(11);
         NextUseModel model = new NextUseModel();
         List<long[]> seen = new ArrayList<>();

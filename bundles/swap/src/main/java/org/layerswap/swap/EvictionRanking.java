@@ -18,6 +18,16 @@ final class EvictionRanking {
     @FunctionalInterface
     interface NextUse {
         long at(int layer, long now);
+
+        /** A cheap upper bound of {@link #at} ({@link LayerNextUse#atMost}); by default {@code at} itself. */
+        default long atMost(int layer, long now) {
+            return at(layer, now);
+        }
+
+        /** Whether {@link #at} is known without a recount (then {@link #atMost} is it); by default always. */
+        default boolean known(int layer, long now) {
+            return true;
+        }
     }
 
     private final NextUsePlanning.Node node;
@@ -26,8 +36,15 @@ final class EvictionRanking {
     private final NextUse nextUse;
     private final ResidentSet resident = new ResidentSet();
     private double bestKey;
-    /** Key per layer from the last {@link #best} pass (NaN: pinned then); valid for the layers resident then. */
+    /**
+     * Key per layer from the last {@link #best} pass (NaN: pinned then); valid for the layers resident then. Negative:
+     * minus an upper bound of the key ({@link NextUse#atMost}; keys are positive), {@code weight[l]} its broken-stack
+     * factor (one array less to write per layer and pass: the sweep is memory-bound).
+     */
     private double[] cached = new double[0];
+    /** The bounded layers of the current pick, in resident order. */
+    private int[] bounded = new int[0];
+    private double[] weight = new double[0];
     private long[] stamp = new long[0];
     private long pass;
 
@@ -43,6 +60,8 @@ final class EvictionRanking {
         resident.resize(layers);
         if (layers > cached.length) {
             cached = Arrays.copyOf(cached, layers);
+            bounded = Arrays.copyOf(bounded, layers);
+            weight = Arrays.copyOf(weight, layers);
             stamp = Arrays.copyOf(stamp, layers);
         }
     }
@@ -74,7 +93,7 @@ final class EvictionRanking {
         broken.beginScan();
         for (int i = 0; i < resident.size() && need > 0; i++) {
             int v = resident.get(i);
-            if (!node.pinned(v) && keyInPass(v, now) > incomingKey) {
+            if (!node.pinned(v) && coverKey(v, incomingKey, now) > incomingKey) {
                 need -= node.sizeBytes(v);
             }
         }
@@ -89,23 +108,68 @@ final class EvictionRanking {
         broken.beginScan();
         int best = -1;
         double top = -1;
+        int nb = 0;
         // ranks and picks in one sweep; bestAfter's sweep repeats the pick on purpose: one loop shared behind a flag
-        // measured 30-40 % slower on 10 copies of the day (session 11)
+        // measured 30-40 % slower on 10 copies of the day (session 11). A layer whose next use must be recounted over
+        // several functions ranks by an upper bound first, and is recounted below only if that bound could win.
         for (int i = 0; i < resident.size(); i++) {
             int l = resident.get(i);
             if (node.pinned(l)) {
                 cached[l] = Double.NaN;
                 continue;
             }
-            double key = keyInPass(l, now);
-            cached[l] = key;
+            double key = rank(l, now);
+            if (key < 0) {
+                bounded[nb++] = l;
+                continue;
+            }
             if (key > top || (key == top && lastUse[l] < lastUse[best])) {
                 best = l;
                 top = key;
             }
         }
+        return recountBounded(nb, best, top, now, lastUse);
+    }
+
+    /**
+     * The pick's second half: the {@code nb} bounded layers whose bound reaches the best key of the others ({@code top}, of
+     * {@code best}) are recounted and compete; the rest cannot win. Sets {@link #bestKey}.
+     */
+    private int recountBounded(int nb, int best, double top, long now, long[] lastUse) {
+        for (int i = 0; i < nb; i++) {
+            int l = bounded[i];
+            if (-cached[l] >= top && !node.pinned(l)) {
+                double key = exact(l, now);
+                if (key > top || (key == top && lastUse[l] < lastUse[best])) {
+                    best = l;
+                    top = key;
+                }
+            }
+        }
         bestKey = top;
         return best;
+    }
+
+    /**
+     * Ranks {@code l} in the current pass, kept in {@code cached[l]}: its exact key when its next use is known, else
+     * minus an upper bound from {@link NextUse#atMost}, its broken-stack factor kept for the recount.
+     */
+    private double rank(int l, long now) {
+        double w = broken.allUsersBroken(l) ? broken.weight() : 1;
+        double key = evictor.key(nextUse.atMost(l, now), now, node.sizeBytes(l)) * w;
+        if (!nextUse.known(l, now)) {
+            weight[l] = w;
+            key = -key;
+        }
+        cached[l] = key;
+        return key;
+    }
+
+    /** The exact key of bounded layer {@code l} (its recount now), kept as its key for this pass. */
+    private double exact(int l, long now) {
+        double key = evictor.key(nextUse.at(l, now), now, node.sizeBytes(l)) * weight[l];
+        cached[l] = key;
+        return key;
     }
 
     /**
@@ -125,15 +189,20 @@ final class EvictionRanking {
             for (int l : node.layersOf(f)) {
                 if (stamp[l] != pass && resident.contains(l)) {
                     stamp[l] = pass;
-                    cached[l] = node.pinned(l) ? Double.NaN : keyInPass(l, now);
+                    cached[l] = node.pinned(l) ? Double.NaN : rank(l, now);
                 }
             }
         }
         int best = -1;
         double top = -1;
+        int nb = 0;
         for (int i = 0; i < resident.size(); i++) {
             int l = resident.get(i);
             double key = cached[l];
+            if (key < 0) { // bounded
+                bounded[nb++] = l;
+                continue;
+            }
             if (key < top) { // loses to the best so far, pinned or not: its pin need not be read (false for NaN)
                 continue;
             }
@@ -141,16 +210,18 @@ final class EvictionRanking {
                 continue;
             }
             if (Double.isNaN(key)) { // unpinned since the pass: ranked now, as a full pass would
-                key = keyInPass(l, now);
-                cached[l] = key;
+                key = rank(l, now);
+                if (key < 0) {
+                    bounded[nb++] = l;
+                    continue;
+                }
             }
             if (key > top || (key == top && lastUse[l] < lastUse[best])) {
                 best = l;
                 top = key;
             }
         }
-        bestKey = top;
-        return best;
+        return recountBounded(nb, best, top, now, lastUse);
     }
 
     /** The key of the layer {@link #best} would return at {@code now}, -1 when none is evictable. */
@@ -161,6 +232,12 @@ final class EvictionRanking {
     /** The key of the layer the last {@link #best} returned (-1 when it returned none). */
     double bestKey() {
         return bestKey;
+    }
+
+    /** {@code l}'s key when its bound exceeds {@code floor} (recounted if need be), else its bound: compared to the floor alike. */
+    private double coverKey(int l, double floor, long now) {
+        double key = rank(l, now);
+        return key >= 0 ? key : -key > floor ? exact(l, now) : -key;
     }
 
     private double keyInPass(int l, long now) {

@@ -108,7 +108,7 @@ public final class NextUsePlanning {
 
     private final SelectionCounts selections = new SelectionCounts();
     private final DataLayerReuse dataReuse = new DataLayerReuse();
-    private long[] next = {};
+    private final LayerNextUse nextUse;
     private final FunctionPredictions predictions;
     private long[] lastUse = {};
     private final ResidentSet resident;
@@ -141,7 +141,8 @@ public final class NextUsePlanning {
         this.shadows = new ShadowPrefetches(credit, node::sizeBytes);
         this.predictions = new FunctionPredictions(source);
         this.broken = new BrokenStacks(node, node.reportsPresence() ? new MissingLayers(node) : null);
-        this.ranking = new EvictionRanking(node, evictor, broken, this::nextOf);
+        this.nextUse = new LayerNextUse(node, source, predictions);
+        this.ranking = new EvictionRanking(node, evictor, broken, nextUse);
         this.resident = ranking.resident();
         this.slots = new PrefetchSlots(node::queued);
         this.survival = new PrefetchSurvival(node, source, evictor, jit, interval);
@@ -175,10 +176,8 @@ public final class NextUsePlanning {
             this.functions = functions;
         }
         if (layers > this.layers) {
-            int old = next.length;
-            next = Arrays.copyOf(next, layers);
-            Arrays.fill(next, old, layers, Long.MAX_VALUE);
             lastUse = Arrays.copyOf(lastUse, layers);
+            nextUse.resize(layers, lastUse);
             ranking.resize(layers);
             fresh = Arrays.copyOf(fresh, layers);
             owner = Arrays.copyOf(owner, layers);
@@ -205,22 +204,10 @@ public final class NextUsePlanning {
      * functions only ({@code Long.MAX_VALUE}, evicted first, when it has none). One that passed since the last update is
      * re-read from its functions (else, until the next tick, it would rank by its whole idle time just as its function
      * is due); only when none predicts a later use (or none has it in its base stack) is it overdue: now + idle time.
+     * Kept by {@link LayerNextUse}.
      */
     public long nextOf(int l, long now) {
-        if (next[l] <= now) {
-            long m = Long.MAX_VALUE;
-            for (int f : node.functionsUsing(l)) {
-                if (node.local(f) && source.lastSeen(f) != Long.MIN_VALUE) {
-                    m = Math.min(m, predictions.medianAt(f, now));
-                }
-            }
-            if (m > now && m != Long.MAX_VALUE) {
-                next[l] = m;
-                return m;
-            }
-            return now + Math.max(0, now - lastUse[l]);
-        }
-        return next[l];
+        return nextUse.at(l, now);
     }
 
     public boolean resident(int l) { return resident.contains(l); }
@@ -346,10 +333,8 @@ public final class NextUsePlanning {
     private void predict(int f, long t) {
         predictions.read(f, t);
         long med = predictions.median(f);
-        for (int l : node.local(f) ? node.layersOf(f) : NONE) {
-            if (next[l] <= t || med < next[l]) {
-                next[l] = med;
-            }
+        if (node.local(f)) {
+            nextUse.ran(f, t, med);
         }
     }
 
@@ -371,13 +356,8 @@ public final class NextUsePlanning {
         chain.reset();
         int nf = functions;
         predictions.readChanged(nf, now);
-        for (int l = 0; l < layers; l++) {
-            long m = Long.MAX_VALUE;
-            for (int f : node.functionsUsing(l)) {
-                m = node.local(f) ? Math.min(m, predictions.median(f)) : m;
-            }
-            next[l] = m;
-        }
+        nextUse.refresh(layers);
+        long[] next = nextUse.array();
         for (int f = 0; f < nf; f++) { // a function not placed here lowers nothing (no median)
             selections.lowerNextUse(f, node.local(f) ? predictions.median(f) : Long.MAX_VALUE, source.lastSeen(f), next);
         }
@@ -464,6 +444,7 @@ public final class NextUsePlanning {
         if (ranking.uncovered(need, evictor.key(needAt, now, node.sizeBytes(l)), now) > 0) {
             return false;
         }
+        long[] next = nextUse.array();
         next[l] = Math.min(next[l] <= now ? Long.MAX_VALUE : next[l], needAt);
         if (node.prefetch(l, f)) {
             passTop = Double.NaN;
@@ -488,7 +469,7 @@ public final class NextUsePlanning {
             return -1;
         }
         if (forPrefetch && incoming >= 0) {
-            if (ranking.bestKey() <= evictor.key(next[incoming], now, node.sizeBytes(incoming))) { // the admission's rule
+            if (ranking.bestKey() <= evictor.key(nextUse.array()[incoming], now, node.sizeBytes(incoming))) { // the admission's rule
                 return -1;
             }
         } else {

@@ -3,6 +3,7 @@ package org.layerswap.swap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -122,5 +123,93 @@ class EvictionRankingTest {
             }
             assertEquals(-1, full.best(now, lastUse), "round " + round + ": both ran out of victims together");
         }
+    }
+
+    /**
+     * A layer whose next use would be recounted over many functions ranks first by a cheap upper bound: the victims and
+     * their keys, chained ones included, and the bytes ranked above an incoming key must be those of a pass that
+     * recounts every layer, and a victim pass recounts a layer only when its bound reaches the best key of the layers
+     * known without a recount.
+     */
+    @Test
+    void layersRankedByAnUpperBoundAreRecountedOnlyWhenTheBoundCouldWinAndPickAsExactPassesDo() {
+        Random rnd = new Random(11);
+        int skipped = 0;
+        for (int round = 0; round < 300; round++) {
+            FakeNode node = new FakeNode(12, 10 * MB, 120 * MB);
+            node.fnLayers = new int[][] {{0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 5}, {0, 6}, {0, 7}, {0, 8}, {9, 10}, {10, 11}, {}, {}};
+            node.layerFns = new int[][] {{0, 1, 2, 3, 4, 5, 6, 7}, {0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {8, 9}, {9}};
+            long[] next = new long[12];
+            long[] upper = new long[12];
+            boolean[] known = new boolean[12];
+            long[] lastUse = new long[12];
+            for (int l = 0; l < 12; l++) {
+                next[l] = 2_000 + rnd.nextInt(600_000);
+                known[l] = rnd.nextInt(3) != 0;
+                upper[l] = known[l] ? next[l] : next[l] + rnd.nextInt(300_000);
+                lastUse[l] = rnd.nextInt(1_000);
+                node.size[l] = (1 + rnd.nextInt(50)) * MB;
+            }
+            boolean[] recounted = new boolean[12];
+            EvictionRanking.NextUse bounded = new EvictionRanking.NextUse() {
+                public long at(int l, long now) {
+                    recounted[l] |= !known[l];
+                    return next[l];
+                }
+                public long atMost(int l, long now) {
+                    return upper[l];
+                }
+                public boolean known(int l, long now) {
+                    return known[l];
+                }
+            };
+            EvictionRanking fast = new EvictionRanking(node, new NextUseEvictionPlanner(CostModel.DEFAULT),
+                    new BrokenStacks(node), bounded);
+            EvictionRanking exact = new EvictionRanking(node, new NextUseEvictionPlanner(CostModel.DEFAULT),
+                    new BrokenStacks(node), (l, now) -> next[l]);
+            fast.resize(12);
+            exact.resize(12);
+            for (int l = 0; l < 12; l++) {
+                node.resident[l] = rnd.nextInt(6) != 0;
+                node.pinned[l] = node.resident[l] && rnd.nextInt(6) == 0;
+                if (node.resident[l]) {
+                    fast.resident().add(l);
+                    exact.resident().add(l);
+                }
+            }
+            long now = 1_000;
+            double incoming = exact.key(rnd.nextInt(12), now) * rnd.nextDouble() * 2;
+            long need = rnd.nextInt(200) * MB;
+            assertEquals(exact.uncovered(need, incoming, now), fast.uncovered(need, incoming, now),
+                    "round " + round + ": the bytes ranked above an incoming key");
+            Arrays.fill(recounted, false);
+            int v = fast.best(now, lastUse);
+            double knownTop = -1;
+            for (int l = 0; l < 12; l++) {
+                if (node.resident[l] && !node.pinned[l] && known[l]) {
+                    knownTop = Math.max(knownTop, exact.key(l, now));
+                }
+            }
+            for (int l = 0; l < 12; l++) {
+                if (node.resident[l] && !node.pinned[l] && !known[l]) {
+                    double bound = new NextUseEvictionPlanner(CostModel.DEFAULT).key(upper[l], now, node.size[l]);
+                    boolean brokenOnly = exact.key(l, now) != new NextUseEvictionPlanner(CostModel.DEFAULT).key(next[l], now, node.size[l]);
+                    if (!brokenOnly && bound < knownTop) {
+                        assertTrue(!recounted[l], "round " + round + ": layer " + l + "'s bound could not win, yet it was recounted");
+                        skipped++;
+                    }
+                }
+            }
+            for (int step = 0; v >= 0; step++) {
+                assertEquals(exact.best(now, lastUse), v, "round " + round + ", victim " + step);
+                assertEquals(exact.bestKey(), fast.bestKey(), 0, "round " + round + ", victim " + step);
+                node.resident[v] = false;
+                fast.resident().remove(v);
+                exact.resident().remove(v);
+                v = fast.bestAfter(v, now, lastUse);
+            }
+            assertEquals(-1, exact.best(now, lastUse), "round " + round + ": both ran out of victims together");
+        }
+        assertTrue(skipped > 100, "bounds that cannot win are skipped, not recounted: " + skipped);
     }
 }
