@@ -27,6 +27,14 @@ class EvictionRankingTest {
         return r;
     }
 
+    /** 12 layers, 10 functions: layer 0 a base shared by functions 0..7, each with its own layer i + 1; 8 and 9 share 10. */
+    private static FakeNode sharedBaseNode() {
+        FakeNode node = new FakeNode(12, 10 * MB, 120 * MB);
+        node.fnLayers = new int[][] {{0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 5}, {0, 6}, {0, 7}, {0, 8}, {9, 10}, {10, 11}, {}, {}};
+        node.layerFns = new int[][] {{0, 1, 2, 3, 4, 5, 6, 7}, {0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {8, 9}, {9}};
+        return node;
+    }
+
     @Test
     void theBestVictimIsTheUnpinnedLayerWithTheLargestKeyAndTiesGoToTheOlderLastUse() {
         FakeNode node = new FakeNode(3, 10 * MB, 30 * MB);
@@ -82,10 +90,7 @@ class EvictionRankingTest {
     void victimsChainedAtOneInstantAreTheOnesFullPassesPick() {
         Random rnd = new Random(7);
         for (int round = 0; round < 200; round++) {
-            // layer 0: a base shared by functions 0..7, each with its own layer i + 1; functions 8 and 9 share layer 10
-            FakeNode node = new FakeNode(12, 10 * MB, 120 * MB);
-            node.fnLayers = new int[][] {{0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 5}, {0, 6}, {0, 7}, {0, 8}, {9, 10}, {10, 11}, {}, {}};
-            node.layerFns = new int[][] {{0, 1, 2, 3, 4, 5, 6, 7}, {0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {8, 9}, {9}};
+            FakeNode node = sharedBaseNode();
             long[] next = new long[12];
             long[] lastUse = new long[12];
             for (int l = 0; l < 12; l++) {
@@ -136,9 +141,7 @@ class EvictionRankingTest {
         Random rnd = new Random(11);
         int skipped = 0;
         for (int round = 0; round < 300; round++) {
-            FakeNode node = new FakeNode(12, 10 * MB, 120 * MB);
-            node.fnLayers = new int[][] {{0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 5}, {0, 6}, {0, 7}, {0, 8}, {9, 10}, {10, 11}, {}, {}};
-            node.layerFns = new int[][] {{0, 1, 2, 3, 4, 5, 6, 7}, {0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}, {8, 9}, {9}};
+            FakeNode node = sharedBaseNode();
             long[] next = new long[12];
             long[] upper = new long[12];
             boolean[] known = new boolean[12];
