@@ -195,6 +195,8 @@ function renderPrefetches(p) {
   text('prefetch-budget', !b || !(b.budgetVsLru > 0) ? 'Bandwidth budget: off'
     : 'Bandwidth budget ' + b.budgetVsLru.toFixed(2) + "x LRU's bytes · "
       + (b.ratioToLru == null ? 'no invocation seen yet' : 'fetched ' + b.ratioToLru.toFixed(2) + 'x recently') + ' · '
+      + (b.periodRatioToLru == null ? '' : b.periodRatioToLru.toFixed(2) + 'x since start'
+        + (b.periodRatioToLru < 1 + (b.budgetVsLru - 1) / 2 ? ' (lending)' : '') + ' · ')
       + (b.bytePrice > 0 ? 'a fetched byte costs ' + b.bytePrice.toExponential(2) + ' misses' : 'no byte price'));
   const score = r => ({ text: r.score == null ? '–' : r.score.toFixed(3), cls: 'num' });
   fillTable('inflight-table', p.inFlight.map(r => [r.id, { text: r.short, title: r.layer }, r.function || '–', r.priority, score(r), r.state,

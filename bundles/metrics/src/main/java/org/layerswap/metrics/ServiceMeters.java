@@ -71,6 +71,9 @@ public final class ServiceMeters {
         gauge(registry, "layerswap.fetched.bytes.vs.lru", null, "Bytes the swap manager fetched over the bytes a plain LRU "
                 + "cache of the store's size would have fetched for the same requests, in the bandwidth budget's window",
                 budget(FetchBudgetStatus::ratioToLru));
+        gauge(registry, "layerswap.fetched.bytes.vs.lru.period", null, "The same ratio since the swap manager's planner "
+                + "started: while it is below halfway to the budget, a window over the budget raises no byte price",
+                budget(FetchBudgetStatus::periodRatioToLru));
         gauge(registry, "layerswap.fetched.bytes.budget", null, "The bandwidth budget: fetched bytes at most this many "
                 + "times a plain LRU cache's (0: none)", budget(FetchBudgetStatus::budgetVsLru));
         gauge(registry, "layerswap.fetched.byte.price", null, "Price of a fetched byte in the eviction order while over "

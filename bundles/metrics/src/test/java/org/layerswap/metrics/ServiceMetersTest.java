@@ -52,6 +52,9 @@ class ServiceMetersTest {
         assertEquals(1.62, gauge("layerswap.fetched.bytes.vs.lru"));
         assertEquals(1.5, gauge("layerswap.fetched.bytes.budget"));
         assertEquals(2.5e-9, gauge("layerswap.fetched.byte.price"));
+        assertTrue(Double.isNaN(gauge("layerswap.fetched.bytes.vs.lru.period")), "a status without the period's ratio");
+        budget.set(new FetchBudgetStatus(1.62, 1.5, 0, 1.12));
+        assertEquals(1.12, gauge("layerswap.fetched.bytes.vs.lru.period"));
 
         store.set(new LayerStoreStats(1_000, 700, 6_000, 4, 2, 1, 0, 12, 3));
         assertEquals(700, gauge("layerswap.store.used"), "nothing is cached");

@@ -30,4 +30,13 @@ public interface NodeView {
 
     /** Current simulated time, ms. */
     double now();
+
+    /**
+     * Where the replay starts measuring (the end of its warm-up), ms: a policy that keeps its own accounting period (the
+     * swap manager's bandwidth budget) starts it there, so it binds on what the report counts. Negative infinity: from
+     * the start.
+     */
+    default double measuredFrom() {
+        return Double.NEGATIVE_INFINITY;
+    }
 }

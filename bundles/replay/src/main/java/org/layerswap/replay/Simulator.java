@@ -488,4 +488,9 @@ public final class Simulator implements NodeView {
     public double now() {
         return now;
     }
+
+    @Override
+    public double measuredFrom() {
+        return warmupEnd;
+    }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.layerswap.api.InvocationEvent;
 import org.layerswap.api.LayerDescriptor;
+import org.layerswap.replay.policy.SwapManagerPolicy;
 import org.layerswap.testkit.FakeProfiler;
 
 class SwapManagerPolicyTest {
@@ -32,8 +33,8 @@ class SwapManagerPolicyTest {
      * (warm-up 30 min) no invocation fetches on the critical path, and all measured ticks but the
      * first (whose prefetch completed before the warm-up ended) use a prefetch counted in the results.
      */
-    @Test
-    void swapManagerPolicyPrefetchesEachTimerJustBeforeItsTick() {
+    /** f=[A] every 10 min from 0 and g=[B] every 10 min from 5 min, 100 MB each, ten ticks each. */
+    static EventTable twoTimers() {
         LayerDescriptor a = Fixtures.layer('e', 100 * MB);
         LayerDescriptor b = Fixtures.layer('f', 100 * MB);
         List<InvocationEvent> ev = new ArrayList<>();
@@ -41,7 +42,12 @@ class SwapManagerPolicyTest {
             ev.add(InvocationEvent.of("f", i * 600_000L));
             ev.add(InvocationEvent.of("g", i * 600_000L + 300_000L));
         }
-        EventTable tab = EventTable.of(ev, Fixtures.resolver(Map.of("f", List.of(a), "g", List.of(b)), Map.of()));
+        return EventTable.of(ev, Fixtures.resolver(Map.of("f", List.of(a), "g", List.of(b)), Map.of()));
+    }
+
+    @Test
+    void swapManagerPolicyPrefetchesEachTimerJustBeforeItsTick() {
+        EventTable tab = twoTimers();
         PolicySpec spec = Policies.swapManager("test", () -> new FakeProfiler(60_000), 0.5, 1000, 15 * 60_000L);
         assertEquals("swap-manager-test@0.5", spec.name());
         long warmup = 30 * 60_000L;
@@ -52,6 +58,29 @@ class SwapManagerPolicyTest {
         assertEquals(14, lru.criticalPathInvocations(), "LRU: each timer evicts the other's layer");
         assertEquals(0, r.criticalPathInvocations(), "every measured tick hits a just-in-time prefetch");
         assertTrue(r.prefetchesUsed() >= 13, "prefetches used: " + r.prefetchesUsed());
+    }
+
+    /**
+     * The bandwidth budget binds on what the report counts: its accounting period starts where the replay starts
+     * measuring. The two timers of the test above, warm-up 30 min: over the measured part the budget's own and LRU
+     * totals are the report's bytes (the ghost LRU is exact here: every request misses), which differ from the whole
+     * run's (the warm-up's on-demand fetches).
+     */
+    @Test
+    void theBandwidthBudgetsPeriodStartsWhereTheReplayStartsMeasuring() {
+        EventTable tab = twoTimers();
+        PolicySpec spec = Policies.swapManager("test", () -> new FakeProfiler(60_000), 0.5, 1000, 15 * 60_000L);
+        long warmup = 30 * 60_000L;
+        SwapManagerPolicy policy = (SwapManagerPolicy) spec.factory().get();
+        PolicyResult r = new Simulator(tab, NODE, policy, warmup, null).run(spec.family(), spec.knob());
+        PolicyResult whole = ReplayRunner.replayAll(tab, NODE, 0, List.of(spec), 1, ProgressListener.NONE).get(0);
+        PolicyResult lru = ReplayRunner.replayAll(tab, NODE, warmup, List.of(Policies.byName("lru", 1000)), 1,
+                ProgressListener.NONE).get(0);
+        double measured = (double) r.bytesFetched() / lru.bytesFetched();
+        double wholeRun = (double) whole.bytesFetched() / (20 * 100 * MB);
+        assertTrue(Math.abs(measured - wholeRun) > 0.02, "the case this test is about: measured " + measured
+                + " vs whole run " + wholeRun);
+        assertEquals(measured, policy.fetchBudgetStatus().periodRatioToLru(), 1e-9);
     }
 
     @Test

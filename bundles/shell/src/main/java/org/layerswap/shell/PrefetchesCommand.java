@@ -72,7 +72,10 @@ public class PrefetchesCommand extends LayerswapCommand {
             return "Bandwidth budget: off";
         }
         String ratio = Double.isNaN(b.ratioToLru()) ? "no invocation seen yet"
-                : String.format(Locale.ROOT, "fetched %.2fx the bytes a plain LRU cache would have, recently", b.ratioToLru());
+                : String.format(Locale.ROOT, "fetched %.2fx the bytes a plain LRU cache would have, recently", b.ratioToLru())
+                + (Double.isNaN(b.periodRatioToLru()) ? ""
+                        : String.format(Locale.ROOT, " (%.2fx since the planner started%s)", b.periodRatioToLru(),
+                                b.periodRatioToLru() < 1 + (b.budgetVsLru() - 1) / 2 ? ": the budget lends" : ""));
         String price = b.bytePrice() > 0
                 ? String.format(Locale.ROOT, "a fetched byte costs %.3g misses in the eviction order", b.bytePrice())
                 : "no byte price (the plain eviction order)";

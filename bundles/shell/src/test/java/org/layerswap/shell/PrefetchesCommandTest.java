@@ -23,4 +23,14 @@ class PrefetchesCommandTest {
                 + "a fetched byte costs 2.50e-09 misses in the eviction order",
                 PrefetchesCommand.budgetLine(new FetchBudgetStatus(1.83, 1.5, 2.5e-9)));
     }
+
+    @Test
+    void theBudgetLineSaysWhenThePeriodsTotalLetsTheBudgetLend() {
+        assertEquals("Bandwidth budget 1.50x LRU's bytes: fetched 1.83x the bytes a plain LRU cache would have, recently "
+                + "(1.10x since the planner started: the budget lends); no byte price (the plain eviction order)",
+                PrefetchesCommand.budgetLine(new FetchBudgetStatus(1.83, 1.5, 0, 1.10)));
+        assertEquals("Bandwidth budget 1.50x LRU's bytes: fetched 1.83x the bytes a plain LRU cache would have, recently "
+                + "(1.31x since the planner started); a fetched byte costs 2.50e-09 misses in the eviction order",
+                PrefetchesCommand.budgetLine(new FetchBudgetStatus(1.83, 1.5, 2.5e-9, 1.31)));
+    }
 }

@@ -21,8 +21,17 @@ import org.layerswap.api.FetchBudgetStatus;
  * Azure day fits 1.06x LRU's bytes at 20 GB with no price, and needs one at 40 GB); a fixed price that met it at 40 GB
  * cost 7 % more misses at 20 GB (docs/replay.md, session 13).
  * <p>
+ * The budget binds over an accounting period (the node's lifetime, or from {@link #startPeriod}: a replay starts it where
+ * it starts measuring), and the window's ratio is only how fast the controller sees an excess. While the period's own
+ * total is below {@link #LEND_SHARE} of the way from the reference's bytes to the budget ({@code 1 + (ratio - 1) / 2}
+ * times them at 1.5: 1.25x), the budget lends: a window over it does not raise the price (the price falls as when
+ * under). A node far under its budget for the period then pays no misses for a short excess (a few big re-fetches in an
+ * hour where LRU fetched little); once the period's total passes that point, the window controller acts as before, and
+ * the other half of the allowance is the room its reaction time needs (docs/replay.md, session 16).
+ * <p>
  * Invariants: the price is 0 while the budget is off ({@code ratio} 0) and until the node has fetched more than
- * {@code ratio} times the reference in a window; the ghost holds at most the node's budget, plus the one layer just
+ * {@code ratio} times the reference in a window at a time its period's total was past the lending point; it rises
+ * only then; the ghost holds at most the node's budget, plus the one layer just
  * asked for when it alone exceeds it. Not thread-safe (the planning's thread).
  */
 final class FetchBudget {
@@ -44,8 +53,17 @@ final class FetchBudget {
     private long ghostBytes;
     /** The largest layer the reference has fetched: 1 / it is the price's start. */
     private long largest = 1;
+    /**
+     * Share of the allowance over LRU's bytes ({@code ratio - 1}) the period's total may use before a window's excess
+     * raises the price; the rest is left for the controller's reaction time.
+     */
+    static final double LEND_SHARE = 0.5;
+
     private double own;
     private double reference;
+    /** The node's and the reference's bytes since the period started (not decayed). */
+    private double periodOwn;
+    private double periodReference;
     private long last = Long.MIN_VALUE;
     private double price;
 
@@ -87,6 +105,7 @@ final class FetchBudget {
         }
         long counted = Math.max(1, bytes);
         reference += counted;
+        periodReference += counted;
         largest = Math.max(largest, counted);
         cell[2 * l + 1] = counted;
         pushFront(l);
@@ -102,6 +121,21 @@ final class FetchBudget {
     /** The node fetched {@code bytes}: an on-demand fetch or a prefetch, kept or not. */
     void fetched(long bytes) {
         own += bytes;
+        periodOwn += bytes;
+    }
+
+    /**
+     * Starts a new accounting period at the next request: the totals the budget lends against restart from zero; the
+     * ghost, the window's counts and the price are kept.
+     */
+    void startPeriod() {
+        periodOwn = 0;
+        periodReference = 0;
+    }
+
+    /** Whether the period's total leaves room to lend (see the class comment): a window's excess raises no price. */
+    boolean lending() {
+        return periodOwn < (1 + (ratio - 1) * LEND_SHARE) * periodReference;
     }
 
     /** Decays the counts to {@code now} and moves the price; returns it (misses per byte). */
@@ -114,7 +148,8 @@ final class FetchBudget {
             if (ratio > 0) {
                 double step = Math.pow(2, dt * PACE / windowMillis);
                 double start = 1.0 / largest;
-                if (reference > 0 && own > ratio * reference) { // no reference yet (prefetches before any request): no budget
+                // no reference yet (prefetches before any request): no budget
+                if (reference > 0 && own > ratio * reference && !lending()) {
                     price = price == 0 ? start : price * step;
                 } else {
                     price = price / step < start ? 0 : price / step;
@@ -129,9 +164,9 @@ final class FetchBudget {
         return price;
     }
 
-    /** The window's ratio, the budget and {@code price} (the one the order uses) for operators. */
+    /** The window's ratio, the budget, {@code price} (the one the order uses) and the period's ratio for operators. */
     FetchBudgetStatus status(double price) {
-        return new FetchBudgetStatus(ratioNow(), ratio, price);
+        return new FetchBudgetStatus(ratioNow(), ratio, price, periodReference == 0 ? Double.NaN : periodOwn / periodReference);
     }
 
     /** The node's fetched bytes over the reference's in the window (NaN before any request). */

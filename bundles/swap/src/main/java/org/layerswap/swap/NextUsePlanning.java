@@ -167,6 +167,15 @@ public final class NextUsePlanning {
         fetchBudget.configure(vsLru, windowMillis, node.budgetBytes());
     }
 
+    /**
+     * Starts the bandwidth budget's accounting period now ({@link FetchBudget#startPeriod}); without a call it is the
+     * planning's lifetime. A replay starts it where it starts measuring.
+     */
+    public void startFetchBudgetPeriod() {
+        chain.reset();
+        fetchBudget.startPeriod();
+    }
+
     /** Grows the index spaces to at least {@code functions} and {@code layers}; learned state is kept. */
     public void resize(int functions, int layers) {
         chain.reset();

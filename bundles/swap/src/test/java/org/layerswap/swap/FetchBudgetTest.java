@@ -101,6 +101,59 @@ class FetchBudgetTest {
         assertEquals(0, fb.price(), "halving below its start ends at no price");
     }
 
+    /** {@code hours} of requests every 10 s (4 x 400 MB in 1 GB: the ghost misses each) with {@code vsLru} x the bytes fetched. */
+    static long run(FetchBudget fb, long from, double hours, double vsLru, double[] maxWindowRatio) {
+        long t = from;
+        for (; t < from + (long) (hours * HOUR); t += 10_000) {
+            fb.requested((int) (t / 10_000 % 4), 400 * MB);
+            fb.fetched((long) (vsLru * 400 * MB));
+            fb.update(t);
+            maxWindowRatio[0] = Math.max(maxWindowRatio[0], fb.ratioNow());
+        }
+        return t;
+    }
+
+    @Test
+    void aNodeFarUnderItsBudgetForThePeriodPaysNoPriceForAnHourOver() {
+        FetchBudget fb = new FetchBudget(1.5, HOUR, 1_000 * MB);
+        fb.resize(4);
+        double[] maxRatio = {0};
+        long t = run(fb, 0, 10, 1.0, maxRatio); // ten hours at LRU's bytes
+        for (long end = t + HOUR; t < end; t += 10_000) { // then an hour at 2x
+            fb.requested((int) (t / 10_000 % 4), 400 * MB);
+            fb.fetched(800 * MB);
+            assertEquals(0, fb.update(t), "the period is at most 1.1x LRU's bytes: the budget lends (t=" + t + ")");
+            maxRatio[0] = Math.max(maxRatio[0], fb.ratioNow());
+            assertTrue(fb.lending());
+        }
+        assertTrue(maxRatio[0] > 1.6, "the window itself went over the budget: " + maxRatio[0]);
+        assertEquals(12.0 / 11, fb.status(0).periodRatioToLru(), 1e-3, "the period's ratio, for operators");
+    }
+
+    @Test
+    void onceThePeriodsTotalPassesHalfwayToTheBudgetTheWindowsExcessRaisesThePriceAgain() {
+        FetchBudget fb = new FetchBudget(1.5, HOUR, 1_000 * MB);
+        fb.resize(4);
+        double[] maxRatio = {0};
+        long t = run(fb, 0, 10, 1.0, maxRatio);
+        while (fb.lending()) { // 2x until the period passes 1.25x: 10 h at 1x and 5 h at 2x
+            t = run(fb, t, 0.1, 2.0, maxRatio);
+            if (fb.lending()) { // the period's ratio only grows here: it lent through the whole step
+                assertEquals(0, fb.price(), "at " + t);
+            }
+        }
+        double hoursOver = (t - 10 * HOUR) / (double) HOUR; // (10 + 2h) / (10 + h) reaches 1.25 at h = 10 / 3
+        assertTrue(hoursOver > 3.3 && hoursOver < 3.5, "lent for " + hoursOver + " h at 2x");
+        assertTrue(fb.status(0).periodRatioToLru() >= 1.25, "stopped lending at 1.25x: " + fb.status(0).periodRatioToLru());
+        t = run(fb, t, 1, 2.0, maxRatio);
+        assertTrue(fb.price() > 0, "the window controller acts as before once the period's total is past halfway");
+        fb.startPeriod();
+        assertTrue(Double.isNaN(fb.status(0).periodRatioToLru()), "a new period has no total yet");
+        run(fb, t, 1, 1.0, maxRatio);
+        assertEquals(1.0, fb.status(0).periodRatioToLru(), 1e-9, "the new period counts from its start only");
+        assertTrue(fb.lending());
+    }
+
     @Test
     void prefetchesBeforeAnyRequestSetNoPrice() {
         FetchBudget fb = new FetchBudget(1.5, HOUR, 1_000 * MB);

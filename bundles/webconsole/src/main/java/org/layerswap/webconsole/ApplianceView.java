@@ -151,7 +151,8 @@ final class ApplianceView {
         }
         FetchBudgetStatus b = sm.fetchBudget();
         return map("available", true, "inFlight", inFlight, "recent", recent, "budget", map("budgetVsLru", b.budgetVsLru(),
-                "ratioToLru", Double.isNaN(b.ratioToLru()) ? null : b.ratioToLru(), "bytePrice", b.bytePrice()));
+                "ratioToLru", Double.isNaN(b.ratioToLru()) ? null : b.ratioToLru(), "bytePrice", b.bytePrice(),
+                "periodRatioToLru", Double.isNaN(b.periodRatioToLru()) ? null : b.periodRatioToLru()));
     }
 
     private static Map<String, Object> prefetch(PrefetchRecord r) {

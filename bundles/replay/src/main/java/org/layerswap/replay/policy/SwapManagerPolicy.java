@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import org.layerswap.api.BehavioralProfiler;
+import org.layerswap.api.FetchBudgetStatus;
 import org.layerswap.api.InvocationEvent;
 import org.layerswap.api.LayerId;
 import org.layerswap.nextuse.NextUseModel;
@@ -55,6 +56,8 @@ public final class SwapManagerPolicy extends ReplayPolicy {
     private final NextUseModel model = new NextUseModel();
     private NextUsePlanning plan;
     private JustInTimePrefetchPlanner jit;
+    /** Where the bandwidth budget's accounting period starts ({@link NodeView#measuredFrom}); NaN once started. */
+    private double budgetPeriodFrom = Double.NaN;
     private int[][] fnLayers;
     private int[][] layerFns;
     private double[] fetchMs;
@@ -115,7 +118,21 @@ public final class SwapManagerPolicy extends ReplayPolicy {
         plan = new NextUsePlanning(new ReplayNode(), new ModelSource(), evictor, nf, nl, interval, settings.threshold(),
                 settings.maxConcurrentPrefetches());
         plan.fetchBudget(settings.fetchBudgetVsLru(), settings.fetchBudgetWindowMillis());
+        budgetPeriodFrom = node.measuredFrom();
         jit = plan.jit();
+    }
+
+    /** The bandwidth budget as of the last pass, its period ratio counted from where the replay starts measuring. */
+    public FetchBudgetStatus fetchBudgetStatus() {
+        return plan.fetchBudgetStatus();
+    }
+
+    /** The budget's accounting period starts where the replay starts measuring (once; NaN after). */
+    private void budgetPeriodAt(double t) {
+        if (t >= budgetPeriodFrom) {
+            plan.startFetchBudgetPeriod();
+            budgetPeriodFrom = Double.NaN;
+        }
     }
 
     /** The replay's node as the planning sees it. */
@@ -225,6 +242,7 @@ public final class SwapManagerPolicy extends ReplayPolicy {
 
     @Override
     public void beforeInvocation(int event, long t) {
+        budgetPeriodAt(t);
         if (!DEBUG || t < tab.startMillis() + 3_600_000L) {
             return;
         }
@@ -276,6 +294,7 @@ public final class SwapManagerPolicy extends ReplayPolicy {
 
     @Override
     public void onInsert(int layer, double t, boolean prefetch) {
+        budgetPeriodAt(t);
         plan.onInsert(layer, t, prefetch);
     }
 
@@ -291,6 +310,7 @@ public final class SwapManagerPolicy extends ReplayPolicy {
 
     @Override
     public void onPrefetchDropped(int layer, double t) {
+        budgetPeriodAt(t);
         plan.onPrefetchDropped(layer);
     }
 

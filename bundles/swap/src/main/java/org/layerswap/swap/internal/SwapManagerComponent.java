@@ -112,7 +112,8 @@ public class SwapManagerComponent implements SwapManager {
         long decisionIntervalSeconds() default 10;
 
         @AttributeDefinition(description = "Bandwidth budget of the next-use planning: bytes fetched at most this many "
-                + "times a plain LRU cache's on the same requests (0: no budget)")
+                + "times a plain LRU cache's on the same requests, over the planner's lifetime; a window over it raises "
+                + "a byte price once that total is past halfway to it (0: no budget)")
         double fetchBudgetVsLru() default 1.5;
 
         @AttributeDefinition(description = "Time constant of the bandwidth budget's byte counts, minutes")
