@@ -86,8 +86,9 @@ public interface BehavioralProfiler {
 
     /**
      * P({@code functionId} runs in ({@code nowMillis}, {@code nowMillis + horizonMillis}] | idle since its last
-     * run) under the built-in next-use model; NaN when unknown (the default). What the swap manager's prefetch
-     * admission compares with its threshold.
+     * run) under the built-in next-use model, read without the one learned gap that helps most (a decision asked
+     * again at every tick must not hang on a single observation); NaN when unknown (the default). What the swap
+     * manager's prefetch admission compares with its threshold.
      */
     default double nextUseProbability(String functionId, long nowMillis, long horizonMillis) {
         return Double.NaN;

@@ -16,7 +16,7 @@ import org.layerswap.api.NextUse;
  *   G(age)   = learned gaps &gt; age                      (sorted; of the conditioned gaps while any is &gt; age)
  *   median   = lastSeen + G(age)[q = 0.5]               eviction compares these
  *   earliest = lastSeen + G(age)[q = qLow]              a prefetch ready by then is rarely late
- *   P(use in (now, now + h]) = |G(age) &lt;= age + h| / (|G(age)| + 1)
+ *   P(use in (now, now + h]) = (|G(age) &lt;= age + h| - 1) / |G(age)|     (at least 0)
  *   G(age) empty (overdue): median = earliest = now + age   (LRU-like guess)
  * </pre>
  * A timer's gaps cluster at its period (and at multiples after missed beats), so the conditional
@@ -28,8 +28,12 @@ import org.layerswap.api.NextUse;
  * (on the shared Azure day the prefetches admitted on the pool's probabilities were mostly wasted; see docs/replay.md,
  * "Session 10").
  * The probability counts the running gap as exchangeable with the learned ones longer than the idle time:
- * among those m + 1 gaps its rank is uniform, so k of the m within the horizon give k / (m + 1), not k / m; with
- * one gap left beyond the idle time it is 1/2, not 1 (a coin flip is not a certainty).
+ * among those m + 1 gaps its rank is uniform, so k of the m within the horizon would give k / (m + 1). It is read
+ * without the one gap that helps most: k - 1 of m - 1 gaps and the running one, (k - 1) / m. The admission asks it
+ * again at every decision as the idle time grows, and each learned gap the idle time passes changes G; an estimate
+ * from a handful of gaps then crosses the threshold by chance sooner or later (session 17: a 480 MB layer at 2 / 3 from
+ * two gaps, a Poisson function's 200 MB layer at 3 / 5 from four, both wasted). A decision that does not hinge on a
+ * single observed gap needs two within the horizon; a timer with m gaps all on its beat reads (m - 1) / m.
  * The last gap can tell the next: when the gaps that followed a gap on the last one's side of the median differ from
  * those that followed the other side (a rank test, {@link #condition}), G reads the first kind only, as long as one of
  * them is longer than the idle time (then all own gaps again). Two beats per period (short, long, short, long) or
@@ -306,13 +310,21 @@ public final class NextUseModel {
         if (sample != 0) { // the conditioned gaps beyond the idle time, those within the horizon
             int to = upper(a, base, n, age + horizonMillis);
             long within = to - from >= GAPS ? sample : sample & ((1L << (to - from)) - 1);
-            return (double) Long.bitCount(within) / (Long.bitCount(sample) + 1);
+            return leaveOneOut(Long.bitCount(within), Long.bitCount(sample));
         }
         if (from >= n) {
             return 0;
         }
         int to = upper(a, base, n, age + horizonMillis);
-        return (double) (to - from) / (n - from + 1);
+        return leaveOneOut(to - from, n - from);
+    }
+
+    /**
+     * {@code k} of the {@code m} conditioned gaps fall within the horizon: the probability without the one gap that
+     * helps most, (k - 1) / m, i.e. k - 1 of m - 1 gaps and the running one (see the class comment).
+     */
+    private static double leaveOneOut(int k, int m) {
+        return k <= 1 ? 0 : (double) (k - 1) / m;
     }
 
     /**

@@ -53,6 +53,23 @@ class NextUseModelTest {
      * once 90 s idle (past every 60-s gap) the model moves to the next beat after the missed one.
      */
     @Test
+    void aProbabilityFromAHandfulOfGapsDoesNotHangOnTheOneThatHelpsMost() {
+        NextUseModel m = new NextUseModel();
+        long[] runs = {0, 700_000, 2_200_000, 3_100_000, 8_400_000, 12_500_000};
+        for (long r : runs) {
+            m.observe("wide", r); // gaps 700, 1,500, 900, 5,300, 4,100 s
+        }
+        int f = m.indexOf("wide");
+        long last = runs[runs.length - 1];
+        // idle 4,000 s: two gaps beyond it (4,100 and 5,300 s), both within 1,400 s more; read as 2 of 2 and the
+        // running gap it would be 2 / 3, a 480 MB bet on two observations
+        assertEquals(0.5, m.probabilityWithin(f, last + 4_000_000, 1_400_000), 1e-9);
+        assertEquals(0.0, m.probabilityWithin(f, last + 4_000_000, 1_000_000), 1e-9, "only the 4,100 s gap within: none left");
+        assertEquals(1.0 / 4, m.probabilityWithin(f, last + 800_000, 1_000_000), 1e-9,
+                "idle 800 s: 900 and 1,500 s of the four beyond it end within 1,800 s; one of them left out, 1 of 4");
+    }
+
+    @Test
     void conditionalNextUseFollowsTheNextBeatAndSkipsAMissedOne() {
         NextUseModel m = new NextUseModel();
         long t = 0;
@@ -68,9 +85,10 @@ class NextUseModelTest {
         assertEquals(last + 60_000, soon.earliestMillis());
         NextUse after = m.nextUse(f, last + 90_000, 0.1);
         assertEquals(last + 120_000, after.medianMillis());
-        assertEquals(0.5, m.probabilityWithin(f, last + 90_000, 30_000), 1e-9, "one gap left beyond the idle time: a coin flip");
-        assertEquals(19.0 / 21, m.probabilityWithin(f, last + 1_000, 60_000), 1e-9,
-                "19 of the 20 gaps beyond 1 s end within the next 60 s, and the running gap is one more sample");
+        assertEquals(0.0, m.probabilityWithin(f, last + 90_000, 30_000), 1e-9,
+                "one gap left beyond the idle time: no decision hangs on a single gap");
+        assertEquals(18.0 / 20, m.probabilityWithin(f, last + 1_000, 60_000), 1e-9,
+                "19 of the 20 gaps beyond 1 s end within the next 60 s; without the one that helps most, 18 of 19 and the running gap");
         NextUse overdue = m.nextUse(f, last + 200_000, 0.1);
         assertTrue(overdue.overdue());
         assertEquals(last + 400_000, overdue.medianMillis(), "overdue: now + idle time");
@@ -119,7 +137,8 @@ class NextUseModelTest {
         assertEquals(1, m.gapCount(f));
         assertEquals(0.0, m.probabilityWithin(f, 1_300_000, 600_000), "one own gap is still below the two the model needs");
         m.observe("new", 1_600_000);
-        assertEquals(2.0 / 3, m.probabilityWithin(f, 1_600_000, 600_000), 1e-9, "two own gaps: its own evidence counts");
+        assertEquals(0.5, m.probabilityWithin(f, 1_600_000, 600_000), 1e-9,
+                "two own gaps, both within: its own evidence counts, one of them left out (1 of 1 and the running gap)");
         assertEquals(-1, m.indexOf("never"));
     }
 

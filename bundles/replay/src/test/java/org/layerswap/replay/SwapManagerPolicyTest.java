@@ -30,8 +30,9 @@ class SwapManagerPolicyTest {
      * together: f=[A] every 10 min from 0 and g=[B] every 10 min from 5 min, 100 MB each, budget 150 MB. LRU evicts one for the other and misses every invocation. The swap
      * manager learns both periods from the gaps, evicts the layer needed furthest away (the other
      * timer's, 5 min later) and prefetches each stack just before its tick: after the first rounds
-     * (warm-up 30 min) no invocation fetches on the critical path, and all measured ticks but the
-     * first (whose prefetch completed before the warm-up ended) use a prefetch counted in the results.
+     * (warm-up 40 min: a probability needs two gaps within its horizon besides the one that helps most, so a timer
+     * is prefetched for from its fourth run on) no invocation fetches on the critical path, and all measured ticks
+     * but the first (whose prefetch completed before the warm-up ended) use a prefetch counted in the results.
      */
     /** f=[A] every 10 min from 0 and g=[B] every 10 min from 5 min, 100 MB each, ten ticks each. */
     static EventTable twoTimers() {
@@ -50,19 +51,19 @@ class SwapManagerPolicyTest {
         EventTable tab = twoTimers();
         PolicySpec spec = Policies.swapManager("test", () -> new FakeProfiler(60_000), 0.5, 1000, 15 * 60_000L);
         assertEquals("swap-manager-test@0.5", spec.name());
-        long warmup = 30 * 60_000L;
+        long warmup = 40 * 60_000L;
         PolicyResult r = ReplayRunner.replayAll(tab, NODE, warmup, List.of(spec), 1,
                 ProgressListener.NONE).get(0);
         PolicyResult lru = ReplayRunner.replayAll(tab, NODE, warmup, List.of(Policies.byName("lru", 1000)), 1,
                 ProgressListener.NONE).get(0);
-        assertEquals(14, lru.criticalPathInvocations(), "LRU: each timer evicts the other's layer");
+        assertEquals(12, lru.criticalPathInvocations(), "LRU: each timer evicts the other's layer");
         assertEquals(0, r.criticalPathInvocations(), "every measured tick hits a just-in-time prefetch");
-        assertTrue(r.prefetchesUsed() >= 13, "prefetches used: " + r.prefetchesUsed());
+        assertTrue(r.prefetchesUsed() >= 11, "prefetches used: " + r.prefetchesUsed());
     }
 
     /**
      * The bandwidth budget binds on what the report counts: its accounting period starts where the replay starts
-     * measuring. The two timers of the test above, warm-up 30 min: over the measured part the budget's own and LRU
+     * measuring. The two timers of the test above, warm-up 40 min: over the measured part the budget's own and LRU
      * totals are the report's bytes (the ghost LRU is exact here: every request misses), which differ from the whole
      * run's (the warm-up's on-demand fetches).
      */
@@ -70,7 +71,7 @@ class SwapManagerPolicyTest {
     void theBandwidthBudgetsPeriodStartsWhereTheReplayStartsMeasuring() {
         EventTable tab = twoTimers();
         PolicySpec spec = Policies.swapManager("test", () -> new FakeProfiler(60_000), 0.5, 1000, 15 * 60_000L);
-        long warmup = 30 * 60_000L;
+        long warmup = 40 * 60_000L;
         SwapManagerPolicy policy = (SwapManagerPolicy) spec.factory().get();
         PolicyResult r = new Simulator(tab, NODE, policy, warmup, null).run(spec.family(), spec.knob());
         PolicyResult whole = ReplayRunner.replayAll(tab, NODE, 0, List.of(spec), 1, ProgressListener.NONE).get(0);

@@ -85,6 +85,19 @@ final class EvictionRanking {
         }
     }
 
+    /** Fills {@code out} with every unpinned resident layer's key at {@code now} and its size, in one pass. */
+    void cover(long now, CoverSnapshot out) {
+        broken.beginScan();
+        out.clear();
+        for (int i = 0; i < resident.size(); i++) {
+            int l = resident.get(i);
+            if (!node.pinned(l)) {
+                out.add(keyInPass(l, now), node.sizeBytes(l));
+            }
+        }
+        out.seal();
+    }
+
     /**
      * {@code need} minus the bytes of the unpinned resident layers whose key exceeds {@code incomingKey} (the ones an
      * incoming layer with that key may displace), in one pass; the scan stops once the result is at most 0.

@@ -115,6 +115,8 @@ public final class NextUsePlanning {
     private final EvictionRanking ranking;
     private final PrefetchSlots slots;
     private boolean[] fresh = {};
+    /** Bytes of the resident layers with {@code fresh[l]}: prefetched, not used yet (the stake's unresolved bets). */
+    private long freshBytes;
     private int[] owner = NONE;
     /** Victims at one instant: every public call but {@link #victim} and {@link #onEvict} resets it. */
     private final VictimChain chain = new VictimChain();
@@ -124,6 +126,8 @@ public final class NextUsePlanning {
     /** The bandwidth budget: off until {@link #fetchBudget} sets it. */
     private final FetchBudget fetchBudget = new FetchBudget(0, SwapSettings.DEFAULT_FETCH_BUDGET_WINDOW_MILLIS, 0);
     private final PrefetchSurvival survival;
+    /** The evictable layers' keys in this planning pass, taken with {@link #passTop} (valid while it is). */
+    private final CoverSnapshot cover = new CoverSnapshot();
     /** The next victim's key in this planning pass (NaN: not asked; between two functions only a started prefetch changes it). */
     private double passTop = Double.NaN;
     /** The latest time any event or tick reported (onEvict carries none). */
@@ -145,7 +149,7 @@ public final class NextUsePlanning {
         this.ranking = new EvictionRanking(node, evictor, broken, nextUse);
         this.resident = ranking.resident();
         this.slots = new PrefetchSlots(node::queued);
-        this.survival = new PrefetchSurvival(node, source, evictor, jit, interval);
+        this.survival = new PrefetchSurvival(node, source, evictor, jit, churn, cover, interval);
         configure(threshold, maxConcurrentPrefetches);
         resize(functions, layers);
     }
@@ -256,6 +260,7 @@ public final class NextUsePlanning {
         shadows.accessed(l);
         if (fresh[l]) {
             fresh[l] = false;
+            freshBytes -= node.sizeBytes(l);
             credit.used(owner[l], node.sizeBytes(l));
         }
     }
@@ -270,6 +275,7 @@ public final class NextUsePlanning {
     public void onInsert(int l, double t, boolean prefetch) {
         chain.reset();
         lastUse[l] = Math.max(lastUse[l], (long) Math.ceil(t));
+        freshBytes += (prefetch ? node.sizeBytes(l) : 0) - (fresh[l] ? node.sizeBytes(l) : 0);
         fresh[l] = prefetch;
         fetchBudget.fetched(node.sizeBytes(l));
         broken.presenceChanged(l);
@@ -285,6 +291,7 @@ public final class NextUsePlanning {
         churn.evicted(clock, node.sizeBytes(l));
         if (fresh[l]) {
             fresh[l] = false;
+            freshBytes -= node.sizeBytes(l);
             credit.wasted(owner[l], node.sizeBytes(l));
             node.wasted(l, owner[l], node.sizeBytes(l));
             if (clock != Long.MIN_VALUE) {
@@ -425,7 +432,10 @@ public final class NextUsePlanning {
         for (int l : ls) {
             if (!node.resident(l) && !node.queued(l)) {
                 if (Double.isNaN(top)) {
-                    passTop = Double.isNaN(passTop) ? ranking.nextVictimKey(now, lastUse) : passTop;
+                    if (Double.isNaN(passTop)) {
+                        passTop = ranking.nextVictimKey(now, lastUse);
+                        ranking.cover(now, cover);
+                    }
                     top = passTop;
                 }
                 if (survival.pays(f, l, now, horizon, top, threshold)) {
@@ -441,7 +451,7 @@ public final class NextUsePlanning {
         if (l < 0 || node.resident(l) || node.queued(l) || !node.local(f)) {
             return false;
         }
-        if (!credit.allows(f)) {
+        if (!credit.allows(f, node.sizeBytes(l) + node.queuedPrefetchBytes() + freshBytes)) {
             shadows.refused(l, f, now);
             return false;
         }

@@ -169,7 +169,7 @@ class NextUsePlannersTest {
         assertFalse(c.allows(1), "and stay closed: no probe spends real bytes");
         c.used(2, 60);
         assertFalse(c.allows(1), "used 60 < wasted 100");
-        assertTrue(c.allows(2), "a function with its own outcomes keeps its own rule");
+        assertFalse(c.allows(2), "a function with its own good record is still bound by the node's stake: 100 > 60");
         c.used(2, 40);
         assertTrue(c.allows(1), "used 100 >= wasted 100: first attempts open again");
         assertTrue(c.allows(99), "also for a function index beyond the arrays");
@@ -178,14 +178,39 @@ class NextUsePlannersTest {
     }
 
     @Test
+    void onceItHasAnOutcomeTheNodeStakesOnlyBytesItsPrefetchesEarnedRealOrShadow() {
+        PrefetchCredit c = new PrefetchCredit(4);
+        assertTrue(c.allows(0, 500), "no outcome yet: the first bets are how the node learns");
+        c.used(0, 20);
+        assertTrue(c.allows(1, 20), "20 earned, nothing wasted: a 20-byte bet");
+        assertFalse(c.allows(1, 21), "not a byte more, whoever asks");
+        assertFalse(c.allows(0, 480), "a 480-byte bet on 20 earned");
+        c.shadowUsed(2, 460);
+        assertTrue(c.allows(0, 480), "a refused prefetch that would have been used earns without spending");
+        c.wasted(3, 300);
+        assertFalse(c.allows(0, 181), "20 + 460 earned, 300 wasted: 180 left");
+        assertTrue(c.allows(0, 180));
+        c.wouldHaveBeenUsed(3, 300);
+        assertTrue(c.allows(0, 480), "a wasted copy needed soon after it left was a right prediction");
+    }
+
+    @Test
+    void aNodeWhoseOnlyOutcomesAreLossesStakesNothing() {
+        PrefetchCredit c = new PrefetchCredit(1);
+        c.shadowWasted(0, 10);
+        assertFalse(c.allows(5, 1), "an outcome, nothing earned");
+        assertTrue(c.allows(5, 0));
+    }
+
+    @Test
     void shadowOutcomesDecideForFunctionsWithoutRealOnesAndNeverMoveTheNodesBalance() {
         PrefetchCredit c = new PrefetchCredit(4);
         c.wasted(0, 100);
         assertFalse(c.allows(1));
-        c.shadowUsed(1, 50);
-        assertTrue(c.allows(1), "a refused prefetch of f1 would have been used");
-        c.shadowWasted(1, 80);
-        assertFalse(c.allows(1), "shadow wasted 80 > shadow used 50");
+        c.shadowUsed(1, 100);
+        assertTrue(c.allows(1), "a refused prefetch of f1 would have been used (and earned the node its 100)");
+        c.shadowWasted(1, 130);
+        assertFalse(c.allows(1), "shadow wasted 130 > shadow used 100");
         c.shadowUsed(1, 30);
         assertTrue(c.allows(1));
         c.wasted(1, 10);
@@ -194,8 +219,8 @@ class NextUsePlannersTest {
         assertTrue(c.allows(1), "the wasted layer was needed soon after it left: the prediction was right");
         assertEquals(0, c.usedBytes(), "neither shadows nor would-have-been-used count as the node's used bytes");
         assertEquals(110, c.wastedBytes());
-        assertEquals(80, c.shadowUsedBytes());
-        assertEquals(80, c.shadowWastedBytes());
+        assertEquals(130, c.shadowUsedBytes());
+        assertEquals(130, c.shadowWastedBytes());
         assertEquals(10, c.wouldHaveBeenUsedBytes());
     }
 

@@ -329,7 +329,26 @@ class NextUsePlanningTest {
         assertFalse(plan.credit().allows(0), "evicted unused");
         assertFalse(plan.tryPrefetch(0, 0, 15_000, 8_000));
         plan.credit().used(0, 10 * MB);
+        assertFalse(plan.tryPrefetch(0, 0, 15_000, 8_000), "even, but the node would stake 10 MB it has not earned");
+        plan.credit().used(1, 10 * MB);
         assertTrue(plan.tryPrefetch(0, 0, 15_000, 8_000));
+    }
+
+    @Test
+    void theNodesStakeCountsItsPrefetchesThatAreQueuedOrLandedAndNotUsedYet() {
+        FakeNode node = new FakeNode(3, 10 * MB, 100 * MB);
+        FakeSource source = new FakeSource(3);
+        Arrays.fill(source.median, 15_000);
+        NextUsePlanning plan = planning(node, source);
+        plan.credit().used(2, 15 * MB); // an outcome: 15 MB earned, nothing wasted
+        assertTrue(plan.tryPrefetch(0, 0, 15_000, 8_000), "10 MB on 15 earned");
+        assertFalse(plan.tryPrefetch(1, 1, 15_000, 8_000), "10 more while the first 10 are queued: 20 > 15");
+        node.queued[0] = false;
+        node.resident[0] = true;
+        plan.onInsert(0, 9_000, true);
+        assertFalse(plan.tryPrefetch(1, 1, 15_000, 9_000), "landed but not used: still at stake");
+        plan.onAccess(0, 10_000);
+        assertTrue(plan.tryPrefetch(1, 1, 15_000, 10_000), "used: 25 MB earned, nothing at stake");
     }
 
     @Test

@@ -58,7 +58,7 @@ class PrefetchSurvivalTest {
     }
 
     private static long survival(NextUsePlanningTest.FakeNode node, Median median, double topKey) {
-        return new PrefetchSurvival(node, source(median), ORDER, new JustInTimePrefetchPlanner(), STEP).millis(0, NOW, HORIZON, topKey);
+        return new PrefetchSurvival(node, source(median), ORDER, new JustInTimePrefetchPlanner(), new EvictionChurn(), new CoverSnapshot(), STEP).millis(0, NOW, HORIZON, topKey);
     }
 
     @Test
@@ -75,6 +75,35 @@ class PrefetchSurvivalTest {
         double top = ORDER.key(NOW + 1_100_000, NOW, 10 * MB); // evicted once the idle time passes 1,100 s
         // the grid keeps it at 80 s (idle 1,080 s), not at 160 s; bisection finds the first millisecond past 1,100 s idle
         assertEquals(100_001, survival(node, (f, t) -> t + t, top));
+    }
+
+    @Test
+    void anUnusedCopyIsGoneOnceTheNodesChurnHasUsedUpTheBytesRankedAboveIt() {
+        NextUsePlanningTest.FakeNode node = new NextUsePlanningTest.FakeNode(1, 10 * MB, 100 * MB);
+        EvictionChurn churn = new EvictionChurn();
+        churn.evicted(0, MB);
+        churn.evicted(NOW, 1000 * MB); // 1,000 MB in 1,000 s: 1 MB a second
+        double mine = ORDER.key(NOW + 60_000, NOW, 10 * MB); // its function stays due in 60 s: the key stays
+        CoverSnapshot cover = new CoverSnapshot();
+        cover.add(ORDER.key(NOW + 600_000, NOW, 20 * MB), 20 * MB);
+        cover.add(mine, 400 * MB); // as likely to go as the copy: not above it
+        cover.add(ORDER.key(NOW + 900_000, NOW, 30 * MB), 30 * MB);
+        cover.add(ORDER.key(NOW + 1_000, NOW, 500 * MB) / 1e6, 500 * MB);
+        cover.seal();
+        double top = ORDER.key(NOW + 900_000, NOW, 30 * MB);
+        PrefetchSurvival s = new PrefetchSurvival(node, source((f, t) -> t + 60_000), ORDER, new JustInTimePrefetchPlanner(),
+                churn, cover, STEP);
+        assertEquals(50_001, s.millis(0, NOW, HORIZON, top), "50 MB above it, 1 MB a second: gone in the 51st second");
+        NextUsePlanningTest.FakeNode full = new NextUsePlanningTest.FakeNode(2, 10 * MB, 100 * MB);
+        full.resident[1] = true; // 10 MB used of 100 MB: a copy of 95 MB overflows by 5 MB
+        full.size[0] = 95 * MB;
+        PrefetchSurvival big = new PrefetchSurvival(full, source((f, t) -> t + 60_000), ORDER, new JustInTimePrefetchPlanner(),
+                churn, cover, STEP);
+        assertEquals(45_001, big.millis(0, NOW, HORIZON, ORDER.key(NOW + 900_000, NOW, 95 * MB)),
+                "its own overflow comes first out of the 50 MB");
+        PrefetchSurvival calm = new PrefetchSurvival(node, source((f, t) -> t + 60_000), ORDER,
+                new JustInTimePrefetchPlanner(), new EvictionChurn(), cover, STEP);
+        assertEquals(HORIZON, calm.millis(0, NOW, HORIZON, top), "a node that has evicted nothing yet churns nothing");
     }
 
     @Test
@@ -114,7 +143,7 @@ class PrefetchSurvivalTest {
     @Test
     void theHorizonIsUnboundedBeforeTheFirstOnDemandEvictionThenTheCacheLifetime() {
         JustInTimePrefetchPlanner jit = new JustInTimePrefetchPlanner();
-        PrefetchSurvival s = new PrefetchSurvival(new NextUsePlanningTest.FakeNode(1, MB, MB), source((f, t) -> t), ORDER, jit, STEP);
+        PrefetchSurvival s = new PrefetchSurvival(new NextUsePlanningTest.FakeNode(1, MB, MB), source((f, t) -> t), ORDER, jit, new EvictionChurn(), new CoverSnapshot(), STEP);
         assertEquals(Long.MAX_VALUE / 4, s.horizon());
         jit.recordEviction(600_000);
         assertEquals(600_000, s.horizon());
@@ -125,12 +154,12 @@ class PrefetchSurvivalTest {
         NextUsePlanningTest.FakeNode node = new NextUsePlanningTest.FakeNode(1, 10 * MB, 100 * MB);
         double top = ORDER.key(NOW + 1_100_000, NOW, 10 * MB); // survival 100.001 s, as above
         Probability byHorizon = (now, h) -> h >= 200_000 ? 0.9 : h >= 100_001 ? 0.5 : 0.1;
-        PrefetchSurvival s = new PrefetchSurvival(node, source((f, t) -> t + t, byHorizon), ORDER, new JustInTimePrefetchPlanner(), STEP);
+        PrefetchSurvival s = new PrefetchSurvival(node, source((f, t) -> t + t, byHorizon), ORDER, new JustInTimePrefetchPlanner(), new EvictionChurn(), new CoverSnapshot(), STEP);
         assertFalse(s.pays(0, 0, NOW, HORIZON, top, 0.5), "P 0.5 within its 100 s: a coin flip is not a prefetch");
         assertTrue(s.pays(0, 0, NOW, HORIZON, top, 0.4));
         assertTrue(s.pays(0, 0, NOW, HORIZON, -1, 0.5), "nothing evictable: it stays the whole horizon, P 0.9");
         PrefetchSurvival unknown = new PrefetchSurvival(node, source((f, t) -> t + t, (now, h) -> Double.NaN), ORDER,
-                new JustInTimePrefetchPlanner(), STEP);
+                new JustInTimePrefetchPlanner(), new EvictionChurn(), new CoverSnapshot(), STEP);
         assertTrue(unknown.pays(0, 0, NOW, HORIZON, top, 0.5), "a source that cannot tell leaves it to the admission");
     }
 }

@@ -114,8 +114,8 @@ class PredictionsTest {
         assertEquals(10, predictions.errors());
         NextUse n = predictions.nextUse("b", 10 * MIN + 20_000, ProfilerEngine.NEXT_USE_EARLIEST_QUANTILE);
         assertEquals(11 * MIN, n.medianMillis(), "a one-minute timer's next beat");
-        assertEquals(10.0 / 11, predictions.nextUseProbability("b", 10 * MIN + 20_000, MIN), 1e-12,
-                "10 one-minute gaps end within the minute, the running gap counts as an 11th sample");
+        assertEquals(9.0 / 10, predictions.nextUseProbability("b", 10 * MIN + 20_000, MIN), 1e-12,
+                "10 one-minute gaps end within the minute; without the one that helps most, 9 of 9 and the running gap");
     }
 
     @Test

@@ -401,8 +401,8 @@ class ProfilerEngineTest {
         assertEquals(11 * MIN, n.medianMillis());
         assertEquals(11 * MIN, n.earliestMillis());
         assertFalse(n.overdue());
-        assertEquals(10.0 / 11, e.nextUseProbability("timer", 10 * MIN + 20_000, MIN), 1e-12,
-                "10 one-minute gaps end within the minute, the running gap counts as an 11th sample");
+        assertEquals(9.0 / 10, e.nextUseProbability("timer", 10 * MIN + 20_000, MIN), 1e-12,
+                "10 one-minute gaps end within the minute; without the one that helps most, 9 of 9 and the running gap");
         assertTrue(Double.isNaN(e.nextUseProbability("other", 0, MIN)));
     }
 
