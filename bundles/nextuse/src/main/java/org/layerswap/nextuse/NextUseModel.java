@@ -385,8 +385,8 @@ public final class NextUseModel {
 
     /** {@link #upper} for {@code f}'s gaps at idle time {@code age}, through {@code f}'s cursor. */
     private int above(int f, long[] a, int base, int n, long age) {
-        if (count[f] < MIN_OWN_GAPS) { // the pooled prior: searched (see cursors)
-            return upper(a, base, n, age);
+        if (count[f] < MIN_OWN_GAPS) { // the pooled prior: searched (see cursors), unless the idle time is past it all
+            return n == 0 || age >= a[base + n - 1] ? n : upper(a, base, n, age);
         }
         int c = CURSOR * f;
         long at = cursors[c];

@@ -28,7 +28,56 @@ final class EvictionRanking {
         default boolean known(int layer, long now) {
             return true;
         }
+
+        /**
+         * {@link #at}, or an upper bound of it that {@code below} accepts, when a recount can tell before its end that
+         * the layer ranks below a floor; it then calls {@link Below#stop}. By default {@code at} itself.
+         */
+        default long atOrBelow(int layer, long now, Below below) {
+            return at(layer, now);
+        }
     }
+
+    /**
+     * Whether a next use gives the layer being recounted a key below the floor it must reach to matter (a victim pass:
+     * strictly below the best key so far; the bytes above an incoming key: at most that key). One per ranking, reused.
+     */
+    static final class Below {
+        private final NextUseEvictionPlanner evictor;
+        private long now;
+        private long size;
+        private double weight;
+        private double floor;
+        private boolean inclusive;
+        boolean stopped;
+
+        Below(NextUseEvictionPlanner evictor) {
+            this.evictor = evictor;
+        }
+
+        void set(long now, long size, double weight, double floor, boolean inclusive) {
+            this.now = now;
+            this.size = size;
+            this.weight = weight;
+            this.floor = floor;
+            this.inclusive = inclusive;
+            this.stopped = false;
+        }
+
+        /** Whether a next use at {@code t} or sooner keeps the layer below the floor (keys grow with the next use). */
+        boolean test(long t) {
+            double key = evictor.key(t, now, size) * weight;
+            return inclusive ? key <= floor : key < floor;
+        }
+
+        /** The recount stopped early: the value it returns is a bound, not the next use. */
+        void stop() {
+            stopped = true;
+        }
+    }
+
+    /** Layers a pass shortlists for the victims chained after it ({@link #bestAfter}). */
+    static final int SHORTLIST = 16;
 
     private final NextUsePlanning.Node node;
     private final NextUseEvictionPlanner evictor;
@@ -47,17 +96,29 @@ final class EvictionRanking {
     private double[] weight = new double[0];
     private long[] stamp = new long[0];
     private long pass;
+    /** The highest-ranked layers of the last pass, for the victims chained after it ({@link #bestAfter}). */
+    private final VictimShortlist shortlist;
+    private final Below below;
 
     EvictionRanking(NextUsePlanning.Node node, NextUseEvictionPlanner evictor, BrokenStacks broken, NextUse nextUse) {
+        this(node, evictor, broken, nextUse, SHORTLIST);
+    }
+
+    /** {@code shortlist}: how many of a pass's top layers {@link #bestAfter} picks from before it sweeps again. */
+    EvictionRanking(NextUsePlanning.Node node, NextUseEvictionPlanner evictor, BrokenStacks broken, NextUse nextUse,
+                    int shortlist) {
+        this.shortlist = new VictimShortlist(shortlist);
         this.node = node;
         this.evictor = evictor;
         this.broken = broken;
         this.nextUse = nextUse;
+        this.below = new Below(evictor);
     }
 
     /** Grows the per-layer state, the resident set's included, to {@code layers}. */
     void resize(int layers) {
         resident.resize(layers);
+        shortlist.resize(layers);
         if (layers > cached.length) {
             cached = Arrays.copyOf(cached, layers);
             bounded = Arrays.copyOf(bounded, layers);
@@ -114,11 +175,13 @@ final class EvictionRanking {
     }
 
     /**
-     * The unpinned resident layer with the largest key at {@code now} (ties: the older {@code lastUse}), -1 when none;
-     * its key is then {@link #bestKey()}.
+     * The unpinned resident layer with the largest key at {@code now} (ties: the older {@code lastUse}, then the earlier
+     * in {@link ResidentSet} order), -1 when none; its key is then {@link #bestKey()}. The pass also shortlists the
+     * layers ranked highest for the victims chained after it ({@link #bestAfter}).
      */
     int best(long now, long[] lastUse) {
         broken.beginScan();
+        shortlist.start();
         int best = -1;
         double top = -1;
         int nb = 0;
@@ -129,9 +192,11 @@ final class EvictionRanking {
             int l = resident.get(i);
             if (node.pinned(l)) {
                 cached[l] = Double.NaN;
+                shortlist.pinned(l);
                 continue;
             }
             double key = rank(l, now);
+            shortlist.offer(l, Math.abs(key));
             if (key < 0) {
                 bounded[nb++] = l;
                 continue;
@@ -141,6 +206,7 @@ final class EvictionRanking {
                 top = key;
             }
         }
+        shortlist.end();
         return recountBounded(nb, best, top, now, lastUse);
     }
 
@@ -152,7 +218,7 @@ final class EvictionRanking {
         for (int i = 0; i < nb; i++) {
             int l = bounded[i];
             if (-cached[l] >= top && !node.pinned(l)) {
-                double key = exact(l, now);
+                double key = exact(l, now, top);
                 if (key > top || (key == top && lastUse[l] < lastUse[best])) {
                     best = l;
                     top = key;
@@ -178,19 +244,31 @@ final class EvictionRanking {
         return key;
     }
 
-    /** The exact key of bounded layer {@code l} (its recount now), kept as its key for this pass. */
-    private double exact(int l, long now) {
-        double key = evictor.key(nextUse.at(l, now), now, node.sizeBytes(l)) * weight[l];
-        cached[l] = key;
+    /**
+     * Bounded layer {@code l} recounted against {@code floor} ({@link NextUse#atOrBelow}): its exact key, kept as its key
+     * for this pass, or, when the recount found it below the floor (at most the floor when {@code inclusive}) before the
+     * end, that tighter bound, kept as its bound (negative; it is still bounded).
+     */
+    private double exact(int l, long now, double floor, boolean inclusive) {
+        below.set(now, node.sizeBytes(l), weight[l], floor, inclusive);
+        long t = nextUse.atOrBelow(l, now, below);
+        double key = evictor.key(t, now, node.sizeBytes(l)) * weight[l];
+        cached[l] = below.stopped ? -key : key;
         return key;
+    }
+
+    private double exact(int l, long now, double floor) {
+        return exact(l, now, floor, false);
     }
 
     /**
      * {@link #best} again at the same {@code now}, when the only change since the last {@link #best} or
-     * {@code bestAfter} is that its answer, {@code evicted}, left the node: only the layers sharing a function with
-     * it can have another key (their functions' missing counts changed), so only those are ranked again; the answer
-     * is the one a full pass would give, side effects included (every other key, and who was seen broken, is
-     * unchanged). A make-room loop evicting several victims at one instant thus pays one full pass.
+     * {@code bestAfter} is that its answer, {@code evicted}, left the node (and pins, which are read again): only the
+     * layers sharing a function with it can have another key (their functions' missing counts changed), so only those
+     * are ranked again; the answer is the one a full pass would give, side effects included (every other key, and who was
+     * seen broken, is unchanged). The pick reads the pass's {@link VictimShortlist}: every layer off it ranks at most its
+     * {@code outside}, so a listed winner above that is the full pass's; otherwise every resident layer is swept again
+     * (and listed anew). A make-room loop evicting several victims at one instant thus pays one full pass.
      */
     int bestAfter(int evicted, long now, long[] lastUse) {
         pass++;
@@ -202,39 +280,98 @@ final class EvictionRanking {
             for (int l : node.layersOf(f)) {
                 if (stamp[l] != pass && resident.contains(l)) {
                     stamp[l] = pass;
-                    cached[l] = node.pinned(l) ? Double.NaN : rank(l, now);
+                    if (node.pinned(l)) {
+                        cached[l] = Double.NaN;
+                        shortlist.add(l);
+                    } else if (Math.abs(rank(l, now)) > shortlist.outside()) {
+                        shortlist.add(l);
+                    }
                 }
             }
         }
         int best = -1;
         double top = -1;
         int nb = 0;
-        for (int i = 0; i < resident.size(); i++) {
-            int l = resident.get(i);
+        for (int i = 0; i < shortlist.size(); i++) {
+            int l = shortlist.get(i);
+            if (!resident.contains(l)) {
+                shortlist.drop(i--);
+                continue;
+            }
             double key = cached[l];
             if (key < 0) { // bounded
                 bounded[nb++] = l;
                 continue;
             }
-            if (key < top) { // loses to the best so far, pinned or not: its pin need not be read (false for NaN)
+            if (key < top || node.pinned(l)) {
                 continue;
             }
-            if (node.pinned(l)) {
-                continue;
-            }
-            if (Double.isNaN(key)) { // unpinned since the pass: ranked now, as a full pass would
+            if (Double.isNaN(key)) { // unpinned since it was ranked: ranked now, as a full pass would
                 key = rank(l, now);
                 if (key < 0) {
                     bounded[nb++] = l;
                     continue;
                 }
             }
+            if (key > top || (key == top && before(l, best, lastUse))) {
+                best = l;
+                top = key;
+            }
+        }
+        inResidentOrder(nb);
+        best = recountBounded(nb, best, top, now, lastUse);
+        return best >= 0 && bestKey > shortlist.outside() ? best : sweep(now, lastUse);
+    }
+
+    /** {@link #bestAfter}'s fallback: every resident layer's key as cached (pins read again), shortlisted anew. */
+    private int sweep(long now, long[] lastUse) {
+        shortlist.start();
+        int best = -1;
+        double top = -1;
+        int nb = 0;
+        for (int i = 0; i < resident.size(); i++) {
+            int l = resident.get(i);
+            double key = cached[l];
+            if (Double.isNaN(key)) {
+                if (node.pinned(l)) {
+                    shortlist.pinned(l);
+                    continue;
+                }
+                key = rank(l, now); // unpinned since the pass: ranked now, as a full pass would
+            }
+            shortlist.offer(l, Math.abs(key));
+            if (key < 0) { // bounded
+                bounded[nb++] = l;
+                continue;
+            }
+            if (key < top || node.pinned(l)) { // a pinned layer's key stays valid for when its pin goes
+                continue;
+            }
             if (key > top || (key == top && lastUse[l] < lastUse[best])) {
                 best = l;
                 top = key;
             }
         }
+        shortlist.end();
         return recountBounded(nb, best, top, now, lastUse);
+    }
+
+    /** Ties at one key: the older last use, then the earlier in resident order (as a sweep meets them). */
+    private boolean before(int l, int best, long[] lastUse) {
+        return lastUse[l] < lastUse[best] || lastUse[l] == lastUse[best] && resident.indexOf(l) < resident.indexOf(best);
+    }
+
+    /** Sorts {@code bounded[0, nb)} into resident order, the order a sweep recounts them in (ties as it breaks them). */
+    private void inResidentOrder(int nb) {
+        for (int i = 1; i < nb; i++) {
+            int l = bounded[i];
+            int p = resident.indexOf(l);
+            int j = i - 1;
+            for (; j >= 0 && resident.indexOf(bounded[j]) > p; j--) {
+                bounded[j + 1] = bounded[j];
+            }
+            bounded[j + 1] = l;
+        }
     }
 
     /** The key of the layer {@link #best} would return at {@code now}, -1 when none is evictable. */
@@ -250,7 +387,7 @@ final class EvictionRanking {
     /** {@code l}'s key when its bound exceeds {@code floor} (recounted if need be), else its bound: compared to the floor alike. */
     private double coverKey(int l, double floor, long now) {
         double key = rank(l, now);
-        return key >= 0 ? key : -key > floor ? exact(l, now) : -key;
+        return key >= 0 ? key : -key > floor ? exact(l, now, floor, true) : -key;
     }
 
     private double keyInPass(int l, long now) {

@@ -27,6 +27,8 @@ final class LayerNextUse implements EvictionRanking.NextUse {
      * last tick at least (a live function whose stack changed in between gives a wrong bound for one interval at most).
      */
     private int[] soonest = {};
+    /** Per layer, where in its users the last recount that stopped early stopped ({@link #atOrBelow}). */
+    private int[] scanFrom = {};
     /** The planning's last use per layer (its array, handed over again at every resize). */
     private long[] lastUse = {};
 
@@ -45,6 +47,7 @@ final class LayerNextUse implements EvictionRanking.NextUse {
             Arrays.fill(next, old, layers, Long.MAX_VALUE);
             soonest = Arrays.copyOf(soonest, layers);
             Arrays.fill(soonest, old, layers, -1);
+            scanFrom = Arrays.copyOf(scanFrom, layers);
         }
     }
 
@@ -80,24 +83,51 @@ final class LayerNextUse implements EvictionRanking.NextUse {
     /** Layer {@code l}'s next use at {@code now} (see the class comment): recounted when it has passed. */
     @Override
     public long at(int l, long now) {
-        if (next[l] <= now) {
-            long m = Long.MAX_VALUE;
-            for (int f : node.functionsUsing(l)) {
-                if (node.local(f) && source.lastSeen(f) != Long.MIN_VALUE) {
-                    long fm = predictions.medianAt(f, now);
-                    if (fm < m) {
-                        m = fm;
+        return next[l] <= now ? recount(l, now, null) : next[l];
+    }
+
+    /**
+     * {@link #at}, but a recount stops at the first function whose median, with the layer's idle time, already keeps it
+     * below the floor: the users are read from where the last stopped recount stopped (a frequent function stops the
+     * next one early too). Such a layer stays passed, its bound that function's. A shared base layer's recount reads
+     * thousands of functions; on 20 copies of the Azure day in 20 GB they were two thirds of the medians read.
+     */
+    @Override
+    public long atOrBelow(int l, long now, EvictionRanking.Below below) {
+        return next[l] <= now ? recount(l, now, below) : next[l];
+    }
+
+    private long recount(int l, long now, EvictionRanking.Below below) {
+        int[] users = node.functionsUsing(l);
+        long idle = now + Math.max(0, now - lastUse[l]);
+        int n = users.length;
+        int from = below == null || scanFrom[l] >= n ? 0 : scanFrom[l];
+        long m = Long.MAX_VALUE;
+        int mf = -1;
+        for (int i = 0, j = from; i < n; i++, j = j + 1 == n ? 0 : j + 1) {
+            int f = users[j];
+            if (node.local(f) && source.lastSeen(f) != Long.MIN_VALUE) {
+                long fm = predictions.medianAt(f, now);
+                if (fm < m) {
+                    m = fm;
+                    mf = f;
+                    if (below != null && below.test(Math.max(m, idle))) { // at <= max(m, idle): see atMost
                         soonest[l] = f;
+                        scanFrom[l] = j;
+                        below.stop();
+                        return Math.max(m, idle);
                     }
                 }
             }
-            if (m > now && m != Long.MAX_VALUE) {
-                next[l] = m;
-                return m;
-            }
-            return now + Math.max(0, now - lastUse[l]);
         }
-        return next[l];
+        if (mf >= 0) {
+            soonest[l] = mf;
+        }
+        if (m > now && m != Long.MAX_VALUE) {
+            next[l] = m;
+            return m;
+        }
+        return idle;
     }
 
     /**

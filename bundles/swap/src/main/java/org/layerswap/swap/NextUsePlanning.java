@@ -333,7 +333,7 @@ public final class NextUsePlanning {
     public void beforeObserve(int f, long t) {
         chain.reset();
         broken.ran(f);
-        if (predictions.earliest(f) != Long.MAX_VALUE && !source.overdue(f, t)) {
+        if (predictions.earliest(f) != Long.MAX_VALUE && !predictions.overdueAt(f, t)) {
             jit.recordOutcome(predictions.earliest(f), t);
         }
     }
@@ -405,7 +405,7 @@ public final class NextUsePlanning {
     /** Starts {@code f}'s missing layers when due and likely enough; tells the node when they will be due otherwise. */
     private void planDue(int f, long now, long horizon) {
         long early = predictions.earliest(f);
-        if (!node.local(f) || early == Long.MAX_VALUE || source.overdue(f, now)) {
+        if (!node.local(f) || early == Long.MAX_VALUE || predictions.overdueAt(f, now)) {
             return;
         }
         int[] ls = node.layersOf(f);

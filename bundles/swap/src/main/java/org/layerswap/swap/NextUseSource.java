@@ -22,8 +22,9 @@ public interface NextUseSource {
 
     /**
      * The earliest time after {@code now} at which {@link #median} or {@link #earliest} of {@code f} can answer
-     * differently, barring a new run of {@code f}; {@link NextUsePlanning#tick} skips recomputing {@code f} before it. The
-     * default, {@code now}, means "may change at any time" (recompute every tick).
+     * differently, barring a new run of {@code f}; {@link NextUsePlanning#tick} skips recomputing {@code f} before it, and
+     * {@link #overdue} answers false until then (an overdue answer is now + idle time, which moves). The default,
+     * {@code now}, means "may change at any time" (recompute every tick).
      */
     default long stableUntil(int f, long now) {
         return now;

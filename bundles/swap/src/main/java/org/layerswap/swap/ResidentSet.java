@@ -22,6 +22,11 @@ public final class ResidentSet {
         }
     }
 
+    /** Position of {@code l} in the iteration order ({@link #get}), -1 when not a member. */
+    int indexOf(int l) {
+        return pos[l];
+    }
+
     public boolean contains(int l) {
         return pos[l] >= 0;
     }

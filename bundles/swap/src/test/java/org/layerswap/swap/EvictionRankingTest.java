@@ -17,8 +17,12 @@ class EvictionRankingTest {
 
     /** Layers 0..n-1, each its own function's only layer, resident; next use of layer l at {@code next[l]}. */
     private static EvictionRanking ranking(FakeNode node, long[] next) {
+        return ranking(node, next, EvictionRanking.SHORTLIST);
+    }
+
+    private static EvictionRanking ranking(FakeNode node, long[] next, int shortlist) {
         EvictionRanking r = new EvictionRanking(node, new NextUseEvictionPlanner(CostModel.DEFAULT),
-                new BrokenStacks(node), (l, now) -> next[l]);
+                new BrokenStacks(node), (l, now) -> next[l], shortlist);
         r.resize(next.length);
         for (int l = 0; l < next.length; l++) {
             node.resident[l] = true;
@@ -84,12 +88,15 @@ class EvictionRankingTest {
     /**
      * A make-room loop evicts several victims at one instant: re-ranking only the layers that share a function with
      * each victim ({@code bestAfter}) must pick, victim after victim, what a full pass over the node picks, with the
-     * same key, broken-only weights included (a shared base layer whose users all break as their own layers go).
+     * same key, broken-only weights included (a shared base layer whose users all break as their own layers go). It
+     * picks from the pass's shortlist while that can tell, and sweeps again when not: whatever the list's length, pins
+     * taken or released between two victims, and ties in key and last use.
      */
     @Test
-    void victimsChainedAtOneInstantAreTheOnesFullPassesPick() {
+    void victimsChainedAtOneInstantAreTheOnesFullPassesPickWhateverTheShortlistsLength() {
         Random rnd = new Random(7);
-        for (int round = 0; round < 200; round++) {
+        for (int round = 0; round < 800; round++) {
+            int shortlist = 1 + round % 4;
             FakeNode node = sharedBaseNode();
             long[] next = new long[12];
             long[] lastUse = new long[12];
@@ -98,16 +105,25 @@ class EvictionRankingTest {
                 lastUse[l] = rnd.nextInt(1_000);
                 node.size[l] = (1 + rnd.nextInt(50)) * MB;
             }
-            EvictionRanking chained = ranking(node, next);
+            EvictionRanking chained = ranking(node, next, round % 8 == 7 ? EvictionRanking.SHORTLIST : shortlist);
+            // some layers share a key and a last use (one function's layers): ties must fall as a sweep breaks them
+            if (round % 3 == 0) {
+                next[4] = next[3];
+                node.size[4] = node.size[3];
+                lastUse[4] = lastUse[3];
+            }
             EvictionRanking full = new EvictionRanking(node, new NextUseEvictionPlanner(CostModel.DEFAULT),
                     new BrokenStacks(node), (l, now) -> next[l]);
             full.resize(12);
+            for (int l = 0; l < 12; l++) { // the same resident order as the chained one's (ties follow it)
+                full.resident().add(l);
+            }
             for (int l = 0; l < 12; l++) {
                 if (rnd.nextInt(5) == 0) { // missing from the start: its functions are broken
                     node.resident[l] = false;
                     chained.resident().remove(l);
+                    full.resident().remove(l);
                 } else {
-                    full.resident().add(l);
                     node.pinned[l] = rnd.nextInt(6) == 0;
                 }
             }
@@ -124,6 +140,11 @@ class EvictionRankingTest {
                         node.pinned[l] = false;
                     }
                 }
+                if (step == 2 && round % 2 == 0) { // and one pinned after the pass is not picked while pinned
+                    for (int l = 0; l < 12; l++) {
+                        node.pinned[l] = node.resident[l] && rnd.nextInt(4) == 0;
+                    }
+                }
                 v = chained.bestAfter(v == -1 ? 0 : v, now, lastUse);
             }
             assertEquals(-1, full.best(now, lastUse), "round " + round + ": both ran out of victims together");
@@ -134,12 +155,13 @@ class EvictionRankingTest {
      * A layer whose next use would be recounted over many functions ranks first by a cheap upper bound: the victims and
      * their keys, chained ones included, and the bytes ranked above an incoming key must be those of a pass that
      * recounts every layer, and a victim pass recounts a layer only when its bound reaches the best key of the layers
-     * known without a recount.
+     * known without a recount; a recount that stops once it shows the layer below that key leaves a tighter bound.
      */
     @Test
     void layersRankedByAnUpperBoundAreRecountedOnlyWhenTheBoundCouldWinAndPickAsExactPassesDo() {
         Random rnd = new Random(11);
         int skipped = 0;
+        long[] stops = {0};
         for (int round = 0; round < 300; round++) {
             FakeNode node = sharedBaseNode();
             long[] next = new long[12];
@@ -165,9 +187,19 @@ class EvictionRankingTest {
                 public boolean known(int l, long now) {
                     return known[l];
                 }
+                public long atOrBelow(int l, long now, EvictionRanking.Below below) {
+                    long partial = next[l] + (upper[l] - next[l]) / 2; // a recount half way: a bound
+                    if (!known[l] && partial > next[l] && below.test(partial)) {
+                        recounted[l] = true;
+                        below.stop();
+                        stops[0]++;
+                        return partial;
+                    }
+                    return at(l, now);
+                }
             };
             EvictionRanking fast = new EvictionRanking(node, new NextUseEvictionPlanner(CostModel.DEFAULT),
-                    new BrokenStacks(node), bounded);
+                    new BrokenStacks(node), bounded, 1 + round % 3);
             EvictionRanking exact = new EvictionRanking(node, new NextUseEvictionPlanner(CostModel.DEFAULT),
                     new BrokenStacks(node), (l, now) -> next[l]);
             fast.resize(12);
@@ -214,5 +246,6 @@ class EvictionRankingTest {
             assertEquals(-1, exact.best(now, lastUse), "round " + round + ": both ran out of victims together");
         }
         assertTrue(skipped > 100, "bounds that cannot win are skipped, not recounted: " + skipped);
+        assertTrue(stops[0] > 50, "recounts that stopped below the floor: " + stops[0]);
     }
 }

@@ -46,11 +46,12 @@ class FunctionPredictionsTest {
             public boolean overdueUntilNextRun(int f, long now) {
                 return m.overdueUntilNextRun(f, now);
             }
+
         };
     }
 
     @Test
-    void theMedianItKeepsIsTheSourcesAnswerAtAnyLaterTimeBeforeTheNextRun() {
+    void theMedianAndOverdueItKeepsAreTheSourcesAnswersAtAnyLaterTimeBeforeTheNextRun() {
         Random rnd = new Random(5);
         NextUseModel model = new NextUseModel();
         int nf = 20;
@@ -75,6 +76,10 @@ class FunctionPredictionsTest {
             long now = t + rnd.nextInt(3_600_000);
             if (source.lastSeen(f) != Long.MIN_VALUE) {
                 assertEquals(source.median(f, now), p.medianAt(f, now), "step " + step + ", function " + f);
+                assertEquals(source.overdue(f, now), p.overdueAt(f, now), "step " + step + ": overdue, function " + f);
+                long later = now + rnd.nextInt(600_000); // asked again later, as the next victim passes do
+                assertEquals(source.median(f, later), p.medianAt(f, later), "step " + step + ", later, function " + f);
+                assertEquals(source.overdue(f, later), p.overdueAt(f, later), "step " + step + ": later, function " + f);
                 kept += now < source.stableUntil(f, t) ? 1 : 0;
                 idle += source.overdueUntilNextRun(f, t) ? 1 : 0;
             }

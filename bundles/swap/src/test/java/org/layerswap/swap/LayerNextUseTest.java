@@ -39,8 +39,9 @@ class LayerNextUseTest {
     }
 
     @Test
-    void theBoundOfAPassedSharedLayerIsNeverBelowItsRecountAndIsTheRecountWhenKnown() {
+    void theBoundOfAPassedSharedLayerIsNeverBelowItsRecountAndARecountStopsOnlyOnceItFallsBelowTheFloor() {
         Random rnd = new Random(5);
+        int stops = 0;
         for (int round = 0; round < 500; round++) {
             int nf = 2 + rnd.nextInt(6);
             FakeNode node = new FakeNode(nf + 1, 10 * MB, 100 * MB);
@@ -66,16 +67,34 @@ class LayerNextUseTest {
             predictions.readChanged(nf + 1, 0);
             next.refresh(nf + 1);
             long now = 10_000 + rnd.nextInt(600_000); // often past the soonest median
+            lastUse[0] = now - rnd.nextInt(20_000);
+            long idle = now + now - lastUse[0];
             for (int f = 0; f < nf; f++) { // the functions' predictions move on, later or earlier
                 source.median[f] = rnd.nextBoolean() ? now + rnd.nextInt(300_000) : source.median[f];
             }
             boolean known = next.known(0, now);
             long bound = next.atMost(0, now);
+            // a recount against a floor: a next use before the cut keeps the layer below it
+            long cut = now + rnd.nextInt(400_000);
+            NextUseEvictionPlanner evictor = new NextUseEvictionPlanner(CostModel.DEFAULT);
+            EvictionRanking.Below below = new EvictionRanking.Below(evictor);
+            below.set(now, node.sizeBytes(0), 1, evictor.key(cut, now, node.sizeBytes(0)), false);
+            long stoppedAt = next.atOrBelow(0, now, below);
+            boolean stopped = below.stopped;
             long exact = next.at(0, now);
             assertTrue(bound >= exact, "round " + round + ": bound " + bound + " below the recount " + exact);
             if (known) {
                 assertEquals(exact, bound, "round " + round + ": a known next use is its own bound");
             }
+            if (stopped) {
+                assertTrue(stoppedAt >= exact && stoppedAt < cut, "round " + round + ": a recount stopped at "
+                        + stoppedAt + " must bound the next use " + exact + " and fall below the cut " + cut);
+                stops++;
+            } else {
+                assertEquals(exact, stoppedAt, "round " + round + ": a recount that did not stop is the next use");
+                assertTrue(known || Math.max(exact, idle) >= cut, "round " + round + ": a recount that could tell went on");
+            }
         }
+        assertTrue(stops > 50, "recounts that can tell early stop early: " + stops);
     }
 }
