@@ -87,7 +87,7 @@ final class FunctionPredictions {
             return now + Math.max(0, now - since);
         }
         int c = 4 * f;
-        if (now >= late[c] && now < late[c + 1]) {
+        if (lateHolds(c, now)) {
             long idle = late[c + 3];
             return idle == Long.MIN_VALUE ? late[c + 2] : now + Math.max(0, now - idle);
         }
@@ -119,9 +119,14 @@ final class FunctionPredictions {
             return true;
         }
         int c = 4 * f;
-        if (now >= late[c] && now < late[c + 1]) {
+        if (lateHolds(c, now)) {
             return late[c + 3] != Long.MIN_VALUE;
         }
         return source.overdue(f, now);
+    }
+
+    /** Whether the answer {@link #medianAt} kept at {@code late[c]} holds at {@code now}. */
+    private boolean lateHolds(int c, long now) {
+        return now >= late[c] && now < late[c + 1];
     }
 }
